@@ -1,0 +1,112 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"time"
+
+	"tiaojie/internal/mediation"
+)
+
+// Config is everything the program is configured with, by flags or by the
+// TIAOJIE_* environment variables that give the flags their defaults.
+type Config struct {
+	Addr            string
+	DB              string
+	InsecureCookies bool
+	PlacesFile      string
+	IdleTimeout     time.Duration
+	AbsoluteTimeout time.Duration
+	LogFormat       string
+	Demo            bool
+}
+
+// bindFlags defines the flags every subcommand shares, defaulting from env.
+func (c *Config) bindFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.DB, "db", env("TIAOJIE_DB", "./tiaojie.db"), "database file (env TIAOJIE_DB)")
+	fs.StringVar(&c.PlacesFile, "places", env("TIAOJIE_PLACES", ""),
+		"JSON file of communities and rooms, {\"communities\":[{code,name,street}],\"rooms\":[...]} (env TIAOJIE_PLACES; default: a built-in sample)")
+}
+
+// bindServeFlags defines the server's own flags.
+func (c *Config) bindServeFlags(fs *flag.FlagSet) {
+	c.bindFlags(fs)
+	fs.StringVar(&c.Addr, "addr", env("TIAOJIE_ADDR", "127.0.0.1:8080"), "address to listen on (env TIAOJIE_ADDR)")
+	fs.BoolVar(&c.InsecureCookies, "insecure-cookies", envBool("TIAOJIE_INSECURE_COOKIES"),
+		"send session cookies without Secure, for plain HTTP on a LAN (env TIAOJIE_INSECURE_COOKIES)")
+	fs.DurationVar(&c.IdleTimeout, "idle-timeout", envDuration("TIAOJIE_IDLE_TIMEOUT", 30*time.Minute),
+		"end a session unused this long (env TIAOJIE_IDLE_TIMEOUT)")
+	fs.DurationVar(&c.AbsoluteTimeout, "absolute-timeout", envDuration("TIAOJIE_ABSOLUTE_TIMEOUT", 12*time.Hour),
+		"end a session this long after sign-in (env TIAOJIE_ABSOLUTE_TIMEOUT)")
+	fs.StringVar(&c.LogFormat, "log-format", env("TIAOJIE_LOG_FORMAT", "json"), "log format: json or text (env TIAOJIE_LOG_FORMAT)")
+	fs.BoolVar(&c.Demo, "demo", false, "fill an empty database with a sample before serving")
+}
+
+// validate reports every problem with the configuration at once.
+func (c *Config) validate() error {
+	var errs []error
+	if c.DB == "" {
+		errs = append(errs, errors.New("--db must name a file"))
+	}
+	if c.IdleTimeout < time.Minute {
+		errs = append(errs, fmt.Errorf("--idle-timeout %s is shorter than a minute", c.IdleTimeout))
+	}
+	if c.AbsoluteTimeout < c.IdleTimeout {
+		errs = append(errs, fmt.Errorf("--absolute-timeout %s is shorter than --idle-timeout %s", c.AbsoluteTimeout, c.IdleTimeout))
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		errs = append(errs, fmt.Errorf("--log-format %q is neither json nor text", c.LogFormat))
+	}
+	return errors.Join(errs...)
+}
+
+func (c *Config) logger(w io.Writer) *slog.Logger {
+	if c.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, nil))
+	}
+	return slog.New(slog.NewJSONHandler(w, nil))
+}
+
+// places reads the configured communities and rooms.
+func (c *Config) places() (*mediation.Places, error) {
+	if c.PlacesFile == "" {
+		return mediation.DefaultPlaces(), nil
+	}
+	b, err := os.ReadFile(c.PlacesFile)
+	if err != nil {
+		return nil, fmt.Errorf("--places: %w", err)
+	}
+	var p mediation.Places
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("--places %s: %w", c.PlacesFile, err)
+	}
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("--places %s: %w", c.PlacesFile, err)
+	}
+	return &p, nil
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func envBool(name string) bool {
+	v, _ := strconv.ParseBool(os.Getenv(name))
+	return v
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(name)); err == nil {
+		return d
+	}
+	return def
+}

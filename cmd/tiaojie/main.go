@@ -1,0 +1,43 @@
+// Command tiaojie runs the mediation case-management server and its
+// maintenance tasks.
+//
+//	tiaojie [serve] [flags]      run the server (the default)
+//	tiaojie user add ...         create a staff account
+//	tiaojie demo                 fill a fresh database with a sample
+//	tiaojie check                verify the database and its audit chain
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "tiaojie:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string) error {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args)
+	case "user":
+		return userCommand(args)
+	case "demo":
+		return demoCommand(args)
+	case "check":
+		return checkCommand(args)
+	}
+	return fmt.Errorf("unknown command %q (commands: serve, user, demo, check)", cmd)
+}

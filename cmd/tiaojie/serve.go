@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"tiaojie/internal/auth"
+	"tiaojie/internal/authz"
+	"tiaojie/internal/mediation"
+	"tiaojie/internal/store"
+	"tiaojie/internal/web"
+)
+
+// Main is the running program: the database, the authorizer rebuilt from it,
+// and the HTTP server. Tests start it on port 0 with a temporary database.
+type Main struct {
+	Config Config
+	// Params are the argon2id costs for new password hashes.
+	Params auth.Params
+	// Out receives what an operator must read once (the first admin password).
+	Out io.Writer
+	Log *slog.Logger
+
+	DB       *store.DB
+	Authz    *authz.Authorizer
+	Auth     *auth.Service
+	Server   *web.Server
+	listener net.Listener
+	http     *http.Server
+}
+
+// NewMain returns a program with the default configuration.
+func NewMain() *Main {
+	return &Main{Params: auth.DefaultParams, Out: os.Stdout, Log: slog.Default()}
+}
+
+// Open opens the database, creates the first admin on an empty one, rebuilds
+// the grants and builds the server.
+func (m *Main) Open() error {
+	places, err := m.Config.places()
+	if err != nil {
+		return err
+	}
+	if m.DB, err = store.Open(m.Config.DB, store.Options{}); err != nil {
+		return err
+	}
+	m.Auth = &auth.Service{DB: m.DB, Params: m.Params, IdleTimeout: m.Config.IdleTimeout,
+		AbsoluteTimeout: m.Config.AbsoluteTimeout}
+	if err := m.firstAdmin(); err != nil {
+		return err
+	}
+	if m.Config.Demo {
+		if err := seedDemo(m.Auth, places, m.Out); err != nil {
+			return err
+		}
+	}
+	if m.Authz, err = authz.Load(m.DB); err != nil {
+		return err
+	}
+	m.Server, err = web.New(web.Config{DB: m.DB, Authz: m.Authz, Auth: m.Auth, Places: places,
+		InsecureCookies: m.Config.InsecureCookies, Log: m.Log})
+	return err
+}
+
+// firstAdmin creates the admin account on an empty database, with the password
+// from TIAOJIE_ADMIN_PASSWORD or a generated one printed once.
+func (m *Main) firstAdmin() error {
+	has, err := m.DB.HasUsers()
+	if err != nil || has {
+		return err
+	}
+	password, generated := os.Getenv("TIAOJIE_ADMIN_PASSWORD"), false
+	if password == "" {
+		password, generated = rand.Text(), true
+	}
+	in := mediation.UserInput{Username: "admin", DisplayName: "管理员", Role: mediation.RoleAdmin, Password: password}
+	if _, err := m.Auth.CreateUser(&in, "system"); err != nil {
+		return fmt.Errorf("create the first admin: %w", err)
+	}
+	if generated {
+		fmt.Fprintf(m.Out, "\n  First start: created the account \"admin\" with the password\n\n      %s\n\n  It is shown only this once. Sign in and create the other accounts.\n\n", password)
+	} else {
+		fmt.Fprintln(m.Out, "First start: created the account \"admin\" with the password from TIAOJIE_ADMIN_PASSWORD.")
+	}
+	return nil
+}
+
+// Listen binds the configured address; Addr then says where it listens.
+func (m *Main) Listen() error {
+	l, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return err
+	}
+	m.listener = l
+	m.http = &http.Server{Handler: m.Server, ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn)}
+	return nil
+}
+
+// Addr is the address the server listens on.
+func (m *Main) Addr() string { return m.listener.Addr().String() }
+
+// Serve answers requests until ctx ends, then finishes in-flight requests
+// (for at most ten seconds).
+func (m *Main) Serve(ctx context.Context) error {
+	go m.sweepSessions(ctx)
+	errc := make(chan error, 1)
+	go func() { errc <- m.http.Serve(m.listener) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := m.http.Shutdown(shutdown); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// sweepSessions removes expired sessions now and then.
+func (m *Main) sweepSessions(ctx context.Context) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			now := m.DB.Now().UTC()
+			if _, err := m.DB.DeleteExpiredSessions(func(s *store.AuthSession) bool { return m.Auth.Expired(s, now) }); err != nil {
+				m.Log.Error("sweeping sessions", "err", err)
+			}
+		}
+	}
+}
+
+// Close closes the database.
+func (m *Main) Close() error {
+	if m.DB != nil {
+		return m.DB.Close()
+	}
+	return nil
+}
+
+func serve(ctx context.Context, args []string) error {
+	m := NewMain()
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	m.Config.bindServeFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := m.Config.validate(); err != nil {
+		return err
+	}
+	m.Log = m.Config.logger(os.Stderr)
+	if m.Config.InsecureCookies {
+		m.Log.Warn("--insecure-cookies is on: session cookies travel without Secure; use it only on a trusted LAN")
+	}
+	if err := m.Open(); err != nil {
+		m.Close()
+		return err
+	}
+	defer m.Close()
+	if err := m.Listen(); err != nil {
+		return err
+	}
+	m.Log.Info("serving", "addr", m.Addr(), "db", m.Config.DB)
+	fmt.Fprintf(m.Out, "tiaojie is listening on http://%s\n", m.Addr())
+	return m.Serve(ctx)
+}

@@ -1,0 +1,162 @@
+package auth
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"tiaojie/internal/mediation"
+	"tiaojie/internal/store"
+)
+
+// touchEvery is how stale a session's last-seen time may grow before a request
+// writes it again; it keeps the idle timeout honest without a disk write per
+// request.
+const touchEvery = time.Minute
+
+// Service signs staff and parties in and out, with sessions kept in the store.
+type Service struct {
+	DB              *store.DB
+	Params          Params
+	IdleTimeout     time.Duration
+	AbsoluteTimeout time.Duration
+}
+
+// Credential is what a sign-in hands the client: the cookie value that carries
+// the session id and its secret.
+type Credential struct {
+	Cookie string
+	MaxAge time.Duration
+}
+
+var errLoginFailed = &mediation.Error{Code: mediation.EUNAUTHORIZED, Message: "error.login_failed"}
+
+// errNoSession is the one answer for every missing, forged or expired session.
+var errNoSession = &mediation.Error{Code: mediation.EUNAUTHORIZED, Message: "error.unauthorized"}
+
+var errInvitation = &mediation.Error{Code: mediation.EUNAUTHORIZED, Message: "error.invitation_invalid"}
+
+// Login checks a staff user's password and starts a new session. An unknown
+// username and a wrong password answer the same, after the same work.
+func (s *Service) Login(username, password string) (Credential, *mediation.User, error) {
+	u, err := s.DB.UserByName(username)
+	if mediation.ErrorCode(err) == mediation.ENOTFOUND {
+		DummyVerify(password, s.Params)
+		return Credential{}, nil, errLoginFailed
+	} else if err != nil {
+		return Credential{}, nil, err
+	}
+	ok, err := VerifyPassword(password, u.PasswordHash)
+	if err != nil {
+		return Credential{}, nil, fmt.Errorf("auth: verify password of user %d: %w", u.ID, err)
+	}
+	if !ok {
+		return Credential{}, nil, errLoginFailed
+	}
+	cred, err := s.start(store.AuthSession{UserID: u.ID}, &mediation.AuditEntry{
+		Actor: mediation.UserSubject(u.ID), Action: mediation.AuditLogin, Object: "user:" + u.ID.String()})
+	return cred, u, err
+}
+
+// Redeem exchanges a party's invitation token for a session on its case.
+func (s *Service) Redeem(token string) (Credential, *mediation.Party, error) {
+	if !ValidTokenSyntax(token) {
+		return Credential{}, nil, errInvitation
+	}
+	inv, err := s.DB.Invitation(HashToken(token))
+	if mediation.ErrorCode(err) == mediation.ENOTFOUND {
+		return Credential{}, nil, errInvitation
+	} else if err != nil {
+		return Credential{}, nil, err
+	}
+	p, err := s.DB.Party(inv.PartyID)
+	if err != nil {
+		return Credential{}, nil, err
+	}
+	cred, err := s.start(store.AuthSession{PartyID: p.ID, CaseID: p.CaseID}, &mediation.AuditEntry{
+		CaseID: p.CaseID, Actor: mediation.PartySubject(p.ID), Action: mediation.AuditAccess,
+		Object: "party:" + p.ID.String()})
+	return cred, p, err
+}
+
+func (s *Service) start(sess store.AuthSession, audit *mediation.AuditEntry) (Credential, error) {
+	id, secret, cookie, err := NewSessionCredential()
+	if err != nil {
+		return Credential{}, err
+	}
+	now := s.DB.Now().UTC()
+	sess.ID, sess.SecretHash, sess.CreatedAt, sess.LastSeen = id, HashSecret(secret), now, now
+	audit.At = now
+	if err := s.DB.CreateSession(&sess, audit); err != nil {
+		return Credential{}, err
+	}
+	return Credential{Cookie: cookie, MaxAge: s.AbsoluteTimeout}, nil
+}
+
+// Authenticate turns a session cookie into the principal it belongs to, and
+// returns the session id. Every failure is EUNAUTHORIZED, whatever its cause.
+func (s *Service) Authenticate(cookie string) (mediation.Principal, []byte, error) {
+	id, secret, ok := ParseSessionCookie(cookie)
+	if !ok {
+		return mediation.Principal{}, nil, errNoSession
+	}
+	sess, err := s.DB.Session(id)
+	if err != nil || !SecretMatches(secret, sess.SecretHash) {
+		if err != nil && mediation.ErrorCode(err) != mediation.ENOTFOUND {
+			return mediation.Principal{}, nil, err
+		}
+		return mediation.Principal{}, nil, errNoSession
+	}
+	now := s.DB.Now().UTC()
+	if s.Expired(sess, now) {
+		return mediation.Principal{}, nil, errors.Join(errNoSession, s.DB.DeleteSession(id))
+	}
+	p := mediation.Principal{PartyID: sess.PartyID, CaseID: sess.CaseID}
+	if sess.UserID != 0 {
+		u, err := s.DB.User(sess.UserID)
+		if err != nil {
+			return mediation.Principal{}, nil, errNoSession
+		}
+		p.UserID, p.Role = u.ID, u.Role
+	}
+	if now.Sub(sess.LastSeen) > touchEvery {
+		if err := s.DB.TouchSession(id, now); err != nil {
+			return mediation.Principal{}, nil, err
+		}
+	}
+	return p, id, nil
+}
+
+// Expired reports whether the session has been idle or alive too long.
+func (s *Service) Expired(sess *store.AuthSession, now time.Time) bool {
+	return now.Sub(sess.LastSeen) > s.IdleTimeout || now.Sub(sess.CreatedAt) > s.AbsoluteTimeout
+}
+
+// Logout ends the session.
+func (s *Service) Logout(id []byte) error { return s.DB.DeleteSession(id) }
+
+// NewInvitation makes an invitation for a party of a case, returning the token
+// to hand over once; only its hash is kept.
+func (s *Service) NewInvitation(party, caseID, by mediation.ID) (string, *mediation.Invitation, error) {
+	token, err := NewToken()
+	if err != nil {
+		return "", nil, err
+	}
+	return token, &mediation.Invitation{PartyID: party, CaseID: caseID, TokenHash: HashToken(token),
+		CreatedBy: by, CreatedAt: s.DB.Now().UTC()}, nil
+}
+
+// CreateUser validates a new staff account, hashes its password and stores it.
+func (s *Service) CreateUser(in *mediation.UserInput, actor string) (*mediation.User, error) {
+	u, err := mediation.NewUser(in, s.DB.Now().UTC())
+	if err != nil {
+		return nil, err
+	}
+	if u.PasswordHash, err = HashPassword(in.Password, s.Params); err != nil {
+		return nil, err
+	}
+	if err := s.DB.CreateUser(u, actor); err != nil {
+		return nil, err
+	}
+	return u, nil
+}

@@ -1,0 +1,45 @@
+package authz
+
+// Object kinds, as named in policies/policy.csv.
+const (
+	ObjUser               = "user"
+	ObjCase               = "case"
+	ObjMediator           = "mediator"
+	ObjParty              = "party"
+	ObjPartyContact       = "party_contact"
+	ObjInvitation         = "invitation"
+	ObjSubmission         = "submission"
+	ObjReleasedSubmission = "released_submission"
+	ObjAudit              = "audit"
+	ObjStats              = "stats"
+	ObjBackup             = "backup"
+	ObjCalendar           = "calendar"
+)
+
+// Actions, as named in policies/policy.csv.
+const (
+	ActCreate       = "create"
+	ActRead         = "read"
+	ActReadMeta     = "read_meta"
+	ActReadOverview = "read_overview"
+	ActList         = "list"
+	ActUpdate       = "update"
+	ActTransition   = "transition"
+	ActAssign       = "assign"
+	ActRemove       = "remove"
+	ActRelease      = "release"
+)
+
+// DomainGlobal is the domain of objects that belong to no case (users,
+// statistics, backups, the calendar) and of the global staff grants.
+const DomainGlobal = "*"
+
+// Roles as named in policies/policy.csv. Global roles are granted in
+// DomainGlobal, per-case roles in the domain of their case.
+const (
+	roleAdmin           = "role:admin"
+	roleOffice          = "role:office"
+	roleMediatorAccount = "role:mediator_account"
+	roleMediator        = "role:mediator"
+	roleParty           = "role:party"
+)

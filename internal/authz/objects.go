@@ -1,0 +1,38 @@
+package authz
+
+import "tiaojie/internal/mediation"
+
+// The objects of stored records. Domain and owner are always taken from the
+// record as loaded, so a request can never name its own.
+
+// CaseObject is a case, as an object of the given kind in its own domain
+// (ObjCase for the case itself; ObjParty, ObjSubmission, ObjAudit and the like
+// for creating or listing things inside it).
+func CaseObject(kind string, c *mediation.Case) Object {
+	return Object{Kind: kind, Domain: mediation.CaseDomain(c.ID)}
+}
+
+// PartyObject is a party's record: ObjParty for its name and side,
+// ObjPartyContact for all of it, ObjInvitation for its invitation.
+func PartyObject(kind string, p *mediation.Party) Object {
+	return Object{Kind: kind, Domain: mediation.CaseDomain(p.CaseID), Owner: mediation.PartySubject(p.ID)}
+}
+
+// SubmissionObject is a submission. A released one is a different kind of
+// object, readable by every party of its case.
+func SubmissionObject(s *mediation.Submission) Object {
+	kind := ObjSubmission
+	if s.Released {
+		kind = ObjReleasedSubmission
+	}
+	return Object{Kind: kind, Domain: mediation.CaseDomain(s.CaseID), Owner: mediation.PartySubject(s.PartyID)}
+}
+
+// NewSubmissionObject is a submission about to be written by the given author.
+func NewSubmissionObject(caseID, author mediation.ID) Object {
+	return Object{Kind: ObjSubmission, Domain: mediation.CaseDomain(caseID), Owner: mediation.PartySubject(author)}
+}
+
+// GlobalObject is an object that belongs to no case: users, statistics,
+// backups, the calendar, and a case not yet created.
+func GlobalObject(kind string) Object { return Object{Kind: kind, Domain: DomainGlobal} }

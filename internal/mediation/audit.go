@@ -1,0 +1,32 @@
+package mediation
+
+import "time"
+
+// AuditEntry records one change to, or one read of, the case file: who did
+// what to which object, and when. Entries form a hash chain in the store.
+type AuditEntry struct {
+	Seq    uint64            `json:"seq"`
+	CaseID ID                `json:"case_id,omitempty"`
+	At     time.Time         `json:"at"`
+	Actor  string            `json:"actor"`  // casbin subject: "u:7", "p:19", or "system"
+	Action string            `json:"action"` // e.g. "submission.create", "submission.read"
+	Object string            `json:"object"` // e.g. "submission:12"
+	Detail map[string]string `json:"detail,omitempty"`
+}
+
+// Audit actions.
+const (
+	AuditUserCreate        = "user.create"
+	AuditLogin             = "session.login"
+	AuditAccess            = "session.access"
+	AuditCaseCreate        = "case.create"
+	AuditCaseUpdate        = "case.update"
+	AuditCaseTransition    = "case.transition"
+	AuditMediatorAssign    = "mediator.assign"
+	AuditMediatorRemove    = "mediator.remove"
+	AuditPartyCreate       = "party.create"
+	AuditInvitationCreate  = "invitation.create"
+	AuditSubmissionCreate  = "submission.create"
+	AuditSubmissionRelease = "submission.release"
+	AuditSubmissionRead    = "submission.read"
+)

@@ -1,0 +1,164 @@
+package mediation
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Case is one dispute brought to mediation.
+type Case struct {
+	ID ID `json:"id"`
+	// Reference is what a person says on the phone: the year the case opened
+	// and its number, e.g. "2026-0042".
+	Reference string     `json:"reference"`
+	Title     string     `json:"title"`
+	Category  Category   `json:"category"`
+	Community string     `json:"community"` // code of a configured community (社区)
+	Street    string     `json:"street"`    // code of its street (街道)
+	Summary   string     `json:"summary"`
+	Source    Source     `json:"source"`
+	Status    Status     `json:"status"`
+	Mediators []ID       `json:"mediators"`
+	CreatedBy ID         `json:"created_by"`
+	OpenedAt  time.Time  `json:"opened_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+	ClosedAt  *time.Time `json:"closed_at,omitempty"`
+}
+
+// CaseReference formats the reference of the case with the given id, opened at t.
+func CaseReference(id ID, opened time.Time) string {
+	return fmt.Sprintf("%d-%04d", opened.Year(), uint64(id))
+}
+
+// HasMediator reports whether the user is assigned to the case.
+func (c *Case) HasMediator(user ID) bool { return slices.Contains(c.Mediators, user) }
+
+// CaseInput is what a mediator writes when opening a case.
+type CaseInput struct {
+	Title     string   `json:"title" validate:"text,required,max=100"`
+	Category  Category `json:"category" validate:"required,enum"`
+	Community string   `json:"community" validate:"required,max=64"`
+	Street    string   `json:"street" validate:"max=64"`
+	Summary   string   `json:"summary" validate:"max=4000"`
+	Source    Source   `json:"source" validate:"required,enum"`
+}
+
+// CasePatch changes some fields of a case; absent fields stay as they are.
+type CasePatch struct {
+	Title     *string   `json:"title" validate:"omitnil,text,required,max=100"`
+	Category  *Category `json:"category" validate:"omitnil,required,enum"`
+	Community *string   `json:"community" validate:"omitnil,required,max=64"`
+	Street    *string   `json:"street" validate:"omitnil,max=64"`
+	Summary   *string   `json:"summary" validate:"omitnil,max=4000"`
+	Source    *Source   `json:"source" validate:"omitnil,required,enum"`
+}
+
+// Community is a residents' community (社区) and the street (街道) it belongs to.
+type Community struct {
+	Code   string `json:"code"`
+	Name   string `json:"name"`
+	Street string `json:"street"`
+}
+
+// Places is the configured geography: communities and mediation rooms.
+type Places struct {
+	Communities []Community `json:"communities"`
+	Rooms       []string    `json:"rooms"`
+}
+
+// Community returns the community with the given code.
+func (p *Places) Community(code string) (Community, bool) {
+	for _, c := range p.Communities {
+		if c.Code == code {
+			return c, true
+		}
+	}
+	return Community{}, false
+}
+
+// NewCase validates the input against the configured places and returns the
+// case it describes, in intake, not yet stored.
+func NewCase(in CaseInput, places *Places, by ID, now time.Time) (*Case, error) {
+	in.normalize()
+	if err := Validate(&in); err != nil {
+		return nil, err
+	}
+	c := &Case{
+		Title: in.Title, Category: in.Category, Community: in.Community, Street: in.Street,
+		Summary: in.Summary, Source: in.Source, Status: StatusIntake,
+		Mediators: []ID{by}, CreatedBy: by, OpenedAt: now, UpdatedAt: now,
+	}
+	if err := c.placeIn(places); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (in *CaseInput) normalize() {
+	trim(&in.Title, &in.Community, &in.Street, &in.Summary)
+}
+
+// Apply changes the case as the patch says, validating the result.
+func (c *Case) Apply(p CasePatch, places *Places, now time.Time) error {
+	trimPtr(p.Title, p.Community, p.Street, p.Summary)
+	if err := Validate(&p); err != nil {
+		return err
+	}
+	next := *c
+	set(&next.Title, p.Title)
+	set(&next.Category, p.Category)
+	set(&next.Summary, p.Summary)
+	set(&next.Source, p.Source)
+	if p.Community != nil {
+		next.Community = *p.Community
+		next.Street = ""
+	}
+	set(&next.Street, p.Street)
+	if err := next.placeIn(places); err != nil {
+		return err
+	}
+	next.UpdatedAt = now
+	*c = next
+	return nil
+}
+
+// placeIn checks the community and fills in or checks its street.
+func (c *Case) placeIn(places *Places) error {
+	com, ok := places.Community(c.Community)
+	if !ok {
+		return Invalid("community", "validation.community", "")
+	}
+	if c.Street == "" {
+		c.Street = com.Street
+	} else if c.Street != com.Street {
+		return Invalid("street", "validation.street", "")
+	}
+	return nil
+}
+
+func set[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+// Validate checks a configured geography: at least one community, unique
+// codes, and a name and street for each.
+func (p *Places) Validate() error {
+	if len(p.Communities) == 0 {
+		return errors.New("no communities configured")
+	}
+	seen := map[string]bool{}
+	for _, c := range p.Communities {
+		if c.Code == "" || c.Name == "" || c.Street == "" {
+			return fmt.Errorf("community %q needs a code, a name and a street", c.Code)
+		}
+		if seen[c.Code] {
+			return fmt.Errorf("community code %q appears twice", c.Code)
+		}
+		seen[c.Code] = true
+	}
+	return nil
+}

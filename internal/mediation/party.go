@@ -1,0 +1,49 @@
+package mediation
+
+import "time"
+
+// Party is a person, household or organization on one side of a case. A party
+// has no password: it signs in through an invitation.
+type Party struct {
+	ID         ID        `json:"id"`
+	CaseID     ID        `json:"case_id"`
+	Name       string    `json:"name"`
+	Kind       PartyKind `json:"kind"`
+	Side       Side      `json:"side"`
+	Phone      string    `json:"phone"`
+	Address    string    `json:"address"`
+	Represents string    `json:"represents"` // e.g. "owners of building 3, 24 households"
+	CreatedBy  ID        `json:"created_by"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// PartyInput is what a mediator writes when adding a party.
+type PartyInput struct {
+	Name       string    `json:"name" validate:"text,required,max=100"`
+	Kind       PartyKind `json:"kind" validate:"required,enum"`
+	Side       Side      `json:"side" validate:"required,enum"`
+	Phone      string    `json:"phone" validate:"omitempty,mobile"`
+	Address    string    `json:"address" validate:"text,max=200"`
+	Represents string    `json:"represents" validate:"text,max=200"`
+}
+
+// NewParty validates the input and returns the party it describes.
+func NewParty(in PartyInput, caseID, by ID, now time.Time) (*Party, error) {
+	trim(&in.Name, &in.Phone, &in.Address, &in.Represents)
+	in.Phone = normalizePhone(in.Phone)
+	if err := Validate(&in); err != nil {
+		return nil, err
+	}
+	return &Party{CaseID: caseID, Name: in.Name, Kind: in.Kind, Side: in.Side, Phone: in.Phone,
+		Address: in.Address, Represents: in.Represents, CreatedBy: by, CreatedAt: now}, nil
+}
+
+// Invitation lets one party of one case in without a password. Only a hash of
+// its token is stored; a new invitation for the party replaces the old one.
+type Invitation struct {
+	PartyID   ID        `json:"party_id"`
+	CaseID    ID        `json:"case_id"`
+	TokenHash []byte    `json:"token_hash"`
+	CreatedBy ID        `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+}

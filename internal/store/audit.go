@@ -1,0 +1,232 @@
+package store
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"tiaojie/internal/mediation"
+)
+
+// chained is an audit entry as stored: the entry and its link in the chain.
+// Hash is SHA-256 over the previous entry's hash and the entry's canonical
+// encoding, so that altering, removing or reordering entries breaks the chain.
+type chained struct {
+	Entry mediation.AuditEntry `json:"entry"`
+	Prev  string               `json:"prev"`
+	Hash  string               `json:"hash"`
+}
+
+// Head is the newest link of the audit chain.
+type Head struct {
+	Seq  uint64 `json:"seq"`
+	Hash string `json:"hash"`
+}
+
+// linkHash is the hash of an entry linked after prev. The canonical encoding is
+// the codec's JSON: fields in declaration order, map keys sorted, times in UTC.
+func linkHash(prev string, e *mediation.AuditEntry) (string, error) {
+	b, err := encode(e)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	h.Write([]byte(prev))
+	h.Write([]byte{0})
+	h.Write(b)
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func auditHead(tx *bolt.Tx) (Head, error) {
+	var h Head
+	b := tx.Bucket(bucketMeta).Get(metaAuditHead)
+	if b == nil {
+		return h, nil
+	}
+	return h, decode(b, &h)
+}
+
+// appendAudit links the entry into the chain inside the caller's transaction.
+func appendAudit(tx *bolt.Tx, e mediation.AuditEntry) error {
+	head, err := auditHead(tx)
+	if err != nil {
+		return err
+	}
+	seq, err := tx.Bucket(bucketAudit).NextSequence()
+	if err != nil {
+		return err
+	}
+	e.Seq = seq
+	e.At = e.At.UTC()
+	hash, err := linkHash(head.Hash, &e)
+	if err != nil {
+		return err
+	}
+	if err := put(tx, bucketAudit, itob(seq), chained{Entry: e, Prev: head.Hash, Hash: hash}); err != nil {
+		return err
+	}
+	if e.CaseID != 0 {
+		if err := tx.Bucket(bucketAuditByCase).Put(pair(e.CaseID, mediation.ID(seq)), nil); err != nil {
+			return err
+		}
+	}
+	return put(tx, bucketMeta, metaAuditHead, Head{Seq: seq, Hash: hash})
+}
+
+// AuditHead returns the newest link of the audit chain.
+func (db *DB) AuditHead() (Head, error) {
+	var h Head
+	err := db.view(func(tx *bolt.Tx) (err error) { h, err = auditHead(tx); return })
+	return h, err
+}
+
+// RecordRead queues the audit entry of a read. Reads are written in groups
+// about once a ReadAuditDelay, so a read never waits on a disk flush; a crash
+// can lose at most that last group, never a change.
+func (db *DB) RecordRead(e mediation.AuditEntry) {
+	if e.At.IsZero() {
+		e.At = db.now()
+	}
+	db.reads <- e
+}
+
+// FlushReads writes every queued read audit entry now.
+func (db *DB) FlushReads() {
+	done := make(chan struct{})
+	db.flush <- done
+	<-done
+}
+
+func (db *DB) writeReads(delay time.Duration) {
+	defer close(db.readsDone)
+	var pending []mediation.AuditEntry
+	tick := time.NewTicker(delay)
+	defer tick.Stop()
+	write := func() {
+		if len(pending) == 0 {
+			return
+		}
+		err := db.bolt.Update(func(tx *bolt.Tx) error {
+			for _, e := range pending {
+				if err := appendAudit(tx, e); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			// The entries stay pending and are tried again at the next tick.
+			return
+		}
+		pending = pending[:0]
+	}
+	for {
+		select {
+		case e, ok := <-db.reads:
+			if !ok {
+				write()
+				return
+			}
+			pending = append(pending, e)
+			if len(pending) >= 1024 {
+				write()
+			}
+		case <-tick.C:
+			write()
+		case done := <-db.flush:
+			for drained := false; !drained; {
+				select {
+				case e := <-db.reads:
+					pending = append(pending, e)
+				default:
+					drained = true
+				}
+			}
+			write()
+			close(done)
+		}
+	}
+}
+
+// CaseAudit lists a case's audit entries in order, starting after seq cursor.
+func (db *DB) CaseAudit(caseID mediation.ID, cursor uint64, limit int) ([]mediation.AuditEntry, uint64, error) {
+	var out []mediation.AuditEntry
+	var next uint64
+	err := db.view(func(tx *bolt.Tx) error {
+		out, next = nil, 0
+		prefix := itob(uint64(caseID))
+		c := tx.Bucket(bucketAuditByCase).Cursor()
+		for k, _ := c.Seek(pair(caseID, mediation.ID(cursor+1))); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			if len(out) == limit {
+				next = out[len(out)-1].Seq
+				break
+			}
+			var ch chained
+			if err := get(tx, bucketAudit, k[8:], &ch); err != nil {
+				return err
+			}
+			out = append(out, ch.Entry)
+		}
+		return nil
+	})
+	return out, next, err
+}
+
+// VerifyAudit walks the whole chain and reports the first broken link. When
+// since is not empty, the chain must pass through that earlier head, which
+// proves the log has only grown since it was taken.
+func (db *DB) VerifyAudit(since *Head) (Head, error) {
+	var head Head
+	err := db.view(func(tx *bolt.Tx) error {
+		stored, err := auditHead(tx)
+		if err != nil {
+			return err
+		}
+		prev, want := "", uint64(1)
+		sawSince := since == nil || since.Seq == 0
+		err = tx.Bucket(bucketAudit).ForEach(func(k, v []byte) error {
+			var ch chained
+			if err := decode(v, &ch); err != nil {
+				return err
+			}
+			seq := btoi(k)
+			if seq != want || ch.Entry.Seq != seq {
+				return fmt.Errorf("audit entry %d: expected entry %d (an entry was removed or reordered)", seq, want)
+			}
+			if ch.Prev != prev {
+				return fmt.Errorf("audit entry %d: does not link to the entry before it", seq)
+			}
+			hash, err := linkHash(prev, &ch.Entry)
+			if err != nil {
+				return err
+			}
+			if hash != ch.Hash {
+				return fmt.Errorf("audit entry %d: its content does not match its hash (it was altered)", seq)
+			}
+			if since != nil && seq == since.Seq {
+				if hash != since.Hash {
+					return fmt.Errorf("audit entry %d: differs from the head handed over earlier", seq)
+				}
+				sawSince = true
+			}
+			prev, want = hash, want+1
+			head = Head{Seq: seq, Hash: hash}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if head != stored {
+			return fmt.Errorf("audit head is entry %d, but the chain ends at entry %d (entries were removed at the end)", stored.Seq, head.Seq)
+		}
+		if !sawSince {
+			return fmt.Errorf("audit chain does not reach entry %d of the earlier head", since.Seq)
+		}
+		return nil
+	})
+	return head, err
+}

@@ -1,0 +1,328 @@
+package store
+
+import (
+	"bytes"
+	"iter"
+	"slices"
+
+	bolt "go.etcd.io/bbolt"
+
+	"tiaojie/internal/mediation"
+)
+
+// CreateCase stores a new case, with its reference and ID set, and its
+// mediator and status index entries.
+func (db *DB) CreateCase(c *mediation.Case, actor string) error {
+	return db.update(func(tx *bolt.Tx) error {
+		id, err := nextID(tx, bucketCases)
+		if err != nil {
+			return err
+		}
+		c.ID = id
+		c.Reference = mediation.CaseReference(id, c.OpenedAt)
+		for _, m := range c.Mediators {
+			if err := requireMediator(tx, m); err != nil {
+				return err
+			}
+		}
+		if err := putCase(tx, nil, c); err != nil {
+			return err
+		}
+		return appendAudit(tx, mediation.AuditEntry{CaseID: id, At: c.OpenedAt, Actor: actor,
+			Action: mediation.AuditCaseCreate, Object: "case:" + id.String()})
+	})
+}
+
+// putCase writes the case and brings its index entries from those of old (nil
+// for a new case) to its own.
+func putCase(tx *bolt.Tx, old, c *mediation.Case) error {
+	byStatus := tx.Bucket(bucketCasesByStatus)
+	byMediator := tx.Bucket(bucketCasesByMediator)
+	if old != nil {
+		if err := byStatus.Delete(statusKey(old.Status, old.ID)); err != nil {
+			return err
+		}
+		for _, m := range old.Mediators {
+			if err := byMediator.Delete(pair(m, old.ID)); err != nil {
+				return err
+			}
+		}
+	}
+	if err := byStatus.Put(statusKey(c.Status, c.ID), nil); err != nil {
+		return err
+	}
+	for _, m := range c.Mediators {
+		if err := byMediator.Put(pair(m, c.ID), nil); err != nil {
+			return err
+		}
+	}
+	return put(tx, bucketCases, itob(uint64(c.ID)), c)
+}
+
+func getCase(tx *bolt.Tx, id mediation.ID) (*mediation.Case, error) {
+	var c mediation.Case
+	if err := get(tx, bucketCases, itob(uint64(id)), &c); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Case returns the case with the given ID, or ENOTFOUND.
+func (db *DB) Case(id mediation.ID) (*mediation.Case, error) {
+	var c *mediation.Case
+	err := db.view(func(tx *bolt.Tx) (err error) { c, err = getCase(tx, id); return })
+	return c, err
+}
+
+// CaseChange is what a change to a case did, for its audit entry.
+type CaseChange struct {
+	Action string
+	Detail map[string]string
+}
+
+// UpdateCase changes a case in one transaction: fn receives the stored case
+// and what its file holds, changes the case or returns an error (which
+// changes nothing), and says what it did; a change with no Action writes
+// nothing.
+func (db *DB) UpdateCase(id mediation.ID, actor string, fn func(c *mediation.Case, file mediation.CaseFile) (CaseChange, error)) (*mediation.Case, error) {
+	var out *mediation.Case
+	err := db.update(func(tx *bolt.Tx) error {
+		old, err := getCase(tx, id)
+		if err != nil {
+			return err
+		}
+		c := *old
+		c.Mediators = slices.Clone(old.Mediators)
+		file, err := caseFile(tx, id)
+		if err != nil {
+			return err
+		}
+		change, err := fn(&c, file)
+		if err != nil {
+			return err
+		}
+		if change.Action == "" {
+			out = old
+			return nil
+		}
+		if err := putCase(tx, old, &c); err != nil {
+			return err
+		}
+		out = &c
+		return appendAudit(tx, mediation.AuditEntry{CaseID: id, At: c.UpdatedAt, Actor: actor,
+			Action: change.Action, Object: "case:" + id.String(), Detail: change.Detail})
+	})
+	return out, err
+}
+
+// caseFile summarises what the case file holds.
+func caseFile(tx *bolt.Tx, caseID mediation.ID) (mediation.CaseFile, error) {
+	var f mediation.CaseFile
+	parties, err := partiesOf(tx, caseID)
+	for _, p := range parties {
+		switch p.Side {
+		case mediation.SideApplicant:
+			f.Applicants++
+		case mediation.SideRespondent:
+			f.Respondents++
+		}
+	}
+	return f, err
+}
+
+func requireMediator(tx *bolt.Tx, id mediation.ID) error {
+	u, err := getUser(tx, id)
+	if err != nil || u.Role != mediation.RoleMediator {
+		return mediation.Invalid("user_id", "validation.not_mediator", "")
+	}
+	return nil
+}
+
+// AssignMediator adds a mediator to a case. It returns EINVALID when the user
+// is not a mediator and ECONFLICT when the mediator appears to be one of the
+// case's parties; assigning an assigned mediator again changes nothing.
+func (db *DB) AssignMediator(caseID, user mediation.ID, actor string) (*mediation.Case, error) {
+	var out *mediation.Case
+	err := db.update(func(tx *bolt.Tx) error {
+		old, err := getCase(tx, caseID)
+		if err != nil {
+			return err
+		}
+		if err := requireMediator(tx, user); err != nil {
+			return err
+		}
+		if old.HasMediator(user) {
+			out = old
+			return nil
+		}
+		u, err := getUser(tx, user)
+		if err != nil {
+			return err
+		}
+		parties, err := partiesOf(tx, caseID)
+		if err != nil {
+			return err
+		}
+		for i := range parties {
+			if u.Conflicts(&parties[i]) {
+				return mediation.Errorf(mediation.ECONFLICT, "error.conflict_of_interest")
+			}
+		}
+		c := *old
+		c.Mediators = append(slices.Clone(old.Mediators), user)
+		c.UpdatedAt = db.now()
+		if err := putCase(tx, old, &c); err != nil {
+			return err
+		}
+		out = &c
+		return appendAudit(tx, mediation.AuditEntry{CaseID: caseID, At: c.UpdatedAt, Actor: actor,
+			Action: mediation.AuditMediatorAssign, Object: "user:" + user.String()})
+	})
+	return out, err
+}
+
+// RemoveMediator takes a mediator off a case, recording the reason (a recusal
+// is logged as such). The last mediator cannot be removed: a case must always
+// have one, so another is assigned first.
+func (db *DB) RemoveMediator(caseID, user mediation.ID, actor, reason string) (*mediation.Case, error) {
+	var out *mediation.Case
+	err := db.update(func(tx *bolt.Tx) error {
+		old, err := getCase(tx, caseID)
+		if err != nil {
+			return err
+		}
+		if !old.HasMediator(user) {
+			return mediation.NotFound()
+		}
+		if len(old.Mediators) == 1 {
+			return mediation.Errorf(mediation.ECONFLICT, "error.last_mediator")
+		}
+		c := *old
+		c.Mediators = slices.DeleteFunc(slices.Clone(old.Mediators), func(m mediation.ID) bool { return m == user })
+		c.UpdatedAt = db.now()
+		if err := putCase(tx, old, &c); err != nil {
+			return err
+		}
+		out = &c
+		return appendAudit(tx, mediation.AuditEntry{CaseID: caseID, At: c.UpdatedAt, Actor: actor,
+			Action: mediation.AuditMediatorRemove, Object: "user:" + user.String(),
+			Detail: map[string]string{"reason": reason}})
+	})
+	return out, err
+}
+
+// CaseFilter selects cases to list. Exactly one of Mediator, Case or All says
+// whose cases.
+type CaseFilter struct {
+	Mediator mediation.ID // the cases this mediator is assigned to
+	Case     mediation.ID // just this case (a party's own)
+	All      bool         // every case
+	Status   mediation.Status
+	Category mediation.Category
+	Cursor   mediation.ID // list cases with smaller IDs (newest first)
+	Limit    int
+}
+
+// Cases lists cases newest first. next is the cursor of the following page, or
+// zero at the end.
+func (db *DB) Cases(f CaseFilter) (out []mediation.Case, next mediation.ID, err error) {
+	err = db.view(func(tx *bolt.Tx) error {
+		out, next = nil, 0
+		var ids iter.Seq[mediation.ID]
+		switch {
+		case f.Case != 0:
+			ids = func(yield func(mediation.ID) bool) {
+				if f.Cursor == 0 || f.Case < f.Cursor {
+					yield(f.Case)
+				}
+			}
+		case f.Mediator != 0:
+			ids = descending(tx.Bucket(bucketCasesByMediator), itob(uint64(f.Mediator)), f.Cursor)
+		case f.All && f.Status != "":
+			ids = descending(tx.Bucket(bucketCasesByStatus), append([]byte(f.Status), 0), f.Cursor)
+		case f.All:
+			ids = descending(tx.Bucket(bucketCases), nil, f.Cursor)
+		default:
+			return nil
+		}
+		for id := range ids {
+			c, err := getCase(tx, id)
+			if mediation.ErrorCode(err) == mediation.ENOTFOUND {
+				continue
+			} else if err != nil {
+				return err
+			}
+			if (f.Status != "" && c.Status != f.Status) || (f.Category != "" && c.Category != f.Category) {
+				continue
+			}
+			if len(out) == f.Limit {
+				next = out[len(out)-1].ID
+				break
+			}
+			out = append(out, *c)
+		}
+		return nil
+	})
+	return out, next, err
+}
+
+// descending yields the IDs that end the keys under prefix, largest first,
+// starting below cursor (or at the end when cursor is zero).
+func descending(b *bolt.Bucket, prefix []byte, cursor mediation.ID) iter.Seq[mediation.ID] {
+	return func(yield func(mediation.ID) bool) {
+		c := b.Cursor()
+		var k []byte
+		if cursor == 0 {
+			// Seek past the prefix, then step back onto its last key.
+			end := append(bytes.Clone(prefix), bytes.Repeat([]byte{0xff}, 9)...)
+			if k, _ = c.Seek(end); k == nil {
+				k, _ = c.Last()
+			} else {
+				k, _ = c.Prev()
+			}
+		} else {
+			if k, _ = c.Seek(append(bytes.Clone(prefix), itob(uint64(cursor))...)); k == nil {
+				k, _ = c.Last()
+			} else {
+				k, _ = c.Prev()
+			}
+		}
+		for ; k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+8; k, _ = c.Prev() {
+			if !yield(mediation.ID(btoi(k[len(prefix):]))) {
+				return
+			}
+		}
+	}
+}
+
+// Members lists every assignment of a mediator and every party, by case, so
+// that the authorizer can rebuild its grants at start.
+func (db *DB) Members(mediator func(user, caseID mediation.ID), party func(party, caseID mediation.ID)) error {
+	return db.view(func(tx *bolt.Tx) error {
+		err := tx.Bucket(bucketCasesByMediator).ForEach(func(k, _ []byte) error {
+			mediator(mediation.ID(btoi(k[:8])), mediation.ID(btoi(k[8:])))
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return tx.Bucket(bucketPartiesByCase).ForEach(func(k, _ []byte) error {
+			party(mediation.ID(btoi(k[8:])), mediation.ID(btoi(k[:8])))
+			return nil
+		})
+	})
+}
+
+// TransitionCase moves a case through its status machine, checking the move
+// and the case file in the same transaction that writes it.
+func (db *DB) TransitionCase(id mediation.ID, actor string, t mediation.Transition) (*mediation.Case, error) {
+	now := db.now()
+	return db.UpdateCase(id, actor, func(c *mediation.Case, file mediation.CaseFile) (CaseChange, error) {
+		from := c.Status
+		if err := c.Move(t, file, now); err != nil {
+			return CaseChange{}, err
+		}
+		return CaseChange{Action: mediation.AuditCaseTransition,
+			Detail: map[string]string{"from": string(from), "to": string(c.Status), "reason": t.Reason}}, nil
+	})
+}

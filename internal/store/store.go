@@ -1,0 +1,167 @@
+// Package store keeps tiaojie's records in one bbolt file. Every mutation is one
+// transaction that writes the record, its index entries and its audit entry
+// together, so that after a crash either all of it is there or none.
+package store
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"tiaojie/internal/mediation"
+)
+
+// schemaVersion is the version of the layout this code writes. Open upgrades
+// an older file step by step.
+const schemaVersion = 1
+
+// upgrades[v] brings a file from version v to v+1.
+var upgrades = map[uint64]func(tx *bolt.Tx) error{}
+
+// DB is the open database.
+type DB struct {
+	bolt *bolt.DB
+	// Now is the clock; tests may replace it before use.
+	Now func() time.Time
+
+	reads     chan mediation.AuditEntry
+	readsDone chan struct{}
+	flush     chan chan struct{}
+	closeOnce sync.Once
+}
+
+// Options tune Open.
+type Options struct {
+	// Timeout is how long Open waits for another process to let go of the file.
+	Timeout time.Duration
+	// ReadAuditDelay is the longest a read's audit entry waits before it is
+	// written; reads are group-committed so that reading never waits on a flush.
+	ReadAuditDelay time.Duration
+}
+
+// Open opens (creating if needed) the database at path, creates its buckets and
+// upgrades its schema. It fails fast with a clear message when another process
+// holds the file.
+func Open(path string, opt Options) (*DB, error) {
+	if opt.Timeout == 0 {
+		opt.Timeout = time.Second
+	}
+	if opt.ReadAuditDelay == 0 {
+		opt.ReadAuditDelay = time.Second
+	}
+	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.Timeout})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, fmt.Errorf("store: %s is in use by another process (is a tiaojie server already running on it?)", path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	db := &DB{bolt: b, Now: time.Now,
+		reads: make(chan mediation.AuditEntry, 4096), readsDone: make(chan struct{}),
+		flush: make(chan chan struct{})}
+	if err := b.Update(prepare); err != nil {
+		b.Close()
+		return nil, err
+	}
+	go db.writeReads(opt.ReadAuditDelay)
+	return db, nil
+}
+
+// prepare creates every bucket and brings the schema up to date.
+func prepare(tx *bolt.Tx) error {
+	for _, name := range allBuckets {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("store: create bucket %s: %w", name, err)
+		}
+	}
+	meta := tx.Bucket(bucketMeta)
+	v := uint64(schemaVersion) // a new file starts at the current version
+	if b := meta.Get(metaSchema); b != nil {
+		v = btoi(b)
+	}
+	if v > schemaVersion {
+		return fmt.Errorf("store: the database has schema version %d, newer than this program's %d", v, schemaVersion)
+	}
+	for ; v < schemaVersion; v++ {
+		if err := upgrades[v](tx); err != nil {
+			return fmt.Errorf("store: upgrade schema from %d: %w", v, err)
+		}
+	}
+	return meta.Put(metaSchema, itob(schemaVersion))
+}
+
+// Close writes pending read audits and closes the file.
+func (db *DB) Close() error {
+	db.closeOnce.Do(func() {
+		close(db.reads)
+		<-db.readsDone
+	})
+	return db.bolt.Close()
+}
+
+// Path is the file the database lives in.
+func (db *DB) Path() string { return db.bolt.Path() }
+
+// Bolt exposes the underlying database for statistics and hot backup.
+func (db *DB) Bolt() *bolt.DB { return db.bolt }
+
+func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
+
+// update runs one mutation through DB.Batch, so that concurrent writers share
+// a commit. fn must be idempotent: Batch may run it more than once.
+func (db *DB) update(fn func(tx *bolt.Tx) error) error {
+	return db.bolt.Batch(fn)
+}
+
+// get decodes the record at key in bucket, or returns ENOTFOUND.
+func get(tx *bolt.Tx, bucket, key []byte, v any) error {
+	b := tx.Bucket(bucket).Get(key)
+	if b == nil {
+		return mediation.NotFound()
+	}
+	return decode(b, v)
+}
+
+// put encodes v and stores it at key in bucket.
+func put(tx *bolt.Tx, bucket, key []byte, v any) error {
+	b, err := encode(v)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucket).Put(key, b)
+}
+
+// nextID takes the next ID of bucket.
+func nextID(tx *bolt.Tx, bucket []byte) (mediation.ID, error) {
+	n, err := tx.Bucket(bucket).NextSequence()
+	return mediation.ID(n), err
+}
+
+// view runs a read-only transaction.
+func (db *DB) view(fn func(tx *bolt.Tx) error) error { return db.bolt.View(fn) }
+
+// Ping reports whether the database is open and takes writes.
+func (db *DB) Ping() error {
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketMeta) == nil {
+			return errors.New("store: meta bucket missing")
+		}
+		return nil
+	})
+}
+
+// Check verifies the consistency of the file's pages (bbolt's Tx.Check). It
+// runs in a writable transaction, which is safe beside the background writer.
+func (db *DB) Check() error {
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		var errs []error
+		for err := range tx.Check() {
+			errs = append(errs, err)
+		}
+		return errors.Join(errs...)
+	})
+}

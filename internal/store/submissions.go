@@ -1,0 +1,168 @@
+package store
+
+import (
+	"bytes"
+	"iter"
+	"slices"
+
+	bolt "go.etcd.io/bbolt"
+
+	"tiaojie/internal/mediation"
+)
+
+// CreateSubmission stores a new submission and sets its ID. The author must be
+// a party of the case, and a superseded submission must be the same party's
+// in the same case; otherwise it returns EINVALID naming the field. A closed
+// or withdrawn case takes no submissions (ECONFLICT).
+func (db *DB) CreateSubmission(s *mediation.Submission, actor string) error {
+	return db.update(func(tx *bolt.Tx) error {
+		c, err := getCase(tx, s.CaseID)
+		if err != nil {
+			return err
+		}
+		if err := c.AcceptsSubmissions(); err != nil {
+			return err
+		}
+		author, err := getParty(tx, s.PartyID)
+		if err != nil || author.CaseID != s.CaseID {
+			return mediation.Invalid("party_id", "validation.party", "")
+		}
+		if s.Supersedes != 0 {
+			old, err := getSubmission(tx, s.Supersedes)
+			if err != nil || old.CaseID != s.CaseID || old.PartyID != s.PartyID {
+				return mediation.Invalid("supersedes", "validation.supersedes", "")
+			}
+		}
+		id, err := nextID(tx, bucketSubmissions)
+		if err != nil {
+			return err
+		}
+		s.ID = id
+		if err := put(tx, bucketSubmissions, itob(uint64(id)), s); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketSubsByCase).Put(pair(s.CaseID, id), nil); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketSubsByParty).Put(pair(s.PartyID, id), nil); err != nil {
+			return err
+		}
+		detail := map[string]string{"kind": string(s.Kind), "party": s.PartyID.String()}
+		if s.Supersedes != 0 {
+			detail["supersedes"] = s.Supersedes.String()
+		}
+		return appendAudit(tx, mediation.AuditEntry{CaseID: s.CaseID, At: s.CreatedAt, Actor: actor,
+			Action: mediation.AuditSubmissionCreate, Object: "submission:" + id.String(), Detail: detail})
+	})
+}
+
+func getSubmission(tx *bolt.Tx, id mediation.ID) (*mediation.Submission, error) {
+	var s mediation.Submission
+	if err := get(tx, bucketSubmissions, itob(uint64(id)), &s); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// Submission returns the submission with the given ID, or ENOTFOUND. Reading
+// it is not audited here: the caller records the read once it is shown.
+func (db *DB) Submission(id mediation.ID) (*mediation.Submission, error) {
+	var s *mediation.Submission
+	err := db.view(func(tx *bolt.Tx) (err error) { s, err = getSubmission(tx, id); return })
+	return s, err
+}
+
+// ReleaseSubmission makes a submission readable by every party of its case,
+// recording the author's consent. Releasing a released submission changes
+// nothing and writes no audit entry.
+func (db *DB) ReleaseSubmission(id mediation.ID, actor string) (*mediation.Submission, error) {
+	var out *mediation.Submission
+	err := db.update(func(tx *bolt.Tx) error {
+		s, err := getSubmission(tx, id)
+		if err != nil {
+			return err
+		}
+		out = s
+		if !s.Release(db.now()) {
+			return nil
+		}
+		if err := put(tx, bucketSubmissions, itob(uint64(id)), s); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketSubsReleased).Put(pair(s.CaseID, id), nil); err != nil {
+			return err
+		}
+		return appendAudit(tx, mediation.AuditEntry{CaseID: s.CaseID, At: *s.ReleasedAt, Actor: actor,
+			Action: mediation.AuditSubmissionRelease, Object: "submission:" + id.String()})
+	})
+	return out, err
+}
+
+// SubmissionFilter selects submissions of a case to list.
+type SubmissionFilter struct {
+	Case mediation.ID
+	// Party, when set, lists only that party's own submissions and those
+	// released to all parties: the other parties' records are never read.
+	Party  mediation.ID
+	Cursor mediation.ID // list submissions with larger IDs (oldest first)
+	Limit  int
+}
+
+// Submissions lists submissions oldest first; next is the cursor of the
+// following page, or zero at the end.
+func (db *DB) Submissions(f SubmissionFilter) (out []mediation.Submission, next mediation.ID, err error) {
+	err = db.view(func(tx *bolt.Tx) error {
+		out, next = nil, 0
+		var ids iter.Seq[mediation.ID]
+		if f.Party != 0 {
+			ids = merged(ascending(tx.Bucket(bucketSubsByParty), itob(uint64(f.Party)), f.Cursor),
+				ascending(tx.Bucket(bucketSubsReleased), itob(uint64(f.Case)), f.Cursor))
+		} else {
+			ids = ascending(tx.Bucket(bucketSubsByCase), itob(uint64(f.Case)), f.Cursor)
+		}
+		for id := range ids {
+			if len(out) == f.Limit {
+				next = out[len(out)-1].ID
+				break
+			}
+			s, err := getSubmission(tx, id)
+			if err != nil {
+				return err
+			}
+			out = append(out, *s)
+		}
+		return nil
+	})
+	return out, next, err
+}
+
+// ascending yields the IDs that end the keys under prefix, smallest first,
+// starting after cursor.
+func ascending(b *bolt.Bucket, prefix []byte, cursor mediation.ID) iter.Seq[mediation.ID] {
+	return func(yield func(mediation.ID) bool) {
+		c := b.Cursor()
+		for k, _ := c.Seek(append(bytes.Clone(prefix), itob(uint64(cursor)+1)...)); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			if !yield(mediation.ID(btoi(k[len(prefix):]))) {
+				return
+			}
+		}
+	}
+}
+
+// merged yields the union of two ascending sequences, ascending, once each.
+// Both are one party's submissions of one case: few enough to hold at once.
+func merged(a, b iter.Seq[mediation.ID]) iter.Seq[mediation.ID] {
+	ids := slices.Compact(slices.Sorted(func(yield func(mediation.ID) bool) {
+		for id := range a {
+			if !yield(id) {
+				return
+			}
+		}
+		for id := range b {
+			if !yield(id) {
+				return
+			}
+		}
+	}))
+	return slices.Values(ids)
+}

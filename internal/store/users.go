@@ -1,0 +1,103 @@
+package store
+
+import (
+	bolt "go.etcd.io/bbolt"
+
+	"tiaojie/internal/mediation"
+)
+
+// storedUser keeps the password hash, which the domain type never encodes.
+type storedUser struct {
+	mediation.User
+	PasswordHash string `json:"password_hash"`
+}
+
+// CreateUser stores a new staff account and sets its ID. It returns ECONFLICT
+// when the username is taken.
+func (db *DB) CreateUser(u *mediation.User, actor string) error {
+	return db.update(func(tx *bolt.Tx) error {
+		byName := tx.Bucket(bucketUsersByName)
+		if byName.Get([]byte(u.Username)) != nil {
+			return &mediation.Error{Code: mediation.ECONFLICT, Message: "error.username_taken",
+				Fields: map[string]mediation.FieldError{"username": {Key: "validation.username_taken"}}}
+		}
+		id, err := nextID(tx, bucketUsers)
+		if err != nil {
+			return err
+		}
+		u.ID = id
+		if err := put(tx, bucketUsers, itob(uint64(id)), storedUser{User: *u, PasswordHash: u.PasswordHash}); err != nil {
+			return err
+		}
+		if err := byName.Put([]byte(u.Username), itob(uint64(id))); err != nil {
+			return err
+		}
+		return appendAudit(tx, mediation.AuditEntry{At: u.CreatedAt, Actor: actor,
+			Action: mediation.AuditUserCreate, Object: "user:" + id.String(),
+			Detail: map[string]string{"role": string(u.Role)}})
+	})
+}
+
+func getUser(tx *bolt.Tx, id mediation.ID) (*mediation.User, error) {
+	var s storedUser
+	if err := get(tx, bucketUsers, itob(uint64(id)), &s); err != nil {
+		return nil, err
+	}
+	s.User.PasswordHash = s.PasswordHash
+	return &s.User, nil
+}
+
+// User returns the account with the given ID, or ENOTFOUND.
+func (db *DB) User(id mediation.ID) (*mediation.User, error) {
+	var u *mediation.User
+	err := db.view(func(tx *bolt.Tx) (err error) { u, err = getUser(tx, id); return })
+	return u, err
+}
+
+// UserByName returns the account with the given username, or ENOTFOUND.
+func (db *DB) UserByName(name string) (*mediation.User, error) {
+	var u *mediation.User
+	err := db.view(func(tx *bolt.Tx) (err error) {
+		id := tx.Bucket(bucketUsersByName).Get([]byte(name))
+		if id == nil {
+			return mediation.NotFound()
+		}
+		u, err = getUser(tx, mediation.ID(btoi(id)))
+		return
+	})
+	return u, err
+}
+
+// Users lists accounts in ID order after cursor.
+func (db *DB) Users(cursor mediation.ID, limit int) ([]mediation.User, mediation.ID, error) {
+	var out []mediation.User
+	var next mediation.ID
+	err := db.view(func(tx *bolt.Tx) error {
+		out, next = nil, 0
+		c := tx.Bucket(bucketUsers).Cursor()
+		for k, v := c.Seek(itob(uint64(cursor) + 1)); k != nil; k, v = c.Next() {
+			if len(out) == limit {
+				next = out[len(out)-1].ID
+				break
+			}
+			var s storedUser
+			if err := decode(v, &s); err != nil {
+				return err
+			}
+			out = append(out, s.User)
+		}
+		return nil
+	})
+	return out, next, err
+}
+
+// HasUsers reports whether any account exists, for the first start.
+func (db *DB) HasUsers() (bool, error) {
+	var has bool
+	err := db.view(func(tx *bolt.Tx) error {
+		k, _ := tx.Bucket(bucketUsers).Cursor().First()
+		has = k != nil
+		return nil
+	})
+	return has, err
+}

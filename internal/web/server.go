@@ -1,0 +1,276 @@
+// Package web is tiaojie's HTTP face: the JSON API under /api/v1 and, later,
+// the server-rendered pages, both deciding through the same handlers.
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"tiaojie/internal/auth"
+	"tiaojie/internal/authz"
+	"tiaojie/internal/mediation"
+	"tiaojie/internal/store"
+)
+
+// Config is what the server is built from.
+type Config struct {
+	DB     *store.DB
+	Authz  *authz.Authorizer
+	Auth   *auth.Service
+	Places *mediation.Places
+	// InsecureCookies drops the Secure attribute (and so the __Host- prefix)
+	// for plain-HTTP deployments on a LAN. Browsers treat http://localhost as
+	// secure, so development does not need it.
+	InsecureCookies bool
+	Log             *slog.Logger
+}
+
+// Server serves the API.
+type Server struct {
+	db      *store.DB
+	authz   *authz.Authorizer
+	auth    *auth.Service
+	places  *mediation.Places
+	secure  bool
+	log     *slog.Logger
+	cat     *catalogue
+	echo    *echo.Echo
+	handler http.Handler
+}
+
+// New builds the server and registers every route.
+func New(cfg Config) (*Server, error) {
+	cat, err := newCatalogue()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	s := &Server{db: cfg.DB, authz: cfg.Authz, auth: cfg.Auth, places: cfg.Places,
+		secure: !cfg.InsecureCookies, log: cfg.Log, cat: cat, echo: echo.New()}
+	e := s.echo
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.Use(s.requestID, s.logRequests, s.securityHeaders, s.authenticate)
+	s.routes()
+
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := e.NewContext(r, w)
+		s.handleError(mediation.Forbidden(), c)
+	}))
+	s.handler = cop.Handler(e)
+	return s, nil
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Routes lists every registered route as "METHOD path", for the
+// authorization matrix test.
+func (s *Server) Routes() []string {
+	var out []string
+	for _, r := range s.echo.Routes() {
+		out = append(out, r.Method+" "+r.Path)
+	}
+	return out
+}
+
+func (s *Server) routes() {
+	e := s.echo
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+
+	api := e.Group("/api/v1")
+	api.POST("/login", s.login)
+	api.POST("/logout", s.logout)
+	api.POST("/access", s.access)
+	api.GET("/me", s.me)
+	api.GET("/meta", s.meta)
+
+	api.POST("/users", s.createUser)
+	api.GET("/users", s.listUsers)
+
+	api.POST("/cases", s.createCase)
+	api.GET("/cases", s.listCases)
+	api.GET("/cases/:case", s.showCase)
+	api.PATCH("/cases/:case", s.updateCase)
+	api.POST("/cases/:case/transitions", s.transitionCase)
+	api.POST("/cases/:case/mediators", s.assignMediator)
+	api.DELETE("/cases/:case/mediators/:user", s.removeMediator)
+
+	api.POST("/cases/:case/parties", s.createParty)
+	api.GET("/cases/:case/parties", s.listParties)
+	api.POST("/cases/:case/parties/:party/invitation", s.createInvitation)
+
+	api.POST("/cases/:case/submissions", s.createSubmission)
+	api.GET("/cases/:case/submissions", s.listSubmissions)
+	api.GET("/cases/:case/submissions/:submission", s.showSubmission)
+	api.POST("/cases/:case/submissions/:submission/release", s.releaseSubmission)
+
+	api.GET("/cases/:case/audit", s.showAudit)
+}
+
+const (
+	ctxPrincipal = "principal"
+	ctxSession   = "session"
+)
+
+// requestID gives every request an id, returned in X-Request-Id and logged.
+func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		b := make([]byte, 8)
+		rand.Read(b)
+		c.Response().Header().Set(echo.HeaderXRequestID, hex.EncodeToString(b))
+		return next(c)
+	}
+}
+
+func requestID(c echo.Context) string { return c.Response().Header().Get(echo.HeaderXRequestID) }
+
+// logRequests writes one line per request: never names, bodies or tokens, only
+// the route template and the kind of principal.
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		s.log.Info("request", "request_id", requestID(c), "method", c.Request().Method,
+			"route", c.Path(), "status", c.Response().Status, "principal", principalKind(principal(c)),
+			"duration_ms", float64(time.Since(start).Microseconds())/1000)
+		return nil
+	}
+}
+
+// securityHeaders are sent on every answer. Every API answer may carry case
+// data, so none is cached.
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cache-Control", "no-store")
+		return next(c)
+	}
+}
+
+// authenticate is the one place that turns a request into a principal. A
+// missing, forged or expired session makes the request anonymous.
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ck, err := c.Cookie(auth.CookieName(s.secure))
+		if err == nil {
+			p, id, err := s.auth.Authenticate(ck.Value)
+			switch mediation.ErrorCode(err) {
+			case "":
+				c.Set(ctxPrincipal, p)
+				c.Set(ctxSession, id)
+			case mediation.EUNAUTHORIZED:
+				c.SetCookie(auth.ExpiredCookie(s.secure))
+			default:
+				return err
+			}
+		}
+		return next(c)
+	}
+}
+
+// principal is whoever the request comes from.
+func principal(c echo.Context) mediation.Principal {
+	p, _ := c.Get(ctxPrincipal).(mediation.Principal)
+	return p
+}
+
+func principalKind(p mediation.Principal) string {
+	switch {
+	case p.IsParty():
+		return "party"
+	case p.UserID != 0:
+		return string(p.Role)
+	}
+	return "anonymous"
+}
+
+// actor is the principal as named in the audit trail.
+func actor(c echo.Context) string { return principal(c).Subject() }
+
+// require answers 401 to the anonymous and 403 when the principal's role may
+// never do act to obj, before anything is loaded, so that neither answer
+// depends on what exists.
+func (s *Server) require(c echo.Context, obj, act string) error {
+	p := principal(c)
+	if p.Anonymous() {
+		return mediation.Errorf(mediation.EUNAUTHORIZED, "error.unauthorized")
+	}
+	if !s.authz.MayEver(p, obj, act) {
+		return mediation.Forbidden()
+	}
+	return nil
+}
+
+// pathID reads an ID from the URL. An ID that cannot be one is simply absent.
+func pathID(c echo.Context, name string) (mediation.ID, error) {
+	id, ok := mediation.ParseID(c.Param(name))
+	if !ok {
+		return 0, mediation.NotFound()
+	}
+	return id, nil
+}
+
+// page reads ?limit= (default 50, at most 200) and ?cursor=.
+func page(c echo.Context) (cursor mediation.ID, limit int, err error) {
+	limit = 50
+	if l := c.QueryParam("limit"); l != "" {
+		if _, err := fmt.Sscan(l, &limit); err != nil || limit < 1 || limit > 200 || fmt.Sprint(limit) != l {
+			return 0, 0, mediation.Invalid("limit", "validation.limit", "")
+		}
+	}
+	if cur := c.QueryParam("cursor"); cur != "" {
+		var ok bool
+		if cursor, ok = mediation.ParseID(cur); !ok {
+			return 0, 0, mediation.Invalid("cursor", "validation.invalid", "")
+		}
+	}
+	return cursor, limit, nil
+}
+
+// list is the shape of every list answer.
+type list[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}
+
+func newList[T any](items []T, next mediation.ID) list[T] {
+	l := list[T]{Items: items}
+	if l.Items == nil {
+		l.Items = []T{}
+	}
+	if next != 0 {
+		l.NextCursor = next.String()
+	}
+	return l
+}
+
+func (s *Server) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// readyz answers 200 only while the database is open and takes writes.
+func (s *Server) readyz(c echo.Context) error {
+	if err := s.db.Ping(); err != nil {
+		s.log.Error("not ready", "err", err)
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}

@@ -1,0 +1,172 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"tiaojie/internal/authz"
+	"tiaojie/internal/mediation"
+	"tiaojie/internal/store"
+)
+
+// createSubmission stores a party's submission: written by the party itself,
+// or entered by a mediator on its behalf (which the record shows).
+func (s *Server) createSubmission(c echo.Context) error {
+	if err := s.require(c, authz.ObjSubmission, authz.ActCreate); err != nil {
+		return err
+	}
+	caseID, err := pathID(c, "case")
+	if err != nil {
+		return err
+	}
+	cs, err := s.db.Case(caseID)
+	if err != nil {
+		return err
+	}
+	p := principal(c)
+	// Membership of the case first, so that an outsider learns nothing from
+	// how its body is judged.
+	if !s.visible(c, cs) {
+		return mediation.NotFound()
+	}
+	var in mediation.SubmissionInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	author, enteredBy := in.PartyID, mediation.ID(0)
+	if p.IsParty() {
+		if author != 0 && author != p.PartyID {
+			return mediation.Invalid("party_id", "validation.party", "")
+		}
+		author = p.PartyID
+	} else {
+		if author == 0 {
+			return mediation.Invalid("party_id", "validation.required", "")
+		}
+		enteredBy = p.UserID
+	}
+	if err := s.authz.Check(p, authz.ActCreate, authz.NewSubmissionObject(cs.ID, author)); err != nil {
+		return err
+	}
+	sub, err := mediation.NewSubmission(in, cs.ID, author, enteredBy, s.db.Now().UTC())
+	if err != nil {
+		return err
+	}
+	if err := s.db.CreateSubmission(sub, actor(c)); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, sub)
+}
+
+// mayReadSubmissions answers 401 or 403 for those who may never read any
+// submission (own, another's or a released one).
+func (s *Server) mayReadSubmissions(c echo.Context) error {
+	if err := s.require(c, authz.ObjSubmission, authz.ActRead); err != nil {
+		if mediation.ErrorCode(err) != mediation.EFORBIDDEN || !s.authz.MayEver(principal(c), authz.ObjReleasedSubmission, authz.ActRead) {
+			return err
+		}
+	}
+	return nil
+}
+
+// listSubmissions lists the submissions the principal may read, oldest first:
+// every party's for the mediators; its own and the released ones for a party,
+// read through its own index so that other parties' records are never loaded.
+func (s *Server) listSubmissions(c echo.Context) error {
+	if err := s.mayReadSubmissions(c); err != nil {
+		return err
+	}
+	id, err := pathID(c, "case")
+	if err != nil {
+		return err
+	}
+	cs, err := s.db.Case(id)
+	if err != nil {
+		return err
+	}
+	if !s.visible(c, cs) {
+		return mediation.NotFound()
+	}
+	p := principal(c)
+	f := store.SubmissionFilter{Case: cs.ID}
+	if f.Cursor, f.Limit, err = page(c); err != nil {
+		return err
+	}
+	if p.IsParty() {
+		f.Party = p.PartyID
+	}
+	subs, next, err := s.db.Submissions(f)
+	if err != nil {
+		return err
+	}
+	shown := []mediation.Submission{}
+	var ids []string
+	for _, sub := range subs {
+		if s.authz.Allowed(p, authz.ActRead, authz.SubmissionObject(&sub)) {
+			shown = append(shown, sub)
+			ids = append(ids, sub.ID.String())
+		}
+	}
+	if len(ids) > 0 {
+		s.db.RecordRead(mediation.AuditEntry{CaseID: cs.ID, Actor: actor(c), Action: mediation.AuditSubmissionRead,
+			Object: "case:" + cs.ID.String(), Detail: map[string]string{"submissions": strings.Join(ids, ",")}})
+	}
+	return c.JSON(http.StatusOK, newList(shown, next))
+}
+
+// loadSubmission loads the submission named in the URL, as the principal may
+// do act to it.
+func (s *Server) loadSubmission(c echo.Context, act string) (*mediation.Submission, error) {
+	caseID, err := pathID(c, "case")
+	if err != nil {
+		return nil, err
+	}
+	id, err := pathID(c, "submission")
+	if err != nil {
+		return nil, err
+	}
+	sub, err := s.db.Submission(id)
+	if err != nil {
+		return nil, err
+	}
+	if sub.CaseID != caseID {
+		return nil, mediation.NotFound()
+	}
+	if err := s.authz.Check(principal(c), act, authz.SubmissionObject(sub)); err != nil {
+		return nil, err
+	}
+	return sub, nil
+}
+
+// showSubmission answers one submission, and audits the read.
+func (s *Server) showSubmission(c echo.Context) error {
+	if err := s.mayReadSubmissions(c); err != nil {
+		return err
+	}
+	sub, err := s.loadSubmission(c, authz.ActRead)
+	if err != nil {
+		return err
+	}
+	s.db.RecordRead(mediation.AuditEntry{CaseID: sub.CaseID, Actor: actor(c), Action: mediation.AuditSubmissionRead,
+		Object: "submission:" + sub.ID.String()})
+	return c.JSON(http.StatusOK, sub)
+}
+
+// releaseSubmission lets every party of the case read the submission, with the
+// author's consent; only the author may give it.
+func (s *Server) releaseSubmission(c echo.Context) error {
+	if err := s.require(c, authz.ObjSubmission, authz.ActRelease); err != nil {
+		return err
+	}
+	sub, err := s.loadSubmission(c, authz.ActRelease)
+	if err != nil {
+		return err
+	}
+	sub, err = s.db.ReleaseSubmission(sub.ID, actor(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, sub)
+}
