@@ -25,6 +25,8 @@ type Config struct {
 	AbsoluteTimeout time.Duration
 	LogFormat       string
 	Demo            bool
+	// envErrs are TIAOJIE_* variables that could not be read.
+	envErrs []error
 }
 
 // bindFlags defines the flags every subcommand shares, defaulting from env.
@@ -38,11 +40,11 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 func (c *Config) bindServeFlags(fs *flag.FlagSet) {
 	c.bindFlags(fs)
 	fs.StringVar(&c.Addr, "addr", env("TIAOJIE_ADDR", "127.0.0.1:8080"), "address to listen on (env TIAOJIE_ADDR)")
-	fs.BoolVar(&c.InsecureCookies, "insecure-cookies", envBool("TIAOJIE_INSECURE_COOKIES"),
+	fs.BoolVar(&c.InsecureCookies, "insecure-cookies", c.envBool("TIAOJIE_INSECURE_COOKIES"),
 		"send session cookies without Secure, for plain HTTP on a LAN (env TIAOJIE_INSECURE_COOKIES)")
-	fs.DurationVar(&c.IdleTimeout, "idle-timeout", envDuration("TIAOJIE_IDLE_TIMEOUT", 30*time.Minute),
+	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.envDuration("TIAOJIE_IDLE_TIMEOUT", 30*time.Minute),
 		"end a session unused this long (env TIAOJIE_IDLE_TIMEOUT)")
-	fs.DurationVar(&c.AbsoluteTimeout, "absolute-timeout", envDuration("TIAOJIE_ABSOLUTE_TIMEOUT", 12*time.Hour),
+	fs.DurationVar(&c.AbsoluteTimeout, "absolute-timeout", c.envDuration("TIAOJIE_ABSOLUTE_TIMEOUT", 12*time.Hour),
 		"end a session this long after sign-in (env TIAOJIE_ABSOLUTE_TIMEOUT)")
 	fs.StringVar(&c.LogFormat, "log-format", env("TIAOJIE_LOG_FORMAT", "json"), "log format: json or text (env TIAOJIE_LOG_FORMAT)")
 	fs.BoolVar(&c.Demo, "demo", false, "fill an empty database with a sample before serving")
@@ -50,7 +52,7 @@ func (c *Config) bindServeFlags(fs *flag.FlagSet) {
 
 // validate reports every problem with the configuration at once.
 func (c *Config) validate() error {
-	var errs []error
+	errs := c.envErrs
 	if c.DB == "" {
 		errs = append(errs, errors.New("--db must name a file"))
 	}
@@ -99,14 +101,27 @@ func env(name, def string) string {
 	return def
 }
 
-func envBool(name string) bool {
-	v, _ := strconv.ParseBool(os.Getenv(name))
-	return v
+func (c *Config) envBool(name string) bool {
+	v, ok := os.LookupEnv(name)
+	if !ok || v == "" {
+		return false
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q is not true or false", name, v))
+	}
+	return b
 }
 
-func envDuration(name string, def time.Duration) time.Duration {
-	if d, err := time.ParseDuration(os.Getenv(name)); err == nil {
-		return d
+func (c *Config) envDuration(name string, def time.Duration) time.Duration {
+	v, ok := os.LookupEnv(name)
+	if !ok || v == "" {
+		return def
 	}
-	return def
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q is not a duration such as 30m or 12h", name, v))
+		return def
+	}
+	return d
 }

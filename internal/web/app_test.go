@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -270,7 +271,7 @@ func newScene(t testing.TB) *scene {
 	s.admin, _ = a.staff(mediation.RoleAdmin, "admin")
 	s.office, _ = a.staff(mediation.RoleOffice, "office")
 	s.mediator, s.mediatorUser = a.staff(mediation.RoleMediator, "wang")
-	s.other, s.otherUser = a.staff(mediation.RoleMediator, "li")
+	s.other, s.otherUser = a.staff(mediation.RoleMediator, "li.jianguo")
 
 	var cs idOnly
 	s.mediator.mustJSON("POST", "/api/v1/cases", map[string]string{"title": "车位纠纷", "category": "parking",
@@ -303,4 +304,13 @@ func newScene(t testing.TB) *scene {
 		"body": "楼上太吵。"}, http.StatusCreated, &sub)
 	s.subB1 = sub.ID
 	return s
+}
+
+func mustParse(t testing.TB, raw string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

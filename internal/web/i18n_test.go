@@ -1,0 +1,136 @@
+package web
+
+import (
+	"encoding/json"
+	"io/fs"
+	"maps"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"tiaojie/internal/mediation"
+)
+
+func localeKeys(t *testing.T, name string) map[string]string {
+	t.Helper()
+	b, err := localeFiles.ReadFile("locales/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]string
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return m
+}
+
+// TestCatalogueComplete fails when a key is missing in either language, or
+// when the code uses a key the catalogue lacks.
+func TestCatalogueComplete(t *testing.T) {
+	zh, en := localeKeys(t, "active.zh-Hans.json"), localeKeys(t, "active.en.json")
+	for k := range zh {
+		if _, ok := en[k]; !ok {
+			t.Errorf("%s: missing in English", k)
+		}
+	}
+	for k := range en {
+		if _, ok := zh[k]; !ok {
+			t.Errorf("%s: missing in Chinese", k)
+		}
+	}
+	for k := range zh {
+		if zh[k] == "" || en[k] == "" {
+			t.Errorf("%s: empty", k)
+		}
+	}
+
+	// Every catalogue key the code names.
+	used := map[string]bool{}
+	key := regexp.MustCompile(`"((?:error|validation)\.[a-z_]+)"`)
+	root := filepath.Join("..", "..")
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(path) != ".go" || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		for _, m := range key.FindAllStringSubmatch(string(b), -1) {
+			used[m[1]] = true
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(used) < 20 {
+		t.Fatalf("found only %d keys in the code: the scan is broken", len(used))
+	}
+	for _, k := range slices.Sorted(maps.Keys(used)) {
+		if _, ok := zh[k]; !ok {
+			t.Errorf("%s: used in the code, missing from the catalogue", k)
+		}
+	}
+
+	// Every label of every enumeration, and every part of a case file.
+	var labels []string
+	add := func(prefix string, values ...string) {
+		for _, v := range values {
+			labels = append(labels, prefix+"."+v)
+		}
+	}
+	add("category", strs(mediation.Categories)...)
+	add("source", strs(mediation.Sources)...)
+	add("status", strs(mediation.Statuses)...)
+	add("party_kind", strs(mediation.PartyKinds)...)
+	add("side", strs(mediation.Sides)...)
+	add("submission_kind", strs(mediation.SubmissionKinds)...)
+	add("role", strs(mediation.Roles)...)
+	add("missing", mediation.CaseFile{}.Missing()...)
+	for _, k := range labels {
+		if _, ok := zh[k]; !ok {
+			t.Errorf("%s: label missing from the catalogue", k)
+		}
+	}
+}
+
+func strs[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
+
+func TestLanguageChoice(t *testing.T) {
+	cat, err := newCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, url, cookie, accept, want string
+	}{
+		{"DefaultIsChinese", "/", "", "", "没有找到。"},
+		{"AcceptLanguageEnglish", "/", "", "en-GB,en;q=0.9", "Not found."},
+		{"AcceptLanguageChinese", "/", "", "zh-CN,zh;q=0.9,en;q=0.5", "没有找到。"},
+		{"UnknownLanguageFallsBackToChinese", "/", "", "fr-FR", "没有找到。"},
+		{"CookieBeatsAcceptLanguage", "/", "en", "zh-CN", "Not found."},
+		{"QueryBeatsCookie", "/?lang=zh-Hans", "en", "en", "没有找到。"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest("GET", tt.url, nil)
+			if tt.accept != "" {
+				r.Header.Set("Accept-Language", tt.accept)
+			}
+			if tt.cookie != "" {
+				r.Header.Set("Cookie", langCookie+"="+tt.cookie)
+			}
+			if got := cat.forRequest(r).T("error.not_found", nil); got != tt.want {
+				t.Fatalf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
