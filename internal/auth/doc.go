@@ -1,5 +1,5 @@
-// Package auth holds the credential primitives of tiaojie: argon2id password
-// hashes, invitation tokens and session cookie credentials. It deliberately
-// knows nothing of HTTP routing, storage or authorization so that each piece
-// can be reviewed and tested on its own.
+// Package auth signs staff and parties in and out. Its primitives — argon2id
+// password hashes, invitation tokens and session cookie credentials — know
+// nothing of HTTP routing, storage or authorization, so that each can be
+// reviewed on its own; Service puts them together with the store's sessions.
 package auth

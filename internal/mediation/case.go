@@ -37,22 +37,22 @@ func (c *Case) HasMediator(user ID) bool { return slices.Contains(c.Mediators, u
 
 // CaseInput is what a mediator writes when opening a case.
 type CaseInput struct {
-	Title     string   `json:"title" validate:"text,required,max=100"`
+	Title     string   `json:"title" validate:"line,required,max=100"`
 	Category  Category `json:"category" validate:"required,enum"`
-	Community string   `json:"community" validate:"required,max=64"`
-	Street    string   `json:"street" validate:"max=64"`
-	Summary   string   `json:"summary" validate:"max=4000"`
+	Community string   `json:"community" validate:"line,required,max=64"`
+	Street    string   `json:"street" validate:"line,max=64"`
+	Summary   string   `json:"summary" validate:"text,max=4000"`
 	Source    Source   `json:"source" validate:"required,enum"`
 }
 
 // CasePatch changes some fields of a case; absent fields stay as they are.
 type CasePatch struct {
-	Title     *string   `json:"title" validate:"omitnil,text,required,max=100"`
-	Category  *Category `json:"category" validate:"omitnil,required,enum"`
-	Community *string   `json:"community" validate:"omitnil,required,max=64"`
-	Street    *string   `json:"street" validate:"omitnil,max=64"`
-	Summary   *string   `json:"summary" validate:"omitnil,max=4000"`
-	Source    *Source   `json:"source" validate:"omitnil,required,enum"`
+	Title     *string   `json:"title" validate:"omitnil,line,notblank,max=100"`
+	Category  *Category `json:"category" validate:"omitnil,enum"`
+	Community *string   `json:"community" validate:"omitnil,line,notblank,max=64"`
+	Street    *string   `json:"street" validate:"omitnil,line,max=64"`
+	Summary   *string   `json:"summary" validate:"omitnil,text,max=4000"`
+	Source    *Source   `json:"source" validate:"omitnil,enum"`
 }
 
 // Community is a residents' community (社区) and the street (街道) it belongs to.

@@ -19,12 +19,12 @@ type Party struct {
 
 // PartyInput is what a mediator writes when adding a party.
 type PartyInput struct {
-	Name       string    `json:"name" validate:"text,required,max=100"`
+	Name       string    `json:"name" validate:"line,required,max=100"`
 	Kind       PartyKind `json:"kind" validate:"required,enum"`
 	Side       Side      `json:"side" validate:"required,enum"`
 	Phone      string    `json:"phone" validate:"omitempty,mobile"`
-	Address    string    `json:"address" validate:"text,max=200"`
-	Represents string    `json:"represents" validate:"text,max=200"`
+	Address    string    `json:"address" validate:"line,max=200"`
+	Represents string    `json:"represents" validate:"line,max=200"`
 }
 
 // NewParty validates the input and returns the party it describes.

@@ -22,7 +22,7 @@ func NextStatuses(s Status) []Status { return slices.Clone(transitions[s]) }
 // Transition is a mediator's request to move a case to another status.
 type Transition struct {
 	To     Status `json:"to" validate:"required,enum"`
-	Reason string `json:"reason" validate:"max=1000"`
+	Reason string `json:"reason" validate:"text,max=1000"`
 }
 
 // needsReason reports whether moving from one status to another must be explained.

@@ -16,7 +16,7 @@ type User struct {
 // UserInput is what an admin writes to create a staff account.
 type UserInput struct {
 	Username    string `json:"username" validate:"required,username"`
-	DisplayName string `json:"display_name" validate:"text,required,max=50"`
+	DisplayName string `json:"display_name" validate:"line,required,max=50"`
 	Role        Role   `json:"role" validate:"required,enum"`
 	Phone       string `json:"phone" validate:"omitempty,mobile"`
 	Password    string `json:"password" validate:"required,min=8,max=128"`

@@ -46,19 +46,27 @@ func newValidator() *validator.Validate {
 	must(v.RegisterValidation("username", func(fl validator.FieldLevel) bool {
 		return usernamePattern.MatchString(fl.Field().String())
 	}))
-	// text is printable text: no control characters but line breaks and tabs.
+	must(v.RegisterValidation("notblank", func(fl validator.FieldLevel) bool {
+		return strings.TrimSpace(fl.Field().String()) != ""
+	}))
+	// text is printable text that may run over several lines; line is one line.
 	must(v.RegisterValidation("text", func(fl validator.FieldLevel) bool {
-		return printable(fl.Field().String())
-	}, true))
+		return printable(fl.Field().String(), true)
+	}))
+	must(v.RegisterValidation("line", func(fl validator.FieldLevel) bool {
+		return printable(fl.Field().String(), false)
+	}))
 	return v
 }
 
-func printable(s string) bool {
+// printable reports whether s is valid UTF-8 without control characters,
+// except line breaks and tabs when multiline.
+func printable(s string, multiline bool) bool {
 	if !utf8.ValidString(s) {
 		return false
 	}
 	for _, r := range s {
-		if r == '\n' || r == '\t' {
+		if multiline && (r == '\n' || r == '\r' || r == '\t') {
 			continue
 		}
 		if unicode.IsControl(r) || r == utf8.RuneError || r == '\u2028' || r == '\u2029' {
@@ -68,8 +76,7 @@ func printable(s string) bool {
 	return true
 }
 
-// Validate checks a struct's validate tags and, for text bodies without a tag
-// of their own, that they are printable. It returns an EINVALID Error naming
+// Validate checks a struct's validate tags. It returns an EINVALID Error naming
 // every failing field, or nil.
 func Validate(s any) error {
 	err := validate.Struct(s)
@@ -92,7 +99,7 @@ func Validate(s any) error {
 
 func fieldError(fe validator.FieldError) FieldError {
 	switch fe.Tag() {
-	case "required":
+	case "required", "notblank":
 		return FieldError{Key: "validation.required"}
 	case "max":
 		return FieldError{Key: "validation.max", Param: fe.Param()}
@@ -106,6 +113,8 @@ func fieldError(fe validator.FieldError) FieldError {
 		return FieldError{Key: "validation.username"}
 	case "text":
 		return FieldError{Key: "validation.text"}
+	case "line":
+		return FieldError{Key: "validation.line"}
 	}
 	return FieldError{Key: "validation.invalid"}
 }

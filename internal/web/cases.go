@@ -66,10 +66,8 @@ func (s *Server) listCases(c echo.Context) error {
 	if err := s.require(c, authz.ObjCase, authz.ActList); err != nil {
 		return err
 	}
+	// Listing is a role's right; which cases appear is decided row by row below.
 	p := principal(c)
-	if err := s.authz.Check(p, authz.ActList, authz.GlobalObject(authz.ObjCase)); err != nil {
-		return err
-	}
 	f := store.CaseFilter{}
 	var err error
 	if f.Cursor, f.Limit, err = page(c); err != nil {

@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 
@@ -23,8 +26,9 @@ var (
 	errTooLarge    = mediation.Errorf(mediation.ETOOLARGE, "error.too_large")
 )
 
-// decode reads exactly one JSON object from the body into v: no unknown
-// fields, nothing after it, at most maxBody bytes. A field of the wrong type
+// decode reads exactly one JSON object from the body into v: every key
+// spelled exactly as a field of v and given once, nothing after it, at most
+// maxBody bytes. A field of the wrong type
 // is named in the error.
 func decode(c echo.Context, v any) error {
 	r := c.Request()
@@ -38,6 +42,9 @@ func decode(c echo.Context, v any) error {
 	} else if err != nil {
 		return errMalformed
 	}
+	if err := exactKeys(body, reflect.TypeOf(v).Elem()); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -49,15 +56,71 @@ func decode(c echo.Context, v any) error {
 	return nil
 }
 
-// decodeError names the field at fault where the decoder says which.
+// decodeError names the field of the wrong type; unknown fields were already
+// named by exactKeys.
 func decodeError(err error) error {
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(err, &typeErr) && typeErr.Field != "" {
 		return mediation.Invalid(typeErr.Field, "validation.type", "")
 	}
-	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return &mediation.Error{Code: mediation.EMALFORMED, Message: "error.malformed",
-			Fields: map[string]mediation.FieldError{strings.Trim(name, `"`): {Key: "validation.unknown_field"}}}
-	}
 	return errMalformed
+}
+
+// exactKeys checks that body is a JSON object whose keys are each a field
+// name of t, spelled exactly (encoding/json alone would take "Title" for
+// "title") and given once (it would silently keep the last).
+func exactKeys(body []byte, t reflect.Type) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return errMalformed
+	}
+	names := fieldNames(t)
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return errMalformed
+		}
+		key, _ := tok.(string)
+		switch {
+		case !names[key]:
+			return fieldProblem(mediation.EMALFORMED, "error.malformed", key, "validation.unknown_field")
+		case seen[key]:
+			return fieldProblem(mediation.EMALFORMED, "error.malformed", key, "validation.duplicate")
+		}
+		seen[key] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return errMalformed
+		}
+	}
+	return nil
+}
+
+func fieldProblem(code, message, field, key string) error {
+	return &mediation.Error{Code: code, Message: message, Fields: map[string]mediation.FieldError{field: {Key: key}}}
+}
+
+var fieldNameCache sync.Map // reflect.Type → map[string]bool
+
+// fieldNames is the set of JSON names of a struct's fields.
+func fieldNames(t reflect.Type) map[string]bool {
+	if names, ok := fieldNameCache.Load(t); ok {
+		return names.(map[string]bool)
+	}
+	names := map[string]bool{}
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case name == "-" || !f.IsExported():
+		case f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct:
+			maps.Copy(names, fieldNames(f.Type))
+		case name == "":
+			names[f.Name] = true
+		default:
+			names[name] = true
+		}
+	}
+	fieldNameCache.Store(t, names)
+	return names
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -58,7 +59,7 @@ func New(cfg Config) (*Server, error) {
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	e.Use(s.requestID, s.logRequests, s.securityHeaders, s.authenticate)
+	e.Use(s.requestID, s.logRequests, s.recoverPanics, s.securityHeaders, s.authenticate)
 	s.routes()
 
 	cop := http.NewCrossOriginProtection()
@@ -148,6 +149,22 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			"route", c.Path(), "status", c.Response().Status, "principal", principalKind(principal(c)),
 			"duration_ms", float64(time.Since(start).Microseconds())/1000)
 		return nil
+	}
+}
+
+// recoverPanics turns a panic in a handler into an internal error answer, with
+// the stack in the log, instead of a dropped connection.
+func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
+			}
+		}()
+		return next(c)
 	}
 }
 

@@ -1,0 +1,809 @@
+package web_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"tiaojie/internal/mediation"
+)
+
+// The authorization matrix: every registered route × every kind of principal
+// of newScene's world, with the status the design requires.
+//
+//	401  anonymous, on every /api/v1 route but POST /login and POST /access
+//	403  the principal's role may never do this, whatever the object
+//	404  the role could, but this object is not visible to this principal
+//	     (another case, another party's unreleased submission, an ID of
+//	     another case in the URL), answered exactly like an absent ID
+//
+// Each route runs as a subtest on its own scene, its principals as
+// sub-subtests in a fixed order, its rows (ways of filling the path) inside
+// them. Rows are written so that what one principal changes does not change
+// what another is answered. Every route whose path has parameters also gets,
+// derived from its first row, one row per parameter naming an ID that does not
+// exist (and one writing its ID with a leading zero): there every 2xx of the
+// first row becomes 404 and nothing else changes, since 401 and 403 are
+// decided before anything is loaded.
+
+// mxWho is a kind of principal of newScene's world.
+type mxWho int
+
+const (
+	pAnon   mxWho = iota // no session
+	pAdmin               // the admin
+	pOffice              // the street office reader
+	pMed                 // the mediator assigned to case A only
+	pOther               // the mediator assigned to case B only
+	pA1                  // party A1 of case A
+	pA2                  // party A2 of case A
+	pB1                  // party B1 of case B
+	mxWhoCount
+)
+
+var mxWhoNames = [mxWhoCount]string{"anonymous", "admin", "office", "mediator", "unassigned_mediator", "partyA1", "partyA2", "partyB1"}
+
+func (p mxWho) String() string { return mxWhoNames[p] }
+
+// statuses are the expected status for each principal, in the order of mxWho:
+// anonymous, admin, office, assigned mediator, unassigned mediator, A1, A2, B1.
+type statuses [mxWhoCount]int
+
+func allStatus(status int) statuses {
+	var w statuses
+	for i := range w {
+		w[i] = status
+	}
+	return w
+}
+
+// mxAbsentID is an ID no record has in a scene.
+const mxAbsentID = "999999"
+
+// mxRow is one way of calling a route.
+type mxRow struct {
+	name string
+	// at fills the path parameters with symbolic IDs (see mxWorld.id): "A",
+	// "B", "A1", "subB1", "otherUser", "absent", ...
+	at map[string]string
+	// body is what is sent: a valid body, so that the status reflects
+	// authorization, not validation. Nil sends none.
+	body func(w *mxWorld, p mxWho) any
+	want statuses
+	// setup runs once on the route's scene before any request.
+	setup func(t *testing.T, w *mxWorld)
+	// check inspects a 2xx answer.
+	check func(t *testing.T, w *mxWorld, p mxWho, raw []byte)
+	// becomes marks rows whose answer describes the principal the request
+	// turns the client into (login, access), not the one who sent it.
+	becomes bool
+}
+
+func fixedBody(v any) func(*mxWorld, mxWho) any { return func(*mxWorld, mxWho) any { return v } }
+
+// The strings newScene stores. Error answers never contain any of them; a
+// successful answer contains only those its reader may see.
+var (
+	titleA, titleB   = "车位纠纷", "噪音纠纷"
+	nameA1, nameA2   = "赵明", "钱丽"
+	nameB1           = "孙强"
+	nameA3, nameB2   = "周华", "吴刚" // parties the invitation setup adds
+	privateA1        = []string{"13800138001", "3号楼501", "车位是我买的。"}
+	privateA2        = []string{"13900139002", "3号楼302", "前业主借给我用的。"}
+	privateB1        = []string{"13700137003", "楼上太吵。"}
+	everythingOfA    = slices.Concat([]string{titleA, nameA1, nameA2, nameA3}, privateA1, privateA2)
+	everythingOfB    = slices.Concat([]string{titleB, nameB1, nameB2}, privateB1)
+	everySceneSecret = slices.Concat(everythingOfA, everythingOfB)
+)
+
+// hiddenFrom lists what each principal must never be shown in a successful answer.
+var hiddenFrom = [mxWhoCount][]string{
+	pAnon:   everySceneSecret,
+	pAdmin:  everySceneSecret,
+	pOffice: everySceneSecret,
+	pMed:    everythingOfB,
+	pOther:  everythingOfA,
+	pA1:     slices.Concat(privateA2, everythingOfB),
+	pA2:     slices.Concat(privateA1, everythingOfB),
+	pB1:     everythingOfA,
+}
+
+// mxWorld is a scene plus the records a route's setup adds.
+type mxWorld struct {
+	*scene
+	anonymous *client
+	extra     map[string]string // symbolic ID → ID of what a setup added
+	password  string            // of the account the login setup adds
+}
+
+func newMxWorld(t *testing.T) *mxWorld {
+	s := newScene(t)
+	return &mxWorld{scene: s, anonymous: s.app.client(), extra: map[string]string{}}
+}
+
+func (w *mxWorld) as(p mxWho) *client {
+	return [mxWhoCount]*client{pAnon: w.anonymous, pAdmin: w.admin, pOffice: w.office, pMed: w.mediator, pOther: w.other,
+		pA1: w.a1, pA2: w.a2, pB1: w.b1}[p]
+}
+
+// id resolves a symbolic ID.
+func (w *mxWorld) id(t testing.TB, sym string) string {
+	t.Helper()
+	id, ok := w.lookup(sym)
+	if !ok {
+		t.Fatalf("no ID %q in the scene", sym)
+	}
+	return id
+}
+
+func (w *mxWorld) lookup(sym string) (string, bool) {
+	if rest, ok := strings.CutPrefix(sym, "0"); ok {
+		id, ok := w.lookup(rest)
+		return "0" + id, ok
+	}
+	ids := map[string]string{
+		"A": w.caseA, "B": w.caseB,
+		"A1": w.partyA1, "A2": w.partyA2, "B1": w.partyB1,
+		"subA1": w.subA1, "subA2": w.subA2, "subB1": w.subB1,
+		"mediatorUser": w.mediatorUser.ID.String(), "otherUser": w.otherUser.ID.String(),
+		"absent": mxAbsentID,
+	}
+	maps.Copy(ids, w.extra)
+	id, ok := ids[sym]
+	return id, ok && id != ""
+}
+
+// path fills the route's template.
+func (w *mxWorld) path(t testing.TB, template string, at map[string]string) string {
+	t.Helper()
+	segs := strings.Split(template, "/")
+	for i, seg := range segs {
+		if name, ok := strings.CutPrefix(seg, ":"); ok {
+			sym, ok := at[name]
+			if !ok {
+				t.Fatalf("%s: row does not fill :%s", template, name)
+			}
+			segs[i] = w.id(t, sym)
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// addParty adds a party through the API as a case's mediator and records its
+// ID under sym.
+func (w *mxWorld) addParty(t *testing.T, by *client, caseSym, sym, name string) {
+	t.Helper()
+	var p partyCreated
+	by.mustJSON("POST", "/api/v1/cases/"+w.id(t, caseSym)+"/parties", map[string]string{"name": name,
+		"kind": "person", "side": "third_party"}, http.StatusCreated, &p)
+	w.extra[sym] = p.ID
+}
+
+// addMediator creates a third mediator, zhang, assigned to no case.
+func (w *mxWorld) addMediator(t *testing.T) {
+	t.Helper()
+	u, _ := w.app.user(mediation.RoleMediator, "zhang")
+	w.extra["zhang"] = u.ID.String()
+}
+
+// mxSend makes one request as c, failing t (not the scene's test) on transport
+// errors.
+func mxSend(t *testing.T, c *client, method, path string, body any) (int, []byte) {
+	t.Helper()
+	var r io.Reader
+	if body != nil {
+		j, err := json.Marshal(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, c.app.HTTP.URL+path, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, raw
+}
+
+// authzMatrix is the table: "METHOD /path/template" → its rows.
+func authzMatrix() map[string][]mxRow {
+	const casePath = "/api/v1/cases/:case"
+	submission := func(party string) func(w *mxWorld, p mxWho) any {
+		return func(w *mxWorld, p mxWho) any {
+			in := map[string]string{"kind": "proposal", "body": "建议双方轮流使用。"}
+			if p < pA1 { // staff enter it on a party's behalf and must name it
+				in["party_id"], _ = w.lookup(party)
+			}
+			return in
+		}
+	}
+	return map[string][]mxRow{
+		// want: anonymous, admin, office, assigned mediator (of A),
+		// unassigned mediator (of B only), A1, A2, B1.
+		"GET /healthz": {{name: "public", want: allStatus(200)}},
+		"GET /readyz":  {{name: "public", want: allStatus(200)}},
+
+		// Signing in is open to all; a bad body is refused as such, not as 401.
+		// The bad-body row runs first: the valid one turns every client into
+		// the account the setup makes.
+		"POST /api/v1/login": {
+			{name: "empty body", body: fixedBody(map[string]string{}), want: allStatus(422)},
+			{name: "valid credentials", want: allStatus(200), becomes: true,
+				setup: func(t *testing.T, w *mxWorld) {
+					u, password := w.app.user(mediation.RoleMediator, "zhao.login")
+					w.extra["login"], w.password = u.ID.String(), password
+				},
+				body: func(w *mxWorld, _ mxWho) any {
+					return map[string]string{"username": "zhao.login", "password": w.password}
+				},
+				check: func(t *testing.T, w *mxWorld, p mxWho, raw []byte) {
+					var out struct {
+						User struct {
+							ID string `json:"id"`
+						} `json:"user"`
+					}
+					mxDecode(t, raw, &out)
+					if out.User.ID != w.id(t, "login") {
+						t.Errorf("signed in as %q, want zhao.login", out.User.ID)
+					}
+				}},
+		},
+		"POST /api/v1/logout": {{name: "own session", want: statuses{401, 204, 204, 204, 204, 204, 204, 204}}},
+		"POST /api/v1/access": {
+			{name: "empty body", body: fixedBody(map[string]string{}), want: allStatus(422)},
+			{name: "token of A1", body: func(w *mxWorld, _ mxWho) any { return map[string]string{"token": w.tokenA1} },
+				want: allStatus(200), becomes: true,
+				check: func(t *testing.T, w *mxWorld, p mxWho, raw []byte) {
+					var out struct {
+						Party struct {
+							ID string `json:"id"`
+						} `json:"party"`
+						Case struct {
+							ID string `json:"id"`
+						} `json:"case"`
+					}
+					mxDecode(t, raw, &out)
+					if out.Party.ID != w.partyA1 || out.Case.ID != w.caseA {
+						t.Errorf("access answered party %q case %q, want A1 of A", out.Party.ID, out.Case.ID)
+					}
+				}},
+		},
+		"GET /api/v1/me": {{name: "self", want: statuses{401, 200, 200, 200, 200, 200, 200, 200},
+			check: func(t *testing.T, w *mxWorld, p mxWho, raw []byte) {
+				var out struct {
+					Kind  string `json:"kind"`
+					Party struct {
+						ID string `json:"id"`
+					} `json:"party"`
+				}
+				mxDecode(t, raw, &out)
+				own := map[mxWho]string{pA1: w.partyA1, pA2: w.partyA2, pB1: w.partyB1}[p]
+				if own != "" && (out.Kind != "party" || out.Party.ID != own) {
+					t.Errorf("me: %s", raw)
+				}
+				if own == "" && out.Kind != "staff" {
+					t.Errorf("me: %s", raw)
+				}
+			}}},
+		"GET /api/v1/meta": {{name: "forms", want: statuses{401, 200, 200, 200, 200, 200, 200, 200}}},
+
+		"POST /api/v1/users": {{name: "new mediator",
+			body: func(_ *mxWorld, p mxWho) any {
+				return map[string]string{"username": fmt.Sprintf("zhou.%d", p), "display_name": "周调解",
+					"role": "mediator", "password": "一个足够长的口令"}
+			},
+			want: statuses{401, 201, 403, 403, 403, 403, 403, 403}}},
+		"GET /api/v1/users": {{name: "all accounts", want: statuses{401, 200, 403, 403, 403, 403, 403, 403},
+			check: func(t *testing.T, w *mxWorld, p mxWho, raw []byte) {
+				items := mxItems(t, raw)
+				if len(items) != 4 {
+					t.Errorf("%d users, want 4", len(items))
+				}
+				if strings.Contains(strings.ToLower(string(raw)), "hash") || strings.Contains(string(raw), "pw-") {
+					t.Errorf("user list shows secrets: %s", raw)
+				}
+			}}},
+
+		"POST /api/v1/cases": {{name: "new case",
+			body: fixedBody(map[string]string{"title": "漏水纠纷", "category": "leak_renovation",
+				"community": "heping-li", "source": "party_application"}),
+			want: statuses{401, 403, 403, 201, 201, 403, 403, 403}}},
+		"GET /api/v1/cases": {{name: "visible cases", want: statuses{401, 200, 403, 200, 200, 200, 200, 200},
+			check: func(t *testing.T, w *mxWorld, p mxWho, raw []byte) {
+				items := mxItems(t, raw)
+				w.sameIDs(t, items, map[mxWho][]string{pAdmin: {"A", "B"}, pMed: {"A"}, pOther: {"B"},
+					pA1: {"A"}, pA2: {"A"}, pB1: {"B"}}[p]...)
+				for _, it := range items {
+					checkCaseView(t, it, mxCaseView[p])
+				}
+			}}},
+
+		"GET " + casePath: {
+			{name: "case A", at: map[string]string{"case": "A"},
+				want: statuses{401, 200, 403, 200, 404, 200, 200, 404}, check: caseCheck("A")},
+			{name: "case B", at: map[string]string{"case": "B"},
+				want: statuses{401, 200, 403, 404, 200, 404, 404, 200}, check: caseCheck("B")},
+		},
+		"PATCH " + casePath: {
+			{name: "case A", at: map[string]string{"case": "A"}, body: fixedBody(map[string]string{"summary": "约定周三面谈"}),
+				want: statuses{401, 403, 403, 200, 404, 403, 403, 403}},
+			{name: "case B", at: map[string]string{"case": "B"}, body: fixedBody(map[string]string{"summary": "约定周三面谈"}),
+				want: statuses{401, 403, 403, 404, 200, 403, 403, 403}},
+		},
+		"POST " + casePath + "/transitions": {
+			{name: "case A", at: map[string]string{"case": "A"}, body: fixedBody(map[string]string{"to": "mediating"}),
+				want: statuses{401, 403, 403, 200, 404, 403, 403, 403}},
+			{name: "case B", at: map[string]string{"case": "B"}, body: fixedBody(map[string]string{"to": "mediating"}),
+				want: statuses{401, 403, 403, 404, 200, 403, 403, 403}},
+		},
+		// Assigning zhang twice changes nothing the second time, so the admin
+		// and the assigned mediator both succeed whatever the order.
+		"POST " + casePath + "/mediators": {
+			{name: "case A", at: map[string]string{"case": "A"},
+				setup: func(t *testing.T, w *mxWorld) { w.addMediator(t) },
+				body:  func(w *mxWorld, _ mxWho) any { return map[string]string{"user_id": w.extra["zhang"]} },
+				want:  statuses{401, 200, 403, 200, 404, 403, 403, 403}},
+			{name: "case B", at: map[string]string{"case": "B"},
+				body: func(w *mxWorld, _ mxWho) any { return map[string]string{"user_id": w.extra["zhang"]} },
+				want: statuses{401, 200, 403, 404, 200, 403, 403, 403}},
+		},
+		// zhang is added to case A as a second mediator, so that removing him
+		// is allowed; only the admin may.
+		"DELETE " + casePath + "/mediators/:user": {
+			{name: "second mediator of A", at: map[string]string{"case": "A", "user": "zhang"},
+				setup: func(t *testing.T, w *mxWorld) {
+					w.addMediator(t)
+					w.admin.mustJSON("POST", "/api/v1/cases/"+w.caseA+"/mediators",
+						map[string]string{"user_id": w.extra["zhang"]}, http.StatusOK, nil)
+				},
+				body: fixedBody(map[string]string{"reason": "当事人申请回避"}),
+				want: statuses{401, 200, 403, 403, 403, 403, 403, 403}},
+			{name: "mediator of another case", at: map[string]string{"case": "A", "user": "otherUser"},
+				body: fixedBody(map[string]string{"reason": "当事人申请回避"}),
+				want: statuses{401, 404, 403, 403, 403, 403, 403, 403}},
+		},
+
+		"POST " + casePath + "/parties": {
+			{name: "case A", at: map[string]string{"case": "A"},
+				body: fixedBody(map[string]string{"name": "何新", "kind": "person", "side": "third_party"}),
+				want: statuses{401, 403, 403, 201, 404, 403, 403, 403}},
+			{name: "case B", at: map[string]string{"case": "B"},
+				body: fixedBody(map[string]string{"name": "何新", "kind": "person", "side": "third_party"}),
+				want: statuses{401, 403, 403, 404, 201, 403, 403, 403}},
+		},
+		"GET " + casePath + "/parties": {
+			{name: "case A", at: map[string]string{"case": "A"},
+				want: statuses{401, 403, 403, 200, 404, 200, 200, 404}, check: partiesCheck("A")},
+			{name: "case B", at: map[string]string{"case": "B"},
+				want: statuses{401, 403, 403, 404, 200, 404, 404, 200}, check: partiesCheck("B")},
+		},
+		// A new invitation ends the sessions of its party, so the rows invite
+		// parties (A3, B2) that are none of the principals.
+		"POST " + casePath + "/parties/:party/invitation": {
+			{name: "party A3 of A", at: map[string]string{"case": "A", "party": "A3"},
+				setup: func(t *testing.T, w *mxWorld) {
+					w.addParty(t, w.mediator, "A", "A3", nameA3)
+					w.addParty(t, w.other, "B", "B2", nameB2)
+				},
+				want: statuses{401, 403, 403, 201, 404, 403, 403, 403}},
+			{name: "party B2 of B", at: map[string]string{"case": "B", "party": "B2"},
+				want: statuses{401, 403, 403, 404, 201, 403, 403, 403}},
+			{name: "party B2 under case A", at: map[string]string{"case": "A", "party": "B2"},
+				want: statuses{401, 403, 403, 404, 404, 403, 403, 403}},
+			{name: "party A3 under case B", at: map[string]string{"case": "B", "party": "A3"},
+				want: statuses{401, 403, 403, 404, 404, 403, 403, 403}},
+		},
+
+		"POST " + casePath + "/submissions": {
+			{name: "case A", at: map[string]string{"case": "A"}, body: submission("A1"),
+				want: statuses{401, 403, 403, 201, 404, 201, 201, 404}},
+			{name: "case B", at: map[string]string{"case": "B"}, body: submission("B1"),
+				want: statuses{401, 403, 403, 404, 201, 404, 404, 201}},
+			{name: "case A, author of case B",
+				at: map[string]string{"case": "A"},
+				body: func(w *mxWorld, _ mxWho) any {
+					return map[string]string{"party_id": w.partyB1, "kind": "proposal", "body": "建议双方轮流使用。"}
+				},
+				want: statuses{401, 403, 403, 422, 404, 422, 422, 404}},
+		},
+		"GET " + casePath + "/submissions": {
+			{name: "case A", at: map[string]string{"case": "A"},
+				want: statuses{401, 403, 403, 200, 404, 200, 200, 404}, check: submissionsCheck},
+			{name: "case B", at: map[string]string{"case": "B"},
+				want: statuses{401, 403, 403, 404, 200, 404, 404, 200}, check: submissionsCheck},
+		},
+		"GET " + casePath + "/submissions/:submission": {
+			{name: "A1's in A", at: map[string]string{"case": "A", "submission": "subA1"},
+				want: statuses{401, 403, 403, 200, 404, 200, 404, 404}, check: sameSubmission("subA1")},
+			{name: "A2's in A", at: map[string]string{"case": "A", "submission": "subA2"},
+				want: statuses{401, 403, 403, 200, 404, 404, 200, 404}, check: sameSubmission("subA2")},
+			{name: "B1's in B", at: map[string]string{"case": "B", "submission": "subB1"},
+				want: statuses{401, 403, 403, 404, 200, 404, 404, 200}, check: sameSubmission("subB1")},
+			{name: "B1's under case A", at: map[string]string{"case": "A", "submission": "subB1"},
+				want: statuses{401, 403, 403, 404, 404, 404, 404, 404}},
+			{name: "A1's under case B", at: map[string]string{"case": "B", "submission": "subA1"},
+				want: statuses{401, 403, 403, 404, 404, 404, 404, 404}},
+		},
+		// Releasing is idempotent and released submissions stay the
+		// author's, so the rows do not disturb one another.
+		"POST " + casePath + "/submissions/:submission/release": {
+			{name: "A1's in A", at: map[string]string{"case": "A", "submission": "subA1"},
+				want: statuses{401, 403, 403, 403, 403, 200, 404, 404}, check: sameSubmission("subA1")},
+			{name: "A2's in A", at: map[string]string{"case": "A", "submission": "subA2"},
+				want: statuses{401, 403, 403, 403, 403, 404, 200, 404}, check: sameSubmission("subA2")},
+			{name: "B1's in B", at: map[string]string{"case": "B", "submission": "subB1"},
+				want: statuses{401, 403, 403, 403, 403, 404, 404, 200}, check: sameSubmission("subB1")},
+			{name: "B1's under case A", at: map[string]string{"case": "A", "submission": "subB1"},
+				want: statuses{401, 403, 403, 403, 403, 404, 404, 404}},
+			{name: "A1's under case B", at: map[string]string{"case": "B", "submission": "subA1"},
+				want: statuses{401, 403, 403, 403, 403, 404, 404, 404}},
+		},
+
+		"GET " + casePath + "/audit": {
+			{name: "case A", at: map[string]string{"case": "A"},
+				want: statuses{401, 403, 403, 200, 404, 403, 403, 403}},
+			{name: "case B", at: map[string]string{"case": "B"},
+				want: statuses{401, 403, 403, 404, 200, 403, 403, 403}},
+		},
+	}
+}
+
+// withAbsent adds, for a route with path parameters, two rows per parameter,
+// derived from the route's first row: one naming an ID no record has, one
+// writing the first row's ID with a leading zero (which is no ID).
+func withAbsent(route string, rows []mxRow) []mxRow {
+	if len(rows) == 0 || len(rows[0].at) == 0 {
+		return rows
+	}
+	first := rows[0]
+	for _, name := range slices.Sorted(maps.Keys(first.at)) {
+		for _, v := range []struct{ label, sym string }{
+			{"absent " + name, "absent"},
+			// The first row's own ID written with a leading zero: not an ID.
+			{"zero-padded " + name, "0" + first.at[name]},
+		} {
+			r := first
+			r.name = v.label
+			r.at = maps.Clone(first.at)
+			r.at[name] = v.sym
+			r.setup, r.check = nil, nil
+			for i, s := range r.want {
+				if s >= 200 && s < 300 {
+					r.want[i] = http.StatusNotFound
+				}
+			}
+			rows = append(rows, r)
+		}
+	}
+	return rows
+}
+
+// mxAnswer is one response of the matrix, kept for the checks across it.
+type mxAnswer struct {
+	where  string
+	status int
+	body   []byte
+}
+
+type mxAnswers struct {
+	mu  sync.Mutex
+	all []mxAnswer
+}
+
+func (a *mxAnswers) add(x mxAnswer) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.all = append(a.all, x)
+}
+
+func TestMatrix(t *testing.T) {
+	table := authzMatrix()
+
+	// The table and the router must list the same routes.
+	ref := newMxWorld(t)
+	registered := ref.app.Server.Routes()
+	for _, r := range registered {
+		if len(table[r]) == 0 {
+			t.Errorf("route %q is registered but has no rows in the matrix", r)
+		}
+	}
+	for r := range table {
+		if !slices.Contains(registered, r) {
+			t.Errorf("the matrix has route %q, which the router does not register", r)
+		}
+	}
+
+	// The answer for an ID that does not exist at all, which every 404 must
+	// repeat byte for byte.
+	status, notFound := mxSend(t, ref.mediator, "GET", "/api/v1/cases/"+mxAbsentID, nil)
+	if status != http.StatusNotFound {
+		t.Fatalf("reference 404: got %d: %s", status, notFound)
+	}
+	if e := errorOf(t, notFound); e.Code != mediation.ENOTFOUND {
+		t.Fatalf("reference 404: %s", notFound)
+	}
+
+	var got mxAnswers
+	cells := 0
+	t.Run("routes", func(t *testing.T) {
+		for _, route := range slices.Sorted(maps.Keys(table)) {
+			rows := withAbsent(route, table[route])
+			cells += len(rows) * int(mxWhoCount)
+			t.Run(route, func(t *testing.T) {
+				t.Parallel()
+				runMatrixRoute(t, route, rows, &got)
+			})
+		}
+	})
+	t.Logf("%d routes, %d rows × %d principals = %d requests", len(table), cells/int(mxWhoCount), mxWhoCount, cells)
+
+	t.Run("every 404 looks like an absent ID", func(t *testing.T) {
+		n := 0
+		for _, a := range got.all {
+			if a.status != http.StatusNotFound {
+				continue
+			}
+			n++
+			if !bytes.Equal(a.body, notFound) {
+				t.Errorf("%s: 404 body differs from the one for an absent ID:\n got %s\nwant %s", a.where, a.body, notFound)
+			}
+		}
+		if n == 0 {
+			t.Error("no 404 in the matrix")
+		}
+	})
+	t.Run("401 and 403 bodies do not vary", func(t *testing.T) {
+		first := map[int]mxAnswer{}
+		for _, a := range got.all {
+			if a.status != http.StatusUnauthorized && a.status != http.StatusForbidden {
+				continue
+			}
+			f, ok := first[a.status]
+			if !ok {
+				first[a.status] = a
+				continue
+			}
+			if !bytes.Equal(a.body, f.body) {
+				t.Errorf("%s: %d body %s differs from %s's %s", a.where, a.status, a.body, f.where, f.body)
+			}
+		}
+	})
+	t.Run("no error body names a party or quotes a submission", func(t *testing.T) {
+		for _, a := range got.all {
+			if a.status < 400 {
+				continue
+			}
+			for _, s := range everySceneSecret {
+				if bytes.Contains(a.body, []byte(s)) {
+					t.Errorf("%s: %d body contains %q: %s", a.where, a.status, s, a.body)
+				}
+			}
+		}
+	})
+}
+
+// runMatrixRoute runs every row of one route for every principal on one scene.
+func runMatrixRoute(t *testing.T, route string, rows []mxRow, got *mxAnswers) {
+	method, template, _ := strings.Cut(route, " ")
+	w := newMxWorld(t)
+	for _, r := range rows {
+		if r.setup != nil {
+			r.setup(t, w)
+		}
+	}
+	for p := range mxWhoCount {
+		t.Run(p.String(), func(t *testing.T) {
+			for _, r := range rows {
+				t.Run(r.name, func(t *testing.T) {
+					path := w.path(t, template, r.at)
+					var b any
+					if r.body != nil {
+						b = r.body(w, p)
+					}
+					status, raw := mxSend(t, w.as(p), method, path, b)
+					where := fmt.Sprintf("%s %s [%s] as %s", method, path, r.name, p)
+					got.add(mxAnswer{where: where, status: status, body: raw})
+					if status != r.want[p] {
+						t.Errorf("%s: got %d, want %d: %s", where, status, r.want[p], raw)
+						return
+					}
+					if status >= 400 {
+						checkErrorShape(t, status, raw)
+						return
+					}
+					if !r.becomes {
+						for _, s := range hiddenFrom[p] {
+							if bytes.Contains(raw, []byte(s)) {
+								t.Errorf("%s: answer shows %q to %s: %s", where, s, p, raw)
+							}
+						}
+					}
+					if r.check != nil {
+						r.check(t, w, p, raw)
+					}
+				})
+			}
+		})
+	}
+}
+
+// checkErrorShape checks that an error answer carries the code of its status.
+func checkErrorShape(t *testing.T, status int, raw []byte) {
+	t.Helper()
+	codes := map[int]string{401: mediation.EUNAUTHORIZED, 403: mediation.EFORBIDDEN, 404: mediation.ENOTFOUND,
+		422: mediation.EINVALID}
+	e := errorOf(t, raw)
+	if want, ok := codes[status]; ok && e.Code != want {
+		t.Errorf("status %d with code %q, want %q", status, e.Code, want)
+	}
+}
+
+func mxDecode(t *testing.T, raw []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(raw, v); err != nil {
+		t.Fatalf("decode %s: %v", raw, err)
+	}
+}
+
+func mxItems(t *testing.T, raw []byte) []map[string]any {
+	t.Helper()
+	var l listOf[map[string]any]
+	mxDecode(t, raw, &l)
+	return l.Items
+}
+
+// sameIDs checks that the items are exactly the records named.
+func (w *mxWorld) sameIDs(t *testing.T, items []map[string]any, syms ...string) {
+	t.Helper()
+	var got, want []string
+	for _, it := range items {
+		id, _ := it["id"].(string)
+		got = append(got, id)
+	}
+	for _, s := range syms {
+		want = append(want, w.id(t, s))
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("items %v, want %v (%v)", got, want, syms)
+	}
+}
+
+// mxCaseView is the view of a case each principal gets when it sees one.
+var mxCaseView = [mxWhoCount]string{pAdmin: "meta", pMed: "full", pOther: "full", pA1: "overview", pA2: "overview", pB1: "overview"}
+
+func checkCaseView(t *testing.T, c map[string]any, view string) {
+	t.Helper()
+	if c["view"] != view {
+		t.Errorf("case %v has view %v, want %s", c["id"], c["view"], view)
+	}
+	_, hasTitle := c["title"]
+	_, hasSummary := c["summary"]
+	switch view {
+	case "meta":
+		if hasTitle || hasSummary {
+			t.Errorf("meta view of case %v has content: %v", c["id"], c)
+		}
+	case "overview":
+		if !hasTitle || hasSummary {
+			t.Errorf("overview of case %v: %v", c["id"], c)
+		}
+	case "full":
+		if !hasTitle || !hasSummary {
+			t.Errorf("full view of case %v: %v", c["id"], c)
+		}
+	}
+}
+
+func caseCheck(sym string) func(t *testing.T, w *mxWorld, p mxWho, raw []byte) {
+	return func(t *testing.T, w *mxWorld, p mxWho, raw []byte) {
+		var c map[string]any
+		mxDecode(t, raw, &c)
+		if c["id"] != w.id(t, sym) {
+			t.Errorf("case %v, want %s", c["id"], sym)
+		}
+		checkCaseView(t, c, mxCaseView[p])
+	}
+}
+
+// partiesCheck: the mediators see every record whole; a party sees its own
+// record whole and the others' names and sides, never their contact details.
+func partiesCheck(caseSym string) func(t *testing.T, w *mxWorld, p mxWho, raw []byte) {
+	return func(t *testing.T, w *mxWorld, p mxWho, raw []byte) {
+		items := mxItems(t, raw)
+		members := map[string][]string{"A": {"A1", "A2"}, "B": {"B1"}}[caseSym]
+		w.sameIDs(t, items, members...)
+		own := map[mxWho]string{pA1: w.partyA1, pA2: w.partyA2, pB1: w.partyB1}[p]
+		for _, it := range items {
+			_, phone := it["phone"]
+			_, address := it["address"]
+			full := p == pMed || p == pOther || it["id"] == own
+			if full && (!phone || it["view"] != "full") {
+				t.Errorf("%s should see party %v whole: %v", p, it["id"], it)
+			}
+			if !full && (phone || address || it["view"] != "public") {
+				t.Errorf("%s sees another party's contact details: %v", p, it)
+			}
+			if it["name"] == nil || it["side"] == nil {
+				t.Errorf("%s does not see party %v's name and side: %v", p, it["id"], it)
+			}
+		}
+	}
+}
+
+// submissionsCheck: the mediators see every submission of their case, a
+// party its own only (none is released here).
+func submissionsCheck(t *testing.T, w *mxWorld, p mxWho, raw []byte) {
+	w.sameIDs(t, mxItems(t, raw), map[mxWho][]string{pMed: {"subA1", "subA2"}, pOther: {"subB1"},
+		pA1: {"subA1"}, pA2: {"subA2"}, pB1: {"subB1"}}[p]...)
+}
+
+func sameSubmission(sym string) func(t *testing.T, w *mxWorld, p mxWho, raw []byte) {
+	return func(t *testing.T, w *mxWorld, p mxWho, raw []byte) {
+		var s submissionJSON
+		mxDecode(t, raw, &s)
+		if s.ID != w.id(t, sym) {
+			t.Errorf("answered submission %s, want %s", s.ID, sym)
+		}
+	}
+}
+
+// TestMatrixNotFoundLooksAbsent compares, for a few objects that exist but
+// are hidden from the principal, the answer with the one for the same path
+// naming an ID that does not exist: same status, same bytes.
+func TestMatrixNotFoundLooksAbsent(t *testing.T) {
+	w := newMxWorld(t)
+	for _, c := range []struct {
+		p              mxWho
+		method         string
+		hidden, absent string
+		body           any
+	}{
+		{pOther, "GET", "/cases/A", "/cases/absent", nil},
+		{pB1, "GET", "/cases/A", "/cases/absent", nil},
+		{pOther, "PATCH", "/cases/A", "/cases/absent", map[string]string{"summary": "x"}},
+		{pB1, "GET", "/cases/A/parties", "/cases/absent/parties", nil},
+		{pOther, "GET", "/cases/A/submissions", "/cases/absent/submissions", nil},
+		{pA2, "GET", "/cases/A/submissions/subA1", "/cases/A/submissions/absent", nil},
+		{pB1, "GET", "/cases/A/submissions/subB1", "/cases/A/submissions/absent", nil},
+		{pA2, "POST", "/cases/A/submissions/subA1/release", "/cases/A/submissions/absent/release", nil},
+		{pOther, "POST", "/cases/A/parties/A1/invitation", "/cases/A/parties/absent/invitation", nil},
+		{pOther, "GET", "/cases/A/audit", "/cases/absent/audit", nil},
+		{pB1, "POST", "/cases/A/submissions", "/cases/absent/submissions", map[string]string{"kind": "position", "body": "x"}},
+	} {
+		fill := func(path string) string {
+			segs := strings.Split(path, "/")
+			for i, s := range segs {
+				if id, ok := w.lookup(s); ok {
+					segs[i] = id
+				}
+			}
+			return "/api/v1" + strings.Join(segs, "/")
+		}
+		hs, hb := mxSend(t, w.as(c.p), c.method, fill(c.hidden), c.body)
+		as, ab := mxSend(t, w.as(c.p), c.method, fill(c.absent), c.body)
+		if hs != http.StatusNotFound || as != http.StatusNotFound || !bytes.Equal(hb, ab) {
+			t.Errorf("%s %s as %s: hidden %d %s, absent %d %s", c.method, c.hidden, c.p, hs, hb, as, ab)
+		}
+	}
+}
