@@ -91,11 +91,20 @@ func (db *DB) RecordRead(e mediation.AuditEntry) {
 	if e.At.IsZero() {
 		e.At = db.now()
 	}
-	db.reads <- e
+	db.readsMu.RLock()
+	defer db.readsMu.RUnlock()
+	if !db.closed {
+		db.reads <- e
+	}
 }
 
 // FlushReads writes every queued read audit entry now.
 func (db *DB) FlushReads() {
+	db.readsMu.RLock()
+	defer db.readsMu.RUnlock()
+	if db.closed {
+		return
+	}
 	done := make(chan struct{})
 	db.flush <- done
 	<-done
@@ -153,7 +162,8 @@ func (db *DB) writeReads(delay time.Duration) {
 }
 
 // CaseAudit lists a case's audit entries in order, starting after seq cursor.
-func (db *DB) CaseAudit(caseID mediation.ID, cursor uint64, limit int) ([]mediation.AuditEntry, uint64, error) {
+func (db *DB) CaseAudit(caseID mediation.ID, cursor uint64, n int) ([]mediation.AuditEntry, uint64, error) {
+	n = limit(n)
 	var out []mediation.AuditEntry
 	var next uint64
 	err := db.view(func(tx *bolt.Tx) error {
@@ -161,7 +171,7 @@ func (db *DB) CaseAudit(caseID mediation.ID, cursor uint64, limit int) ([]mediat
 		prefix := itob(uint64(caseID))
 		c := tx.Bucket(bucketAuditByCase).Cursor()
 		for k, _ := c.Seek(pair(caseID, mediation.ID(cursor+1))); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			if len(out) == limit {
+			if len(out) == n {
 				next = out[len(out)-1].Seq
 				break
 			}
@@ -187,6 +197,9 @@ func (db *DB) VerifyAudit(since *Head) (Head, error) {
 			return err
 		}
 		prev, want := "", uint64(1)
+		if since != nil && since.Seq == 0 && since.Hash != "" {
+			return fmt.Errorf("audit head 0 has no hash; %q was not handed over by this chain", since.Hash)
+		}
 		sawSince := since == nil || since.Seq == 0
 		err = tx.Bucket(bucketAudit).ForEach(func(k, v []byte) error {
 			var ch chained

@@ -226,6 +226,7 @@ type CaseFilter struct {
 // Cases lists cases newest first. next is the cursor of the following page, or
 // zero at the end.
 func (db *DB) Cases(f CaseFilter) (out []mediation.Case, next mediation.ID, err error) {
+	f.Limit = limit(f.Limit)
 	err = db.view(func(tx *bolt.Tx) error {
 		out, next = nil, 0
 		var ids iter.Seq[mediation.ID]

@@ -28,10 +28,12 @@ type DB struct {
 	// Now is the clock; tests may replace it before use.
 	Now func() time.Time
 
+	// readsMu guards sending on reads against its closing.
+	readsMu   sync.RWMutex
+	closed    bool
 	reads     chan mediation.AuditEntry
 	readsDone chan struct{}
 	flush     chan chan struct{}
-	closeOnce sync.Once
 }
 
 // Options tune Open.
@@ -96,10 +98,13 @@ func prepare(tx *bolt.Tx) error {
 
 // Close writes pending read audits and closes the file.
 func (db *DB) Close() error {
-	db.closeOnce.Do(func() {
+	db.readsMu.Lock()
+	if !db.closed {
+		db.closed = true
 		close(db.reads)
 		<-db.readsDone
-	})
+	}
+	db.readsMu.Unlock()
 	return db.bolt.Close()
 }
 
@@ -110,6 +115,9 @@ func (db *DB) Path() string { return db.bolt.Path() }
 func (db *DB) Bolt() *bolt.DB { return db.bolt }
 
 func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
+
+// limit is the page size to use for a requested one: at least one.
+func limit(n int) int { return max(n, 1) }
 
 // update runs one mutation through DB.Batch, so that concurrent writers share
 // a commit. fn must be idempotent: Batch may run it more than once.

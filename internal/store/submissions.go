@@ -111,6 +111,7 @@ type SubmissionFilter struct {
 // Submissions lists submissions oldest first; next is the cursor of the
 // following page, or zero at the end.
 func (db *DB) Submissions(f SubmissionFilter) (out []mediation.Submission, next mediation.ID, err error) {
+	f.Limit = limit(f.Limit)
 	err = db.view(func(tx *bolt.Tx) error {
 		out, next = nil, 0
 		var ids iter.Seq[mediation.ID]

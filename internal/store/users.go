@@ -69,14 +69,15 @@ func (db *DB) UserByName(name string) (*mediation.User, error) {
 }
 
 // Users lists accounts in ID order after cursor.
-func (db *DB) Users(cursor mediation.ID, limit int) ([]mediation.User, mediation.ID, error) {
+func (db *DB) Users(cursor mediation.ID, n int) ([]mediation.User, mediation.ID, error) {
+	n = limit(n)
 	var out []mediation.User
 	var next mediation.ID
 	err := db.view(func(tx *bolt.Tx) error {
 		out, next = nil, 0
 		c := tx.Bucket(bucketUsers).Cursor()
 		for k, v := c.Seek(itob(uint64(cursor) + 1)); k != nil; k, v = c.Next() {
-			if len(out) == limit {
+			if len(out) == n {
 				next = out[len(out)-1].ID
 				break
 			}
