@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -9,9 +10,11 @@ import (
 	"log/slog"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"tiaojie/internal/mediation"
+	"tiaojie/internal/web"
 )
 
 // Config is everything the program is configured with, by flags or by the
@@ -25,6 +28,16 @@ type Config struct {
 	AbsoluteTimeout time.Duration
 	LogFormat       string
 	Demo            bool
+	// Zone is the time zone the pages show times in.
+	Zone string
+	// TLSCert and TLSKey, both or neither, make the server speak HTTPS itself.
+	TLSCert, TLSKey string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
+	// client; with none the client is the connection's peer.
+	TrustedProxies web.Prefixes
+	// Limits are the rate limits on sign-in and invitation redemption; a zero
+	// Rate is the default.
+	Limits web.Limits
 	// envErrs are TIAOJIE_* variables that could not be read.
 	envErrs []error
 }
@@ -47,7 +60,30 @@ func (c *Config) bindServeFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.AbsoluteTimeout, "absolute-timeout", c.envDuration("TIAOJIE_ABSOLUTE_TIMEOUT", 12*time.Hour),
 		"end a session this long after sign-in (env TIAOJIE_ABSOLUTE_TIMEOUT)")
 	fs.StringVar(&c.LogFormat, "log-format", env("TIAOJIE_LOG_FORMAT", "json"), "log format: json or text (env TIAOJIE_LOG_FORMAT)")
+	fs.StringVar(&c.Zone, "zone", env("TIAOJIE_ZONE", "Asia/Shanghai"), "time zone the pages show times in (env TIAOJIE_ZONE)")
 	fs.BoolVar(&c.Demo, "demo", false, "fill an empty database with a sample before serving")
+	fs.StringVar(&c.TLSCert, "tls-cert", env("TIAOJIE_TLS_CERT", ""),
+		"PEM certificate (chain) file: serve HTTPS, with HSTS; needs --tls-key (env TIAOJIE_TLS_CERT)")
+	fs.StringVar(&c.TLSKey, "tls-key", env("TIAOJIE_TLS_KEY", ""),
+		"PEM private key file of --tls-cert (env TIAOJIE_TLS_KEY)")
+	c.TrustedProxies = c.envPrefixes("TIAOJIE_TRUSTED_PROXIES")
+	fs.Var(&c.TrustedProxies, "trusted-proxies",
+		"comma-separated `CIDRs` of reverse proxies whose X-Forwarded-For is believed; empty: the client is the connection's peer (env TIAOJIE_TRUSTED_PROXIES)")
+	rates := []struct {
+		rate       *web.Rate
+		name, help string
+		def        web.Rate
+	}{
+		{&c.Limits.LoginAccount, "rate-login-account", "failed sign-ins per account name", web.DefaultLimits.LoginAccount},
+		{&c.Limits.LoginAddress, "rate-login-address", "failed sign-ins per client address (IPv6: per /64)", web.DefaultLimits.LoginAddress},
+		{&c.Limits.AccessToken, "rate-access-token", "failed invitation redemptions per token", web.DefaultLimits.AccessToken},
+		{&c.Limits.AccessAddress, "rate-access-address", "failed invitation redemptions per client address (IPv6: per /64)", web.DefaultLimits.AccessAddress},
+	}
+	for _, r := range rates {
+		envName := "TIAOJIE_" + strings.ToUpper(strings.ReplaceAll(r.name, "-", "_"))
+		*r.rate = c.envRate(envName, r.def)
+		fs.Var(r.rate, r.name, r.help+": `N/PERIOD` allows N at once, refilled at N per PERIOD; or off (env "+envName+")")
+	}
 }
 
 // validate reports every problem with the configuration at once.
@@ -62,8 +98,19 @@ func (c *Config) validate() error {
 	if c.AbsoluteTimeout < c.IdleTimeout {
 		errs = append(errs, fmt.Errorf("--absolute-timeout %s is shorter than --idle-timeout %s", c.AbsoluteTimeout, c.IdleTimeout))
 	}
+	if _, err := c.location(); err != nil {
+		errs = append(errs, err)
+	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		errs = append(errs, fmt.Errorf("--log-format %q is neither json nor text", c.LogFormat))
+	}
+	switch {
+	case (c.TLSCert == "") != (c.TLSKey == ""):
+		errs = append(errs, errors.New("--tls-cert and --tls-key go together: give both (to serve HTTPS) or neither"))
+	case c.TLSCert != "":
+		if _, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey); err != nil {
+			errs = append(errs, fmt.Errorf("--tls-cert %s with --tls-key %s: %w", c.TLSCert, c.TLSKey, err))
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -113,6 +160,27 @@ func (c *Config) envBool(name string) bool {
 	return b
 }
 
+func (c *Config) envRate(name string, def web.Rate) web.Rate {
+	v, ok := os.LookupEnv(name)
+	if !ok || v == "" {
+		return def
+	}
+	r, err := web.ParseRate(v)
+	if err != nil {
+		c.envErrs = append(c.envErrs, fmt.Errorf("%s: %w", name, err))
+		return def
+	}
+	return r
+}
+
+func (c *Config) envPrefixes(name string) web.Prefixes {
+	p, err := web.ParsePrefixes(os.Getenv(name))
+	if err != nil {
+		c.envErrs = append(c.envErrs, fmt.Errorf("%s: %w", name, err))
+	}
+	return p
+}
+
 func (c *Config) envDuration(name string, def time.Duration) time.Duration {
 	v, ok := os.LookupEnv(name)
 	if !ok || v == "" {
@@ -124,4 +192,16 @@ func (c *Config) envDuration(name string, def time.Duration) time.Duration {
 		return def
 	}
 	return d
+}
+
+// location is the configured time zone (Asia/Shanghai when none is set).
+func (c *Config) location() (*time.Location, error) {
+	if c.Zone == "" {
+		c.Zone = "Asia/Shanghai"
+	}
+	loc, err := time.LoadLocation(c.Zone)
+	if err != nil {
+		return nil, fmt.Errorf("--zone %q is not a time zone such as Asia/Shanghai", c.Zone)
+	}
+	return loc, nil
 }

@@ -4,7 +4,9 @@
 //	tiaojie [serve] [flags]      run the server (the default)
 //	tiaojie user add ...         create a staff account
 //	tiaojie demo                 fill a fresh database with a sample
-//	tiaojie check                verify the database and its audit chain
+//	tiaojie check                verify the pages, indexes and audit chain (server stopped)
+//	tiaojie backup FILE          write a verified copy (offline, or --server URL while it runs)
+//	tiaojie audit head           print the audit chain's head as SEQ:HASH (server stopped)
 package main
 
 import (
@@ -13,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // the zone database, for images that carry none
 )
 
 func main() {
@@ -37,7 +40,11 @@ func run(ctx context.Context, args []string) error {
 	case "demo":
 		return demoCommand(args)
 	case "check":
-		return checkCommand(args)
+		return checkCommand(os.Stdout, args)
+	case "backup":
+		return backupCommand(ctx, os.Stdout, args)
+	case "audit":
+		return auditCommand(os.Stdout, args)
 	}
-	return fmt.Errorf("unknown command %q (commands: serve, user, demo, check)", cmd)
+	return fmt.Errorf("unknown command %q (commands: serve, user, demo, check, backup, audit)", cmd)
 }

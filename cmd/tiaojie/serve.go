@@ -66,8 +66,13 @@ func (m *Main) Open() error {
 	if m.Authz, err = authz.Load(m.DB); err != nil {
 		return err
 	}
-	m.Server, err = web.New(web.Config{DB: m.DB, Authz: m.Authz, Auth: m.Auth, Places: places,
-		InsecureCookies: m.Config.InsecureCookies, Log: m.Log})
+	zone, err := m.Config.location()
+	if err != nil {
+		return err
+	}
+	m.Server, err = web.New(web.Config{DB: m.DB, Authz: m.Authz, Auth: m.Auth, Places: places, Zone: zone,
+		InsecureCookies: m.Config.InsecureCookies, Log: m.Log,
+		Limits: m.Config.Limits, TrustedProxies: m.Config.TrustedProxies})
 	return err
 }
 
@@ -115,7 +120,13 @@ func (m *Main) Addr() string { return m.listener.Addr().String() }
 func (m *Main) Serve(ctx context.Context) error {
 	go m.sweepSessions(ctx)
 	errc := make(chan error, 1)
-	go func() { errc <- m.http.Serve(m.listener) }()
+	go func() {
+		if m.Config.TLSCert != "" {
+			errc <- m.http.ServeTLS(m.listener, m.Config.TLSCert, m.Config.TLSKey)
+		} else {
+			errc <- m.http.Serve(m.listener)
+		}
+	}()
 	select {
 	case err := <-errc:
 		return err
@@ -132,7 +143,10 @@ func (m *Main) Serve(ctx context.Context) error {
 	return nil
 }
 
-// sweepSessions removes expired sessions now and then.
+// idempotencyKeyLife is how long a client may retry a keyed request.
+const idempotencyKeyLife = 24 * time.Hour
+
+// sweepSessions removes expired sessions and old idempotency keys now and then.
 func (m *Main) sweepSessions(ctx context.Context) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
@@ -144,6 +158,9 @@ func (m *Main) sweepSessions(ctx context.Context) {
 			now := m.DB.Now().UTC()
 			if _, err := m.DB.DeleteExpiredSessions(func(s *store.AuthSession) bool { return m.Auth.Expired(s, now) }); err != nil {
 				m.Log.Error("sweeping sessions", "err", err)
+			}
+			if _, err := m.DB.DeleteIdempotencyKeys(now.Add(-idempotencyKeyLife)); err != nil {
+				m.Log.Error("sweeping idempotency keys", "err", err)
 			}
 		}
 	}
@@ -161,7 +178,9 @@ func serve(ctx context.Context, args []string) error {
 	m := NewMain()
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	m.Config.bindServeFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return nil // the usage is the answer
+	} else if err != nil {
 		return err
 	}
 	if err := m.Config.validate(); err != nil {
@@ -180,6 +199,13 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	m.Log.Info("serving", "addr", m.Addr(), "db", m.Config.DB)
-	fmt.Fprintf(m.Out, "tiaojie is listening on http://%s\n", m.Addr())
+	scheme := "http"
+	if m.Config.TLSCert != "" {
+		scheme = "https"
+	}
+	if len(m.Config.TrustedProxies) > 0 {
+		m.Log.Info("client addresses taken from X-Forwarded-For of trusted proxies", "trusted_proxies", m.Config.TrustedProxies.String())
+	}
+	fmt.Fprintf(m.Out, "tiaojie is listening on %s://%s\n", scheme, m.Addr())
 	return m.Serve(ctx)
 }

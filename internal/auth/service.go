@@ -147,7 +147,7 @@ func (s *Service) NewInvitation(party, caseID, by mediation.ID) (string, *mediat
 }
 
 // CreateUser validates a new staff account, hashes its password and stores it.
-func (s *Service) CreateUser(in *mediation.UserInput, actor string) (*mediation.User, error) {
+func (s *Service) CreateUser(in *mediation.UserInput, actor string, opts ...store.Option) (*mediation.User, error) {
 	u, err := mediation.NewUser(in, s.DB.Now().UTC())
 	if err != nil {
 		return nil, err
@@ -155,7 +155,7 @@ func (s *Service) CreateUser(in *mediation.UserInput, actor string) (*mediation.
 	if u.PasswordHash, err = HashPassword(in.Password, s.Params); err != nil {
 		return nil, err
 	}
-	if err := s.DB.CreateUser(u, actor); err != nil {
+	if err := s.DB.CreateUser(u, actor, opts...); err != nil {
 		return nil, err
 	}
 	return u, nil

@@ -29,4 +29,10 @@ const (
 	AuditSubmissionCreate  = "submission.create"
 	AuditSubmissionRelease = "submission.release"
 	AuditSubmissionRead    = "submission.read"
+	AuditBackupRead        = "backup.read"
 )
+
+// AuditActions lists every action an audit entry may record.
+var AuditActions = []string{AuditUserCreate, AuditLogin, AuditAccess, AuditCaseCreate, AuditCaseUpdate,
+	AuditCaseTransition, AuditMediatorAssign, AuditMediatorRemove, AuditPartyCreate,
+	AuditInvitationCreate, AuditSubmissionCreate, AuditSubmissionRelease, AuditSubmissionRead, AuditBackupRead}

@@ -27,8 +27,13 @@ func ParseID(s string) (ID, bool) {
 func (id ID) String() string { return strconv.FormatUint(uint64(id), 10) }
 
 // MarshalJSON writes the ID as a decimal string, so that JavaScript clients
-// never lose precision.
-func (id ID) MarshalJSON() ([]byte, error) { return json.Marshal(id.String()) }
+// never lose precision; no ID (zero) is the empty string, as it is read.
+func (id ID) MarshalJSON() ([]byte, error) {
+	if id == 0 {
+		return []byte(`""`), nil
+	}
+	return json.Marshal(id.String())
+}
 
 // UnmarshalJSON accepts only the decimal string form.
 func (id *ID) UnmarshalJSON(b []byte) error {

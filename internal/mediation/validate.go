@@ -60,7 +60,9 @@ func newValidator() *validator.Validate {
 }
 
 // printable reports whether s is valid UTF-8 without control characters,
-// except line breaks and tabs when multiline.
+// except line breaks and tabs when multiline. Bidirectional overrides and
+// isolates are refused too: they can make a name or a term display as
+// something other than what is stored.
 func printable(s string, multiline bool) bool {
 	if !utf8.ValidString(s) {
 		return false
@@ -69,7 +71,8 @@ func printable(s string, multiline bool) bool {
 		if multiline && (r == '\n' || r == '\r' || r == '\t') {
 			continue
 		}
-		if unicode.IsControl(r) || r == utf8.RuneError || r == '\u2028' || r == '\u2029' {
+		if unicode.IsControl(r) || r == utf8.RuneError || r == '\u2028' || r == '\u2029' ||
+			('\u202a' <= r && r <= '\u202e') || ('\u2066' <= r && r <= '\u2069') || r == '\ufeff' {
 			return false
 		}
 	}

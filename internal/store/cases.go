@@ -12,7 +12,7 @@ import (
 
 // CreateCase stores a new case, with its reference and ID set, and its
 // mediator and status index entries.
-func (db *DB) CreateCase(c *mediation.Case, actor string) error {
+func (db *DB) CreateCase(c *mediation.Case, actor string, opts ...Option) error {
 	return db.update(func(tx *bolt.Tx) error {
 		id, err := nextID(tx, bucketCases)
 		if err != nil {
@@ -30,7 +30,7 @@ func (db *DB) CreateCase(c *mediation.Case, actor string) error {
 		}
 		return appendAudit(tx, mediation.AuditEntry{CaseID: id, At: c.OpenedAt, Actor: actor,
 			Action: mediation.AuditCaseCreate, Object: "case:" + id.String()})
-	})
+	}, opts...)
 }
 
 // putCase writes the case and brings its index entries from those of old (nil
@@ -84,7 +84,7 @@ type CaseChange struct {
 // and what its file holds, changes the case or returns an error (which
 // changes nothing), and says what it did; a change with no Action writes
 // nothing.
-func (db *DB) UpdateCase(id mediation.ID, actor string, fn func(c *mediation.Case, file mediation.CaseFile) (CaseChange, error)) (*mediation.Case, error) {
+func (db *DB) UpdateCase(id mediation.ID, actor string, fn func(c *mediation.Case, file mediation.CaseFile) (CaseChange, error), opts ...Option) (*mediation.Case, error) {
 	var out *mediation.Case
 	err := db.update(func(tx *bolt.Tx) error {
 		old, err := getCase(tx, id)
@@ -111,7 +111,7 @@ func (db *DB) UpdateCase(id mediation.ID, actor string, fn func(c *mediation.Cas
 		out = &c
 		return appendAudit(tx, mediation.AuditEntry{CaseID: id, At: c.UpdatedAt, Actor: actor,
 			Action: change.Action, Object: "case:" + id.String(), Detail: change.Detail})
-	})
+	}, opts...)
 	return out, err
 }
 
@@ -141,7 +141,7 @@ func requireMediator(tx *bolt.Tx, id mediation.ID) error {
 // AssignMediator adds a mediator to a case. It returns EINVALID when the user
 // is not a mediator and ECONFLICT when the mediator appears to be one of the
 // case's parties; assigning an assigned mediator again changes nothing.
-func (db *DB) AssignMediator(caseID, user mediation.ID, actor string) (*mediation.Case, error) {
+func (db *DB) AssignMediator(caseID, user mediation.ID, actor string, opts ...Option) (*mediation.Case, error) {
 	var out *mediation.Case
 	err := db.update(func(tx *bolt.Tx) error {
 		old, err := getCase(tx, caseID)
@@ -177,7 +177,7 @@ func (db *DB) AssignMediator(caseID, user mediation.ID, actor string) (*mediatio
 		out = &c
 		return appendAudit(tx, mediation.AuditEntry{CaseID: caseID, At: c.UpdatedAt, Actor: actor,
 			Action: mediation.AuditMediatorAssign, Object: "user:" + user.String()})
-	})
+	}, opts...)
 	return out, err
 }
 
@@ -316,7 +316,7 @@ func (db *DB) Members(mediator func(user, caseID mediation.ID), party func(party
 
 // TransitionCase moves a case through its status machine, checking the move
 // and the case file in the same transaction that writes it.
-func (db *DB) TransitionCase(id mediation.ID, actor string, t mediation.Transition) (*mediation.Case, error) {
+func (db *DB) TransitionCase(id mediation.ID, actor string, t mediation.Transition, opts ...Option) (*mediation.Case, error) {
 	now := db.now()
 	return db.UpdateCase(id, actor, func(c *mediation.Case, file mediation.CaseFile) (CaseChange, error) {
 		from := c.Status
@@ -325,5 +325,5 @@ func (db *DB) TransitionCase(id mediation.ID, actor string, t mediation.Transiti
 		}
 		return CaseChange{Action: mediation.AuditCaseTransition,
 			Detail: map[string]string{"from": string(from), "to": string(c.Status), "reason": t.Reason}}, nil
-	})
+	}, opts...)
 }

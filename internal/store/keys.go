@@ -26,13 +26,15 @@ var (
 	bucketSubsReleased    = []byte("submissions_released") // case id + submission id
 	bucketAudit           = []byte("audit")                // seq → entry
 	bucketAuditByCase     = []byte("audit_by_case")        // case id + seq
+	bucketVisits          = []byte("visits")               // user id + case id → last submission id seen
+	bucketIdempotency     = []byte("idempotency")          // scoped key hash → what the keyed mutation made
 )
 
 var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketUsersByName, bucketSessions,
 	bucketSessionsByParty, bucketInvitations, bucketInvitationParty, bucketCases,
 	bucketCasesByMediator, bucketCasesByStatus, bucketParties, bucketPartiesByCase,
 	bucketSubmissions, bucketSubsByCase, bucketSubsByParty, bucketSubsReleased, bucketAudit,
-	bucketAuditByCase}
+	bucketAuditByCase, bucketVisits, bucketIdempotency}
 
 // Keys in the meta bucket.
 var (

@@ -11,7 +11,7 @@ import (
 // CreateParty stores a new party of a case, with its first invitation, and
 // sets its ID. It returns ECONFLICT when the party appears to be one of the
 // case's mediators.
-func (db *DB) CreateParty(p *mediation.Party, inv *mediation.Invitation, actor string) error {
+func (db *DB) CreateParty(p *mediation.Party, inv *mediation.Invitation, actor string, opts ...Option) error {
 	return db.update(func(tx *bolt.Tx) error {
 		c, err := getCase(tx, p.CaseID)
 		if err != nil {
@@ -45,7 +45,7 @@ func (db *DB) CreateParty(p *mediation.Party, inv *mediation.Invitation, actor s
 		}
 		inv.PartyID, inv.CaseID = id, p.CaseID
 		return putInvitation(tx, inv, actor)
-	})
+	}, opts...)
 }
 
 func getParty(tx *bolt.Tx, id mediation.ID) (*mediation.Party, error) {

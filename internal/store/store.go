@@ -19,6 +19,10 @@ import (
 // an older file step by step.
 const schemaVersion = 1
 
+// ErrInUse is returned by Open and OpenReadOnly when a running server (or
+// another writer) holds the file. bbolt's file lock lets only one process write it.
+var ErrInUse = errors.New("the database is in use by another process")
+
 // upgrades[v] brings a file from version v to v+1.
 var upgrades = map[uint64]func(tx *bolt.Tx) error{}
 
@@ -57,7 +61,7 @@ func Open(path string, opt Options) (*DB, error) {
 	}
 	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.Timeout})
 	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, fmt.Errorf("store: %s is in use by another process (is a tiaojie server already running on it?)", path)
+		return nil, fmt.Errorf("store: %s: %w (is a tiaojie server already running on it?)", path, ErrInUse)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -118,12 +122,6 @@ func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond)
 
 // limit is the page size to use for a requested one: at least one.
 func limit(n int) int { return max(n, 1) }
-
-// update runs one mutation through DB.Batch, so that concurrent writers share
-// a commit. fn must be idempotent: Batch may run it more than once.
-func (db *DB) update(fn func(tx *bolt.Tx) error) error {
-	return db.bolt.Batch(fn)
-}
 
 // get decodes the record at key in bucket, or returns ENOTFOUND.
 func get(tx *bolt.Tx, bucket, key []byte, v any) error {

@@ -14,7 +14,7 @@ import (
 // a party of the case, and a superseded submission must be the same party's
 // in the same case; otherwise it returns EINVALID naming the field. A closed
 // or withdrawn case takes no submissions (ECONFLICT).
-func (db *DB) CreateSubmission(s *mediation.Submission, actor string) error {
+func (db *DB) CreateSubmission(s *mediation.Submission, actor string, opts ...Option) error {
 	return db.update(func(tx *bolt.Tx) error {
 		c, err := getCase(tx, s.CaseID)
 		if err != nil {
@@ -53,7 +53,7 @@ func (db *DB) CreateSubmission(s *mediation.Submission, actor string) error {
 		}
 		return appendAudit(tx, mediation.AuditEntry{CaseID: s.CaseID, At: s.CreatedAt, Actor: actor,
 			Action: mediation.AuditSubmissionCreate, Object: "submission:" + id.String(), Detail: detail})
-	})
+	}, opts...)
 }
 
 func getSubmission(tx *bolt.Tx, id mediation.ID) (*mediation.Submission, error) {

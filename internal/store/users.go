@@ -14,7 +14,7 @@ type storedUser struct {
 
 // CreateUser stores a new staff account and sets its ID. It returns ECONFLICT
 // when the username is taken.
-func (db *DB) CreateUser(u *mediation.User, actor string) error {
+func (db *DB) CreateUser(u *mediation.User, actor string, opts ...Option) error {
 	return db.update(func(tx *bolt.Tx) error {
 		byName := tx.Bucket(bucketUsersByName)
 		if byName.Get([]byte(u.Username)) != nil {
@@ -35,7 +35,7 @@ func (db *DB) CreateUser(u *mediation.User, actor string) error {
 		return appendAudit(tx, mediation.AuditEntry{At: u.CreatedAt, Actor: actor,
 			Action: mediation.AuditUserCreate, Object: "user:" + id.String(),
 			Detail: map[string]string{"role": string(u.Role)}})
-	})
+	}, opts...)
 }
 
 func getUser(tx *bolt.Tx, id mediation.ID) (*mediation.User, error) {

@@ -103,6 +103,8 @@ type client struct {
 	http *http.Client
 	// Header is sent with every request.
 	Header http.Header
+	// lastReplayed is the Idempotent-Replayed header of the last answer.
+	lastReplayed string
 }
 
 func (a *testApp) client() *client {
@@ -177,6 +179,7 @@ func (c *client) do(method, path string, body any) (int, []byte) {
 		c.app.t.Fatal(err)
 	}
 	defer resp.Body.Close()
+	c.lastReplayed = resp.Header.Get("Idempotent-Replayed")
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
 		c.app.t.Fatal(err)
@@ -313,4 +316,19 @@ func mustParse(t testing.TB, raw string) *url.URL {
 		t.Fatal(err)
 	}
 	return u
+}
+
+func mustUnmarshal(t testing.TB, raw []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(raw, v); err != nil {
+		t.Fatalf("decode %s: %v", raw, err)
+	}
+}
+
+// decodeID is the "id" of a JSON answer.
+func decodeID(t testing.TB, raw []byte) string {
+	t.Helper()
+	var v idOnly
+	mustUnmarshal(t, raw, &v)
+	return v.ID
 }

@@ -13,6 +13,9 @@ import (
 	"tiaojie/internal/store"
 )
 
+// The operations on cases. Each takes its decisions once; the JSON handlers
+// below and the pages in pages.go only read input and present the outcome.
+
 // loadCase loads the case named in the URL and checks that the principal may
 // do act to obj (an object kind inside the case). Anything the principal may
 // not see answers exactly as if it did not exist.
@@ -34,59 +37,86 @@ func (s *Server) loadCase(c echo.Context, obj, act string) (*mediation.Case, err
 	return cs, nil
 }
 
-// createCase opens a case in intake, with its creator as its first mediator.
-func (s *Server) createCase(c echo.Context) error {
+// visibleCase loads the case named in the URL for whoever may see it at all,
+// in any view.
+func (s *Server) visibleCase(c echo.Context) (*mediation.Case, error) {
+	p := principal(c)
+	if p.Anonymous() {
+		return nil, mediation.Errorf(mediation.EUNAUTHORIZED, "error.unauthorized")
+	}
+	if !slices.ContainsFunc([]string{authz.ActRead, authz.ActReadOverview, authz.ActReadMeta},
+		func(act string) bool { return s.authz.MayEver(p, authz.ObjCase, act) }) {
+		return nil, mediation.Forbidden()
+	}
+	id, err := pathID(c, "case")
+	if err != nil {
+		return nil, err
+	}
+	cs, err := s.db.Case(id)
+	if err != nil {
+		return nil, err
+	}
+	if !s.visible(c, cs) {
+		return nil, mediation.NotFound()
+	}
+	return cs, nil
+}
+
+// openCase opens a case in intake, with its creator as its first mediator.
+func (s *Server) openCase(c echo.Context, read reader) (*mediation.Case, error) {
 	if err := s.require(c, authz.ObjCase, authz.ActCreate); err != nil {
-		return err
+		return nil, err
 	}
 	p := principal(c)
 	if err := s.authz.Check(p, authz.ActCreate, authz.GlobalObject(authz.ObjCase)); err != nil {
-		return err
+		return nil, err
 	}
 	var in mediation.CaseInput
-	if err := decode(c, &in); err != nil {
-		return err
+	if err := read(&in); err != nil {
+		return nil, err
 	}
 	cs, err := mediation.NewCase(in, s.places, p.UserID, s.db.Now().UTC())
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := s.db.CreateCase(cs, actor(c)); err != nil {
-		return err
+	err = s.db.CreateCase(cs, actor(c), keyed(c)...)
+	if r, ok := replayed(c, err); ok {
+		cs, err = s.db.Case(r.ID())
 	}
-	if err := s.authz.Grant(authz.MediatorGrant(p.UserID, cs.ID)); err != nil {
-		return err
+	if err != nil {
+		return nil, err
 	}
-	return c.JSON(http.StatusCreated, s.caseView(c, cs, people{}))
+	return cs, s.authz.Grant(authz.MediatorGrant(p.UserID, cs.ID))
 }
 
-// listCases lists the cases the principal may see, newest first: a mediator's
-// assigned cases, a party's own case, every case's metadata for an admin.
-func (s *Server) listCases(c echo.Context) error {
+// listedCases lists the cases the principal may see, newest first: a
+// mediator's assigned cases, a party's own case, every case's metadata for an
+// admin.
+func (s *Server) listedCases(c echo.Context) ([]mediation.Case, mediation.ID, error) {
 	if err := s.require(c, authz.ObjCase, authz.ActList); err != nil {
-		return err
+		return nil, 0, err
 	}
 	// Listing is a role's right; which cases appear is decided row by row below.
 	p := principal(c)
 	f := store.CaseFilter{}
 	var err error
 	if f.Cursor, f.Limit, err = page(c); err != nil {
-		return err
+		return nil, 0, err
 	}
 	if st := mediation.Status(c.QueryParam("status")); st != "" {
 		if !st.Valid() {
-			return mediation.Invalid("status", "validation.enum", "")
+			return nil, 0, mediation.Invalid("status", "validation.enum", "")
 		}
 		f.Status = st
 	}
 	if cat := mediation.Category(c.QueryParam("category")); cat != "" {
 		if !cat.Valid() {
-			return mediation.Invalid("category", "validation.enum", "")
+			return nil, 0, mediation.Invalid("category", "validation.enum", "")
 		}
 		f.Category = cat
 	}
 	// Which index to read is only a matter of speed: every row still passes
-	// the access check below.
+	// the access check.
 	switch {
 	case p.IsParty():
 		f.Case = p.CaseID
@@ -97,108 +127,62 @@ func (s *Server) listCases(c echo.Context) error {
 	}
 	cases, next, err := s.db.Cases(f)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
-	pp := people{}
-	views := []any{}
-	for i := range cases {
-		if v := s.caseView(c, &cases[i], pp); v != nil {
-			views = append(views, v)
-		}
-	}
-	return c.JSON(http.StatusOK, newList(views, next))
+	return slices.DeleteFunc(cases, func(cs mediation.Case) bool { return !s.visible(c, &cs) }), next, nil
 }
 
-// showCase answers the richest view of the case the principal may read.
-func (s *Server) showCase(c echo.Context) error {
-	p := principal(c)
-	if p.Anonymous() {
-		return mediation.Errorf(mediation.EUNAUTHORIZED, "error.unauthorized")
-	}
-	if !slices.ContainsFunc([]string{authz.ActRead, authz.ActReadOverview, authz.ActReadMeta},
-		func(act string) bool { return s.authz.MayEver(p, authz.ObjCase, act) }) {
-		return mediation.Forbidden()
-	}
-	id, err := pathID(c, "case")
-	if err != nil {
-		return err
-	}
-	cs, err := s.db.Case(id)
-	if err != nil {
-		return err
-	}
-	v := s.caseView(c, cs, people{})
-	if v == nil {
-		return mediation.NotFound()
-	}
-	return c.JSON(http.StatusOK, v)
-}
-
-// updateCase changes the fields the patch names.
-func (s *Server) updateCase(c echo.Context) error {
+// amendCase changes the fields the patch names.
+func (s *Server) amendCase(c echo.Context, read reader) (*mediation.Case, error) {
 	cs, err := s.loadCase(c, authz.ObjCase, authz.ActUpdate)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var patch mediation.CasePatch
-	if err := decode(c, &patch); err != nil {
-		return err
+	if err := read(&patch); err != nil {
+		return nil, err
 	}
 	now := s.db.Now().UTC()
-	cs, err = s.db.UpdateCase(cs.ID, actor(c), func(cs *mediation.Case, _ mediation.CaseFile) (store.CaseChange, error) {
+	return s.db.UpdateCase(cs.ID, actor(c), func(cs *mediation.Case, _ mediation.CaseFile) (store.CaseChange, error) {
 		before := *cs
 		if err := cs.Apply(patch, s.places, now); err != nil {
 			return store.CaseChange{}, err
 		}
 		changed := changedFields(&before, cs)
-		if len(changed) == 0 {
+		if changed == "" {
 			*cs = before
 			return store.CaseChange{}, nil
 		}
-		return store.CaseChange{Action: mediation.AuditCaseUpdate, Detail: changed}, nil
+		return store.CaseChange{Action: mediation.AuditCaseUpdate, Detail: map[string]string{"fields": changed}}, nil
 	})
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, s.caseView(c, cs, people{}))
 }
 
 // changedFields names the fields that differ, for the audit trail.
-func changedFields(a, b *mediation.Case) map[string]string {
+func changedFields(a, b *mediation.Case) string {
 	fields := map[string]bool{
 		"title": a.Title != b.Title, "category": a.Category != b.Category,
 		"community": a.Community != b.Community, "street": a.Street != b.Street,
 		"summary": a.Summary != b.Summary, "source": a.Source != b.Source,
 	}
 	maps.DeleteFunc(fields, func(_ string, changed bool) bool { return !changed })
-	if len(fields) == 0 {
-		return nil
-	}
-	out := map[string]string{"fields": ""}
-	for _, name := range slices.Sorted(maps.Keys(fields)) {
-		if out["fields"] != "" {
-			out["fields"] += ","
-		}
-		out["fields"] += name
-	}
-	return out
+	return strings.Join(slices.Sorted(maps.Keys(fields)), ",")
 }
 
-// transitionCase moves a case through its status machine.
-func (s *Server) transitionCase(c echo.Context) error {
+// moveCase moves a case through its status machine.
+func (s *Server) moveCase(c echo.Context, read reader) (*mediation.Case, error) {
 	cs, err := s.loadCase(c, authz.ObjCase, authz.ActTransition)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var t mediation.Transition
-	if err := decode(c, &t); err != nil {
-		return err
+	if err := read(&t); err != nil {
+		return nil, err
 	}
-	cs, err = s.db.TransitionCase(cs.ID, actor(c), t)
-	if err != nil {
-		return err
+	moved, err := s.db.TransitionCase(cs.ID, actor(c), t, keyed(c)...)
+	if _, ok := replayed(c, err); ok {
+		return s.db.Case(cs.ID)
 	}
-	return c.JSON(http.StatusOK, s.caseView(c, cs, people{}))
+	return moved, err
 }
 
 type assignRequest struct {
@@ -206,26 +190,26 @@ type assignRequest struct {
 }
 
 // assignMediator adds a mediator to the case.
-func (s *Server) assignMediator(c echo.Context) error {
+func (s *Server) assignMediator(c echo.Context, read reader) (*mediation.Case, error) {
 	cs, err := s.loadCase(c, authz.ObjMediator, authz.ActAssign)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var in assignRequest
-	if err := decode(c, &in); err != nil {
-		return err
+	if err := read(&in); err != nil {
+		return nil, err
 	}
 	if err := mediation.Validate(&in); err != nil {
-		return err
+		return nil, err
 	}
-	cs, err = s.db.AssignMediator(cs.ID, in.UserID, actor(c))
+	assigned, err := s.db.AssignMediator(cs.ID, in.UserID, actor(c), keyed(c)...)
+	if _, ok := replayed(c, err); ok {
+		assigned, err = s.db.Case(cs.ID)
+	}
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := s.authz.Grant(authz.MediatorGrant(in.UserID, cs.ID)); err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, s.caseView(c, cs, people{}))
+	return assigned, s.authz.Grant(authz.MediatorGrant(in.UserID, cs.ID))
 }
 
 type removeRequest struct {
@@ -233,29 +217,67 @@ type removeRequest struct {
 }
 
 // removeMediator takes a mediator off the case, for example on recusal (回避).
-func (s *Server) removeMediator(c echo.Context) error {
+func (s *Server) removeMediator(c echo.Context, read reader) (*mediation.Case, error) {
 	cs, err := s.loadCase(c, authz.ObjMediator, authz.ActRemove)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	user, err := pathID(c, "user")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var in removeRequest
-	if err := decode(c, &in); err != nil {
-		return err
+	if err := read(&in); err != nil {
+		return nil, err
 	}
 	in.Reason = strings.TrimSpace(in.Reason)
 	if err := mediation.Validate(&in); err != nil {
-		return err
+		return nil, err
 	}
-	cs, err = s.db.RemoveMediator(cs.ID, user, actor(c), in.Reason)
+	if cs, err = s.db.RemoveMediator(cs.ID, user, actor(c), in.Reason); err != nil {
+		return nil, err
+	}
+	return cs, s.authz.Revoke(authz.MediatorGrant(user, cs.ID))
+}
+
+// The JSON API on cases.
+
+func (s *Server) apiCreateCase(c echo.Context) error {
+	cs, err := s.openCase(c, jsonReader(c))
 	if err != nil {
 		return err
 	}
-	if err := s.authz.Revoke(authz.MediatorGrant(user, cs.ID)); err != nil {
+	return c.JSON(http.StatusCreated, s.caseView(c, cs, people{}))
+}
+
+func (s *Server) apiListCases(c echo.Context) error {
+	cases, next, err := s.listedCases(c)
+	if err != nil {
+		return err
+	}
+	pp := people{}
+	views := make([]any, len(cases))
+	for i := range cases {
+		views[i] = s.caseView(c, &cases[i], pp)
+	}
+	return c.JSON(http.StatusOK, newList(views, next))
+}
+
+func (s *Server) apiShowCase(c echo.Context) error {
+	cs, err := s.visibleCase(c)
+	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, s.caseView(c, cs, people{}))
+}
+
+// caseAnswer adapts an operation that returns the case to a JSON answer.
+func (s *Server) caseAnswer(op func(echo.Context, reader) (*mediation.Case, error)) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		cs, err := op(c, jsonReader(c))
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, s.caseView(c, cs, people{}))
+	}
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"log/slog"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -44,9 +43,16 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	c.Response().Header().Del(echo.HeaderAllow)
 	e := asMediationError(err)
 	if e.Code == mediation.EINTERNAL {
 		s.log.Error("internal error", "request_id", requestID(c), "route", c.Path(), "err", err)
+	}
+	if isPage(c) {
+		if err := s.errorPage(c, e); err != nil {
+			s.log.Error("writing error page", "request_id", requestID(c), "err", err)
+		}
+		return
 	}
 	t := s.cat.forRequest(c.Request())
 	d := errorDetail{Code: e.Code, Message: t.T(e.Message, e.Args), Allowed: e.Allowed, Missing: e.Missing}
@@ -59,13 +65,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 			d.Fields[name] = t.T(fe.Key, map[string]any{"Param": fe.Param})
 		}
 	}
-	status := statuses[e.Code]
-	if c.Request().Method == http.MethodHead {
-		err = c.NoContent(status)
-	} else {
-		err = c.JSON(status, errorBody{Error: d})
-	}
-	if err != nil {
+	if err := c.JSON(statuses[e.Code], errorBody{Error: d}); err != nil {
 		s.log.Warn("writing error answer", "request_id", requestID(c), "err", err)
 	}
 }
@@ -97,5 +97,3 @@ func asMediationError(err error) *mediation.Error {
 	}
 	return &mediation.Error{Code: mediation.EINTERNAL, Message: "error.internal"}
 }
-
-var _ = slog.Default

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"maps"
 	"net/http/httptest"
@@ -13,6 +14,7 @@ import (
 	"testing"
 
 	"tiaojie/internal/mediation"
+	"tiaojie/templates"
 )
 
 func localeKeys(t *testing.T, name string) map[string]string {
@@ -89,6 +91,29 @@ func TestCatalogueComplete(t *testing.T) {
 	add("submission_kind", strs(mediation.SubmissionKinds)...)
 	add("role", strs(mediation.Roles)...)
 	add("missing", mediation.CaseFile{}.Missing()...)
+	add("audit", mediation.AuditActions...)
+	for _, k := range mediation.SubmissionKinds {
+		add("submission_kind", string(k)+".explain")
+	}
+	add("role", "party")
+	for _, status := range statuses {
+		add("error", fmt.Sprintf("title_%d", status))
+	}
+	// Every key a template names.
+	tkey := regexp.MustCompile(`\bT "([a-z_.0-9]+)"`)
+	err = fs.WalkDir(templates.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(path) != ".html" {
+			return err
+		}
+		b, err := fs.ReadFile(templates.FS, path)
+		for _, m := range tkey.FindAllStringSubmatch(string(b), -1) {
+			labels = append(labels, m[1])
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, k := range labels {
 		if _, ok := zh[k]; !ok {
 			t.Errorf("%s: label missing from the catalogue", k)

@@ -19,50 +19,105 @@ func newInvitationView(token string) invitationView {
 	return invitationView{Token: token, URL: "/a/" + token}
 }
 
-// createParty adds a party to the case and answers, this one time, with its
-// invitation.
-func (s *Server) createParty(c echo.Context) error {
+// addParty adds a party to the case with its first invitation, whose token is
+// returned this one time (a replayed request returns no token).
+func (s *Server) addParty(c echo.Context, read reader) (*mediation.Party, string, error) {
 	cs, err := s.loadCase(c, authz.ObjParty, authz.ActCreate)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	var in mediation.PartyInput
-	if err := decode(c, &in); err != nil {
-		return err
+	if err := read(&in); err != nil {
+		return nil, "", err
 	}
 	p := principal(c)
 	party, err := mediation.NewParty(in, cs.ID, p.UserID, s.db.Now().UTC())
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	token, inv, err := s.auth.NewInvitation(0, cs.ID, p.UserID)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
-	if err := s.db.CreateParty(party, inv, actor(c)); err != nil {
-		return err
+	err = s.db.CreateParty(party, inv, actor(c), keyed(c)...)
+	if r, ok := replayed(c, err); ok {
+		// The token was handed out once, in the first answer, and is not kept.
+		token = ""
+		party, err = s.db.Party(r.ID())
 	}
-	if err := s.authz.Grant(authz.PartyGrant(party.ID, cs.ID)); err != nil {
-		return err
+	if err != nil {
+		return nil, "", err
 	}
-	return c.JSON(http.StatusCreated, struct {
-		partyFull
-		Invitation invitationView `json:"invitation"`
-	}{partyFull{Party: *party, View: "full"}, newInvitationView(token)})
+	return party, token, s.authz.Grant(authz.PartyGrant(party.ID, cs.ID))
 }
 
-// listParties lists the case's parties: all of each record for the mediators,
-// names and sides (and its own record) for a party.
-func (s *Server) listParties(c echo.Context) error {
+// casePartiesView lists the case's parties as the principal may see them: all
+// of each record for the mediators, names and sides (and its own record) for
+// a party.
+func (s *Server) caseParties(c echo.Context) (*mediation.Case, []mediation.Party, error) {
 	cs, err := s.loadCase(c, authz.ObjParty, authz.ActRead)
+	if err != nil {
+		return nil, nil, err
+	}
+	parties, err := s.db.Parties(cs.ID)
+	return cs, parties, err
+}
+
+// reinvite replaces a party's invitation: the old link stops working and the
+// sessions made from it end.
+func (s *Server) reinvite(c echo.Context) (*mediation.Party, string, error) {
+	if err := s.require(c, authz.ObjInvitation, authz.ActCreate); err != nil {
+		return nil, "", err
+	}
+	caseID, err := pathID(c, "case")
+	if err != nil {
+		return nil, "", err
+	}
+	partyID, err := pathID(c, "party")
+	if err != nil {
+		return nil, "", err
+	}
+	party, err := s.db.Party(partyID)
+	if err != nil {
+		return nil, "", err
+	}
+	if party.CaseID != caseID {
+		return nil, "", mediation.NotFound()
+	}
+	if err := s.authz.Check(principal(c), authz.ActCreate, authz.PartyObject(authz.ObjInvitation, party)); err != nil {
+		return nil, "", err
+	}
+	token, inv, err := s.auth.NewInvitation(party.ID, party.CaseID, principal(c).UserID)
+	if err != nil {
+		return nil, "", err
+	}
+	return party, token, s.db.IssueInvitation(inv, actor(c))
+}
+
+// The JSON API on parties.
+
+func (s *Server) apiCreateParty(c echo.Context) error {
+	party, token, err := s.addParty(c, jsonReader(c))
+	if err != nil {
+		return err
+	}
+	answer := struct {
+		partyFull
+		Invitation *invitationView `json:"invitation,omitempty"`
+	}{partyFull: partyFull{Party: *party, View: "full"}}
+	if token != "" {
+		inv := newInvitationView(token)
+		answer.Invitation = &inv
+	}
+	return c.JSON(http.StatusCreated, answer)
+}
+
+func (s *Server) apiListParties(c echo.Context) error {
+	_, parties, err := s.caseParties(c)
 	if err != nil {
 		return err
 	}
 	cursor, limit, err := page(c)
-	if err != nil {
-		return err
-	}
-	parties, err := s.db.Parties(cs.ID)
 	if err != nil {
 		return err
 	}
@@ -83,35 +138,9 @@ func (s *Server) listParties(c echo.Context) error {
 	return c.JSON(http.StatusOK, newList(views, next))
 }
 
-// createInvitation replaces a party's invitation: the old link stops working
-// and the sessions made from it end.
-func (s *Server) createInvitation(c echo.Context) error {
-	if err := s.require(c, authz.ObjInvitation, authz.ActCreate); err != nil {
-		return err
-	}
-	caseID, err := pathID(c, "case")
+func (s *Server) apiCreateInvitation(c echo.Context) error {
+	_, token, err := s.reinvite(c)
 	if err != nil {
-		return err
-	}
-	partyID, err := pathID(c, "party")
-	if err != nil {
-		return err
-	}
-	party, err := s.db.Party(partyID)
-	if err != nil {
-		return err
-	}
-	if party.CaseID != caseID {
-		return mediation.NotFound()
-	}
-	if err := s.authz.Check(principal(c), authz.ActCreate, authz.PartyObject(authz.ObjInvitation, party)); err != nil {
-		return err
-	}
-	token, inv, err := s.auth.NewInvitation(party.ID, party.CaseID, principal(c).UserID)
-	if err != nil {
-		return err
-	}
-	if err := s.db.IssueInvitation(inv, actor(c)); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, newInvitationView(token))

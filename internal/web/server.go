@@ -30,6 +30,16 @@ type Config struct {
 	// secure, so development does not need it.
 	InsecureCookies bool
 	Log             *slog.Logger
+	// Zone is where the pages show times (default Asia/Shanghai).
+	Zone *time.Location
+	// Limits are the rate limits on sign-in and invitation redemption; a
+	// zero Rate takes its value from DefaultLimits.
+	Limits Limits
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed; with none, the client is the connection's peer.
+	TrustedProxies Prefixes
+	// Now is the rate limits' clock (default time.Now); tests replace it.
+	Now func() time.Time
 }
 
 // Server serves the API.
@@ -41,6 +51,9 @@ type Server struct {
 	secure  bool
 	log     *slog.Logger
 	cat     *catalogue
+	views   *views
+	limits  *limits
+	metrics *metrics
 	echo    *echo.Echo
 	handler http.Handler
 }
@@ -54,17 +67,34 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	if cfg.Zone == nil {
+		if cfg.Zone, err = time.LoadLocation("Asia/Shanghai"); err != nil {
+			return nil, fmt.Errorf("web: time zone: %w", err)
+		}
+	}
+	views, err := newViews(cfg.Zone)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{db: cfg.DB, authz: cfg.Authz, auth: cfg.Auth, places: cfg.Places,
-		secure: !cfg.InsecureCookies, log: cfg.Log, cat: cat, echo: echo.New()}
+		secure: !cfg.InsecureCookies, log: cfg.Log, cat: cat, views: views, echo: echo.New()}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s.limits = newLimits(cfg.Limits, cfg.Now)
+	s.metrics = newMetrics(cfg.DB, s.limits)
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
+	e.Pre(methods)
 	e.HTTPErrorHandler = s.handleError
-	e.Use(s.requestID, s.logRequests, s.recoverPanics, s.securityHeaders, s.authenticate)
+	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
+	e.Use(s.requestID, s.logRequests, s.countRequests, s.recoverPanics, s.securityHeaders, s.authenticate, s.idempotency)
 	s.routes()
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := e.NewContext(r, w)
+		setSecurityHeaders(w.Header(), r)
 		s.handleError(mediation.Forbidden(), c)
 	}))
 	s.handler = cop.Handler(e)
@@ -88,41 +118,61 @@ func (s *Server) routes() {
 	e := s.echo
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", s.showMetrics)
 
 	api := e.Group("/api/v1")
-	api.POST("/login", s.login)
+	api.POST("/login", s.apiLogin)
 	api.POST("/logout", s.logout)
-	api.POST("/access", s.access)
+	api.POST("/access", s.apiAccess)
 	api.GET("/me", s.me)
 	api.GET("/meta", s.meta)
 
-	api.POST("/users", s.createUser)
-	api.GET("/users", s.listUsers)
+	api.POST("/users", s.apiCreateUser)
+	api.GET("/users", s.apiListUsers)
 
-	api.POST("/cases", s.createCase)
-	api.GET("/cases", s.listCases)
-	api.GET("/cases/:case", s.showCase)
-	api.PATCH("/cases/:case", s.updateCase)
-	api.POST("/cases/:case/transitions", s.transitionCase)
-	api.POST("/cases/:case/mediators", s.assignMediator)
-	api.DELETE("/cases/:case/mediators/:user", s.removeMediator)
+	api.POST("/cases", s.apiCreateCase)
+	api.GET("/cases", s.apiListCases)
+	api.GET("/cases/:case", s.apiShowCase)
+	api.PATCH("/cases/:case", s.caseAnswer(s.amendCase))
+	api.POST("/cases/:case/transitions", s.caseAnswer(s.moveCase))
+	api.POST("/cases/:case/mediators", s.caseAnswer(s.assignMediator))
+	api.DELETE("/cases/:case/mediators/:user", s.caseAnswer(s.removeMediator))
 
-	api.POST("/cases/:case/parties", s.createParty)
-	api.GET("/cases/:case/parties", s.listParties)
-	api.POST("/cases/:case/parties/:party/invitation", s.createInvitation)
+	api.POST("/cases/:case/parties", s.apiCreateParty)
+	api.GET("/cases/:case/parties", s.apiListParties)
+	api.POST("/cases/:case/parties/:party/invitation", s.apiCreateInvitation)
 
-	api.POST("/cases/:case/submissions", s.createSubmission)
-	api.GET("/cases/:case/submissions", s.listSubmissions)
-	api.GET("/cases/:case/submissions/:submission", s.showSubmission)
-	api.POST("/cases/:case/submissions/:submission/release", s.releaseSubmission)
+	api.POST("/cases/:case/submissions", s.apiCreateSubmission)
+	api.GET("/cases/:case/submissions", s.apiListSubmissions)
+	api.GET("/cases/:case/submissions/:submission", s.apiShowSubmission)
+	api.POST("/cases/:case/submissions/:submission/release", s.apiReleaseSubmission)
 
 	api.GET("/cases/:case/audit", s.showAudit)
+
+	api.GET("/admin/backup", s.backup)
+
+	s.pageRoutes()
 }
 
 const (
 	ctxPrincipal = "principal"
 	ctxSession   = "session"
 )
+
+// methods answers HEAD as GET (the server sends no body with it) and OPTIONS
+// as absent: the pages and the API are same-origin, so there is no preflight
+// to answer, and which methods a path takes is no one's business.
+func methods(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		switch r := c.Request(); r.Method {
+		case http.MethodHead:
+			r.Method = http.MethodGet
+		case http.MethodOptions:
+			return mediation.NotFound()
+		}
+		return next(c)
+	}
+}
 
 // requestID gives every request an id, returned in X-Request-Id and logged.
 func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
@@ -168,17 +218,39 @@ func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// securityHeaders are sent on every answer. Every API answer may carry case
-// data, so none is cached.
+// securityHeaders are sent on every answer.
 func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		h := c.Response().Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Cache-Control", "no-store")
+		setSecurityHeaders(c.Response().Header(), c.Request())
 		return next(c)
+	}
+}
+
+// contentSecurityPolicy allows scripts, styles and images from this origin
+// only: no inline script or style, no eval, no plugins, no framing by
+// anyone, no <base> rewriting, forms posting only here.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+// setSecurityHeaders writes the headers every answer carries. Every page and
+// API answer may carry case data, so none is cached (static files, which
+// carry none, say otherwise themselves). X-XSS-Protection is 0: the old
+// filters it switched on could themselves be abused to leak page content.
+// HSTS only over TLS: a browser ignores it over HTTP, and behind a
+// TLS-terminating proxy it is the proxy's to send.
+func setSecurityHeaders(h http.Header, r *http.Request) {
+	h.Set("Content-Security-Policy", contentSecurityPolicy)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("X-XSS-Protection", "0")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	h.Set("Cross-Origin-Resource-Policy", "same-origin")
+	h.Set("Cache-Control", "no-store")
+	if r.TLS != nil {
+		// Two years, without includeSubDomains: other hosts of the
+		// organisation's domain are not ours to commit to HTTPS.
+		h.Set("Strict-Transport-Security", "max-age=63072000")
 	}
 }
 

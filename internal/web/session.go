@@ -14,24 +14,38 @@ type loginRequest struct {
 	Password string `json:"password" validate:"required,max=128"`
 }
 
-// login starts a staff session. Any session the browser already had ends, so
-// a session id never survives a sign-in.
-func (s *Server) login(c echo.Context) error {
+// signIn checks a staff user's password and starts a new session, setting
+// its cookie. Any session the browser already had ends, so a session id never
+// survives a sign-in. Failed attempts are rate limited.
+func (s *Server) signIn(c echo.Context, read reader) (*mediation.User, error) {
 	var in loginRequest
-	if err := decode(c, &in); err != nil {
-		return err
+	if err := read(&in); err != nil {
+		return nil, err
 	}
 	if err := mediation.Validate(&in); err != nil {
-		return err
+		return nil, err
+	}
+	done, err := s.limitLogin(c, in.Username)
+	if err != nil {
+		return nil, err
 	}
 	cred, u, err := s.auth.Login(in.Username, in.Password)
+	done(err)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.endSession(c); err != nil {
+		return nil, err
+	}
+	c.SetCookie(auth.NewCookie(cred.Cookie, s.secure, cred.MaxAge))
+	return u, nil
+}
+
+func (s *Server) apiLogin(c echo.Context) error {
+	u, err := s.signIn(c, jsonReader(c))
 	if err != nil {
 		return err
 	}
-	if err := s.endSession(c); err != nil {
-		return err
-	}
-	c.SetCookie(auth.NewCookie(cred.Cookie, s.secure, cred.MaxAge))
 	return c.JSON(http.StatusOK, map[string]any{"user": newUserView(u)})
 }
 
@@ -58,8 +72,28 @@ type accessRequest struct {
 	Token string `json:"token" validate:"required,max=64"`
 }
 
-// access exchanges a party's invitation token for a session on its case.
-func (s *Server) access(c echo.Context) error {
+// enter exchanges a party's invitation token for a session on its case,
+// setting its cookie, and makes the party this request's principal. Failed
+// attempts are rate limited.
+func (s *Server) enter(c echo.Context, token string) (*mediation.Party, error) {
+	done, err := s.limitAccess(c, token)
+	if err != nil {
+		return nil, err
+	}
+	cred, party, err := s.auth.Redeem(token)
+	done(err)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.endSession(c); err != nil {
+		return nil, err
+	}
+	c.SetCookie(auth.NewCookie(cred.Cookie, s.secure, cred.MaxAge))
+	c.Set(ctxPrincipal, mediation.Principal{PartyID: party.ID, CaseID: party.CaseID})
+	return party, nil
+}
+
+func (s *Server) apiAccess(c echo.Context) error {
 	var in accessRequest
 	if err := decode(c, &in); err != nil {
 		return err
@@ -67,20 +101,14 @@ func (s *Server) access(c echo.Context) error {
 	if err := mediation.Validate(&in); err != nil {
 		return err
 	}
-	cred, party, err := s.auth.Redeem(in.Token)
+	party, err := s.enter(c, in.Token)
 	if err != nil {
-		return err
-	}
-	if err := s.endSession(c); err != nil {
 		return err
 	}
 	cs, err := s.db.Case(party.CaseID)
 	if err != nil {
 		return err
 	}
-	c.SetCookie(auth.NewCookie(cred.Cookie, s.secure, cred.MaxAge))
-	// The new session is not yet this request's principal; answer as it will be.
-	c.Set(ctxPrincipal, mediation.Principal{PartyID: party.ID, CaseID: party.CaseID})
 	return c.JSON(http.StatusOK, map[string]any{"party": s.partyView(c, party), "case": s.caseView(c, cs, people{})})
 }
 

@@ -11,53 +11,57 @@ import (
 	"tiaojie/internal/store"
 )
 
-// createSubmission stores a party's submission: written by the party itself,
-// or entered by a mediator on its behalf (which the record shows).
-func (s *Server) createSubmission(c echo.Context) error {
+// submit stores a party's submission: written by the party itself, or entered
+// by a mediator on its behalf (which the record shows).
+func (s *Server) submit(c echo.Context, read reader) (*mediation.Submission, error) {
 	if err := s.require(c, authz.ObjSubmission, authz.ActCreate); err != nil {
-		return err
+		return nil, err
 	}
 	caseID, err := pathID(c, "case")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cs, err := s.db.Case(caseID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	p := principal(c)
 	// Membership of the case first, so that an outsider learns nothing from
 	// how its body is judged.
 	if !s.visible(c, cs) {
-		return mediation.NotFound()
+		return nil, mediation.NotFound()
 	}
 	var in mediation.SubmissionInput
-	if err := decode(c, &in); err != nil {
-		return err
+	if err := read(&in); err != nil {
+		return nil, err
 	}
+	p := principal(c)
 	author, enteredBy := in.PartyID, mediation.ID(0)
 	if p.IsParty() {
 		if author != 0 && author != p.PartyID {
-			return mediation.Invalid("party_id", "validation.party", "")
+			return nil, mediation.Invalid("party_id", "validation.party", "")
 		}
 		author = p.PartyID
 	} else {
 		if author == 0 {
-			return mediation.Invalid("party_id", "validation.required", "")
+			return nil, mediation.Invalid("party_id", "validation.required", "")
 		}
 		enteredBy = p.UserID
 	}
 	if err := s.authz.Check(p, authz.ActCreate, authz.NewSubmissionObject(cs.ID, author)); err != nil {
-		return err
+		return nil, err
 	}
 	sub, err := mediation.NewSubmission(in, cs.ID, author, enteredBy, s.db.Now().UTC())
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := s.db.CreateSubmission(sub, actor(c)); err != nil {
-		return err
+	if err := s.db.CreateSubmission(sub, actor(c), keyed(c)...); err != nil {
+		r, ok := replayed(c, err)
+		if !ok {
+			return nil, err
+		}
+		return s.db.Submission(r.ID())
 	}
-	return c.JSON(http.StatusCreated, sub)
+	return sub, nil
 }
 
 // mayReadSubmissions answers 401 or 403 for those who may never read any
@@ -71,35 +75,19 @@ func (s *Server) mayReadSubmissions(c echo.Context) error {
 	return nil
 }
 
-// listSubmissions lists the submissions the principal may read, oldest first:
-// every party's for the mediators; its own and the released ones for a party,
-// read through its own index so that other parties' records are never loaded.
-func (s *Server) listSubmissions(c echo.Context) error {
-	if err := s.mayReadSubmissions(c); err != nil {
-		return err
-	}
-	id, err := pathID(c, "case")
-	if err != nil {
-		return err
-	}
-	cs, err := s.db.Case(id)
-	if err != nil {
-		return err
-	}
-	if !s.visible(c, cs) {
-		return mediation.NotFound()
-	}
+// readSubmissions lists the case's submissions the principal may read, oldest
+// first, and audits the read naming each one shown: every party's for the
+// mediators; its own and the released ones for a party, read through its own
+// index so that other parties' records are never loaded.
+func (s *Server) readSubmissions(c echo.Context, cs *mediation.Case, cursor mediation.ID, limit int) ([]mediation.Submission, mediation.ID, error) {
 	p := principal(c)
-	f := store.SubmissionFilter{Case: cs.ID}
-	if f.Cursor, f.Limit, err = page(c); err != nil {
-		return err
-	}
+	f := store.SubmissionFilter{Case: cs.ID, Cursor: cursor, Limit: limit}
 	if p.IsParty() {
 		f.Party = p.PartyID
 	}
 	subs, next, err := s.db.Submissions(f)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	shown := []mediation.Submission{}
 	var ids []string
@@ -113,7 +101,7 @@ func (s *Server) listSubmissions(c echo.Context) error {
 		s.db.RecordRead(mediation.AuditEntry{CaseID: cs.ID, Actor: actor(c), Action: mediation.AuditSubmissionRead,
 			Object: "case:" + cs.ID.String(), Detail: map[string]string{"submissions": strings.Join(ids, ",")}})
 	}
-	return c.JSON(http.StatusOK, newList(shown, next))
+	return shown, next, nil
 }
 
 // loadSubmission loads the submission named in the URL, as the principal may
@@ -140,8 +128,54 @@ func (s *Server) loadSubmission(c echo.Context, act string) (*mediation.Submissi
 	return sub, nil
 }
 
-// showSubmission answers one submission, and audits the read.
-func (s *Server) showSubmission(c echo.Context) error {
+// toRelease loads a submission its author may release.
+func (s *Server) toRelease(c echo.Context) (*mediation.Submission, error) {
+	if err := s.require(c, authz.ObjSubmission, authz.ActRelease); err != nil {
+		return nil, err
+	}
+	return s.loadSubmission(c, authz.ActRelease)
+}
+
+// release lets every party of the case read the submission, with the author's
+// consent; only the author may give it.
+func (s *Server) release(c echo.Context) (*mediation.Submission, error) {
+	sub, err := s.toRelease(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.db.ReleaseSubmission(sub.ID, actor(c))
+}
+
+// The JSON API on submissions.
+
+func (s *Server) apiCreateSubmission(c echo.Context) error {
+	sub, err := s.submit(c, jsonReader(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, sub)
+}
+
+func (s *Server) apiListSubmissions(c echo.Context) error {
+	if err := s.mayReadSubmissions(c); err != nil {
+		return err
+	}
+	cs, err := s.visibleCase(c)
+	if err != nil {
+		return err
+	}
+	cursor, limit, err := page(c)
+	if err != nil {
+		return err
+	}
+	subs, next, err := s.readSubmissions(c, cs, cursor, limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, newList(subs, next))
+}
+
+func (s *Server) apiShowSubmission(c echo.Context) error {
 	if err := s.mayReadSubmissions(c); err != nil {
 		return err
 	}
@@ -154,17 +188,8 @@ func (s *Server) showSubmission(c echo.Context) error {
 	return c.JSON(http.StatusOK, sub)
 }
 
-// releaseSubmission lets every party of the case read the submission, with the
-// author's consent; only the author may give it.
-func (s *Server) releaseSubmission(c echo.Context) error {
-	if err := s.require(c, authz.ObjSubmission, authz.ActRelease); err != nil {
-		return err
-	}
-	sub, err := s.loadSubmission(c, authz.ActRelease)
-	if err != nil {
-		return err
-	}
-	sub, err = s.db.ReleaseSubmission(sub.ID, actor(c))
+func (s *Server) apiReleaseSubmission(c echo.Context) error {
+	sub, err := s.release(c)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,125 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"tiaojie/internal/mediation"
+)
+
+// Option changes how one mutation is carried out.
+type Option func(*options)
+
+type options struct {
+	key, request []byte
+}
+
+// IdempotencyKey makes the mutation happen at most once for key. The key and
+// the record of what the mutation made are written in the mutation's own
+// transaction, so a client that lost the answer (a crash, a dropped
+// connection) can send the same request again: it gets *Replayed naming what
+// the first one made, never a second record. The same key with another
+// request is ECONFLICT.
+func IdempotencyKey(key, request []byte) Option {
+	return func(o *options) { o.key, o.request = key, request }
+}
+
+// Replayed is returned, as an error, instead of carrying out a keyed mutation
+// again. Object names what the first one made, as its audit entry does
+// ("case:42").
+type Replayed struct {
+	Object string    `json:"object"`
+	At     time.Time `json:"at"`
+}
+
+func (r *Replayed) Error() string { return "store: already done as " + r.Object }
+
+// ID is the ID of the object the first mutation made.
+func (r *Replayed) ID() mediation.ID {
+	_, id, _ := strings.Cut(r.Object, ":")
+	n, _ := mediation.ParseID(id)
+	return n
+}
+
+// idempotencyRecord is what a key remembers.
+type idempotencyRecord struct {
+	Request []byte `json:"request"`
+	Replayed
+}
+
+// update runs one mutation through DB.Batch, so that concurrent writers share
+// a commit. fn must be idempotent: Batch may run it more than once.
+func (db *DB) update(fn func(tx *bolt.Tx) error, opts ...Option) error {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.key == nil {
+		return db.bolt.Batch(fn)
+	}
+	return db.bolt.Batch(func(tx *bolt.Tx) error {
+		keys := tx.Bucket(bucketIdempotency)
+		if v := keys.Get(o.key); v != nil {
+			var rec idempotencyRecord
+			if err := decode(v, &rec); err != nil {
+				return err
+			}
+			if !bytes.Equal(rec.Request, o.request) {
+				return mediation.Errorf(mediation.ECONFLICT, "error.idempotency_mismatch")
+			}
+			return &rec.Replayed
+		}
+		before, err := auditHead(tx)
+		if err != nil {
+			return err
+		}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		// The first audit entry of the mutation names what it made.
+		var first chained
+		if err := get(tx, bucketAudit, itob(before.Seq+1), &first); err != nil {
+			if mediation.ErrorCode(err) == mediation.ENOTFOUND {
+				return nil // it changed nothing, so there is nothing to replay
+			}
+			return err
+		}
+		return put(tx, bucketIdempotency, o.key, idempotencyRecord{Request: o.request,
+			Replayed: Replayed{Object: first.Entry.Object, At: first.Entry.At}})
+	})
+}
+
+// DeleteIdempotencyKeys forgets the keys of mutations made before t.
+func (db *DB) DeleteIdempotencyKeys(before time.Time) (int, error) {
+	var n int
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		n = 0
+		var old [][]byte
+		b := tx.Bucket(bucketIdempotency)
+		err := b.ForEach(func(k, v []byte) error {
+			var rec idempotencyRecord
+			if err := decode(v, &rec); err != nil {
+				return fmt.Errorf("idempotency key %x: %w", k, err)
+			}
+			if rec.At.Before(before) {
+				old = append(old, bytes.Clone(k))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range old {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		n = len(old)
+		return nil
+	})
+	return n, err
+}

@@ -1,0 +1,59 @@
+package store
+
+import (
+	"bytes"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"tiaojie/internal/mediation"
+)
+
+// A visit remembers the newest submission a mediator has seen on a case, so
+// that the case list can say how many came in since. It is a convenience for
+// the reader, not part of the case file, and is not audited.
+
+// RecordVisit notes that the user has now seen the case's submissions up to
+// and including lastSeen.
+func (db *DB) RecordVisit(user, caseID, lastSeen mediation.ID) error {
+	return db.update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketVisits).Put(pair(user, caseID), itob(uint64(lastSeen)))
+	})
+}
+
+// NewSubmissions counts the case's submissions the user has not seen yet.
+func (db *DB) NewSubmissions(user, caseID mediation.ID) (int, error) {
+	var n int
+	err := db.view(func(tx *bolt.Tx) error {
+		var seen mediation.ID
+		if v := tx.Bucket(bucketVisits).Get(pair(user, caseID)); v != nil {
+			seen = mediation.ID(btoi(v))
+		}
+		prefix := itob(uint64(caseID))
+		c := tx.Bucket(bucketSubsByCase).Cursor()
+		n = 0
+		for k, _ := c.Seek(pair(caseID, seen+1)); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// LastSubmissionAt is when the case's newest submission came in, or the zero
+// time when it has none.
+func (db *DB) LastSubmissionAt(caseID mediation.ID) (time.Time, error) {
+	var at time.Time
+	err := db.view(func(tx *bolt.Tx) error {
+		for id := range descending(tx.Bucket(bucketSubsByCase), itob(uint64(caseID)), 0) {
+			s, err := getSubmission(tx, id)
+			if err != nil {
+				return err
+			}
+			at = s.CreatedAt
+			break
+		}
+		return nil
+	})
+	return at, err
+}

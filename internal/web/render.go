@@ -1,0 +1,202 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"golang.org/x/text/language"
+
+	"tiaojie/internal/mediation"
+	"tiaojie/templates"
+)
+
+// views holds every page's template set, parsed once at start.
+type views struct {
+	pages map[templates.Page]*template.Template
+	// css is the stylesheet and the path it is served at, named by its
+	// content hash so that it can be cached for good.
+	css     []byte
+	cssPath string
+	zone    *time.Location
+}
+
+// newViews parses the layout and partials with each page, and checks that
+// every page file is declared and every declared page has a file.
+func newViews(zone *time.Location) (*views, error) {
+	files, err := fs.Glob(templates.FS, "pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	var found []templates.Page
+	for _, f := range files {
+		found = append(found, templates.Page(strings.TrimSuffix(path.Base(f), ".html")))
+	}
+	for _, p := range found {
+		if !slices.Contains(templates.Pages, p) {
+			return nil, fmt.Errorf("web: page file pages/%s.html is not declared in templates.Pages", p)
+		}
+	}
+	v := &views{pages: map[templates.Page]*template.Template{}, zone: zone}
+	for _, p := range templates.Pages {
+		if !slices.Contains(found, p) {
+			return nil, fmt.Errorf("web: page %q has no file pages/%s.html", p, p)
+		}
+		t, err := template.New("base").Funcs(v.funcs(translator{})).ParseFS(templates.FS,
+			"layouts/*.html", "partials/*.html", "pages/"+string(p)+".html")
+		if err != nil {
+			return nil, fmt.Errorf("web: parse page %s: %w", p, err)
+		}
+		v.pages[p] = t
+	}
+	if v.css, err = fs.ReadFile(templates.FS, "static/style.css"); err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(v.css)
+	v.cssPath = "/static/style." + hex.EncodeToString(sum[:6]) + ".css"
+	return v, nil
+}
+
+// funcs are the template functions, bound to the reader's language.
+func (v *views) funcs(t translator) template.FuncMap {
+	return template.FuncMap{
+		// T translates a key; pairs of arguments fill its placeholders.
+		"T": func(key string, args ...any) string {
+			var data map[string]any
+			for i := 0; i+1 < len(args); i += 2 {
+				if data == nil {
+					data = map[string]any{}
+				}
+				data[fmt.Sprint(args[i])] = args[i+1]
+			}
+			return t.T(key, data)
+		},
+		// label names a code of an enumeration: label "status" .Status.
+		"label": func(prefix string, code any) string { return t.T(prefix+"."+fmt.Sprint(code), nil) },
+		"date":  func(tm time.Time) string { return v.format(t, tm, false) },
+		"datetime": func(tm any) string {
+			switch x := tm.(type) {
+			case time.Time:
+				return v.format(t, x, true)
+			case *time.Time:
+				if x != nil {
+					return v.format(t, *x, true)
+				}
+			}
+			return ""
+		},
+	}
+}
+
+// format writes a time in the configured zone, the way the reader writes it:
+// 2026年11月26日 14:30 or 26 Nov 2026 14:30.
+func (v *views) format(t translator, tm time.Time, withTime bool) string {
+	tm = tm.In(v.zone)
+	if t.tag == language.English {
+		if withTime {
+			return tm.Format("2 Jan 2006 15:04")
+		}
+		return tm.Format("2 Jan 2006")
+	}
+	if withTime {
+		return tm.Format("2006年1月2日 15:04")
+	}
+	return tm.Format("2006年1月2日")
+}
+
+// pageData is what every page template receives.
+type pageData struct {
+	Lang      string
+	OtherLang struct{ Code, Name string }
+	CSS       string
+	Path      string
+	CSRF      string
+	Who       struct{ Name, Role string }
+	Flash     string
+	// The form's values and its problems, to show a form again as typed.
+	Form    map[string]string
+	Errors  map[string]string
+	Error   string
+	Allowed []string
+	Missing []string
+	Data    any
+}
+
+// render writes a page in the reader's language.
+func (s *Server) render(c echo.Context, status int, page templates.Page, data any, form *formState) error {
+	t := s.cat.forRequest(c.Request())
+	tmpl, err := s.views.pages[page].Clone()
+	if err != nil {
+		return err
+	}
+	tmpl.Funcs(s.views.funcs(t))
+	back := c.Request().URL.Path
+	if strings.HasPrefix(back, "/a/") {
+		back = "/" // an invitation link is a secret: never repeat it on the page
+	}
+	d := pageData{Lang: t.tag.String(), CSS: s.views.cssPath, Path: back,
+		CSRF: s.csrfToken(c), Data: data, Form: map[string]string{}, Errors: map[string]string{}}
+	if t.tag == language.English {
+		d.OtherLang.Code, d.OtherLang.Name = "zh-Hans", "中文"
+	} else {
+		d.OtherLang.Code, d.OtherLang.Name = "en", "English"
+	}
+	if p := principal(c); !p.Anonymous() {
+		d.Who.Name, d.Who.Role = s.displayName(p), t.T(roleKey(p), nil)
+	}
+	if form != nil {
+		d.Form = form.values
+		d.Flash = form.flash
+		if form.err != nil {
+			d.Error = t.T(form.err.Message, form.err.Args)
+			d.Allowed, d.Missing = form.err.Allowed, form.err.Missing
+			for name, fe := range form.err.Fields {
+				d.Errors[name] = t.T(fe.Key, map[string]any{"Param": fe.Param})
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&buf, "base", d); err != nil {
+		return fmt.Errorf("web: render %s: %w", page, err)
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+func roleKey(p mediation.Principal) string {
+	if p.IsParty() {
+		return "role.party"
+	}
+	return "role." + string(p.Role)
+}
+
+// displayName is how the page header names the signed-in person.
+func (s *Server) displayName(p mediation.Principal) string {
+	if p.IsParty() {
+		if party, err := s.db.Party(p.PartyID); err == nil {
+			return party.Name
+		}
+		return ""
+	}
+	if u, err := s.db.User(p.UserID); err == nil {
+		return u.DisplayName
+	}
+	return ""
+}
+
+// stylesheet serves the stylesheet under its content-hashed name.
+func (s *Server) stylesheet(c echo.Context) error {
+	if c.Request().URL.Path != s.views.cssPath {
+		return mediation.NotFound()
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	return c.Blob(http.StatusOK, "text/css; charset=utf-8", s.views.css)
+}

@@ -1,0 +1,35 @@
+// Package templates holds the server-rendered pages: a base layout, partials,
+// one file per page and the stylesheet, embedded so that the binary carries
+// them. Page names are typed constants; the web package checks at start that
+// every page file is declared and every declared page has a file.
+package templates
+
+import "embed"
+
+// FS holds every template and static file.
+//
+//go:embed layouts/*.html partials/*.html pages/*.html static/*
+var FS embed.FS
+
+// Page names one page template, pages/<name>.html.
+type Page string
+
+// The pages.
+const (
+	PageLogin      Page = "login"      // staff sign-in
+	PageCases      Page = "cases"      // a mediator's or admin's list of cases
+	PageCaseNew    Page = "case_new"   // open a case
+	PageCase       Page = "case"       // a case as its mediators see it
+	PageMyCase     Page = "my_case"    // a case as one of its parties sees it
+	PageCaseMeta   Page = "case_meta"  // a case as the admin sees it: metadata and mediators
+	PagePartyNew   Page = "party_new"  // add a party
+	PageInvitation Page = "invitation" // a party's invitation: link, QR code, printable slip
+	PageRelease    Page = "release"    // confirm releasing a submission to all parties
+	PageUsers      Page = "users"      // staff accounts
+	PageOffice     Page = "office"     // the street office's start page
+	PageError      Page = "error"      // 403, 404, 500 and the like
+)
+
+// Pages lists every page.
+var Pages = []Page{PageLogin, PageCases, PageCaseNew, PageCase, PageMyCase, PageCaseMeta,
+	PagePartyNew, PageInvitation, PageRelease, PageUsers, PageOffice, PageError}
