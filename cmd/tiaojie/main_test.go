@@ -22,11 +22,23 @@ var testParams = auth.Params{Time: 1, Memory: 8 * 1024, Threads: 1, SaltLen: 16,
 // t.TempDir(); it is stopped at cleanup the way SIGTERM stops it.
 func MustRunMain(t *testing.T, dbPath string, demo bool) (*Main, *bytes.Buffer) {
 	t.Helper()
+	return runConfigured(t, Config{DB: dbPath, InsecureCookies: true, Demo: demo})
+}
+
+// runConfigured starts the real program with cfg, on a free port and, unless
+// cfg names one, a database in t.TempDir(); it is stopped at cleanup the way
+// SIGTERM stops it.
+func runConfigured(t *testing.T, cfg Config) (*Main, *bytes.Buffer) {
+	t.Helper()
 	m := NewMain()
 	var out bytes.Buffer
 	m.Out, m.Params = &out, testParams
-	m.Config = Config{Addr: "127.0.0.1:0", DB: dbPath, InsecureCookies: true, IdleTimeout: 30 * time.Minute,
-		AbsoluteTimeout: 12 * time.Hour, LogFormat: "json", Demo: demo}
+	cfg.Addr = "127.0.0.1:0"
+	if cfg.DB == "" {
+		cfg.DB = filepath.Join(t.TempDir(), "t.db")
+	}
+	cfg.IdleTimeout, cfg.AbsoluteTimeout, cfg.LogFormat = 30*time.Minute, 12*time.Hour, "json"
+	m.Config = cfg
 	if err := m.Config.validate(); err != nil {
 		t.Fatal(err)
 	}

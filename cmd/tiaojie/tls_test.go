@@ -64,46 +64,12 @@ func writeSelfSigned(t *testing.T, dir, name string) (certFile, keyFile string, 
 	return certFile, keyFile, pool
 }
 
-// runConfigured starts the real program with cfg (its address and database
-// filled in), stopping it at cleanup the way SIGTERM does.
-func runConfigured(t *testing.T, cfg Config) *Main {
-	t.Helper()
-	m := NewMain()
-	m.Out, m.Params = &bytes.Buffer{}, testParams
-	cfg.Addr, cfg.DB = "127.0.0.1:0", filepath.Join(t.TempDir(), "t.db")
-	cfg.IdleTimeout, cfg.AbsoluteTimeout, cfg.LogFormat = 30*time.Minute, 12*time.Hour, "json"
-	m.Config = cfg
-	if err := m.Config.validate(); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Open(); err != nil {
-		m.Close()
-		t.Fatal(err)
-	}
-	if err := m.Listen(); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- m.Serve(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-		if err := m.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	})
-	return m
-}
-
 func TestTLS(t *testing.T) {
 	t.Setenv("TIAOJIE_ADMIN_PASSWORD", "管理员的开机口令-2026")
 	certFile, keyFile, pool := writeSelfSigned(t, t.TempDir(), "server")
 	// Secure cookies (no --insecure-cookies): the __Host- session cookie
 	// must work over HTTPS.
-	m := runConfigured(t, Config{TLSCert: certFile, TLSKey: keyFile})
+	m, _ := runConfigured(t, Config{TLSCert: certFile, TLSKey: keyFile})
 	base := "https://" + m.Addr()
 
 	c := newHTTPClient()

@@ -164,27 +164,39 @@ func (c *client) do(method, path string, body any) (int, []byte) {
 		}
 		r = bytes.NewReader(j)
 	}
-	req, err := http.NewRequest(method, c.app.HTTP.URL+path, r)
-	if err != nil {
-		c.app.t.Fatal(err)
-	}
+	ct := ""
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		ct = "application/json"
+	}
+	resp, raw := c.send(c.app.t, method, path, r, ct)
+	return resp.StatusCode, raw
+}
+
+// send makes one request as the client, with its headers and cookies, and
+// returns the answer with its body read; transport errors fail t.
+func (c *client) send(t testing.TB, method, path string, body io.Reader, contentType string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, c.app.HTTP.URL+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	for k, v := range c.Header {
 		req.Header[k] = v
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		c.app.t.Fatal(err)
+		t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	c.lastReplayed = resp.Header.Get("Idempotent-Replayed")
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
-		c.app.t.Fatal(err)
+		t.Fatal(err)
 	}
-	return resp.StatusCode, raw
+	return resp, raw
 }
 
 // mustJSON sends a request, fails the test unless the status is want, and

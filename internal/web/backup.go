@@ -33,6 +33,10 @@ func (s *Server) backup(c echo.Context) error {
 	}
 	name := "tiaojie-" + time.Now().UTC().Format("20060102-150405") + ".db"
 	n, err := s.db.StreamBackup(func(size int64) (io.Writer, error) {
+		// The copy holds every case, so who took one is on the record,
+		// before the first byte leaves.
+		s.db.RecordRead(mediation.AuditEntry{Actor: actor(c), Action: mediation.AuditBackupRead, Object: "backup",
+			Detail: map[string]string{"bytes": strconv.FormatInt(size, 10)}})
 		h := res.Header()
 		h.Set(echo.HeaderContentType, echo.MIMEOctetStream)
 		h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
@@ -40,11 +44,6 @@ func (s *Server) backup(c echo.Context) error {
 		res.WriteHeader(http.StatusOK)
 		return res, nil
 	})
-	// The copy holds every case, so who took one is on the record.
-	if n > 0 {
-		s.db.RecordRead(mediation.AuditEntry{Actor: actor(c), Action: mediation.AuditBackupRead, Object: "backup",
-			Detail: map[string]string{"bytes": strconv.FormatInt(n, 10), "complete": strconv.FormatBool(err == nil)}})
-	}
 	if err != nil && res.Committed {
 		// The status is sent; the client sees a short body and discards it.
 		s.log.Warn("backup: sending the copy failed", "request_id", requestID(c), "bytes", n, "err", err)

@@ -283,29 +283,15 @@ func (w *mxWorld) addMediator(t *testing.T) {
 func mxSend(t *testing.T, c *client, method, path string, body any) (int, []byte) {
 	t.Helper()
 	var r io.Reader
+	ct := ""
 	if body != nil {
 		j, err := json.Marshal(body)
 		if err != nil {
 			t.Fatal(err)
 		}
-		r = bytes.NewReader(j)
+		r, ct = bytes.NewReader(j), "application/json"
 	}
-	req, err := http.NewRequest(method, c.app.HTTP.URL+path, r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, raw := c.send(t, method, path, r, ct)
 	return resp.StatusCode, raw
 }
 

@@ -439,25 +439,30 @@ func (s *Server) caseFormSubmit(op func(echo.Context, reader) (*mediation.Case, 
 	return func(c echo.Context) error {
 		cs, err := op(c, formReader(c))
 		if e, ok := failed(err); ok {
-			// The operation decided the principal may act on this case, so
-			// it may see the case page.
-			cs, lerr := s.visibleCase(c)
-			if lerr != nil {
-				return lerr
-			}
-			st := typed(c)
-			st.err = e
-			// A form about one of several mediators says which, so that
-			// the message stands beside that mediator's form.
-			if user := c.Param("user"); user != "" {
-				st.values["for"] = user
-			}
-			return s.showCasePage(c, cs, st)
+			return s.caseFormFailed(c, e)
 		} else if err != nil {
 			return err
 		}
 		return c.Redirect(http.StatusSeeOther, "/cases/"+cs.ID.String())
 	}
+}
+
+// caseFormFailed shows the case page again with what was wrong with a form
+// on it. The operation decided the principal may act on this case, so it may
+// see the case page.
+func (s *Server) caseFormFailed(c echo.Context, e *mediation.Error) error {
+	cs, err := s.visibleCase(c)
+	if err != nil {
+		return err
+	}
+	st := typed(c)
+	st.err = e
+	// A form about one of several mediators says which, so that the message
+	// stands beside that mediator's form.
+	if user := c.Param("user"); user != "" {
+		st.values["for"] = user
+	}
+	return s.showCasePage(c, cs, st)
 }
 
 func (s *Server) newPartyForm(cs *mediation.Case) map[string]any {
@@ -544,13 +549,7 @@ func qrSVG(s string) (template.HTML, error) {
 func (s *Server) submissionSubmit(c echo.Context) error {
 	sub, err := s.submit(c, formReader(c))
 	if e, ok := failed(err); ok {
-		cs, lerr := s.visibleCase(c)
-		if lerr != nil {
-			return lerr
-		}
-		st := typed(c)
-		st.err = e
-		return s.showCasePage(c, cs, st)
+		return s.caseFormFailed(c, e)
 	} else if err != nil {
 		return err
 	}

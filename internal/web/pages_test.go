@@ -77,28 +77,11 @@ func (s *pageAnswer) main() string { return squashSpace(s.doc.Find("main").Text(
 func browsePage(t *testing.T, c *client, method, path string, form url.Values) *pageAnswer {
 	t.Helper()
 	var body io.Reader
+	ct := ""
 	if form != nil {
-		body = strings.NewReader(form.Encode())
+		body, ct = strings.NewReader(form.Encode()), "application/x-www-form-urlencoded"
 	}
-	req, err := http.NewRequest(method, c.app.HTTP.URL+path, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	for k, v := range c.Header {
-		req.Header[k] = v
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, raw := c.send(t, method, path, body, ct)
 	s := &pageAnswer{where: method + " " + path, status: resp.StatusCode, header: resp.Header, raw: raw}
 	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
 		s.doc = pageDoc(t, raw)

@@ -34,11 +34,16 @@ func (s *Server) signIn(c echo.Context, read reader) (*mediation.User, error) {
 	if err != nil {
 		return nil, err
 	}
+	return u, s.startSession(c, cred)
+}
+
+// startSession replaces the browser's session, if it had one, by cred's.
+func (s *Server) startSession(c echo.Context, cred auth.Credential) error {
 	if err := s.endSession(c); err != nil {
-		return nil, err
+		return err
 	}
 	c.SetCookie(auth.NewCookie(cred.Cookie, s.secure, cred.MaxAge))
-	return u, nil
+	return nil
 }
 
 func (s *Server) apiLogin(c echo.Context) error {
@@ -85,10 +90,9 @@ func (s *Server) enter(c echo.Context, token string) (*mediation.Party, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.endSession(c); err != nil {
+	if err := s.startSession(c, cred); err != nil {
 		return nil, err
 	}
-	c.SetCookie(auth.NewCookie(cred.Cookie, s.secure, cred.MaxAge))
 	c.Set(ctxPrincipal, mediation.Principal{PartyID: party.ID, CaseID: party.CaseID})
 	return party, nil
 }

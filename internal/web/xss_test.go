@@ -3,7 +3,6 @@ package web_test
 import (
 	"bytes"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -44,31 +43,6 @@ func scriptFree(t *testing.T, where string, page []byte) {
 			}
 		}
 	})
-}
-
-// postPageForm sends a page form with its CSRF token.
-func (c *client) postPageForm(path string, values url.Values) (int, []byte) {
-	c.app.t.Helper()
-	c.do("GET", "/login", nil) // any page sets the CSRF cookie
-	u := mustParse(c.app.t, c.app.HTTP.URL)
-	for _, ck := range c.http.Jar.Cookies(u) {
-		if ck.Name == "csrf" {
-			values.Set("csrf", ck.Value)
-		}
-	}
-	req, err := http.NewRequest("POST", c.app.HTTP.URL+path, strings.NewReader(values.Encode()))
-	if err != nil {
-		c.app.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := c.http.Do(req)
-	if err != nil {
-		c.app.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var buf bytes.Buffer
-	buf.ReadFrom(resp.Body)
-	return resp.StatusCode, buf.Bytes()
 }
 
 // TestStoredTextNeverRuns writes script into every field a user can write,
@@ -123,17 +97,13 @@ func TestStoredTextNeverRuns(t *testing.T) {
 				}
 			}
 			// A form that fails keeps what was typed, still as text.
-			status, body := mediator.postPageForm("/cases/new", url.Values{"title": {"" + payload}, "category": {"bad"}})
-			if status != http.StatusUnprocessableEntity {
-				t.Fatalf("bad form: %d", status)
-			}
-			scriptFree(t, "/cases/new (failed)", body)
+			failed := sendForm(t, mediator, "/cases/new", map[string]string{"title": payload, "category": "bad"})
+			failed.wantStatus(t, http.StatusUnprocessableEntity)
+			scriptFree(t, "/cases/new (failed)", failed.raw)
 			// The invitation slip names the party.
-			status, body = mediator.postPageForm(casePath+"/parties/"+pa.ID+"/invitation", url.Values{})
-			if status != http.StatusOK {
-				t.Fatalf("new invitation: %d %s", status, body)
-			}
-			scriptFree(t, "invitation", body)
+			slip := sendForm(t, mediator, casePath+"/parties/"+pa.ID+"/invitation", nil)
+			slip.wantStatus(t, http.StatusOK)
+			scriptFree(t, "invitation", slip.raw)
 		})
 	}
 }
