@@ -16,5 +16,6 @@ ENV TIAOJIE_ADDR=0.0.0.0:8080 \
 VOLUME ["/data"]
 EXPOSE 8080
 USER nonroot:nonroot
+HEALTHCHECK --interval=30s --timeout=6s --start-period=10s CMD ["/usr/local/bin/tiaojie", "health"]
 ENTRYPOINT ["/usr/local/bin/tiaojie"]
 CMD ["serve"]

@@ -7,6 +7,7 @@
 //	tiaojie check                verify the pages, indexes and audit chain (server stopped)
 //	tiaojie backup FILE          write a verified copy (offline, or --server URL while it runs)
 //	tiaojie audit head           print the audit chain's head as SEQ:HASH (server stopped)
+//	tiaojie health               exit 0 when the server on --addr is ready (for HEALTHCHECK)
 package main
 
 import (
@@ -45,6 +46,8 @@ func run(ctx context.Context, args []string) error {
 		return backupCommand(ctx, os.Stdout, args)
 	case "audit":
 		return auditCommand(os.Stdout, args)
+	case "health":
+		return healthCommand(ctx, args)
 	}
-	return fmt.Errorf("unknown command %q (commands: serve, user, demo, check, backup, audit)", cmd)
+	return fmt.Errorf("unknown command %q (commands: serve, user, demo, check, backup, audit, health)", cmd)
 }

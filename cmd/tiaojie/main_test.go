@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"path/filepath"
@@ -178,5 +179,25 @@ func TestDemo(t *testing.T) {
 		if status != http.StatusOK || body["case"] == nil {
 			t.Fatalf("access with %s: %d %v", tok[1], status, body)
 		}
+	}
+}
+
+func TestHealth(t *testing.T) {
+	m, _ := MustRunMain(t, filepath.Join(t.TempDir(), "t.db"), false)
+	if err := healthCommand(context.Background(), []string{"--addr", m.Addr()}); err != nil {
+		t.Fatalf("health of a running server: %v", err)
+	}
+	_, port, _ := net.SplitHostPort(m.Addr())
+	if err := healthCommand(context.Background(), []string{"--addr", "0.0.0.0:" + port}); err != nil {
+		t.Fatalf("health on the wildcard address: %v", err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	free := l.Addr().String()
+	l.Close()
+	if err := healthCommand(context.Background(), []string{"--addr", free}); err == nil {
+		t.Fatal("health with no server answered ok")
 	}
 }
