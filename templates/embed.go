@@ -25,6 +25,7 @@ const (
 	PagePartyNew   Page = "party_new"  // add a party
 	PageInvitation Page = "invitation" // a party's invitation: link, QR code, printable slip
 	PageRelease    Page = "release"    // confirm releasing a submission to all parties
+	PageEnter      Page = "enter"      // a party's invitation link: enter the case
 	PageUsers      Page = "users"      // staff accounts
 	PageOffice     Page = "office"     // the street office's start page
 	PageError      Page = "error"      // 403, 404, 500 and the like
@@ -32,4 +33,4 @@ const (
 
 // Pages lists every page.
 var Pages = []Page{PageLogin, PageCases, PageCaseNew, PageCase, PageMyCase, PageCaseMeta,
-	PagePartyNew, PageInvitation, PageRelease, PageUsers, PageOffice, PageError}
+	PagePartyNew, PageInvitation, PageRelease, PageEnter, PageUsers, PageOffice, PageError}

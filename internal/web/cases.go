@@ -79,14 +79,39 @@ func (s *Server) openCase(c echo.Context, read reader) (*mediation.Case, error) 
 	if err != nil {
 		return nil, err
 	}
-	err = s.db.CreateCase(cs, actor(c), keyed(c)...)
-	if r, ok := replayed(c, err); ok {
-		cs, err = s.db.Case(r.ID())
-	}
+	return s.changeMediators(func() (*mediation.Case, error) {
+		err := s.db.CreateCase(cs, actor(c), keyed(c)...)
+		if r, ok := replayed(c, err); ok {
+			return s.db.Case(r.ID())
+		}
+		return cs, err
+	}, p.UserID)
+}
+
+// changeMediators runs a change of a case's mediators, then brings the grants
+// of the given users into line with the case as the store has it now: a
+// replayed request or a later recusal must not grant what the store no longer
+// holds. One lock covers both steps, so that concurrent changes leave the
+// grants in the store's order.
+func (s *Server) changeMediators(change func() (*mediation.Case, error), users ...mediation.ID) (*mediation.Case, error) {
+	s.members.Lock()
+	defer s.members.Unlock()
+	cs, err := change()
 	if err != nil {
 		return nil, err
 	}
-	return cs, s.authz.Grant(authz.MediatorGrant(p.UserID, cs.ID))
+	for _, u := range users {
+		g := authz.MediatorGrant(u, cs.ID)
+		if cs.HasMediator(u) {
+			err = s.authz.Grant(g)
+		} else {
+			err = s.authz.Revoke(g)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return cs, nil
 }
 
 // listedCases lists the cases the principal may see, newest first: a
@@ -202,14 +227,13 @@ func (s *Server) assignMediator(c echo.Context, read reader) (*mediation.Case, e
 	if err := mediation.Validate(&in); err != nil {
 		return nil, err
 	}
-	assigned, err := s.db.AssignMediator(cs.ID, in.UserID, actor(c), keyed(c)...)
-	if _, ok := replayed(c, err); ok {
-		assigned, err = s.db.Case(cs.ID)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return assigned, s.authz.Grant(authz.MediatorGrant(in.UserID, cs.ID))
+	return s.changeMediators(func() (*mediation.Case, error) {
+		assigned, err := s.db.AssignMediator(cs.ID, in.UserID, actor(c), keyed(c)...)
+		if _, ok := replayed(c, err); ok {
+			return s.db.Case(cs.ID)
+		}
+		return assigned, err
+	}, in.UserID)
 }
 
 type removeRequest struct {
@@ -234,10 +258,9 @@ func (s *Server) removeMediator(c echo.Context, read reader) (*mediation.Case, e
 	if err := mediation.Validate(&in); err != nil {
 		return nil, err
 	}
-	if cs, err = s.db.RemoveMediator(cs.ID, user, actor(c), in.Reason); err != nil {
-		return nil, err
-	}
-	return cs, s.authz.Revoke(authz.MediatorGrant(user, cs.ID))
+	return s.changeMediators(func() (*mediation.Case, error) {
+		return s.db.RemoveMediator(cs.ID, user, actor(c), in.Reason)
+	}, user)
 }
 
 // The JSON API on cases.

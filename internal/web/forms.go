@@ -156,12 +156,18 @@ func (s *Server) pageForm(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// localPath is back if it is a path on this server, else "/".
+// localPath is back if it is a path on this server, else "/". The checks
+// are made on the path as the browser will follow it, after decoding, so that
+// an encoded "//host" cannot lead off the site.
 func localPath(back string) string {
 	u, err := url.Parse(back)
-	if err != nil || back == "" || !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") ||
-		strings.HasPrefix(back, "/\\") || u.Host != "" || u.Scheme != "" {
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
 		return "/"
 	}
-	return u.Path
+	p := u.Path
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") ||
+		strings.ContainsAny(p, "\\\r\n") {
+		return "/"
+	}
+	return u.EscapedPath()
 }

@@ -159,3 +159,16 @@ func TestLanguageChoice(t *testing.T) {
 		})
 	}
 }
+
+func TestLocalPath(t *testing.T) {
+	for back, want := range map[string]string{
+		"/cases/1": "/cases/1", "/": "/", "": "/", "cases": "/", "//evil.example": "/",
+		"/\\evil.example": "/", "/%2fevil.example": "/", "/%252fevil.example": "/%252fevil.example",
+		"/%5cevil.example": "/", "https://evil.example/": "/", "/cases/1?x=1": "/cases/1",
+		"/a b": "/a%20b", "/\r\nLocation: x": "/",
+	} {
+		if got := localPath(back); got != want {
+			t.Errorf("localPath(%q) = %q, want %q", back, got, want)
+		}
+	}
+}

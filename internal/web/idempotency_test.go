@@ -105,3 +105,44 @@ func mustID(t *testing.T, s string) mediation.ID {
 	}
 	return id
 }
+
+// TestReplayNeverRestoresARemovedMediator: a mediator removed from a case
+// (recusal) gets nothing back by replaying the request that made the case,
+// nor by a replayed assignment.
+func TestReplayNeverRestoresARemovedMediator(t *testing.T) {
+	s := newScene(t)
+	body := map[string]string{"title": "回避测试", "category": "noise", "community": "dongfeng", "source": "party_application"}
+	status, raw, _ := keyedPost(s.mediator, "/api/v1/cases", "open-1", body)
+	if status != http.StatusCreated {
+		t.Fatal(status, string(raw))
+	}
+	casePath := "/api/v1/cases/" + decodeID(t, raw)
+	assign := map[string]string{"user_id": s.otherUser.ID.String()}
+	if status, raw, _ := keyedPost(s.admin, casePath+"/mediators", "assign-1", assign); status != http.StatusOK {
+		t.Fatal(status, string(raw))
+	}
+	remove := func(u mediation.ID) {
+		t.Helper()
+		s.admin.mustJSON("DELETE", casePath+"/mediators/"+u.String(), map[string]string{"reason": "当事人申请回避"}, http.StatusOK, nil)
+	}
+	remove(s.mediatorUser.ID)
+	if status, _ := s.mediator.do("GET", casePath, nil); status != http.StatusNotFound {
+		t.Fatalf("removed mediator reads the case: %d", status)
+	}
+	if status, raw, replay := keyedPost(s.mediator, "/api/v1/cases", "open-1", body); status != http.StatusCreated || replay != "true" {
+		t.Fatalf("replayed creation: %d %q %s", status, replay, raw)
+	}
+	if status, _ := s.mediator.do("GET", casePath, nil); status != http.StatusNotFound {
+		t.Fatalf("removed mediator reads the case after replaying its creation: %d", status)
+	}
+
+	// The same for an assignment replayed after a removal.
+	s.admin.mustJSON("POST", casePath+"/mediators", map[string]string{"user_id": s.mediatorUser.ID.String()}, http.StatusOK, nil)
+	remove(s.otherUser.ID)
+	if status, _, _ := keyedPost(s.admin, casePath+"/mediators", "assign-1", assign); status != http.StatusOK {
+		t.Fatal(status)
+	}
+	if status, _ := s.other.do("GET", casePath, nil); status != http.StatusNotFound {
+		t.Fatalf("removed mediator reads the case after a replayed assignment: %d", status)
+	}
+}

@@ -1035,16 +1035,26 @@ func pageMatrix() map[string][]mxRow {
 					}
 				}},
 		},
-		// An invitation link: a valid token signs in as its party and goes to
-		// its case; an unknown or replaced one is refused (401), whatever the
-		// session. Each principal tries tokens of its own from an address of
-		// its own (see mxInvitationSetup).
+		// An invitation link opens a page with a button, for anyone: reading
+		// it redeems nothing. The button (a form with its CSRF token) signs
+		// in as the token's party and goes to its case; an unknown or
+		// replaced token is refused (401); staff are refused (403), so that a
+		// link never swaps a staff session for a party's. Each principal
+		// tries tokens of its own from an address of its own (see
+		// mxInvitationSetup).
 		"GET /a/:token": {
-			{name: "unknown token", at: map[string]string{"token": "unknown"}, want: allStatus(401),
-				errorGroup: "invitation", setup: mxInvitationSetup},
-			{name: "replaced token", at: map[string]string{"token": "replaced"}, want: allStatus(401),
-				errorGroup: "invitation"},
-			{name: "token of A1", at: map[string]string{"token": "tokenA1"}, want: allStatus(303), becomes: true,
+			{name: "landing", at: map[string]string{"token": "unknown"}, want: allStatus(200),
+				setup: mxInvitationSetup},
+		},
+		"POST /a/:token": {
+			withoutToken(map[string]string{"token": "tokenA1"}, nil),
+			{name: "unknown token", at: map[string]string{"token": "unknown"},
+				want: statuses{401, 403, 403, 403, 403, 401, 401, 401}, errorGroup: "invitation",
+				setup: mxInvitationSetup},
+			{name: "replaced token", at: map[string]string{"token": "replaced"},
+				want: statuses{401, 403, 403, 403, 403, 401, 401, 401}, errorGroup: "invitation"},
+			{name: "token of A1", at: map[string]string{"token": "tokenA1"},
+				want: statuses{303, 403, 403, 403, 403, 303, 303, 303}, becomes: true, errorGroup: "invitation",
 				location: mxToCase("A"),
 				check: func(t *testing.T, w *mxWorld, p mxWho, _ []byte) {
 					if id := mxWhoAmI(t, w.as(p)); id != "party:"+w.partyA1 {

@@ -33,6 +33,7 @@ func (s *Server) pageRoutes() {
 	e.POST("/login", s.loginSubmit, s.pageForm)
 	e.POST("/logout", s.logoutSubmit, s.pageForm)
 	e.GET("/a/:token", s.invitationLanding)
+	e.POST("/a/:token", s.invitationEnter, s.pageForm)
 	e.GET("/office", s.officePage)
 
 	e.GET("/cases", s.casesPage)
@@ -129,9 +130,28 @@ func (s *Server) logoutSubmit(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/login")
 }
 
-// invitationLanding turns an invitation link into a session and sends the
-// party to its case, so that the token leaves the address bar at once.
+// invitationLanding is where an invitation link leads: a button that enters
+// the case. Only the press of it (a form with its CSRF token) turns the token
+// into a session, so that a link on another site cannot sign a browser in as
+// a party it does not belong to; and a staff session is never swapped for a
+// party's by a link a mediator clicks on a slip.
 func (s *Server) invitationLanding(c echo.Context) error {
+	if !auth.ValidTokenSyntax(c.Param("token")) {
+		return mediation.NotFound()
+	}
+	p := principal(c)
+	return s.render(c, http.StatusOK, templates.PageEnter, map[string]any{"Staff": !p.Anonymous() && !p.IsParty()}, nil)
+}
+
+// invitationEnter turns the token into a session and sends the party to its
+// case, so that the token leaves the address bar.
+func (s *Server) invitationEnter(c echo.Context) error {
+	if p := principal(c); !p.Anonymous() && !p.IsParty() {
+		return mediation.Errorf(mediation.EFORBIDDEN, "enter.staff")
+	}
+	if !auth.ValidTokenSyntax(c.Param("token")) {
+		return mediation.NotFound()
+	}
 	party, err := s.enter(c, c.Param("token"))
 	if err != nil {
 		return err

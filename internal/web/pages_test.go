@@ -223,6 +223,7 @@ var pageMarks = map[templates.Page]string{
 	templates.PagePartyNew:   `main form[action$="/parties/new"]`,
 	templates.PageInvitation: `main article.slip`,
 	templates.PageRelease:    `main form[action$="/release"]`,
+	templates.PageEnter:      `main form.enter`,
 	templates.PageUsers:      `main form[action="/admin/users"]`,
 	templates.PageOffice:     `main section.narrow`,
 	templates.PageError:      `main section.narrow a[href="/"]`,
@@ -329,8 +330,9 @@ func checkCSRFFields(t *testing.T, c *client, s *pageAnswer) {
 		}
 	}
 	s.doc.Find("form").Each(func(_ int, f *goquery.Selection) {
-		action := f.AttrOr("action", "")
-		if !strings.HasPrefix(action, "/") || strings.HasPrefix(action, "//") {
+		// A form without an action posts back to its own page.
+		action, set := f.Attr("action")
+		if set && (!strings.HasPrefix(action, "/") || strings.HasPrefix(action, "//")) {
 			t.Errorf("%s: form posts to %q", s.where, action)
 		}
 		if !strings.EqualFold(f.AttrOr("method", "get"), "post") {
@@ -414,7 +416,9 @@ func (w *pageWorld) visits(lang string) []pageVisit {
 			status: http.StatusNotFound, title: errTitle(404), check: errorPageCheck("error.not_found")},
 		{name: "404, other mediator on case A", who: "other", path: "/cases/" + w.caseA, page: templates.PageError,
 			status: http.StatusNotFound, title: errTitle(404), check: errorPageCheck("error.not_found")},
-		{name: "401, invitation of no one", who: "anonymous", path: "/a/AAAAAAAAAAAAAAAAAAAAAA",
+		{name: "invitation link, anonymous", who: "anonymous", path: "/a/AAAAAAAAAAAAAAAAAAAAAA",
+			page: templates.PageEnter, title: cat["enter.title"]},
+		{name: "401, invitation of no one", who: "anonymous", method: http.MethodPost, path: "/a/AAAAAAAAAAAAAAAAAAAAAA",
 			page: templates.PageError, status: http.StatusUnauthorized, title: errTitle(401),
 			check: errorPageCheck("error.invitation_invalid")},
 
@@ -850,9 +854,12 @@ func invitationCheck(caseID, name string) func(*testing.T, *pageWorld, pageReade
 		if text := squashSpace(slip.Text()); !strings.Contains(text, name) || !strings.Contains(text, w.refA) {
 			t.Errorf("%s: the slip does not name %s and the case %s: %s", s.where, name, w.refA, text)
 		}
-		// The link signs its party in and leaves the address bar at once.
+		// The link opens a page whose button signs its party in and
+		// leaves the address bar.
 		c := w.app.client()
-		to := openPage(t, c, strings.TrimPrefix(href, w.app.HTTP.URL)).wantRedirect(t, "/cases/"+caseID)
+		landing := strings.TrimPrefix(href, w.app.HTTP.URL)
+		openPage(t, c, landing).wantStatus(t, http.StatusOK)
+		to := sendForm(t, c, landing, nil).wantRedirect(t, "/cases/"+caseID)
 		if to != "/cases/"+caseID {
 			t.Errorf("the invitation leads to %s", to)
 		}
@@ -1021,7 +1028,7 @@ func TestPageErrors(t *testing.T) {
 			{"no such page", w.a1, "GET", "/nowhere", nil, 404, "error.not_found"},
 			{"method not allowed", w.a1, "DELETE", "/cases/" + w.caseA, nil, 404, "error.not_found"},
 			{"form without a session", anon, "POST", "/cases/new", map[string]string{"title": "x"}, 401, "error.unauthorized"},
-			{"invitation of no one", anon, "GET", "/a/AAAAAAAAAAAAAAAAAAAAAA", nil, 401, "error.invitation_invalid"},
+			{"invitation of no one", anon, "POST", "/a/AAAAAAAAAAAAAAAAAAAAAA", nil, 401, "error.invitation_invalid"},
 			{"form without its token", w.mediator, "POST-NO-TOKEN", "/cases/new", map[string]string{"title": "x"}, 403, "error.csrf"},
 		} {
 			t.Run(lang+"/"+c.name, func(t *testing.T) {

@@ -269,7 +269,8 @@ func TestLoginRateLimit(t *testing.T) {
 func TestAccessRateLimit(t *testing.T) {
 	// unknown is a well-formed token that no invitation has.
 	unknown := func(i int) map[string]string {
-		return map[string]string{"token": fmt.Sprintf("%s%04d", strings.Repeat("A", 18), i)}
+		// 22 characters ending in "A": the shape of a real token.
+		return map[string]string{"token": fmt.Sprintf("%s%04dA", strings.Repeat("A", 17), i)}
 	}
 	invite := func(t *testing.T, a *configuredApp) string {
 		t.Helper()
@@ -321,19 +322,19 @@ func TestAccessRateLimit(t *testing.T) {
 	})
 
 	t.Run("InvitationLinkCountsToo", func(t *testing.T) {
-		// The page an invitation link opens redeems the token as the API
-		// does, through the same limits.
+		// The button on the page an invitation link opens redeems the
+		// token as the API does, through the same limits.
 		a := newConfiguredApp(t, nil)
 		c := a.client()
 		path := "/a/" + unknown(3)["token"]
 		for range 5 {
-			if status, _ := c.do("GET", path, nil); status == http.StatusTooManyRequests || status < 400 {
-				t.Fatalf("GET /a/{unknown}: status %d, want a refusal short of 429", status)
+			if status := sendForm(t, c, path, nil).status; status == http.StatusTooManyRequests || status < 400 {
+				t.Fatalf("POST /a/{unknown}: status %d, want a refusal short of 429", status)
 			}
 		}
-		status, _, h := c.doHeaders("GET", path, nil)
-		if status != http.StatusTooManyRequests || h.Get("Retry-After") != "180" {
-			t.Fatalf("sixth GET /a/{unknown}: status %d, Retry-After %q", status, h.Get("Retry-After"))
+		sixth := sendForm(t, c, path, nil)
+		if sixth.status != http.StatusTooManyRequests || sixth.header.Get("Retry-After") != "180" {
+			t.Fatalf("sixth POST /a/{unknown}: status %d, Retry-After %q", sixth.status, sixth.header.Get("Retry-After"))
 		}
 		wantRateLimited(t, c, "POST", "/api/v1/access", unknown(3), "180")
 	})

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -44,13 +45,16 @@ type Config struct {
 
 // Server serves the API.
 type Server struct {
-	db      *store.DB
-	authz   *authz.Authorizer
-	auth    *auth.Service
-	places  *mediation.Places
-	secure  bool
-	log     *slog.Logger
-	cat     *catalogue
+	db     *store.DB
+	authz  *authz.Authorizer
+	auth   *auth.Service
+	places *mediation.Places
+	secure bool
+	log    *slog.Logger
+	cat    *catalogue
+	// members serializes each change of a case's mediators with the change
+	// of grants that follows it.
+	members sync.Mutex
 	views   *views
 	limits  *limits
 	metrics *metrics
