@@ -96,13 +96,6 @@ func VerifyPassword(password, encoded string) (bool, error) {
 	return subtle.ConstantTimeCompare(got, key) == 1, nil
 }
 
-// NeedsRehash reports whether encoded was made with parameters other than p
-// (or cannot be read at all), so the caller should re-hash after a login.
-func NeedsRehash(encoded string, p Params) bool {
-	got, _, _, err := decodeHash(encoded)
-	return err != nil || got != p
-}
-
 // DummyVerify spends the same work as VerifyPassword against a hash made with
 // p, and always fails. Call it when the username is unknown, with the Params
 // used for new hashes, so that response time does not reveal which accounts

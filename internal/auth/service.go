@@ -32,7 +32,7 @@ type Credential struct {
 var errLoginFailed = &mediation.Error{Code: mediation.EUNAUTHORIZED, Message: "error.login_failed"}
 
 // errNoSession is the one answer for every missing, forged or expired session.
-var errNoSession = &mediation.Error{Code: mediation.EUNAUTHORIZED, Message: "error.unauthorized"}
+var errNoSession = mediation.Unauthorized()
 
 var errInvitation = &mediation.Error{Code: mediation.EUNAUTHORIZED, Message: "error.invitation_invalid"}
 

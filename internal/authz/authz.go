@@ -125,7 +125,7 @@ func (a *Authorizer) MayEver(p mediation.Principal, obj, act string) bool {
 // so that an object p may not see looks exactly like an absent one.
 func (a *Authorizer) Check(p mediation.Principal, act string, obj Object) error {
 	if p.Anonymous() {
-		return &mediation.Error{Code: mediation.EUNAUTHORIZED, Message: "error.unauthorized"}
+		return mediation.Unauthorized()
 	}
 	if !a.MayEver(p, obj.Kind, act) {
 		return mediation.Forbidden()

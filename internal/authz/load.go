@@ -8,21 +8,15 @@ import (
 // Load builds the Authorizer with every grant rebuilt from the store: each
 // staff account's role, each mediator's assignments and each party's case.
 func Load(db *store.DB) (*Authorizer, error) {
-	var grants []Grant
-	for cursor := mediation.ID(0); ; {
-		users, next, err := db.Users(cursor, 200)
-		if err != nil {
-			return nil, err
-		}
-		for _, u := range users {
-			grants = append(grants, StaffGrant(u.ID, u.Role))
-		}
-		if next == 0 {
-			break
-		}
-		cursor = next
+	users, err := db.AllUsers()
+	if err != nil {
+		return nil, err
 	}
-	err := db.Members(
+	var grants []Grant
+	for _, u := range users {
+		grants = append(grants, StaffGrant(u.ID, u.Role))
+	}
+	err = db.Members(
 		func(user, caseID mediation.ID) { grants = append(grants, MediatorGrant(user, caseID)) },
 		func(party, caseID mediation.ID) { grants = append(grants, PartyGrant(party, caseID)) })
 	if err != nil {

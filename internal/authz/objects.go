@@ -13,7 +13,8 @@ func CaseObject(kind string, c *mediation.Case) Object {
 }
 
 // PartyObject is a party's record: ObjParty for its name and side,
-// ObjPartyContact for all of it, ObjInvitation for its invitation.
+// ObjPartyContact for all of it, ObjInvitation for its invitation,
+// ObjSubmission for a submission it is about to author.
 func PartyObject(kind string, p *mediation.Party) Object {
 	return Object{Kind: kind, Domain: mediation.CaseDomain(p.CaseID), Owner: mediation.PartySubject(p.ID)}
 }
@@ -26,11 +27,6 @@ func SubmissionObject(s *mediation.Submission) Object {
 		kind = ObjReleasedSubmission
 	}
 	return Object{Kind: kind, Domain: mediation.CaseDomain(s.CaseID), Owner: mediation.PartySubject(s.PartyID)}
-}
-
-// NewSubmissionObject is a submission about to be written by the given author.
-func NewSubmissionObject(caseID, author mediation.ID) Object {
-	return Object{Kind: ObjSubmission, Domain: mediation.CaseDomain(caseID), Owner: mediation.PartySubject(author)}
 }
 
 // GlobalObject is an object that belongs to no case: users, statistics,

@@ -162,3 +162,19 @@ func (p *Places) Validate() error {
 	}
 	return nil
 }
+
+// Assignment names a mediator to add to a case.
+type Assignment struct {
+	UserID ID `json:"user_id" validate:"required"`
+}
+
+// Removal says why a mediator leaves a case, for example on recusal (回避).
+type Removal struct {
+	Reason string `json:"reason" validate:"text,required,max=1000"`
+}
+
+// Check trims and validates the removal.
+func (r *Removal) Check() error {
+	trim(&r.Reason)
+	return Validate(r)
+}

@@ -68,6 +68,9 @@ func ErrorCode(err error) string {
 // indistinguishable to the client.
 func NotFound() *Error { return Errorf(ENOTFOUND, "error.not_found") }
 
+// Unauthorized is returned when no one is signed in.
+func Unauthorized() *Error { return Errorf(EUNAUTHORIZED, "error.unauthorized") }
+
 // Forbidden is returned when the principal's role may never perform the action.
 func Forbidden() *Error { return Errorf(EFORBIDDEN, "error.forbidden") }
 

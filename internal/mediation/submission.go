@@ -5,8 +5,10 @@ import "time"
 // MaxSubmissionBody is the longest body a submission may have, in characters.
 const MaxSubmissionBody = 20000
 
-// Submission is what a party puts before the mediators. It is immutable once
-// stored: a correction is a new submission naming the one it supersedes.
+// Submission is what a party puts before the mediators. What it says never
+// changes once stored (a correction is a new submission naming the one it
+// supersedes); only the author's consent to release it to all parties is
+// added later.
 type Submission struct {
 	ID      ID             `json:"id"`
 	CaseID  ID             `json:"case_id"`

@@ -243,3 +243,13 @@ func (db *DB) VerifyAudit(since *Head) (Head, error) {
 	})
 	return head, err
 }
+
+// RecordNow writes an audit entry at once, in a transaction of its own: for a
+// read so weighty (a copy of the whole database) that it must be on record
+// before it happens, whatever happens next.
+func (db *DB) RecordNow(e mediation.AuditEntry) error {
+	if e.At.IsZero() {
+		e.At = db.now()
+	}
+	return db.update(func(tx *bolt.Tx) error { return appendAudit(tx, e) })
+}

@@ -102,3 +102,20 @@ func (db *DB) HasUsers() (bool, error) {
 	})
 	return has, err
 }
+
+// AllUsers lists every account in ID order.
+func (db *DB) AllUsers() ([]mediation.User, error) {
+	var out []mediation.User
+	err := db.view(func(tx *bolt.Tx) error {
+		out = nil
+		return tx.Bucket(bucketUsers).ForEach(func(_, v []byte) error {
+			var s storedUser
+			if err := decode(v, &s); err != nil {
+				return err
+			}
+			out = append(out, s.User)
+			return nil
+		})
+	})
+	return out, err
+}

@@ -36,7 +36,11 @@ func (s *Server) showAudit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	names := map[string]string{}
+	return c.JSON(http.StatusOK, newList(s.auditViews(entries, map[string]string{}), mediation.ID(next)))
+}
+
+// auditViews names the actors of entries, looking each up once in names.
+func (s *Server) auditViews(entries []mediation.AuditEntry, names map[string]string) []auditView {
 	views := make([]auditView, len(entries))
 	for i, e := range entries {
 		if _, ok := names[e.Actor]; !ok {
@@ -45,7 +49,7 @@ func (s *Server) showAudit(c echo.Context) error {
 		views[i] = auditView{Seq: e.Seq, At: e.At, Actor: e.Actor, ActorName: names[e.Actor],
 			Action: e.Action, Object: e.Object, Detail: e.Detail}
 	}
-	return c.JSON(http.StatusOK, newList(views, mediation.ID(next)))
+	return views
 }
 
 // actorName names the subject of an audit entry.

@@ -32,11 +32,12 @@ func (s *Server) backup(c echo.Context) error {
 		s.log.Warn("backup: cannot extend the write deadline", "request_id", requestID(c), "err", err)
 	}
 	name := "tiaojie-" + time.Now().UTC().Format("20060102-150405") + ".db"
+	// The copy holds every case, so who took one is on the record, committed
+	// before the copy begins (the copy itself holds the entry).
+	if err := s.db.RecordNow(mediation.AuditEntry{Actor: actor(c), Action: mediation.AuditBackupRead, Object: "backup"}); err != nil {
+		return err
+	}
 	n, err := s.db.StreamBackup(func(size int64) (io.Writer, error) {
-		// The copy holds every case, so who took one is on the record,
-		// before the first byte leaves.
-		s.db.RecordRead(mediation.AuditEntry{Actor: actor(c), Action: mediation.AuditBackupRead, Object: "backup",
-			Detail: map[string]string{"bytes": strconv.FormatInt(size, 10)}})
 		h := res.Header()
 		h.Set(echo.HeaderContentType, echo.MIMEOctetStream)
 		h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))

@@ -82,8 +82,7 @@ func TestBackupDownload(t *testing.T) {
 	}
 	openBackupBytes(t, raw)
 
-	// Who took a copy is on the record.
-	s.app.DB.FlushReads()
+	// Who took a copy is on the record, committed before the copy began.
 	head, err := s.app.DB.AuditHead()
 	if err != nil {
 		t.Fatal(err)
@@ -97,8 +96,7 @@ func TestBackupDownload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e := last.Entry; e.Action != mediation.AuditBackupRead || e.Actor != "u:"+adminID(t, s.app) ||
-		e.Detail["bytes"] != strconv.Itoa(len(raw)) {
+	if e := last.Entry; e.Action != mediation.AuditBackupRead || e.Actor != "u:"+adminID(t, s.app) {
 		t.Errorf("last audit entry after a download: %+v", e)
 	}
 }

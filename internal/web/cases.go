@@ -42,7 +42,7 @@ func (s *Server) loadCase(c echo.Context, obj, act string) (*mediation.Case, err
 func (s *Server) visibleCase(c echo.Context) (*mediation.Case, error) {
 	p := principal(c)
 	if p.Anonymous() {
-		return nil, mediation.Errorf(mediation.EUNAUTHORIZED, "error.unauthorized")
+		return nil, mediation.Unauthorized()
 	}
 	if !slices.ContainsFunc([]string{authz.ActRead, authz.ActReadOverview, authz.ActReadMeta},
 		func(act string) bool { return s.authz.MayEver(p, authz.ObjCase, act) }) {
@@ -210,17 +210,13 @@ func (s *Server) moveCase(c echo.Context, read reader) (*mediation.Case, error) 
 	return moved, err
 }
 
-type assignRequest struct {
-	UserID mediation.ID `json:"user_id" validate:"required"`
-}
-
 // assignMediator adds a mediator to the case.
 func (s *Server) assignMediator(c echo.Context, read reader) (*mediation.Case, error) {
 	cs, err := s.loadCase(c, authz.ObjMediator, authz.ActAssign)
 	if err != nil {
 		return nil, err
 	}
-	var in assignRequest
+	var in mediation.Assignment
 	if err := read(&in); err != nil {
 		return nil, err
 	}
@@ -236,10 +232,6 @@ func (s *Server) assignMediator(c echo.Context, read reader) (*mediation.Case, e
 	}, in.UserID)
 }
 
-type removeRequest struct {
-	Reason string `json:"reason" validate:"text,required,max=1000"`
-}
-
 // removeMediator takes a mediator off the case, for example on recusal (回避).
 func (s *Server) removeMediator(c echo.Context, read reader) (*mediation.Case, error) {
 	cs, err := s.loadCase(c, authz.ObjMediator, authz.ActRemove)
@@ -250,12 +242,11 @@ func (s *Server) removeMediator(c echo.Context, read reader) (*mediation.Case, e
 	if err != nil {
 		return nil, err
 	}
-	var in removeRequest
+	var in mediation.Removal
 	if err := read(&in); err != nil {
 		return nil, err
 	}
-	in.Reason = strings.TrimSpace(in.Reason)
-	if err := mediation.Validate(&in); err != nil {
+	if err := in.Check(); err != nil {
 		return nil, err
 	}
 	return s.changeMediators(func() (*mediation.Case, error) {

@@ -74,3 +74,21 @@ func ipExtractor(trusted Prefixes) echo.IPExtractor {
 	}
 	return echo.ExtractIPFromXFFHeader(opts...)
 }
+
+// scheme is how the client reached the server: https when the connection is
+// TLS, or when a trusted proxy (and only a trusted proxy) says the client
+// used it in X-Forwarded-Proto.
+func (s *Server) scheme(c echo.Context) string {
+	r := c.Request()
+	if r.TLS != nil {
+		return "https"
+	}
+	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil && r.Header.Get(echo.HeaderXForwardedProto) == "https" {
+		for _, p := range s.trusted {
+			if p.Contains(ap.Addr().Unmap()) {
+				return "https"
+			}
+		}
+	}
+	return "http"
+}

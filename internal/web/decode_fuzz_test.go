@@ -188,13 +188,13 @@ func FuzzDecodeAccess(f *testing.F) {
 }
 
 func FuzzDecodeAssign(f *testing.F) {
-	fuzzDecode[assignRequest](f, fuzzSeeds(
+	fuzzDecode[mediation.Assignment](f, fuzzSeeds(
 		`{"user_id":"4"}`, `{"user_id":""}`, `{"user_id":4}`, `{"user_id":"0"}`, `{"user_id":"-4"}`,
 	)...)
 }
 
 func FuzzDecodeRemove(f *testing.F) {
-	fuzzDecode[removeRequest](f, fuzzSeeds(
+	fuzzDecode[mediation.Removal](f, fuzzSeeds(
 		`{"reason":"回避：与申请人是亲属"}`, `{"reason":" "}`, `{"reason":"\u2028"}`,
 	)...)
 }

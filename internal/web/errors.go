@@ -88,7 +88,7 @@ func asMediationError(err error) *mediation.Error {
 		case http.StatusRequestEntityTooLarge:
 			return mediation.Errorf(mediation.ETOOLARGE, "error.too_large")
 		case http.StatusUnauthorized:
-			return mediation.Errorf(mediation.EUNAUTHORIZED, "error.unauthorized")
+			return mediation.Unauthorized()
 		case http.StatusForbidden:
 			return mediation.Forbidden()
 		case http.StatusBadRequest:

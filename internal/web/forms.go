@@ -24,15 +24,11 @@ func jsonReader(c echo.Context) reader { return func(v any) error { return decod
 
 func formReader(c echo.Context) reader { return func(v any) error { return bindForm(c, v) } }
 
-// noBody is the reader of actions that take no input.
-func noBody(any) error { return nil }
-
 // formState is what a page shows again after a form: the values as typed and
-// what was wrong with them, or a note of what was done.
+// what was wrong with them.
 type formState struct {
 	values map[string]string
 	err    *mediation.Error
-	flash  string
 }
 
 // typed returns the form's values as the user typed them.

@@ -303,16 +303,11 @@ type kindGroup struct {
 // mediatorView is the mediators' case page: every party, every submission side
 // by side, the trail. Showing the submissions is a read, and audited as one.
 func (s *Server) mediatorView(c echo.Context, cs *mediation.Case) (map[string]any, error) {
-	pp := people{}
-	var mediators []person
-	for _, m := range cs.Mediators {
-		mediators = append(mediators, s.person(pp, m))
-	}
 	parties, err := s.db.Parties(cs.ID)
 	if err != nil {
 		return nil, err
 	}
-	subs, _, err := s.readSubmissions(c, cs, 0, 200)
+	subs, err := s.allSubmissions(c, cs)
 	if err != nil {
 		return nil, err
 	}
@@ -340,9 +335,12 @@ func (s *Server) mediatorView(c echo.Context, cs *mediation.Case) (map[string]an
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"Case": cs, "CommunityName": s.communityName(cs.Community), "Mediators": mediators,
-		"Next": mediation.NextStatuses(cs.Status), "Parties": parties, "Columns": columns,
-		"Kinds": mediation.SubmissionKinds, "Trail": trail, "TrailMore": more}, nil
+	views := make([]any, len(parties))
+	for i := range parties {
+		views[i] = s.partyView(c, &parties[i])
+	}
+	return map[string]any{"Case": s.caseView(c, cs, people{}), "CommunityName": s.communityName(cs.Community),
+		"Parties": views, "Columns": columns, "Kinds": mediation.SubmissionKinds, "Trail": trail, "TrailMore": more}, nil
 }
 
 // latestAudit is the newest n entries of the case's trail, newest first, and
@@ -355,13 +353,7 @@ func (s *Server) latestAudit(caseID mediation.ID, n int) ([]auditView, bool, err
 		if err != nil {
 			return nil, false, err
 		}
-		for _, e := range entries {
-			if _, ok := names[e.Actor]; !ok {
-				names[e.Actor] = s.actorName(e.Actor)
-			}
-			all = append(all, auditView{Seq: e.Seq, At: e.At, Actor: e.Actor, ActorName: names[e.Actor],
-				Action: e.Action, Object: e.Object, Detail: e.Detail})
-		}
+		all = append(all, s.auditViews(entries, names)...)
 		if next == 0 {
 			break
 		}
@@ -389,17 +381,17 @@ func (s *Server) partyCaseView(c echo.Context, cs *mediation.Case) (map[string]a
 		return nil, err
 	}
 	names := map[mediation.ID]string{}
-	var me mediation.Party
-	var others []mediation.Party
-	for _, pt := range parties {
+	var me any
+	var others []any
+	for i, pt := range parties {
 		names[pt.ID] = pt.Name
 		if pt.ID == p.PartyID {
-			me = pt
+			me = s.partyView(c, &parties[i])
 		} else {
-			others = append(others, mediation.Party{ID: pt.ID, Name: pt.Name, Side: pt.Side})
+			others = append(others, s.partyView(c, &parties[i]))
 		}
 	}
-	subs, _, err := s.readSubmissions(c, cs, 0, 200)
+	subs, err := s.allSubmissions(c, cs)
 	if err != nil {
 		return nil, err
 	}
@@ -412,44 +404,28 @@ func (s *Server) partyCaseView(c echo.Context, cs *mediation.Case) (map[string]a
 			shared = append(shared, sharedSubmission{Author: names[sub.PartyID], Submission: sub})
 		}
 	}
-	pp := people{}
-	var mediators []person
-	for _, m := range cs.Mediators {
-		mediators = append(mediators, s.person(pp, m))
-	}
-	return map[string]any{"Case": cs, "Me": me, "Others": others, "Mine": mine, "Shared": shared,
-		"Mediators": mediators, "Kinds": mediation.SubmissionKinds, "Open": cs.AcceptsSubmissions() == nil}, nil
+	return map[string]any{"Case": s.caseView(c, cs, people{}), "Me": me, "Others": others, "Mine": mine,
+		"Shared": shared, "Kinds": mediation.SubmissionKinds, "Open": cs.AcceptsSubmissions() == nil}, nil
 }
 
 // adminCaseView is the admin's page: metadata and the mediators, with the
 // forms to assign and remove them.
 func (s *Server) adminCaseView(c echo.Context, cs *mediation.Case) (map[string]any, error) {
 	p := principal(c)
-	pp := people{}
-	var mediators []person
-	for _, m := range cs.Mediators {
-		mediators = append(mediators, s.person(pp, m))
-	}
 	var candidates []mediation.User
 	if s.authz.Allowed(p, authz.ActAssign, authz.CaseObject(authz.ObjMediator, cs)) &&
 		s.authz.MayEver(p, authz.ObjUser, authz.ActRead) {
-		for cursor := mediation.ID(0); ; {
-			users, next, err := s.db.Users(cursor, 200)
-			if err != nil {
-				return nil, err
+		users, err := s.db.AllUsers()
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range users {
+			if u.Role == mediation.RoleMediator && !cs.HasMediator(u.ID) {
+				candidates = append(candidates, u)
 			}
-			for _, u := range users {
-				if u.Role == mediation.RoleMediator && !cs.HasMediator(u.ID) {
-					candidates = append(candidates, u)
-				}
-			}
-			if next == 0 {
-				break
-			}
-			cursor = next
 		}
 	}
-	return map[string]any{"Case": cs, "CommunityName": s.communityName(cs.Community), "Mediators": mediators,
+	return map[string]any{"Case": s.caseView(c, cs, people{}), "CommunityName": s.communityName(cs.Community),
 		"Candidates": candidates, "CanRemove": s.authz.MayEver(p, authz.ObjMediator, authz.ActRemove)}, nil
 }
 
@@ -530,18 +506,13 @@ func (s *Server) invitationPage(c echo.Context, party *mediation.Party, token st
 	if err != nil {
 		return err
 	}
-	link := c.Scheme() + "://" + c.Request().Host + newInvitationView(token).URL
+	link := s.scheme(c) + "://" + c.Request().Host + newInvitationView(token).URL
 	qr, err := qrSVG(link)
 	if err != nil {
 		return err
 	}
-	pp := people{}
-	var names []string
-	for _, m := range cs.Mediators {
-		names = append(names, s.person(pp, m).DisplayName)
-	}
 	return s.render(c, http.StatusOK, templates.PageInvitation, map[string]any{
-		"Case": cs, "Party": party, "URL": link, "QR": qr, "MediatorNames": strings.Join(names, "、")}, nil)
+		"Case": s.caseView(c, cs, people{}), "Party": party, "URL": link, "QR": qr}, nil)
 }
 
 // qrSVG draws the QR code of s as an inline SVG: no image request, no script,
@@ -586,7 +557,15 @@ func (s *Server) releasePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	others := slices.DeleteFunc(parties, func(pt mediation.Party) bool { return pt.ID == sub.PartyID })
+	var others []any
+	for i := range parties {
+		if parties[i].ID != sub.PartyID {
+			others = append(others, s.partyView(c, &parties[i]))
+		}
+	}
+	// The author reads its own submission here: a read, and audited as one.
+	s.db.RecordRead(mediation.AuditEntry{CaseID: sub.CaseID, Actor: actor(c), Action: mediation.AuditSubmissionRead,
+		Object: "submission:" + sub.ID.String()})
 	return s.render(c, http.StatusOK, templates.PageRelease, map[string]any{"Submission": sub, "Others": others}, nil)
 }
 

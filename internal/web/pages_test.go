@@ -693,7 +693,7 @@ func partyCaseCheck(caseID, party string) func(*testing.T, *pageWorld, pageReade
 			if pt["id"] == party {
 				continue
 			}
-			if !strings.Contains(facts, pt["name"]+"（"+cat["side."+pt["side"]]+"）") {
+			if !strings.Contains(facts, paren(cat, pt["name"], cat["side."+pt["side"]])) {
 				t.Errorf("%s: other party %s and its side not pageAnswer: %s", s.where, pt["name"], facts)
 			}
 			for _, private := range []string{pt["phone"], pt["address"], pt["represents"]} {
@@ -779,7 +779,7 @@ func releaseCheck(caseID, author, body string) func(*testing.T, *pageWorld, page
 		s.doc.Find("main ul li").Each(func(_ int, li *goquery.Selection) { got = append(got, squashSpace(li.Text())) })
 		for _, pt := range w.apiParties(t, caseID) {
 			if pt["id"] != author {
-				want = append(want, pt["name"]+"（"+cat["side."+pt["side"]]+"）")
+				want = append(want, paren(cat, pt["name"], cat["side."+pt["side"]]))
 			}
 		}
 		if len(want) == 0 {
@@ -1396,4 +1396,9 @@ func TestPageLoginFailure(t *testing.T) {
 	if msg := squashSpace(s.doc.Find("main .form-error").Text()); msg != pageCatalogue(t, "zh-Hans")["error.login_failed"] {
 		t.Errorf("message %q", msg)
 	}
+}
+
+// paren is a text with a note in the catalogue's punctuation for the language.
+func paren(cat map[string]string, text, note string) string {
+	return strings.NewReplacer("{{.Text}}", text, "{{.Note}}", note).Replace(cat["punct.paren"])
 }

@@ -51,9 +51,9 @@ func (s *Server) addParty(c echo.Context, read reader) (*mediation.Party, string
 	return party, token, s.authz.Grant(authz.PartyGrant(party.ID, cs.ID))
 }
 
-// casePartiesView lists the case's parties as the principal may see them: all
-// of each record for the mediators, names and sides (and its own record) for
-// a party.
+// caseParties loads the case named in the URL and its parties, for a
+// principal who may read parties there; partyView then decides how much of
+// each it sees.
 func (s *Server) caseParties(c echo.Context) (*mediation.Case, []mediation.Party, error) {
 	cs, err := s.loadCase(c, authz.ObjParty, authz.ActRead)
 	if err != nil {

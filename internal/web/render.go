@@ -82,7 +82,20 @@ func (v *views) funcs(t translator) template.FuncMap {
 		},
 		// label names a code of an enumeration: label "status" .Status.
 		"label": func(prefix string, code any) string { return t.T(prefix+"."+fmt.Sprint(code), nil) },
-		"date":  func(tm time.Time) string { return v.format(t, tm, false) },
+		// paren writes a text with a note, in the reader's punctuation:
+		// 赵明（申请人） or 赵明 (Applicant).
+		"paren": func(text, note any) string {
+			return t.T("punct.paren", map[string]any{"Text": fmt.Sprint(text), "Note": fmt.Sprint(note)})
+		},
+		// names lists people by name, in the reader's punctuation.
+		"names": func(pp []person) string {
+			names := make([]string, len(pp))
+			for i, p := range pp {
+				names[i] = p.DisplayName
+			}
+			return strings.Join(names, t.T("punct.list", nil))
+		},
+		"date": func(tm time.Time) string { return v.format(t, tm, false) },
 		"datetime": func(tm any) string {
 			switch x := tm.(type) {
 			case time.Time:
@@ -121,7 +134,6 @@ type pageData struct {
 	Path      string
 	CSRF      string
 	Who       struct{ Name, Role string }
-	Flash     string
 	// The form's values and its problems, to show a form again as typed.
 	Form    map[string]string
 	Errors  map[string]string
@@ -155,7 +167,6 @@ func (s *Server) render(c echo.Context, status int, page templates.Page, data an
 	}
 	if form != nil {
 		d.Form = form.values
-		d.Flash = form.flash
 		if form.err != nil {
 			d.Error = t.T(form.err.Message, form.err.Args)
 			d.Allowed, d.Missing = form.err.Allowed, form.err.Missing

@@ -44,22 +44,23 @@ func FuzzRenderUserText(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, text string) {
 		now := time.Date(2026, 11, 26, 6, 30, 0, 0, time.UTC)
-		cs := &mediation.Case{ID: 1, Reference: "2026-0001", Title: text, Summary: text, Category: mediation.CategoryNoise,
-			Status: mediation.StatusMediating, Community: "dongfeng", Street: text, OpenedAt: now}
+		people := []person{{ID: 1, DisplayName: text}}
+		cs := caseFull{caseOverview: caseOverview{caseMeta: caseMeta{ID: 1, Reference: "2026-0001",
+			Category: mediation.CategoryNoise, Status: mediation.StatusMediating, Community: "dongfeng", Street: text,
+			Mediators: people, OpenedAt: now}, Title: text}, Summary: text, Source: mediation.SourceReferredPolice,
+			NextStatuses: []mediation.Status{mediation.StatusAgreement}}
 		party := mediation.Party{ID: 1, CaseID: 1, Name: text, Side: mediation.SideApplicant, Phone: text, Address: text, Represents: text}
 		sub := mediation.Submission{ID: 1, CaseID: 1, PartyID: 1, Kind: mediation.SubmissionPosition, Body: text, CreatedAt: now}
-		people := []person{{ID: 1, DisplayName: text}}
 		form := &formState{values: map[string]string{"title": text, "body": text, "reason": text, "name": text},
 			err: &mediation.Error{Code: mediation.EINVALID, Message: "error.invalid",
 				Fields: map[string]mediation.FieldError{"title": {Key: "validation.max", Param: text}}}}
 		pages := map[templates.Page]any{
-			templates.PageCase: map[string]any{"Case": cs, "CommunityName": text, "Mediators": people,
-				"Next": []mediation.Status{mediation.StatusAgreement}, "Parties": []mediation.Party{party},
+			templates.PageCase: map[string]any{"Case": cs, "CommunityName": text, "Parties": []partyFull{{Party: party}},
 				"Columns": []partyColumn{{Party: party, Groups: []kindGroup{{Kind: sub.Kind, Items: []mediation.Submission{sub}}}}},
 				"Kinds":   mediation.SubmissionKinds, "Trail": []auditView{{At: now, ActorName: text, Action: mediation.AuditCaseCreate, Object: text}}},
-			templates.PageMyCase: map[string]any{"Case": cs, "Me": party, "Others": []mediation.Party{party},
+			templates.PageMyCase: map[string]any{"Case": cs.caseOverview, "Me": party, "Others": []mediation.Party{party},
 				"Mine": []mediation.Submission{sub}, "Shared": []sharedSubmission{{Author: text, Submission: sub}},
-				"Mediators": people, "Kinds": mediation.SubmissionKinds, "Open": true},
+				"Kinds": mediation.SubmissionKinds, "Open": true},
 			templates.PageCaseNew: s.newCaseForm(),
 			templates.PageRelease: map[string]any{"Submission": &sub, "Others": []mediation.Party{party}},
 		}

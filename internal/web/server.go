@@ -1,5 +1,5 @@
-// Package web is tiaojie's HTTP face: the JSON API under /api/v1 and, later,
-// the server-rendered pages, both deciding through the same handlers.
+// Package web is tiaojie's HTTP face: the JSON API under /api/v1 and the
+// server-rendered pages, both taking every decision in the same operations.
 package web
 
 import (
@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"runtime/debug"
 	"sync"
@@ -55,6 +56,8 @@ type Server struct {
 	// members serializes each change of a case's mediators with the change
 	// of grants that follows it.
 	members sync.Mutex
+	// trusted are the reverse proxies whose forwarded headers are believed.
+	trusted Prefixes
 	views   *views
 	limits  *limits
 	metrics *metrics
@@ -92,6 +95,7 @@ func New(cfg Config) (*Server, error) {
 	e.Pre(methods)
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
+	s.trusted = cfg.TrustedProxies
 	e.Use(s.requestID, s.logRequests, s.countRequests, s.recoverPanics, s.securityHeaders, s.authenticate, s.idempotency)
 	s.routes()
 
@@ -304,7 +308,7 @@ func actor(c echo.Context) string { return principal(c).Subject() }
 func (s *Server) require(c echo.Context, obj, act string) error {
 	p := principal(c)
 	if p.Anonymous() {
-		return mediation.Errorf(mediation.EUNAUTHORIZED, "error.unauthorized")
+		return mediation.Unauthorized()
 	}
 	if !s.authz.MayEver(p, obj, act) {
 		return mediation.Forbidden()
@@ -331,7 +335,8 @@ func page(c echo.Context) (cursor mediation.ID, limit int, err error) {
 	}
 	if cur := c.QueryParam("cursor"); cur != "" {
 		var ok bool
-		if cursor, ok = mediation.ParseID(cur); !ok {
+		// The largest ID would wrap round to the first page.
+		if cursor, ok = mediation.ParseID(cur); !ok || cursor == math.MaxUint64 {
 			return 0, 0, mediation.Invalid("cursor", "validation.invalid", "")
 		}
 	}

@@ -57,7 +57,7 @@ func (s *Server) apiLogin(c echo.Context) error {
 // logout ends the session on the server and in the browser.
 func (s *Server) logout(c echo.Context) error {
 	if principal(c).Anonymous() {
-		return mediation.Errorf(mediation.EUNAUTHORIZED, "error.unauthorized")
+		return mediation.Unauthorized()
 	}
 	if err := s.endSession(c); err != nil {
 		return err
@@ -121,7 +121,7 @@ func (s *Server) me(c echo.Context) error {
 	p := principal(c)
 	switch {
 	case p.Anonymous():
-		return mediation.Errorf(mediation.EUNAUTHORIZED, "error.unauthorized")
+		return mediation.Unauthorized()
 	case p.IsParty():
 		party, err := s.db.Party(p.PartyID)
 		if err != nil {
@@ -159,7 +159,7 @@ func choices[T ~string](t translator, prefix string, values []T) []choice {
 // communities and rooms.
 func (s *Server) meta(c echo.Context) error {
 	if principal(c).Anonymous() {
-		return mediation.Errorf(mediation.EUNAUTHORIZED, "error.unauthorized")
+		return mediation.Unauthorized()
 	}
 	t := s.cat.forRequest(c.Request())
 	return c.JSON(http.StatusOK, map[string]any{

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -168,5 +169,39 @@ func TestStory(t *testing.T) {
 	mediator.mustJSON("POST", casePath+"/transitions", map[string]string{"to": "mediating"}, http.StatusOK, &cs)
 	if cs.Status != "mediating" {
 		t.Fatalf("status %s", cs.Status)
+	}
+}
+
+// TestCasePagesShowEverySubmission: the case pages are not cut at a page
+// size; the newest submission of a long case is there for both readers, and
+// the mediator's count of unseen submissions goes to zero once the page is
+// read.
+func TestCasePagesShowEverySubmission(t *testing.T) {
+	s := newScene(t)
+	caseID, partyID := mustID(t, s.caseA), mustID(t, s.partyA1)
+	const extra = 230
+	for i := range extra {
+		sub, err := mediation.NewSubmission(mediation.SubmissionInput{Kind: mediation.SubmissionEvidence,
+			Body: fmt.Sprintf("证据 %d", i)}, caseID, partyID, 0, s.app.DB.Now().UTC())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.app.DB.CreateSubmission(sub, "p:"+s.partyA1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	last := fmt.Sprintf("证据 %d", extra-1)
+	for who, c := range map[string]*client{"mediator": s.mediator, "party A1": s.a1} {
+		page := openPage(t, c, "/cases/"+s.caseA)
+		page.wantStatus(t, http.StatusOK)
+		if n := page.doc.Find("article.submission").Length(); n < extra+1 {
+			t.Errorf("%s sees %d submissions, want at least %d", who, n, extra+1)
+		}
+		if !strings.Contains(page.main(), last) {
+			t.Errorf("%s does not see the newest submission", who)
+		}
+	}
+	if n, err := s.app.DB.NewSubmissions(s.mediatorUser.ID, caseID); err != nil || n != 0 {
+		t.Errorf("unseen after reading the whole page: %d %v", n, err)
 	}
 }

@@ -47,7 +47,14 @@ func (s *Server) submit(c echo.Context, read reader) (*mediation.Submission, err
 		}
 		enteredBy = p.UserID
 	}
-	if err := s.authz.Check(p, authz.ActCreate, authz.NewSubmissionObject(cs.ID, author)); err != nil {
+	// The owner of the new submission is the author as stored, in this case.
+	party, err := s.db.Party(author)
+	if mediation.ErrorCode(err) == mediation.ENOTFOUND || err == nil && party.CaseID != cs.ID {
+		return nil, mediation.Invalid("party_id", "validation.party", "")
+	} else if err != nil {
+		return nil, err
+	}
+	if err := s.authz.Check(p, authz.ActCreate, authz.PartyObject(authz.ObjSubmission, party)); err != nil {
 		return nil, err
 	}
 	sub, err := mediation.NewSubmission(in, cs.ID, author, enteredBy, s.db.Now().UTC())
@@ -102,6 +109,23 @@ func (s *Server) readSubmissions(c echo.Context, cs *mediation.Case, cursor medi
 			Object: "case:" + cs.ID.String(), Detail: map[string]string{"submissions": strings.Join(ids, ",")}})
 	}
 	return shown, next, nil
+}
+
+// allSubmissions is every submission of the case the principal may read, a
+// page at a time, each page's read audited as readSubmissions does.
+func (s *Server) allSubmissions(c echo.Context, cs *mediation.Case) ([]mediation.Submission, error) {
+	var all []mediation.Submission
+	for cursor := mediation.ID(0); ; {
+		subs, next, err := s.readSubmissions(c, cs, cursor, 200)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, subs...)
+		if next == 0 {
+			return all, nil
+		}
+		cursor = next
+	}
 }
 
 // loadSubmission loads the submission named in the URL, as the principal may
