@@ -208,6 +208,9 @@ func TestBrowserStory(t *testing.T) {
 		residents[who] = phone
 		phone.do(chromedp.Navigate(links[who]))
 		phone.noHorizontalScroll("invitation landing")
+		if who == "A" {
+			phone.screenshot("phone-invitation-landing")
+		}
 		phone.follow(chromedp.Click(chromedp.CSS("form.stack button[type=submit]")))
 		if loc := phone.location(); strings.Contains(loc, "/a/") || !strings.HasSuffix(loc, casePath) {
 			t.Fatalf("resident %s landed at %s; the token must leave the address bar", who, loc)
