@@ -8,29 +8,31 @@ import (
 	"time"
 )
 
-// stepClock is a clock that moves only when told to.
-type stepClock struct {
+// StepClock is a clock that moves only when told to; the tests of both test
+// packages use it.
+type StepClock struct {
 	mu sync.Mutex
 	t  time.Time
 }
 
-func (c *stepClock) Now() time.Time {
+func (c *StepClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.t
 }
 
-func (c *stepClock) Advance(d time.Duration) {
+func (c *StepClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
 }
 
-func newStepClock() *stepClock { return &stepClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)} }
+// NewStepClock starts a StepClock at a fixed time.
+func NewStepClock() *StepClock { return &StepClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)} }
 
 func TestLimiter(t *testing.T) {
 	t.Run("BurstThenOneEveryInterval", func(t *testing.T) {
-		clk := newStepClock()
+		clk := NewStepClock()
 		l := newLimiter("test", Rate{Burst: 5, Per: 15 * time.Minute}, clk.Now)
 		for i := range 5 {
 			if ok, _ := l.take("k"); !ok {
@@ -58,7 +60,7 @@ func TestLimiter(t *testing.T) {
 	})
 
 	t.Run("RefundAndForget", func(t *testing.T) {
-		clk := newStepClock()
+		clk := NewStepClock()
 		l := newLimiter("test", Rate{Burst: 2, Per: time.Hour}, clk.Now)
 		l.take("k")
 		l.take("k")
@@ -93,7 +95,7 @@ func TestLimiter(t *testing.T) {
 	})
 
 	t.Run("RefilledBucketsAreForgotten", func(t *testing.T) {
-		clk := newStepClock()
+		clk := NewStepClock()
 		l := newLimiter("test", Rate{Burst: 3, Per: time.Minute}, clk.Now)
 		for i := range 50 {
 			l.take(fmt.Sprint("k", i))
@@ -109,7 +111,7 @@ func TestLimiter(t *testing.T) {
 	})
 
 	t.Run("BoundedUnderAttack", func(t *testing.T) {
-		clk := newStepClock()
+		clk := NewStepClock()
 		// Nothing refills within the test, so every key stays "recent".
 		l := newLimiter("test", Rate{Burst: 1, Per: 24 * time.Hour}, clk.Now)
 		l.max = 100
@@ -127,7 +129,7 @@ func TestLimiter(t *testing.T) {
 	})
 
 	t.Run("ConcurrentAttemptsStayWithinTheBurst", func(t *testing.T) {
-		l := newLimiter("test", Rate{Burst: 10, Per: 24 * time.Hour}, newStepClock().Now)
+		l := newLimiter("test", Rate{Burst: 10, Per: 24 * time.Hour}, NewStepClock().Now)
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		admitted := 0

@@ -15,24 +15,6 @@ import (
 	"tiaojie/internal/web"
 )
 
-// testClock is the rate limits' clock in these tests: it moves only when told.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // syncBuffer is a log sink the server may write while a test reads it.
 type syncBuffer struct {
 	mu  sync.Mutex
@@ -55,14 +37,14 @@ func (b *syncBuffer) String() string {
 // second server built with cfg's limits and proxies on a clock of the test's.
 type configuredApp struct {
 	*testApp
-	clock *testClock
+	clock *web.StepClock
 	log   *syncBuffer
 }
 
 func newConfiguredApp(t *testing.T, configure func(*web.Config)) *configuredApp {
 	t.Helper()
 	base := newApp(t)
-	ca := &configuredApp{clock: &testClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}, log: &syncBuffer{},
+	ca := &configuredApp{clock: web.NewStepClock(), log: &syncBuffer{},
 		testApp: &testApp{t: t, path: base.path, DB: base.DB, Authz: base.Authz, Auth: base.Auth}}
 	cfg := web.Config{DB: base.DB, Authz: base.Authz, Auth: base.Auth, Places: mediation.DefaultPlaces(),
 		InsecureCookies: true, Log: slog.New(slog.NewJSONHandler(ca.log, nil)), Now: ca.clock.Now}
