@@ -176,6 +176,8 @@ func methods(next echo.HandlerFunc) echo.HandlerFunc {
 		case http.MethodHead:
 			r.Method = http.MethodGet
 		case http.MethodOptions:
+			// Answered before the middleware runs, so with its headers here.
+			setSecurityHeaders(c.Response().Header(), r)
 			return mediation.NotFound()
 		}
 		return next(c)
