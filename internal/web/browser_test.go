@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -302,16 +301,8 @@ func TestBrowserStory(t *testing.T) {
 // chineseLabels is every Chinese text of the catalogue long enough not to
 // occur by chance in what people wrote.
 func chineseLabels(t *testing.T) []string {
-	b, err := os.ReadFile("locales/active.zh-Hans.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]string
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
 	var out []string
-	for _, v := range m {
+	for _, v := range pageCatalogue(t, "zh-Hans") {
 		if !strings.Contains(v, "{{") && len([]rune(v)) >= 2 && regexp.MustCompile(`\p{Han}`).MatchString(v) {
 			out = append(out, v)
 		}

@@ -23,11 +23,7 @@ func (s *Server) loadCase(c echo.Context, obj, act string) (*mediation.Case, err
 	if err := s.require(c, obj, act); err != nil {
 		return nil, err
 	}
-	id, err := pathID(c, "case")
-	if err != nil {
-		return nil, err
-	}
-	cs, err := s.db.Case(id)
+	cs, err := s.caseInURL(c)
 	if err != nil {
 		return nil, err
 	}
@@ -48,11 +44,7 @@ func (s *Server) visibleCase(c echo.Context) (*mediation.Case, error) {
 		func(act string) bool { return s.authz.MayEver(p, authz.ObjCase, act) }) {
 		return nil, mediation.Forbidden()
 	}
-	id, err := pathID(c, "case")
-	if err != nil {
-		return nil, err
-	}
-	cs, err := s.db.Case(id)
+	cs, err := s.caseInURL(c)
 	if err != nil {
 		return nil, err
 	}
@@ -60,6 +52,16 @@ func (s *Server) visibleCase(c echo.Context) (*mediation.Case, error) {
 		return nil, mediation.NotFound()
 	}
 	return cs, nil
+}
+
+// caseInURL loads the case the URL names, unchecked: every caller decides
+// next whether the principal may see it.
+func (s *Server) caseInURL(c echo.Context) (*mediation.Case, error) {
+	id, err := pathID(c, "case")
+	if err != nil {
+		return nil, err
+	}
+	return s.db.Case(id)
 }
 
 // openCase opens a case in intake, with its creator as its first mediator.
@@ -117,7 +119,7 @@ func (s *Server) changeMediators(change func() (*mediation.Case, error), users .
 // listedCases lists the cases the principal may see, newest first: a
 // mediator's assigned cases, a party's own case, every case's metadata for an
 // admin.
-func (s *Server) listedCases(c echo.Context) ([]mediation.Case, mediation.ID, error) {
+func (s *Server) listedCases(c echo.Context) ([]listedCase, mediation.ID, error) {
 	if err := s.require(c, authz.ObjCase, authz.ActList); err != nil {
 		return nil, 0, err
 	}
@@ -154,7 +156,19 @@ func (s *Server) listedCases(c echo.Context) ([]mediation.Case, mediation.ID, er
 	if err != nil {
 		return nil, 0, err
 	}
-	return slices.DeleteFunc(cases, func(cs mediation.Case) bool { return !s.visible(c, &cs) }), next, nil
+	var out []listedCase
+	for i := range cases {
+		if level := s.caseLevel(c, &cases[i]); level != "" {
+			out = append(out, listedCase{Case: &cases[i], Level: level})
+		}
+	}
+	return out, next, nil
+}
+
+// listedCase is a case in a list, with the view of it the principal may read.
+type listedCase struct {
+	Case  *mediation.Case
+	Level string
 }
 
 // amendCase changes the fields the patch names.
@@ -271,8 +285,8 @@ func (s *Server) apiListCases(c echo.Context) error {
 	}
 	pp := people{}
 	views := make([]any, len(cases))
-	for i := range cases {
-		views[i] = s.caseView(c, &cases[i], pp)
+	for i, l := range cases {
+		views[i] = s.caseViewAt(l.Case, l.Level, pp)
 	}
 	return c.JSON(http.StatusOK, newList(views, next))
 }

@@ -189,10 +189,11 @@ func (s *Server) casesPage(c echo.Context) error {
 		return err
 	}
 	rows := make([]caseRow, len(cases))
-	for i, cs := range cases {
+	for i, l := range cases {
+		cs := l.Case
 		rows[i] = caseRow{ID: cs.ID, Reference: cs.Reference, Status: cs.Status, Category: cs.Category,
 			Community: s.communityName(cs.Community), OpenedAt: cs.OpenedAt, activity: cs.UpdatedAt}
-		if s.caseLevel(c, &cs) == "full" {
+		if l.Level == "full" {
 			rows[i].Title = cs.Title
 			if rows[i].New, err = s.db.NewSubmissions(p.UserID, cs.ID); err != nil {
 				return err

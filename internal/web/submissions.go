@@ -17,11 +17,7 @@ func (s *Server) submit(c echo.Context, read reader) (*mediation.Submission, err
 	if err := s.require(c, authz.ObjSubmission, authz.ActCreate); err != nil {
 		return nil, err
 	}
-	caseID, err := pathID(c, "case")
-	if err != nil {
-		return nil, err
-	}
-	cs, err := s.db.Case(caseID)
+	cs, err := s.caseInURL(c)
 	if err != nil {
 		return nil, err
 	}

@@ -85,7 +85,11 @@ func (s *Server) visible(c echo.Context, cs *mediation.Case) bool { return s.cas
 // caseView is the richest view of the case the principal may read, or nil
 // when it may read none.
 func (s *Server) caseView(c echo.Context, cs *mediation.Case, pp people) any {
-	view := s.caseLevel(c, cs)
+	return s.caseViewAt(cs, s.caseLevel(c, cs), pp)
+}
+
+// caseViewAt is the view of the case at a level caseLevel decided.
+func (s *Server) caseViewAt(cs *mediation.Case, view string, pp people) any {
 	if view == "" {
 		return nil
 	}
