@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 
-	"tiaojie/internal/auth"
+	"tiaojie/internal/casework"
 	"tiaojie/internal/mediation"
 	"tiaojie/internal/store"
 )
@@ -109,14 +109,20 @@ var demoCases = []demoCase{
 
 // seedDemo fills a database that has no cases yet with the sample: two
 // mediators, a street-office reader and three disputes, and prints how to
-// sign in as each.
-func seedDemo(svc *auth.Service, places *mediation.Places, out io.Writer) error {
-	db := svc.DB
+// sign in as each. It goes through the same operations as the server: the
+// admin makes the accounts, each case's mediator opens it and adds its
+// parties, and each party writes its own submissions.
+func seedDemo(cw *casework.Service, db *store.DB, out io.Writer) error {
 	if cases, _, err := db.Cases(store.CaseFilter{All: true, Limit: 1}); err != nil {
 		return err
 	} else if len(cases) > 0 {
 		return errors.New("demo: the database already holds cases; use a fresh --db file")
 	}
+	admin, err := db.UserByName("admin")
+	if err != nil {
+		return fmt.Errorf("demo: the first admin: %w", err)
+	}
+	asAdmin := &mediation.Request{Principal: mediation.Principal{UserID: admin.ID, Role: admin.Role}}
 	staff := []mediation.UserInput{
 		{Username: "wang.fang", DisplayName: "王芳", Role: mediation.RoleMediator},
 		{Username: "li.jianguo", DisplayName: "李建国", Role: mediation.RoleMediator},
@@ -126,7 +132,7 @@ func seedDemo(svc *auth.Service, places *mediation.Places, out io.Writer) error 
 	var mediators []*mediation.User
 	for i := range staff {
 		staff[i].Password = rand.Text()
-		u, err := svc.CreateUser(&staff[i], "system")
+		u, err := cw.CreateUser(asAdmin, mediation.Given(staff[i]))
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
@@ -138,40 +144,28 @@ func seedDemo(svc *auth.Service, places *mediation.Places, out io.Writer) error 
 	fmt.Fprintln(out, "Parties sign in with POST /api/v1/access {\"token\": ...}, or open their link:")
 	for i, dc := range demoCases {
 		by := mediators[i%len(mediators)]
-		cs, err := mediation.NewCase(dc.input, places, by.ID, db.Now().UTC())
+		asMediator := &mediation.Request{Principal: mediation.Principal{UserID: by.ID, Role: by.Role}}
+		v, err := cw.CreateCase(asMediator, mediation.Given(dc.input))
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
-		if err := db.CreateCase(cs, mediation.UserSubject(by.ID)); err != nil {
-			return fmt.Errorf("demo: %w", err)
-		}
+		cs := v.Record
 		fmt.Fprintf(out, "  case %s %s (mediator %s)\n", cs.Reference, cs.Title, by.Username)
 		for _, dp := range dc.parties {
-			p, err := mediation.NewParty(dp.input, cs.ID, by.ID, db.Now().UTC())
+			p, token, err := cw.AddParty(asMediator, cs.ID, mediation.Given(dp.input))
 			if err != nil {
 				return fmt.Errorf("demo: %w", err)
 			}
-			token, inv, err := svc.NewInvitation(0, cs.ID, by.ID)
-			if err != nil {
-				return err
-			}
-			if err := db.CreateParty(p, inv, mediation.UserSubject(by.ID)); err != nil {
-				return fmt.Errorf("demo: %w", err)
-			}
+			asParty := &mediation.Request{Principal: mediation.Principal{PartyID: p.ID, CaseID: cs.ID}}
 			for _, si := range dp.submissions {
-				sub, err := mediation.NewSubmission(si, cs.ID, p.ID, 0, db.Now().UTC())
-				if err != nil {
-					return fmt.Errorf("demo: %w", err)
-				}
-				if err := db.CreateSubmission(sub, mediation.PartySubject(p.ID)); err != nil {
+				if _, err := cw.Submit(asParty, cs.ID, mediation.Given(si)); err != nil {
 					return fmt.Errorf("demo: %w", err)
 				}
 			}
 			fmt.Fprintf(out, "    %-10s %-12s token %s  link /a/%s\n", p.Side, p.Name, token, token)
 		}
 		if dc.move != "" {
-			_, err := db.TransitionCase(cs.ID, mediation.UserSubject(by.ID), mediation.Transition{To: dc.move})
-			if err != nil {
+			if _, err := cw.Transition(asMediator, cs.ID, mediation.Given(mediation.Transition{To: dc.move})); err != nil {
 				return fmt.Errorf("demo: %w", err)
 			}
 		}

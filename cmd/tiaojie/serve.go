@@ -13,8 +13,11 @@ import (
 	"os"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"tiaojie/internal/auth"
 	"tiaojie/internal/authz"
+	"tiaojie/internal/casework"
 	"tiaojie/internal/mediation"
 	"tiaojie/internal/store"
 	"tiaojie/internal/web"
@@ -33,6 +36,7 @@ type Main struct {
 	DB       *store.DB
 	Authz    *authz.Authorizer
 	Auth     *auth.Service
+	Casework *casework.Service
 	Server   *web.Server
 	listener net.Listener
 	http     *http.Server
@@ -44,7 +48,7 @@ func NewMain() *Main {
 }
 
 // Open opens the database, creates the first admin on an empty one, rebuilds
-// the grants and builds the server.
+// the grants and builds the operations and the server on them.
 func (m *Main) Open() error {
 	places, err := m.Config.places()
 	if err != nil {
@@ -58,19 +62,21 @@ func (m *Main) Open() error {
 	if err := m.firstAdmin(); err != nil {
 		return err
 	}
-	if m.Config.Demo {
-		if err := seedDemo(m.Auth, places, m.Out); err != nil {
-			return err
-		}
-	}
 	if m.Authz, err = authz.Load(m.DB); err != nil {
 		return err
+	}
+	m.Casework = casework.New(casework.Config{DB: m.DB, Authz: m.Authz, Auth: m.Auth, Places: places})
+	if m.Config.Demo {
+		if err := seedDemo(m.Casework, m.DB, m.Out); err != nil {
+			return err
+		}
 	}
 	zone, err := m.Config.location()
 	if err != nil {
 		return err
 	}
-	m.Server, err = web.New(web.Config{DB: m.DB, Authz: m.Authz, Auth: m.Auth, Places: places, Zone: zone,
+	m.Server, err = web.New(web.Config{Casework: m.Casework, Places: places, Zone: zone,
+		Collectors:      []prometheus.Collector{m.DB.Collector()},
 		InsecureCookies: m.Config.InsecureCookies, Log: m.Log,
 		Limits: m.Config.Limits, TrustedProxies: m.Config.TrustedProxies})
 	return err

@@ -146,13 +146,23 @@ func (s *Service) NewInvitation(party, caseID, by mediation.ID) (string, *mediat
 		CreatedBy: by, CreatedAt: s.DB.Now().UTC()}, nil
 }
 
-// CreateUser validates a new staff account, hashes its password and stores it.
-func (s *Service) CreateUser(in *mediation.UserInput, actor string, opts ...store.Option) (*mediation.User, error) {
+// NewUser validates a new staff account and hashes its password, ready to
+// be stored.
+func (s *Service) NewUser(in *mediation.UserInput) (*mediation.User, error) {
 	u, err := mediation.NewUser(in, s.DB.Now().UTC())
 	if err != nil {
 		return nil, err
 	}
 	if u.PasswordHash, err = HashPassword(in.Password, s.Params); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// CreateUser validates a new staff account, hashes its password and stores it.
+func (s *Service) CreateUser(in *mediation.UserInput, actor string, opts ...store.Option) (*mediation.User, error) {
+	u, err := s.NewUser(in)
+	if err != nil {
 		return nil, err
 	}
 	if err := s.DB.CreateUser(u, actor, opts...); err != nil {

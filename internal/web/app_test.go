@@ -13,8 +13,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"tiaojie/internal/auth"
 	"tiaojie/internal/authz"
+	"tiaojie/internal/casework"
 	"tiaojie/internal/mediation"
 	"tiaojie/internal/store"
 	"tiaojie/internal/web"
@@ -70,12 +73,19 @@ func (a *testApp) start() {
 	if a.Authz, err = authz.Load(db); err != nil {
 		a.t.Fatal(err)
 	}
-	a.Server, err = web.New(web.Config{DB: db, Authz: a.Authz, Auth: a.Auth, Places: mediation.DefaultPlaces(),
-		InsecureCookies: true, Log: slog.New(slog.NewJSONHandler(&a.Log, nil))})
+	a.Server, err = web.New(a.config(slog.New(slog.NewJSONHandler(&a.Log, nil))))
 	if err != nil {
 		a.t.Fatal(err)
 	}
 	a.HTTP = httptest.NewServer(a.Server)
+}
+
+// config is the server's configuration on the app's database: the real
+// operations on the real store and authorizer.
+func (a *testApp) config(log *slog.Logger) web.Config {
+	cw := casework.New(casework.Config{DB: a.DB, Authz: a.Authz, Auth: a.Auth, Places: mediation.DefaultPlaces()})
+	return web.Config{Casework: cw, Places: mediation.DefaultPlaces(), Collectors: []prometheus.Collector{a.DB.Collector()},
+		InsecureCookies: true, Log: log}
 }
 
 func (a *testApp) stop() {

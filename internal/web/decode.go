@@ -28,20 +28,40 @@ var (
 
 // decode reads exactly one JSON object from the body into v: every key
 // spelled exactly as a field of v and given once, nothing after it, at most
-// maxBody bytes. A field of the wrong type
-// is named in the error.
-func decode(c echo.Context, v any) error {
+// maxBody bytes. A field of the wrong type is named in the error.
+func decode(c echo.Context, v any) error { return jsonInput(c)(v) }
+
+// jsonInput reads the request's JSON body now, and decodes it when the
+// operation asks for its input: the operation decides before the body is
+// judged, and no slow client holds the operation's locks while it sends.
+func jsonInput(c echo.Context) mediation.Input {
+	body, err := readJSON(c)
+	return func(v any) error {
+		if err != nil {
+			return err
+		}
+		return decodeJSON(body, v)
+	}
+}
+
+// readJSON reads a JSON body of at most maxBody bytes.
+func readJSON(c echo.Context) ([]byte, error) {
 	r := c.Request()
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-		return errContentType
+		return nil, errContentType
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), r.Body, maxBody))
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return errTooLarge
+		return nil, errTooLarge
 	} else if err != nil {
-		return errMalformed
+		return nil, errMalformed
 	}
+	return body, nil
+}
+
+// decodeJSON decodes body into v as decode describes.
+func decodeJSON(body []byte, v any) error {
 	if err := exactKeys(body, reflect.TypeOf(v).Elem()); err != nil {
 		return err
 	}

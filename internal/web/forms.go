@@ -14,15 +14,9 @@ import (
 	"tiaojie/internal/mediation"
 )
 
-// reader fills an input from the request: JSON for the API, form values for
-// the pages. The operations read their input through it, after deciding that
-// the principal may act at all, so that an outsider's request is answered
-// 401, 403 or 404 whatever its body.
-type reader func(v any) error
-
-func jsonReader(c echo.Context) reader { return func(v any) error { return decode(c, v) } }
-
-func formReader(c echo.Context) reader { return func(v any) error { return bindForm(c, v) } }
+// formInput is a page's form as an operation's input (the JSON API's is
+// jsonInput). pageForm has parsed the form before the handler runs.
+func formInput(c echo.Context) mediation.Input { return func(v any) error { return bindForm(c, v) } }
 
 // formState is what a page shows again after a form: the values as typed and
 // what was wrong with them.

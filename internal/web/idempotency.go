@@ -11,10 +11,13 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"tiaojie/internal/mediation"
-	"tiaojie/internal/store"
 )
 
 const ctxIdempotency = "idempotency"
+
+// idempotencyKey is a keyed request's key, scoped to its principal and path,
+// and a hash of its body, as the operation records them.
+type idempotencyKey struct{ scope, request []byte }
 
 // idempotency reads the Idempotency-Key of a POST, so that a client that lost
 // the answer can send the request again without making a second record. The
@@ -44,7 +47,7 @@ func (s *Server) idempotency(next echo.HandlerFunc) echo.HandlerFunc {
 		r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(head), r.Body))
 		scope := sha256.Sum256([]byte(principal(c).Subject() + "\x00" + r.URL.Path + "\x00" + key))
 		request := sha256.Sum256(head)
-		c.Set(ctxIdempotency, store.IdempotencyKey(scope[:], request[:]))
+		c.Set(ctxIdempotency, idempotencyKey{scope: scope[:], request: request[:]})
 		return next(c)
 	}
 }
@@ -56,23 +59,4 @@ func printableASCII(s string) bool {
 		}
 	}
 	return true
-}
-
-// keyed is the store option of the request's idempotency key, if it has one.
-func keyed(c echo.Context) []store.Option {
-	if o, ok := c.Get(ctxIdempotency).(store.Option); ok {
-		return []store.Option{o}
-	}
-	return nil
-}
-
-// replayed reports whether err says the keyed request was already carried out,
-// marking the answer as a replay.
-func replayed(c echo.Context, err error) (*store.Replayed, bool) {
-	var r *store.Replayed
-	if errors.As(err, &r) {
-		c.Response().Header().Set("Idempotent-Replayed", "true")
-		return r, true
-	}
-	return nil, false
 }

@@ -9,9 +9,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	bolt "go.etcd.io/bbolt"
-
-	"tiaojie/internal/store"
 )
 
 // metrics are what GET /metrics shows, on a registry of the server's own (not
@@ -28,7 +25,7 @@ type metrics struct {
 	knownMethods map[string]bool
 }
 
-func newMetrics(db *store.DB, ls *limits) *metrics {
+func newMetrics(ls *limits, below ...prometheus.Collector) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -54,9 +51,9 @@ func newMetrics(db *store.DB, ls *limits) *metrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.requests, m.duration, m.rateLimited,
-		&storeCollector{db: db},
 		&limitsCollector{limits: ls},
 	)
+	m.registry.MustRegister(below...)
 	m.handler = promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry})
 	return m
 }
@@ -97,84 +94,6 @@ func (s *Server) countRequests(next echo.HandlerFunc) echo.HandlerFunc {
 func (s *Server) showMetrics(c echo.Context) error {
 	s.metrics.handler.ServeHTTP(c.Response(), c.Request())
 	return nil
-}
-
-// storeCollector reads bbolt's statistics and the case counts at scrape time.
-type storeCollector struct{ db *store.DB }
-
-var (
-	descCases = prometheus.NewDesc("tiaojie_cases", "Cases by status.", []string{"status"}, nil)
-	descSize  = prometheus.NewDesc("tiaojie_bolt_file_size_bytes", "Size of the database as of the last commit.", nil, nil)
-
-	descReadTx       = prometheus.NewDesc("tiaojie_bolt_read_tx_total", "Read transactions started.", nil, nil)
-	descOpenReadTx   = prometheus.NewDesc("tiaojie_bolt_open_read_tx", "Read transactions open now.", nil, nil)
-	descFreePages    = prometheus.NewDesc("tiaojie_bolt_free_pages", "Pages on the freelist.", nil, nil)
-	descPendingPages = prometheus.NewDesc("tiaojie_bolt_pending_pages", "Pages freed but still held by an open read transaction.", nil, nil)
-	descFreeAlloc    = prometheus.NewDesc("tiaojie_bolt_free_alloc_bytes", "Bytes in free pages.", nil, nil)
-	descFreelistUse  = prometheus.NewDesc("tiaojie_bolt_freelist_inuse_bytes", "Bytes the freelist itself takes.", nil, nil)
-
-	descPageCount     = prometheus.NewDesc("tiaojie_bolt_page_allocations_total", "Pages allocated by transactions.", nil, nil)
-	descPageAlloc     = prometheus.NewDesc("tiaojie_bolt_page_alloc_bytes_total", "Bytes allocated for pages by transactions.", nil, nil)
-	descCursors       = prometheus.NewDesc("tiaojie_bolt_cursors_total", "Cursors created.", nil, nil)
-	descNodes         = prometheus.NewDesc("tiaojie_bolt_nodes_total", "Nodes allocated.", nil, nil)
-	descNodeDerefs    = prometheus.NewDesc("tiaojie_bolt_node_derefs_total", "Node dereferences.", nil, nil)
-	descRebalances    = prometheus.NewDesc("tiaojie_bolt_rebalances_total", "Node rebalances.", nil, nil)
-	descRebalanceTime = prometheus.NewDesc("tiaojie_bolt_rebalance_seconds_total", "Time spent rebalancing.", nil, nil)
-	descSplits        = prometheus.NewDesc("tiaojie_bolt_splits_total", "Nodes split.", nil, nil)
-	descSpills        = prometheus.NewDesc("tiaojie_bolt_spills_total", "Nodes spilled.", nil, nil)
-	descSpillTime     = prometheus.NewDesc("tiaojie_bolt_spill_seconds_total", "Time spent spilling.", nil, nil)
-	descWrites        = prometheus.NewDesc("tiaojie_bolt_writes_total", "Page writes.", nil, nil)
-	descWriteTime     = prometheus.NewDesc("tiaojie_bolt_write_seconds_total", "Time spent writing to disk.", nil, nil)
-)
-
-func (sc *storeCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descCases, descSize, descReadTx, descOpenReadTx, descFreePages,
-		descPendingPages, descFreeAlloc, descFreelistUse, descPageCount, descPageAlloc, descCursors, descNodes,
-		descNodeDerefs, descRebalances, descRebalanceTime, descSplits, descSpills, descSpillTime, descWrites,
-		descWriteTime} {
-		ch <- d
-	}
-}
-
-func (sc *storeCollector) Collect(ch chan<- prometheus.Metric) {
-	counts, err := sc.db.CaseCountsByStatus()
-	if err != nil {
-		ch <- prometheus.NewInvalidMetric(descCases, err)
-	}
-	for status, n := range counts {
-		ch <- prometheus.MustNewConstMetric(descCases, prometheus.GaugeValue, float64(n), string(status))
-	}
-	var size int64
-	if err := sc.db.Bolt().View(func(tx *bolt.Tx) error { size = tx.Size(); return nil }); err != nil {
-		ch <- prometheus.NewInvalidMetric(descSize, err)
-	} else {
-		ch <- prometheus.MustNewConstMetric(descSize, prometheus.GaugeValue, float64(size))
-	}
-
-	st := sc.db.Bolt().Stats()
-	gauge := func(d *prometheus.Desc, v float64) { ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v) }
-	counter := func(d *prometheus.Desc, v float64) {
-		ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, v)
-	}
-	counter(descReadTx, float64(st.TxN))
-	gauge(descOpenReadTx, float64(st.OpenTxN))
-	gauge(descFreePages, float64(st.FreePageN))
-	gauge(descPendingPages, float64(st.PendingPageN))
-	gauge(descFreeAlloc, float64(st.FreeAlloc))
-	gauge(descFreelistUse, float64(st.FreelistInuse))
-	tx := &st.TxStats
-	counter(descPageCount, float64(tx.GetPageCount()))
-	counter(descPageAlloc, float64(tx.GetPageAlloc()))
-	counter(descCursors, float64(tx.GetCursorCount()))
-	counter(descNodes, float64(tx.GetNodeCount()))
-	counter(descNodeDerefs, float64(tx.GetNodeDeref()))
-	counter(descRebalances, float64(tx.GetRebalance()))
-	counter(descRebalanceTime, tx.GetRebalanceTime().Seconds())
-	counter(descSplits, float64(tx.GetSplit()))
-	counter(descSpills, float64(tx.GetSpill()))
-	counter(descSpillTime, tx.GetSpillTime().Seconds())
-	counter(descWrites, float64(tx.GetWrite()))
-	counter(descWriteTime, tx.GetWriteTime().Seconds())
 }
 
 // limitsCollector shows how many keys each rate limiter holds: a sudden

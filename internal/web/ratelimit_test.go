@@ -46,8 +46,8 @@ func newConfiguredApp(t *testing.T, configure func(*web.Config)) *configuredApp 
 	base := newApp(t)
 	ca := &configuredApp{clock: web.NewStepClock(), log: &syncBuffer{},
 		testApp: &testApp{t: t, path: base.path, DB: base.DB, Authz: base.Authz, Auth: base.Auth}}
-	cfg := web.Config{DB: base.DB, Authz: base.Authz, Auth: base.Auth, Places: mediation.DefaultPlaces(),
-		InsecureCookies: true, Log: slog.New(slog.NewJSONHandler(ca.log, nil)), Now: ca.clock.Now}
+	cfg := base.config(slog.New(slog.NewJSONHandler(ca.log, nil)))
+	cfg.Now = ca.clock.Now
 	if configure != nil {
 		configure(&cfg)
 	}

@@ -88,7 +88,7 @@ func (v *views) funcs(t translator) template.FuncMap {
 			return t.T("punct.paren", map[string]any{"Text": fmt.Sprint(text), "Note": fmt.Sprint(note)})
 		},
 		// names lists people by name, in the reader's punctuation.
-		"names": func(pp []person) string {
+		"names": func(pp []mediation.Person) string {
 			names := make([]string, len(pp))
 			for i, p := range pp {
 				names[i] = p.DisplayName
@@ -163,7 +163,7 @@ func (s *Server) render(c echo.Context, status int, page templates.Page, data an
 		d.OtherLang.Code, d.OtherLang.Name = "en", "English"
 	}
 	if p := principal(c); !p.Anonymous() {
-		d.Who.Name, d.Who.Role = s.displayName(p), t.T(roleKey(p), nil)
+		d.Who.Name, d.Who.Role = s.cw.DisplayName(p), t.T(roleKey(p), nil)
 	}
 	if form != nil {
 		d.Form = form.values
@@ -187,20 +187,6 @@ func roleKey(p mediation.Principal) string {
 		return "role.party"
 	}
 	return "role." + string(p.Role)
-}
-
-// displayName is how the page header names the signed-in person.
-func (s *Server) displayName(p mediation.Principal) string {
-	if p.IsParty() {
-		if party, err := s.db.Party(p.PartyID); err == nil {
-			return party.Name
-		}
-		return ""
-	}
-	if u, err := s.db.User(p.UserID); err == nil {
-		return u.DisplayName
-	}
-	return ""
 }
 
 // stylesheet serves the stylesheet under its content-hashed name.

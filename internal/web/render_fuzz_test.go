@@ -14,6 +14,7 @@ import (
 
 	"tiaojie/internal/auth"
 	"tiaojie/internal/authz"
+	"tiaojie/internal/casework"
 	"tiaojie/internal/mediation"
 	"tiaojie/internal/store"
 	"tiaojie/templates"
@@ -37,14 +38,15 @@ func FuzzRenderUserText(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	s, err := New(Config{DB: db, Authz: az, Auth: &auth.Service{DB: db}, Places: mediation.DefaultPlaces(),
+	cw := casework.New(casework.Config{DB: db, Authz: az, Auth: &auth.Service{DB: db}, Places: mediation.DefaultPlaces()})
+	s, err := New(Config{Casework: cw, Places: mediation.DefaultPlaces(),
 		InsecureCookies: true, Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
 		now := time.Date(2026, 11, 26, 6, 30, 0, 0, time.UTC)
-		people := []person{{ID: 1, DisplayName: text}}
+		people := []mediation.Person{{ID: 1, DisplayName: text}}
 		cs := caseFull{caseOverview: caseOverview{caseMeta: caseMeta{ID: 1, Reference: "2026-0001",
 			Category: mediation.CategoryNoise, Status: mediation.StatusMediating, Community: "dongfeng", Street: text,
 			Mediators: people, OpenedAt: now}, Title: text}, Summary: text, Source: mediation.SourceReferredPolice,
@@ -55,14 +57,14 @@ func FuzzRenderUserText(f *testing.F) {
 			err: &mediation.Error{Code: mediation.EINVALID, Message: "error.invalid",
 				Fields: map[string]mediation.FieldError{"title": {Key: "validation.max", Param: text}}}}
 		pages := map[templates.Page]any{
-			templates.PageCase: map[string]any{"Case": cs, "CommunityName": text, "Parties": []partyFull{{Party: party}},
-				"Columns": []partyColumn{{Party: party, Groups: []kindGroup{{Kind: sub.Kind, Items: []mediation.Submission{sub}}}}},
-				"Kinds":   mediation.SubmissionKinds, "Trail": []auditView{{At: now, ActorName: text, Action: mediation.AuditCaseCreate, Object: text}}},
-			templates.PageMyCase: map[string]any{"Case": cs.caseOverview, "Me": party, "Others": []mediation.Party{party},
-				"Mine": []mediation.Submission{sub}, "Shared": []sharedSubmission{{Author: text, Submission: sub}},
-				"Kinds": mediation.SubmissionKinds, "Open": true},
+			templates.PageCase: &casePageData{Case: cs, CommunityName: text, Parties: []partyFull{{Party: party}},
+				Columns: []partyColumn{{Party: party, Groups: []kindGroup{{Kind: sub.Kind, Items: []mediation.Submission{sub}}}}},
+				Kinds:   mediation.SubmissionKinds, Trail: []auditView{{At: now, ActorName: text, Action: mediation.AuditCaseCreate, Object: text}}},
+			templates.PageMyCase: &myCasePageData{Case: cs.caseOverview, Me: partyFull{Party: party}, Others: []partyPublic{{ID: 1, Name: text, Side: party.Side}},
+				Mine: []mediation.Submission{sub}, Shared: []sharedSubmission{{Author: text, Submission: sub}},
+				Kinds: mediation.SubmissionKinds, Open: true},
 			templates.PageCaseNew: s.newCaseForm(),
-			templates.PageRelease: map[string]any{"Submission": &sub, "Others": []mediation.Party{party}},
+			templates.PageRelease: releasePageData{Submission: &sub, Others: []partyPublic{{ID: 1, Name: text, Side: party.Side}}},
 		}
 		for page, data := range pages {
 			rec := httptest.NewRecorder()

@@ -3,20 +3,11 @@ package web
 import (
 	"time"
 
-	"github.com/labstack/echo/v4"
-
-	"tiaojie/internal/authz"
 	"tiaojie/internal/mediation"
 )
 
-// What each kind of reader sees of a case. The richest view the principal may
-// read is chosen by the one access check.
-
-// person names a staff user.
-type person struct {
-	ID          mediation.ID `json:"id"`
-	DisplayName string       `json:"display_name"`
-}
+// What each kind of reader sees of a record, at the level the operation
+// decided (mediation.Level): the answers' shapes, and nothing else.
 
 // caseMeta is what an admin sees: enough to assign mediators, no content.
 type caseMeta struct {
@@ -26,10 +17,10 @@ type caseMeta struct {
 	Status    mediation.Status   `json:"status"`
 	Community string             `json:"community"`
 	Street    string             `json:"street"`
-	Mediators []person           `json:"mediators"`
+	Mediators []mediation.Person `json:"mediators"`
 	OpenedAt  time.Time          `json:"opened_at"`
 	ClosedAt  *time.Time         `json:"closed_at,omitempty"`
-	View      string             `json:"view"` // "meta", "overview" or "full"
+	View      mediation.Level    `json:"view"`
 }
 
 // caseOverview is what a party sees.
@@ -48,66 +39,36 @@ type caseFull struct {
 	NextStatuses []mediation.Status `json:"next_statuses"`
 }
 
-// people looks up staff names, once each per request.
-type people map[mediation.ID]person
-
-func (s *Server) person(pp people, id mediation.ID) person {
-	if p, ok := pp[id]; ok {
-		return p
+// caseView is the case at the level its reader may see it, or nil at none.
+func (s *Server) caseView(v mediation.Visible[mediation.Case]) any {
+	switch v.Level {
+	case mediation.LevelMeta:
+		return s.caseMetaOf(v.Record)
+	case mediation.LevelOverview:
+		return s.caseOverviewOf(v.Record)
+	case mediation.LevelFull:
+		return s.caseFullOf(v.Record)
 	}
-	p := person{ID: id}
-	if u, err := s.db.User(id); err == nil {
-		p.DisplayName = u.DisplayName
-	}
-	pp[id] = p
-	return p
+	return nil
 }
 
-// caseLevel names the richest view of the case the principal may read:
-// "full", "overview", "meta", or "" when none.
-func (s *Server) caseLevel(c echo.Context, cs *mediation.Case) string {
-	p := principal(c)
-	obj := authz.CaseObject(authz.ObjCase, cs)
-	switch {
-	case s.authz.Allowed(p, authz.ActRead, obj):
-		return "full"
-	case s.authz.Allowed(p, authz.ActReadOverview, obj):
-		return "overview"
-	case s.authz.Allowed(p, authz.ActReadMeta, obj):
-		return "meta"
-	}
-	return ""
-}
-
-// visible reports whether the principal may see the case at all.
-func (s *Server) visible(c echo.Context, cs *mediation.Case) bool { return s.caseLevel(c, cs) != "" }
-
-// caseView is the richest view of the case the principal may read, or nil
-// when it may read none.
-func (s *Server) caseView(c echo.Context, cs *mediation.Case, pp people) any {
-	return s.caseViewAt(cs, s.caseLevel(c, cs), pp)
-}
-
-// caseViewAt is the view of the case at a level caseLevel decided.
-func (s *Server) caseViewAt(cs *mediation.Case, view string, pp people) any {
-	if view == "" {
-		return nil
-	}
-	meta := caseMeta{ID: cs.ID, Reference: cs.Reference, Category: cs.Category, Status: cs.Status,
+func (s *Server) caseMetaOf(cs *mediation.Case) caseMeta {
+	return caseMeta{ID: cs.ID, Reference: cs.Reference, Category: cs.Category, Status: cs.Status,
 		Community: cs.Community, Street: cs.Street, OpenedAt: cs.OpenedAt, ClosedAt: cs.ClosedAt,
-		Mediators: []person{}, View: view}
-	for _, m := range cs.Mediators {
-		meta.Mediators = append(meta.Mediators, s.person(pp, m))
-	}
-	switch view {
-	case "meta":
-		return meta
-	case "overview":
-		return caseOverview{caseMeta: meta, Title: cs.Title}
-	}
-	return caseFull{caseOverview: caseOverview{caseMeta: meta, Title: cs.Title}, Summary: cs.Summary,
-		Source: cs.Source, CreatedBy: cs.CreatedBy, UpdatedAt: cs.UpdatedAt,
-		NextStatuses: mediation.NextStatuses(cs.Status)}
+		Mediators: s.cw.Staff(cs.Mediators), View: mediation.LevelMeta}
+}
+
+func (s *Server) caseOverviewOf(cs *mediation.Case) caseOverview {
+	v := caseOverview{caseMeta: s.caseMetaOf(cs), Title: cs.Title}
+	v.View = mediation.LevelOverview
+	return v
+}
+
+func (s *Server) caseFullOf(cs *mediation.Case) caseFull {
+	v := caseFull{caseOverview: s.caseOverviewOf(cs), Summary: cs.Summary, Source: cs.Source,
+		CreatedBy: cs.CreatedBy, UpdatedAt: cs.UpdatedAt, NextStatuses: mediation.NextStatuses(cs.Status)}
+	v.View = mediation.LevelFull
+	return v
 }
 
 // partyPublic is what the other parties of a case see of a party.
@@ -117,25 +78,48 @@ type partyPublic struct {
 	Name   string              `json:"name"`
 	Kind   mediation.PartyKind `json:"kind"`
 	Side   mediation.Side      `json:"side"`
-	View   string              `json:"view"`
+	View   mediation.Level     `json:"view"`
 }
 
 // partyFull is the whole record: for the mediators and the party itself.
 type partyFull struct {
 	mediation.Party
-	View string `json:"view"`
+	View mediation.Level `json:"view"`
 }
 
-// partyView is the richest view of the party the principal may read, or nil.
-func (s *Server) partyView(c echo.Context, pt *mediation.Party) any {
-	p := principal(c)
-	if s.authz.Allowed(p, authz.ActRead, authz.PartyObject(authz.ObjPartyContact, pt)) {
-		return partyFull{Party: *pt, View: "full"}
-	}
-	if s.authz.Allowed(p, authz.ActRead, authz.PartyObject(authz.ObjParty, pt)) {
-		return partyPublic{ID: pt.ID, CaseID: pt.CaseID, Name: pt.Name, Kind: pt.Kind, Side: pt.Side, View: "public"}
+// partyView is the party at the level its reader may see it, or nil at none.
+func partyView(v mediation.Visible[mediation.Party]) any {
+	pt := v.Record
+	switch v.Level {
+	case mediation.LevelFull:
+		return partyFull{Party: *pt, View: mediation.LevelFull}
+	case mediation.LevelPublic:
+		return partyPublic{ID: pt.ID, CaseID: pt.CaseID, Name: pt.Name, Kind: pt.Kind, Side: pt.Side,
+			View: mediation.LevelPublic}
 	}
 	return nil
+}
+
+// publicParties are what the reader sees of parties it may see only in
+// public, and fullParties those it may see in full.
+func publicParties(parties []mediation.Visible[mediation.Party]) []partyPublic {
+	var out []partyPublic
+	for _, v := range parties {
+		if v.Level == mediation.LevelPublic {
+			out = append(out, partyView(v).(partyPublic))
+		}
+	}
+	return out
+}
+
+func fullParties(parties []mediation.Visible[mediation.Party]) []partyFull {
+	var out []partyFull
+	for _, v := range parties {
+		if v.Level == mediation.LevelFull {
+			out = append(out, partyView(v).(partyFull))
+		}
+	}
+	return out
 }
 
 // userView is a staff account as an admin sees it (never the hash).
@@ -151,4 +135,24 @@ type userView struct {
 func newUserView(u *mediation.User) userView {
 	return userView{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: u.Role,
 		Phone: u.Phone, CreatedAt: u.CreatedAt}
+}
+
+// auditView is one entry of a case's trail, with the actor named.
+type auditView struct {
+	Seq       uint64            `json:"seq"`
+	At        time.Time         `json:"at"`
+	Actor     string            `json:"actor"`
+	ActorName string            `json:"actor_name"`
+	Action    string            `json:"action"`
+	Object    string            `json:"object"`
+	Detail    map[string]string `json:"detail,omitempty"`
+}
+
+func auditViews(entries []mediation.TrailEntry) []auditView {
+	out := make([]auditView, len(entries))
+	for i, e := range entries {
+		out[i] = auditView{Seq: e.Seq, At: e.At, Actor: e.Actor, ActorName: e.ActorName,
+			Action: e.Action, Object: e.Object, Detail: e.Detail}
+	}
+	return out
 }

@@ -14,32 +14,32 @@ type loginRequest struct {
 	Password string `json:"password" validate:"required,max=128"`
 }
 
-// signIn checks a staff user's password and starts a new session, setting
-// its cookie. Any session the browser already had ends, so a session id never
+// signIn checks a staff user's password and starts a new login, setting its
+// cookie. Any login the browser already had ends, so a login id never
 // survives a sign-in. Failed attempts are rate limited.
-func (s *Server) signIn(c echo.Context, read reader) (*mediation.User, error) {
-	var in loginRequest
-	if err := read(&in); err != nil {
+func (s *Server) signIn(c echo.Context, in mediation.Input) (*mediation.User, error) {
+	var req loginRequest
+	if err := in(&req); err != nil {
 		return nil, err
 	}
-	if err := mediation.Validate(&in); err != nil {
+	if err := mediation.Validate(&req); err != nil {
 		return nil, err
 	}
-	done, err := s.limitLogin(c, in.Username)
+	done, err := s.limitLogin(c, req.Username)
 	if err != nil {
 		return nil, err
 	}
-	cred, u, err := s.auth.Login(in.Username, in.Password)
+	cred, u, err := s.cw.SignIn(req.Username, req.Password)
 	done(err)
 	if err != nil {
 		return nil, err
 	}
-	return u, s.startSession(c, cred)
+	return u, s.startLogin(c, cred)
 }
 
-// startSession replaces the browser's session, if it had one, by cred's.
-func (s *Server) startSession(c echo.Context, cred auth.Credential) error {
-	if err := s.endSession(c); err != nil {
+// startLogin replaces the browser's login, if it had one, by cred's.
+func (s *Server) startLogin(c echo.Context, cred mediation.Credential) error {
+	if err := s.endLogin(c); err != nil {
 		return err
 	}
 	c.SetCookie(auth.NewCookie(cred.Cookie, s.secure, cred.MaxAge))
@@ -47,28 +47,28 @@ func (s *Server) startSession(c echo.Context, cred auth.Credential) error {
 }
 
 func (s *Server) apiLogin(c echo.Context) error {
-	u, err := s.signIn(c, jsonReader(c))
+	u, err := s.signIn(c, jsonInput(c))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"user": newUserView(u)})
+	return ok(c, map[string]any{"user": newUserView(u)})
 }
 
-// logout ends the session on the server and in the browser.
+// logout ends the login on the server and in the browser.
 func (s *Server) logout(c echo.Context) error {
 	if principal(c).Anonymous() {
 		return mediation.Unauthorized()
 	}
-	if err := s.endSession(c); err != nil {
+	if err := s.endLogin(c); err != nil {
 		return err
 	}
 	c.SetCookie(auth.ExpiredCookie(s.secure))
 	return c.NoContent(http.StatusNoContent)
 }
 
-func (s *Server) endSession(c echo.Context) error {
-	if id, ok := c.Get(ctxSession).([]byte); ok {
-		return s.auth.Logout(id)
+func (s *Server) endLogin(c echo.Context) error {
+	if id, ok := c.Get(ctxLogin).([]byte); ok {
+		return s.cw.SignOut(id)
 	}
 	return nil
 }
@@ -77,7 +77,7 @@ type accessRequest struct {
 	Token string `json:"token" validate:"required,max=64"`
 }
 
-// enter exchanges a party's invitation token for a session on its case,
+// enter exchanges a party's invitation token for a login on its case,
 // setting its cookie, and makes the party this request's principal. Failed
 // attempts are rate limited.
 func (s *Server) enter(c echo.Context, token string) (*mediation.Party, error) {
@@ -85,12 +85,12 @@ func (s *Server) enter(c echo.Context, token string) (*mediation.Party, error) {
 	if err != nil {
 		return nil, err
 	}
-	cred, party, err := s.auth.Redeem(token)
+	cred, party, err := s.cw.Enter(token)
 	done(err)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.startSession(c, cred); err != nil {
+	if err := s.startLogin(c, cred); err != nil {
 		return nil, err
 	}
 	c.Set(ctxPrincipal, mediation.Principal{PartyID: party.ID, CaseID: party.CaseID})
@@ -105,40 +105,26 @@ func (s *Server) apiAccess(c echo.Context) error {
 	if err := mediation.Validate(&in); err != nil {
 		return err
 	}
-	party, err := s.enter(c, in.Token)
+	if _, err := s.enter(c, in.Token); err != nil {
+		return err
+	}
+	_, party, cs, err := s.cw.Me(principal(c))
 	if err != nil {
 		return err
 	}
-	cs, err := s.db.Case(party.CaseID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"party": s.partyView(c, party), "case": s.caseView(c, cs, people{})})
+	return ok(c, map[string]any{"party": partyView(party), "case": s.caseView(cs)})
 }
 
-// me says who the session belongs to.
+// me says who the login belongs to.
 func (s *Server) me(c echo.Context) error {
-	p := principal(c)
-	switch {
-	case p.Anonymous():
-		return mediation.Unauthorized()
-	case p.IsParty():
-		party, err := s.db.Party(p.PartyID)
-		if err != nil {
-			return err
-		}
-		cs, err := s.db.Case(p.CaseID)
-		if err != nil {
-			return err
-		}
-		return c.JSON(http.StatusOK, map[string]any{"kind": "party", "party": s.partyView(c, party),
-			"case": s.caseView(c, cs, people{})})
-	}
-	u, err := s.db.User(p.UserID)
+	u, party, cs, err := s.cw.Me(principal(c))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"kind": "staff", "role": u.Role, "user": newUserView(u)})
+	if u == nil {
+		return ok(c, map[string]any{"kind": "party", "party": partyView(party), "case": s.caseView(cs)})
+	}
+	return ok(c, map[string]any{"kind": "staff", "role": u.Role, "user": newUserView(u)})
 }
 
 // choice is one value of an enumeration with its label in the reader's language.
@@ -162,7 +148,7 @@ func (s *Server) meta(c echo.Context) error {
 		return mediation.Unauthorized()
 	}
 	t := s.cat.forRequest(c.Request())
-	return c.JSON(http.StatusOK, map[string]any{
+	return ok(c, map[string]any{
 		"language":         t.tag.String(),
 		"categories":       choices(t, "category", mediation.Categories),
 		"sources":          choices(t, "source", mediation.Sources),

@@ -1,0 +1,74 @@
+package casework
+
+import (
+	"tiaojie/internal/auth"
+	"tiaojie/internal/mediation"
+)
+
+// SignIn checks a staff user's password and starts a login. An unknown
+// username and a wrong password answer the same (EUNAUTHORIZED), after the
+// same work.
+func (s *Service) SignIn(username, password string) (mediation.Credential, *mediation.User, error) {
+	cred, u, err := s.auth.Login(username, password)
+	return mediation.Credential(cred), u, err
+}
+
+// Enter exchanges a party's invitation token for a login on its case.
+func (s *Service) Enter(token string) (mediation.Credential, *mediation.Party, error) {
+	cred, party, err := s.auth.Redeem(token)
+	return mediation.Credential(cred), party, err
+}
+
+// ValidToken reports whether token has the shape of an invitation token, so
+// that a malformed link is answered as absent before anything is looked up.
+func (s *Service) ValidToken(token string) bool { return auth.ValidTokenSyntax(token) }
+
+// Authenticate turns a login cookie into the principal it belongs to, and
+// returns the login's id. Every failure is EUNAUTHORIZED, whatever its cause.
+func (s *Service) Authenticate(cookie string) (mediation.Principal, []byte, error) {
+	return s.auth.Authenticate(cookie)
+}
+
+// SignOut ends a login.
+func (s *Service) SignOut(id []byte) error { return s.auth.Logout(id) }
+
+// Me is who the principal is: a staff user's account, or a party with its
+// own record and its case.
+func (s *Service) Me(p mediation.Principal) (*mediation.User, mediation.Visible[mediation.Party], mediation.Visible[mediation.Case], error) {
+	var party mediation.Visible[mediation.Party]
+	var cs mediation.Visible[mediation.Case]
+	switch {
+	case p.Anonymous():
+		return nil, party, cs, mediation.Unauthorized()
+	case p.IsParty():
+		defer s.decided()()
+		pt, err := s.db.Party(p.PartyID)
+		if err != nil {
+			return nil, party, cs, err
+		}
+		c, err := s.db.Case(p.CaseID)
+		if err != nil {
+			return nil, party, cs, err
+		}
+		party = mediation.Visible[mediation.Party]{Record: pt, Level: s.partyLevel(p, pt)}
+		cs = mediation.Visible[mediation.Case]{Record: c, Level: s.caseLevel(p, c)}
+		return nil, party, cs, nil
+	}
+	u, err := s.db.User(p.UserID)
+	return u, party, cs, err
+}
+
+// DisplayName is how a page names the signed-in principal: a party's name or
+// a staff user's display name; "" when it cannot be found.
+func (s *Service) DisplayName(p mediation.Principal) string {
+	if p.IsParty() {
+		if party, err := s.db.Party(p.PartyID); err == nil {
+			return party.Name
+		}
+		return ""
+	}
+	if u, err := s.db.User(p.UserID); err == nil {
+		return u.DisplayName
+	}
+	return ""
+}

@@ -1,0 +1,235 @@
+package casework
+
+import (
+	"strings"
+
+	"tiaojie/internal/authz"
+	"tiaojie/internal/mediation"
+	"tiaojie/internal/store"
+)
+
+// Submit stores a party's submission: written by the party itself, or
+// entered by a mediator on its behalf (which the record shows). A closed or
+// withdrawn case takes none (ECONFLICT).
+func (s *Service) Submit(r *mediation.Request, caseID mediation.ID, in mediation.Input) (*mediation.Submission, error) {
+	p := r.Principal
+	if err := s.require(p, authz.ObjSubmission, authz.ActCreate); err != nil {
+		return nil, err
+	}
+	defer s.decided()()
+	cs, err := s.db.Case(caseID)
+	if err != nil {
+		return nil, err
+	}
+	// Membership of the case first, so that an outsider learns nothing from
+	// how its body is judged.
+	if s.caseLevel(p, cs) == mediation.LevelNone {
+		return nil, mediation.NotFound()
+	}
+	var si mediation.SubmissionInput
+	if err := in(&si); err != nil {
+		return nil, err
+	}
+	author, enteredBy := si.PartyID, mediation.ID(0)
+	if p.IsParty() {
+		if author != 0 && author != p.PartyID {
+			return nil, mediation.Invalid("party_id", "validation.party", "")
+		}
+		author = p.PartyID
+	} else {
+		if author == 0 {
+			return nil, mediation.Invalid("party_id", "validation.required", "")
+		}
+		enteredBy = p.UserID
+	}
+	// The owner of the new submission is the author as stored, in this case.
+	party, err := s.db.Party(author)
+	if mediation.ErrorCode(err) == mediation.ENOTFOUND || err == nil && party.CaseID != cs.ID {
+		return nil, mediation.Invalid("party_id", "validation.party", "")
+	} else if err != nil {
+		return nil, err
+	}
+	if err := s.authz.Check(p, authz.ActCreate, authz.PartyObject(authz.ObjSubmission, party)); err != nil {
+		return nil, err
+	}
+	sub, err := mediation.NewSubmission(si, cs.ID, author, enteredBy, s.db.Now().UTC())
+	if err != nil {
+		return nil, err
+	}
+	if err := s.db.CreateSubmission(sub, p.Subject(), keyed(r)...); err != nil {
+		rp, ok := replayed(r, err)
+		if !ok {
+			return nil, err
+		}
+		return s.db.Submission(rp.ID())
+	}
+	return sub, nil
+}
+
+// mayReadSubmissions answers 401 or 403 for those who may never read any
+// submission (own, another's or a released one).
+func (s *Service) mayReadSubmissions(p mediation.Principal) error {
+	if err := s.require(p, authz.ObjSubmission, authz.ActRead); err != nil {
+		if mediation.ErrorCode(err) != mediation.EFORBIDDEN || !s.authz.MayEver(p, authz.ObjReleasedSubmission, authz.ActRead) {
+			return err
+		}
+	}
+	return nil
+}
+
+// Submissions lists a page of the case's submissions the principal may read,
+// oldest first, and audits the read naming each one shown: every party's for
+// the mediators; its own and the released ones for a party, read through its
+// own index so that other parties' records are never loaded. The page is
+// read after the principal is found to see the case.
+func (s *Service) Submissions(p mediation.Principal, caseID mediation.ID, page mediation.Input) ([]mediation.Submission, mediation.ID, error) {
+	if err := s.mayReadSubmissions(p); err != nil {
+		return nil, 0, err
+	}
+	defer s.decided()()
+	cs, _, err := s.visibleCase(p, caseID)
+	if err != nil {
+		return nil, 0, err
+	}
+	var pg mediation.Page
+	if err := page(&pg); err != nil {
+		return nil, 0, err
+	}
+	return s.readSubmissions(p, cs, pg)
+}
+
+// AllSubmissions is every submission of the case the principal may read, a
+// page at a time, each page's read audited as Submissions does. A staff
+// reader has then seen the case's submissions up to the newest, which its
+// case list counts from.
+func (s *Service) AllSubmissions(p mediation.Principal, caseID mediation.ID) ([]mediation.Submission, error) {
+	if err := s.mayReadSubmissions(p); err != nil {
+		return nil, err
+	}
+	defer s.decided()()
+	cs, _, err := s.visibleCase(p, caseID)
+	if err != nil {
+		return nil, err
+	}
+	var all []mediation.Submission
+	for pg := (mediation.Page{Limit: 200}); ; {
+		subs, next, err := s.readSubmissions(p, cs, pg)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, subs...)
+		if next == 0 {
+			break
+		}
+		pg.Cursor = next
+	}
+	if p.UserID != 0 && len(all) > 0 {
+		if err := s.db.RecordVisit(p.UserID, cs.ID, all[len(all)-1].ID); err != nil {
+			return nil, err
+		}
+	}
+	return all, nil
+}
+
+func (s *Service) readSubmissions(p mediation.Principal, cs *mediation.Case, pg mediation.Page) ([]mediation.Submission, mediation.ID, error) {
+	f := store.SubmissionFilter{Case: cs.ID, Cursor: pg.Cursor, Limit: pg.Limit}
+	if p.IsParty() {
+		f.Party = p.PartyID
+	}
+	subs, next, err := s.db.Submissions(f)
+	if err != nil {
+		return nil, 0, err
+	}
+	shown := []mediation.Submission{}
+	var ids []string
+	for _, sub := range subs {
+		if s.authz.Allowed(p, authz.ActRead, authz.SubmissionObject(&sub)) {
+			shown = append(shown, sub)
+			ids = append(ids, sub.ID.String())
+		}
+	}
+	if len(ids) > 0 {
+		s.db.RecordRead(mediation.AuditEntry{CaseID: cs.ID, Actor: p.Subject(), Action: mediation.AuditSubmissionRead,
+			Object: "case:" + cs.ID.String(), Detail: map[string]string{"submissions": strings.Join(ids, ",")}})
+	}
+	return shown, next, nil
+}
+
+// loadSubmission loads a submission of the case, as the principal may do act
+// to it.
+func (s *Service) loadSubmission(p mediation.Principal, caseID, id mediation.ID, act string) (*mediation.Submission, error) {
+	sub, err := s.db.Submission(id)
+	if err != nil {
+		return nil, err
+	}
+	if sub.CaseID != caseID {
+		return nil, mediation.NotFound()
+	}
+	if err := s.authz.Check(p, act, authz.SubmissionObject(sub)); err != nil {
+		return nil, err
+	}
+	return sub, nil
+}
+
+// recordRead audits that the principal was shown the submission.
+func (s *Service) recordRead(p mediation.Principal, sub *mediation.Submission) {
+	s.db.RecordRead(mediation.AuditEntry{CaseID: sub.CaseID, Actor: p.Subject(), Action: mediation.AuditSubmissionRead,
+		Object: "submission:" + sub.ID.String()})
+}
+
+// Submission returns one submission of the case the principal may read, and
+// audits the read.
+func (s *Service) Submission(p mediation.Principal, caseID, id mediation.ID) (*mediation.Submission, error) {
+	if err := s.mayReadSubmissions(p); err != nil {
+		return nil, err
+	}
+	defer s.decided()()
+	sub, err := s.loadSubmission(p, caseID, id, authz.ActRead)
+	if err != nil {
+		return nil, err
+	}
+	s.recordRead(p, sub)
+	return sub, nil
+}
+
+// ToRelease returns a submission its author may release, with the other
+// parties who would then read it, for the author to confirm. The author
+// reads its submission there, and the read is audited.
+func (s *Service) ToRelease(p mediation.Principal, caseID, id mediation.ID) (*mediation.Submission, []mediation.Visible[mediation.Party], error) {
+	if err := s.require(p, authz.ObjSubmission, authz.ActRelease); err != nil {
+		return nil, nil, err
+	}
+	defer s.decided()()
+	sub, err := s.loadSubmission(p, caseID, id, authz.ActRelease)
+	if err != nil {
+		return nil, nil, err
+	}
+	parties, err := s.visibleParties(p, sub.CaseID)
+	if err != nil {
+		return nil, nil, err
+	}
+	others := parties[:0]
+	for _, pt := range parties {
+		if pt.Record.ID != sub.PartyID {
+			others = append(others, pt)
+		}
+	}
+	s.recordRead(p, sub)
+	return sub, others, nil
+}
+
+// Release lets every party of the case read the submission, with its
+// author's consent; only the author may give it. Releasing a released
+// submission changes nothing.
+func (s *Service) Release(r *mediation.Request, caseID, id mediation.ID) (*mediation.Submission, error) {
+	p := r.Principal
+	if err := s.require(p, authz.ObjSubmission, authz.ActRelease); err != nil {
+		return nil, err
+	}
+	defer s.decided()()
+	sub, err := s.loadSubmission(p, caseID, id, authz.ActRelease)
+	if err != nil {
+		return nil, err
+	}
+	return s.db.ReleaseSubmission(sub.ID, p.Subject())
+}

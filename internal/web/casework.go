@@ -1,0 +1,55 @@
+package web
+
+import (
+	"io"
+
+	"tiaojie/internal/mediation"
+)
+
+// Casework is the operations the handlers call (internal/casework gives
+// them). Every decision of who may see or do what is taken there; a handler
+// reads input, calls one operation and presents what it answers. The error
+// contract of each is on its implementation.
+type Casework interface {
+	Require(p mediation.Principal, a mediation.Ability) error
+	May(p mediation.Principal, a mediation.Ability) bool
+	Ping() error
+
+	SignIn(username, password string) (mediation.Credential, *mediation.User, error)
+	Enter(token string) (mediation.Credential, *mediation.Party, error)
+	ValidToken(token string) bool
+	Authenticate(cookie string) (mediation.Principal, []byte, error)
+	SignOut(login []byte) error
+	Me(p mediation.Principal) (*mediation.User, mediation.Visible[mediation.Party], mediation.Visible[mediation.Case], error)
+	DisplayName(p mediation.Principal) string
+	Staff(ids []mediation.ID) []mediation.Person
+
+	Case(p mediation.Principal, id mediation.ID) (mediation.Visible[mediation.Case], error)
+	Cases(p mediation.Principal, query mediation.Input) ([]mediation.Visible[mediation.Case], mediation.ID, error)
+	Activity(p mediation.Principal, cases []mediation.Visible[mediation.Case]) ([]mediation.Activity, error)
+	CreateCase(r *mediation.Request, in mediation.Input) (mediation.Visible[mediation.Case], error)
+	UpdateCase(r *mediation.Request, id mediation.ID, in mediation.Input) (mediation.Visible[mediation.Case], error)
+	Transition(r *mediation.Request, id mediation.ID, in mediation.Input) (mediation.Visible[mediation.Case], error)
+	AssignMediator(r *mediation.Request, id mediation.ID, in mediation.Input) (mediation.Visible[mediation.Case], error)
+	RemoveMediator(r *mediation.Request, id, user mediation.ID, in mediation.Input) (mediation.Visible[mediation.Case], error)
+	MediatorCandidates(p mediation.Principal, cs *mediation.Case) ([]mediation.User, error)
+
+	CaseForNewParty(p mediation.Principal, id mediation.ID) (*mediation.Case, error)
+	AddParty(r *mediation.Request, id mediation.ID, in mediation.Input) (*mediation.Party, string, error)
+	Parties(p mediation.Principal, id mediation.ID) ([]mediation.Visible[mediation.Party], error)
+	Reinvite(r *mediation.Request, caseID, partyID mediation.ID) (*mediation.Party, string, error)
+
+	Submit(r *mediation.Request, caseID mediation.ID, in mediation.Input) (*mediation.Submission, error)
+	Submissions(p mediation.Principal, caseID mediation.ID, page mediation.Input) ([]mediation.Submission, mediation.ID, error)
+	AllSubmissions(p mediation.Principal, caseID mediation.ID) ([]mediation.Submission, error)
+	Submission(p mediation.Principal, caseID, id mediation.ID) (*mediation.Submission, error)
+	ToRelease(p mediation.Principal, caseID, id mediation.ID) (*mediation.Submission, []mediation.Visible[mediation.Party], error)
+	Release(r *mediation.Request, caseID, id mediation.ID) (*mediation.Submission, error)
+
+	CreateUser(r *mediation.Request, in mediation.Input) (*mediation.User, error)
+	Users(p mediation.Principal, page mediation.Input) ([]mediation.User, mediation.ID, error)
+
+	Trail(p mediation.Principal, caseID mediation.ID, page mediation.Input) ([]mediation.TrailEntry, mediation.ID, error)
+	LatestTrail(p mediation.Principal, caseID mediation.ID, n int) ([]mediation.TrailEntry, bool, error)
+	Backup(p mediation.Principal, begin func(size int64) (io.Writer, error)) (int64, error)
+}

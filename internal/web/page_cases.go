@@ -1,0 +1,290 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"tiaojie/internal/mediation"
+	"tiaojie/templates"
+)
+
+// caseRow is one line of the case list.
+type caseRow struct {
+	ID        mediation.ID
+	Reference string
+	Title     string
+	Status    mediation.Status
+	Category  mediation.Category
+	Community string
+	OpenedAt  time.Time
+	New       int
+	activity  time.Time
+}
+
+// casesPageData is the case list.
+type casesPageData struct {
+	Rows      []caseRow
+	Next      string
+	Status    string
+	Statuses  []mediation.Status
+	CanCreate bool
+	IsAdmin   bool
+}
+
+func (s *Server) casesPage(c echo.Context) error {
+	p := principal(c)
+	if p.IsParty() {
+		return c.Redirect(http.StatusSeeOther, "/cases/"+p.CaseID.String())
+	}
+	cases, next, err := s.cw.Cases(p, query(c))
+	if err != nil {
+		return err
+	}
+	activity, err := s.cw.Activity(p, cases)
+	if err != nil {
+		return err
+	}
+	rows := make([]caseRow, len(cases))
+	for i, v := range cases {
+		cs := v.Record
+		rows[i] = caseRow{ID: cs.ID, Reference: cs.Reference, Status: cs.Status, Category: cs.Category,
+			Community: s.communityName(cs.Community), OpenedAt: cs.OpenedAt,
+			New: activity[i].Unseen, activity: activity[i].Last}
+		if v.Level == mediation.LevelFull {
+			rows[i].Title = cs.Title
+		}
+	}
+	// Newest activity first: a new submission brings a case to the top.
+	slices.SortStableFunc(rows, func(a, b caseRow) int { return b.activity.Compare(a.activity) })
+	data := casesPageData{Rows: rows, Status: c.QueryParam("status"), Statuses: mediation.Statuses,
+		CanCreate: s.cw.May(p, mediation.AbilityOpenCase), IsAdmin: s.cw.May(p, mediation.AbilityManageUsers)}
+	if next != 0 {
+		data.Next = next.String()
+	}
+	return s.render(c, http.StatusOK, templates.PageCases, data, nil)
+}
+
+// caseNewPageData is the form that opens a case.
+type caseNewPageData struct {
+	Categories  []mediation.Category
+	Sources     []mediation.Source
+	Communities []mediation.Community
+}
+
+func (s *Server) newCaseForm() caseNewPageData {
+	return caseNewPageData{Categories: mediation.Categories, Sources: mediation.Sources,
+		Communities: s.places.Communities}
+}
+
+func (s *Server) newCasePage(c echo.Context) error {
+	if err := s.cw.Require(principal(c), mediation.AbilityOpenCase); err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, templates.PageCaseNew, s.newCaseForm(), nil)
+}
+
+func (s *Server) newCaseSubmit(c echo.Context) error {
+	v, err := s.cw.CreateCase(call(c), formInput(c))
+	if e, ok := failed(err); ok {
+		st := typed(c)
+		st.err = e
+		return s.render(c, statuses[e.Code], templates.PageCaseNew, s.newCaseForm(), st)
+	} else if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/cases/"+v.Record.ID.String())
+}
+
+// casePage shows the case as the principal may see it: the mediators' whole
+// file, a party's own view, or the admin's metadata.
+func (s *Server) casePage(c echo.Context) error {
+	return s.showCasePage(c, nil)
+}
+
+func (s *Server) showCasePage(c echo.Context, st *formState) error {
+	p := principal(c)
+	v, err := s.cw.Case(p, idParam(c, "case"))
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if st != nil && st.err != nil {
+		status = statuses[st.err.Code]
+	}
+	switch v.Level {
+	case mediation.LevelFull:
+		data, err := s.mediatorView(p, v.Record)
+		if err != nil {
+			return err
+		}
+		return s.render(c, status, templates.PageCase, data, st)
+	case mediation.LevelOverview:
+		data, err := s.partyCaseView(p, v.Record)
+		if err != nil {
+			return err
+		}
+		return s.render(c, status, templates.PageMyCase, data, st)
+	case mediation.LevelMeta:
+		data, err := s.adminCaseView(p, v.Record)
+		if err != nil {
+			return err
+		}
+		return s.render(c, status, templates.PageCaseMeta, data, st)
+	}
+	return mediation.NotFound()
+}
+
+// partyColumn is one party's submissions, grouped by kind, side by side with
+// the other parties'.
+type partyColumn struct {
+	Party  mediation.Party
+	Groups []kindGroup
+}
+
+type kindGroup struct {
+	Kind  mediation.SubmissionKind
+	Items []mediation.Submission
+}
+
+// casePageData is the mediators' case page.
+type casePageData struct {
+	Case          caseFull
+	CommunityName string
+	Parties       []partyFull
+	Columns       []partyColumn
+	Kinds         []mediation.SubmissionKind
+	Trail         []auditView
+	TrailMore     bool
+}
+
+// mediatorView is the mediators' case page: every party, every submission side
+// by side, the trail. Showing the submissions is a read, and audited as one.
+func (s *Server) mediatorView(p mediation.Principal, cs *mediation.Case) (*casePageData, error) {
+	parties, err := s.cw.Parties(p, cs.ID)
+	if err != nil {
+		return nil, err
+	}
+	subs, err := s.cw.AllSubmissions(p, cs.ID)
+	if err != nil {
+		return nil, err
+	}
+	trail, more, err := s.cw.LatestTrail(p, cs.ID, 50)
+	if err != nil {
+		return nil, err
+	}
+	data := &casePageData{Case: s.caseFullOf(cs), CommunityName: s.communityName(cs.Community),
+		Parties: fullParties(parties), Kinds: mediation.SubmissionKinds, Trail: auditViews(trail), TrailMore: more}
+	for _, pt := range data.Parties {
+		col := partyColumn{Party: pt.Party}
+		for _, kind := range mediation.SubmissionKinds {
+			g := kindGroup{Kind: kind}
+			for _, sub := range subs {
+				if sub.PartyID == pt.ID && sub.Kind == kind {
+					g.Items = append(g.Items, sub)
+				}
+			}
+			if len(g.Items) > 0 {
+				col.Groups = append(col.Groups, g)
+			}
+		}
+		data.Columns = append(data.Columns, col)
+	}
+	return data, nil
+}
+
+// sharedSubmission is another party's submission that it released.
+type sharedSubmission struct {
+	Author     string
+	Submission mediation.Submission
+}
+
+// myCasePageData is a party's page of its case.
+type myCasePageData struct {
+	Case   caseOverview
+	Me     partyFull
+	Others []partyPublic
+	Mine   []mediation.Submission
+	Shared []sharedSubmission
+	Kinds  []mediation.SubmissionKind
+	Open   bool
+}
+
+// partyCaseView is a party's page: its own submissions, what others released,
+// the other parties' names and sides, and the form to add a submission.
+func (s *Server) partyCaseView(p mediation.Principal, cs *mediation.Case) (*myCasePageData, error) {
+	parties, err := s.cw.Parties(p, cs.ID)
+	if err != nil {
+		return nil, err
+	}
+	data := &myCasePageData{Case: s.caseOverviewOf(cs), Others: publicParties(parties),
+		Kinds: mediation.SubmissionKinds, Open: cs.AcceptsSubmissions() == nil}
+	names := map[mediation.ID]string{}
+	for _, v := range parties {
+		names[v.Record.ID] = v.Record.Name
+		if v.Record.ID == p.PartyID {
+			data.Me = partyView(v).(partyFull)
+		}
+	}
+	subs, err := s.cw.AllSubmissions(p, cs.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, sub := range subs {
+		if sub.PartyID == p.PartyID {
+			data.Mine = append(data.Mine, sub)
+		} else {
+			data.Shared = append(data.Shared, sharedSubmission{Author: names[sub.PartyID], Submission: sub})
+		}
+	}
+	return data, nil
+}
+
+// caseMetaPageData is the admin's page of a case.
+type caseMetaPageData struct {
+	Case          caseMeta
+	CommunityName string
+	Candidates    []mediation.User
+	CanRemove     bool
+}
+
+// adminCaseView is the admin's page: metadata and the mediators, with the
+// forms to assign and remove them.
+func (s *Server) adminCaseView(p mediation.Principal, cs *mediation.Case) (*caseMetaPageData, error) {
+	candidates, err := s.cw.MediatorCandidates(p, cs)
+	if err != nil {
+		return nil, err
+	}
+	return &caseMetaPageData{Case: s.caseMetaOf(cs), CommunityName: s.communityName(cs.Community),
+		Candidates: candidates, CanRemove: s.cw.May(p, mediation.AbilityRemoveMediator)}, nil
+}
+
+// caseFormSubmit adapts an operation on a case to a form on the case page: on
+// success back to the case, on a problem the case page with the message.
+func (s *Server) caseFormSubmit(op caseOp) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		_, err := op(c, call(c), formInput(c))
+		if e, ok := failed(err); ok {
+			return s.caseFormFailed(c, e)
+		} else if err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, "/cases/"+idParam(c, "case").String())
+	}
+}
+
+// caseFormFailed shows the case page again with what was wrong with a form
+// on it. The operation decided the principal may act on this case, so it may
+// see the case page.
+func (s *Server) caseFormFailed(c echo.Context, e *mediation.Error) error {
+	st := typed(c)
+	st.err = e
+	// A form about one of several mediators says which, so that the message
+	// stands beside that mediator's form.
+	if user := c.Param("user"); user != "" {
+		st.values["for"] = user
+	}
+	return s.showCasePage(c, st)
+}

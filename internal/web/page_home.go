@@ -1,0 +1,113 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"tiaojie/internal/mediation"
+	"tiaojie/templates"
+)
+
+// The pages: the same operations as the JSON API, read from forms and shown
+// as HTML. Forms post, then redirect (post-redirect-get); a form with
+// something to mend is shown again as typed, with the message beside the
+// field.
+
+// pageRoutes registers the server-rendered pages.
+func (s *Server) pageRoutes() {
+	e := s.echo
+	e.GET("/static/:file", s.stylesheet)
+	e.GET("/", s.home)
+	e.GET("/lang", s.switchLanguage)
+	e.GET("/login", s.loginPage)
+	e.POST("/login", s.loginSubmit, s.pageForm)
+	e.POST("/logout", s.logoutSubmit, s.pageForm)
+	e.GET("/a/:token", s.invitationLanding)
+	e.POST("/a/:token", s.invitationEnter, s.pageForm)
+	e.GET("/office", s.officePage)
+
+	e.GET("/cases", s.casesPage)
+	e.GET("/cases/new", s.newCasePage)
+	e.POST("/cases/new", s.newCaseSubmit, s.pageForm)
+	e.GET("/cases/:case", s.casePage)
+	e.POST("/cases/:case/transitions", s.caseFormSubmit(s.moveCase), s.pageForm)
+	e.POST("/cases/:case/mediators", s.caseFormSubmit(s.assignMediator), s.pageForm)
+	e.POST("/cases/:case/mediators/:user/remove", s.caseFormSubmit(s.removeMediator), s.pageForm)
+	e.GET("/cases/:case/parties/new", s.newPartyPage)
+	e.POST("/cases/:case/parties/new", s.newPartySubmit, s.pageForm)
+	e.POST("/cases/:case/parties/:party/invitation", s.reinviteSubmit, s.pageForm)
+	e.POST("/cases/:case/submissions", s.submissionSubmit, s.pageForm)
+	e.GET("/cases/:case/submissions/:submission/release", s.releasePage)
+	e.POST("/cases/:case/submissions/:submission/release", s.releaseSubmit, s.pageForm)
+
+	e.GET("/admin/users", s.usersPage)
+	e.POST("/admin/users", s.usersSubmit, s.pageForm)
+}
+
+// isPage says whether a request is for a page (rather than the API), so that
+// its errors are answered as pages.
+func isPage(c echo.Context) bool {
+	p := c.Request().URL.Path
+	return !strings.HasPrefix(p, "/api/") && p != "/healthz" && p != "/readyz" && p != "/metrics"
+}
+
+// errorPageData is what the error page shows.
+type errorPageData struct{ Title, Message, RequestID string }
+
+// errorPage answers an error as a page in the reader's language. A page that
+// needs a login sends the anonymous to sign in instead.
+func (s *Server) errorPage(c echo.Context, e *mediation.Error) error {
+	if e.Code == mediation.EUNAUTHORIZED && c.Request().Method == http.MethodGet && e.Message == "error.unauthorized" {
+		return c.Redirect(http.StatusSeeOther, "/login")
+	}
+	t := s.cat.forRequest(c.Request())
+	status := statuses[e.Code]
+	data := errorPageData{
+		Title: fmt.Sprintf("%d %s", status, t.T(fmt.Sprintf("error.title_%d", status), nil)), Message: t.T(e.Message, e.Args)}
+	if e.Code == mediation.EINTERNAL {
+		data.RequestID = requestID(c)
+	}
+	return s.render(c, status, templates.PageError, data, nil)
+}
+
+// home sends each kind of user to where their work is.
+func (s *Server) home(c echo.Context) error {
+	p := principal(c)
+	switch {
+	case p.Anonymous():
+		return c.Redirect(http.StatusSeeOther, "/login")
+	case p.IsParty():
+		return c.Redirect(http.StatusSeeOther, "/cases/"+p.CaseID.String())
+	case p.Role == mediation.RoleOffice:
+		return c.Redirect(http.StatusSeeOther, "/office")
+	}
+	return c.Redirect(http.StatusSeeOther, "/cases")
+}
+
+// switchLanguage remembers the chosen language and goes back.
+func (s *Server) switchLanguage(c echo.Context) error {
+	to := c.QueryParam("to")
+	if to != "en" && to != "zh-Hans" {
+		to = "zh-Hans"
+	}
+	c.SetCookie(&http.Cookie{Name: langCookie, Value: to, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+	return c.Redirect(http.StatusSeeOther, localPath(c.QueryParam("back")))
+}
+
+func (s *Server) officePage(c echo.Context) error {
+	if err := s.cw.Require(principal(c), mediation.AbilityReadStats); err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, templates.PageOffice, nil, nil)
+}
+
+func (s *Server) communityName(code string) string {
+	if com, ok := s.places.Community(code); ok {
+		return com.Name
+	}
+	return code
+}

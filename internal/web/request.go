@@ -1,0 +1,98 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"tiaojie/internal/mediation"
+)
+
+// What a handler takes from a request for an operation: who asks, the IDs
+// the path names, the query and the body.
+
+// call is the request as an operation's call: its principal and, for a
+// keyed POST, its idempotency key.
+func call(c echo.Context) *mediation.Request {
+	r := &mediation.Request{Principal: principal(c)}
+	if k, ok := c.Get(ctxIdempotency).(idempotencyKey); ok {
+		r.Key, r.Body = k.scope, k.request
+	}
+	return r
+}
+
+// answer writes v as JSON with status, marked as a replay when the
+// operation answered from the record of an earlier call with the same key.
+func answer(c echo.Context, r *mediation.Request, status int, v any) error {
+	if r.Replayed {
+		c.Response().Header().Set("Idempotent-Replayed", "true")
+	}
+	return c.JSON(status, v)
+}
+
+// idParam is the ID the path names, or zero (which names nothing) when it
+// cannot be one: the operation then answers as for an absent record, after
+// its own decisions, so that the answer does not depend on the spelling.
+func idParam(c echo.Context, name string) mediation.ID {
+	id, _ := mediation.ParseID(c.Param(name))
+	return id
+}
+
+// query reads ?limit= (default 50, at most 200) and ?cursor= into a
+// mediation.Page, and a case list's ?status= and ?category= into a
+// mediation.CaseQuery.
+func query(c echo.Context) mediation.Input {
+	return func(v any) error {
+		switch q := v.(type) {
+		case *mediation.Page:
+			return readPage(c, q)
+		case *mediation.CaseQuery:
+			if err := readPage(c, &q.Page); err != nil {
+				return err
+			}
+			q.Status = mediation.Status(c.QueryParam("status"))
+			q.Category = mediation.Category(c.QueryParam("category"))
+			return nil
+		}
+		return fmt.Errorf("web: no query of type %T", v)
+	}
+}
+
+func readPage(c echo.Context, pg *mediation.Page) error {
+	pg.Limit = 50
+	if l := c.QueryParam("limit"); l != "" {
+		if _, err := fmt.Sscan(l, &pg.Limit); err != nil || pg.Limit < 1 || pg.Limit > 200 || fmt.Sprint(pg.Limit) != l {
+			return mediation.Invalid("limit", "validation.limit", "")
+		}
+	}
+	if cur := c.QueryParam("cursor"); cur != "" {
+		var ok bool
+		// The largest ID would wrap round to the first page.
+		if pg.Cursor, ok = mediation.ParseID(cur); !ok || pg.Cursor == math.MaxUint64 {
+			return mediation.Invalid("cursor", "validation.invalid", "")
+		}
+	}
+	return nil
+}
+
+// list is the shape of every list answer.
+type list[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}
+
+func newList[T any](items []T, next mediation.ID) list[T] {
+	l := list[T]{Items: items}
+	if l.Items == nil {
+		l.Items = []T{}
+	}
+	if next != 0 {
+		l.NextCursor = next.String()
+	}
+	return l
+}
+
+// ok is the JSON answer 200 of a read.
+func ok(c echo.Context, v any) error { return c.JSON(http.StatusOK, v) }
