@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"tiaojie/internal/mediation"
+	"tiaojie/internal/ratelimit"
 	"tiaojie/internal/web"
 )
 
@@ -70,9 +71,9 @@ func (c *Config) bindServeFlags(fs *flag.FlagSet) {
 	fs.Var(&c.TrustedProxies, "trusted-proxies",
 		"comma-separated `CIDRs` of reverse proxies whose X-Forwarded-For is believed; empty: the client is the connection's peer (env TIAOJIE_TRUSTED_PROXIES)")
 	rates := []struct {
-		rate       *web.Rate
+		rate       *ratelimit.Rate
 		name, help string
-		def        web.Rate
+		def        ratelimit.Rate
 	}{
 		{&c.Limits.LoginAccount, "rate-login-account", "failed sign-ins per account name", web.DefaultLimits.LoginAccount},
 		{&c.Limits.LoginAddress, "rate-login-address", "failed sign-ins per client address (IPv6: per /64)", web.DefaultLimits.LoginAddress},
@@ -160,12 +161,12 @@ func (c *Config) envBool(name string) bool {
 	return b
 }
 
-func (c *Config) envRate(name string, def web.Rate) web.Rate {
+func (c *Config) envRate(name string, def ratelimit.Rate) ratelimit.Rate {
 	v, ok := os.LookupEnv(name)
 	if !ok || v == "" {
 		return def
 	}
-	r, err := web.ParseRate(v)
+	r, err := ratelimit.ParseRate(v)
 	if err != nil {
 		c.envErrs = append(c.envErrs, fmt.Errorf("%s: %w", name, err))
 		return def

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"tiaojie/internal/ratelimit"
 	"tiaojie/internal/web"
 )
 
@@ -185,8 +186,8 @@ func TestServeFlags(t *testing.T) {
 		if got := c.TrustedProxies.String(); got != "10.0.0.5/32,fd00::/8" {
 			t.Errorf("trusted proxies %q", got)
 		}
-		want := web.Limits{LoginAccount: web.Rate{Burst: 3, Per: time.Hour}, LoginAddress: web.Rate{Burst: 20, Per: 2 * time.Minute},
-			AccessToken: web.DefaultLimits.AccessToken, AccessAddress: web.Rate{Off: true}}
+		want := web.Limits{LoginAccount: ratelimit.Rate{Burst: 3, Per: time.Hour}, LoginAddress: ratelimit.Rate{Burst: 20, Per: 2 * time.Minute},
+			AccessToken: web.DefaultLimits.AccessToken, AccessAddress: ratelimit.Rate{Off: true}}
 		if c.Limits != want {
 			t.Errorf("limits %+v, want %+v", c.Limits, want)
 		}

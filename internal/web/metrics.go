@@ -45,7 +45,7 @@ func newMetrics(ls *limits, below ...prometheus.Collector) *metrics {
 			http.MethodPut: true, http.MethodPatch: true, http.MethodDelete: true, http.MethodOptions: true},
 	}
 	for _, l := range ls.all() {
-		m.rateLimited.WithLabelValues(l.name) // present at 0 before the first refusal
+		m.rateLimited.WithLabelValues(l.Name()) // present at 0 before the first refusal
 	}
 	m.registry.MustRegister(
 		collectors.NewGoCollector(),
@@ -107,6 +107,6 @@ func (lc *limitsCollector) Describe(ch chan<- *prometheus.Desc) { ch <- descLimi
 
 func (lc *limitsCollector) Collect(ch chan<- prometheus.Metric) {
 	for _, l := range lc.limits.all() {
-		ch <- prometheus.MustNewConstMetric(descLimitKeys, prometheus.GaugeValue, float64(l.size()), l.name)
+		ch <- prometheus.MustNewConstMetric(descLimitKeys, prometheus.GaugeValue, float64(l.Size()), l.Name())
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"tiaojie/internal/mediation"
+	"tiaojie/internal/ratelimit"
 	"tiaojie/internal/web"
 )
 
@@ -126,7 +127,7 @@ func login(name, password string) map[string]string {
 
 func TestLoginRateLimit(t *testing.T) {
 	t.Run("AccountLockedAfterFiveFailuresOneTryEveryThreeMinutes", func(t *testing.T) {
-		a := newConfiguredApp(t, func(c *web.Config) { c.Limits.LoginAddress = web.Rate{Off: true} })
+		a := newConfiguredApp(t, func(c *web.Config) { c.Limits.LoginAddress = ratelimit.Rate{Off: true} })
 		_, password := a.user(mediation.RoleMediator, "zhao.lei")
 		c := a.client()
 		for i := range 5 {
@@ -218,7 +219,7 @@ func TestLoginRateLimit(t *testing.T) {
 
 	t.Run("Configurable", func(t *testing.T) {
 		a := newConfiguredApp(t, func(c *web.Config) {
-			c.Limits.LoginAccount = web.Rate{Burst: 2, Per: time.Hour}
+			c.Limits.LoginAccount = ratelimit.Rate{Burst: 2, Per: time.Hour}
 		})
 		c := a.client()
 		for range 2 {
@@ -230,7 +231,7 @@ func TestLoginRateLimit(t *testing.T) {
 	t.Run("LoggedWithoutNamesOrAddresses", func(t *testing.T) {
 		a := newConfiguredApp(t, func(c *web.Config) {
 			c.TrustedProxies, _ = web.ParsePrefixes("127.0.0.1")
-			c.Limits.LoginAccount = web.Rate{Burst: 1, Per: time.Hour}
+			c.Limits.LoginAccount = ratelimit.Rate{Burst: 1, Per: time.Hour}
 		})
 		c := a.from("203.0.113.77")
 		c.do("POST", "/api/v1/login", login("qian.secret", "pass-猜一猜"))
@@ -322,7 +323,7 @@ func TestAccessRateLimit(t *testing.T) {
 	})
 
 	t.Run("LoggedWithoutTokens", func(t *testing.T) {
-		a := newConfiguredApp(t, func(c *web.Config) { c.Limits.AccessToken = web.Rate{Burst: 1, Per: time.Hour} })
+		a := newConfiguredApp(t, func(c *web.Config) { c.Limits.AccessToken = ratelimit.Rate{Burst: 1, Per: time.Hour} })
 		c := a.client()
 		c.do("POST", "/api/v1/access", unknown(7))
 		c.do("POST", "/api/v1/access", unknown(7))
