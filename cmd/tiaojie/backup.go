@@ -190,7 +190,7 @@ func downloadBackup(ctx context.Context, server, username, password, file string
 	})
 }
 
-// send makes one request to the server with the session cookies.
+// send makes one request to the server with the login cookies.
 func send(ctx context.Context, c *http.Client, method, u string, body io.Reader, cookies []*http.Cookie) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, method, u, body)
 	if err != nil {
@@ -199,7 +199,7 @@ func send(ctx context.Context, c *http.Client, method, u string, body io.Reader,
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	// Send the session cookie back as it came: a cookie jar would not send a
+	// Send the login cookie back as it came: a cookie jar would not send a
 	// Secure cookie over plain HTTP (a server on the loopback interface).
 	for _, ck := range cookies {
 		req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value})

@@ -330,7 +330,7 @@ func (ic *indexCheck) sessionsByParty() {
 		if len(v) != 0 {
 			ic.problem(bucketSessionsByParty, key, "the entry carries a value (%d bytes); entries of this index have none", len(v))
 		}
-		var s AuthSession
+		var s Login
 		switch {
 		case !ic.record(bucketSessions, id, &s):
 			ic.problem(bucketSessionsByParty, key, "points to a session that does not exist")
@@ -447,7 +447,7 @@ func (ic *indexCheck) eachUser() {
 
 func (ic *indexCheck) eachSession() {
 	ic.tx.Bucket(bucketSessions).ForEach(func(k, v []byte) error {
-		var s AuthSession
+		var s Login
 		if !ic.record(bucketSessions, k, &s) || s.PartyID == 0 {
 			return nil
 		}

@@ -195,7 +195,7 @@ func (s *Server) casesPage(c echo.Context) error {
 			Community: s.communityName(cs.Community), OpenedAt: cs.OpenedAt, activity: cs.UpdatedAt}
 		if l.Level == "full" {
 			rows[i].Title = cs.Title
-			if rows[i].New, err = s.db.NewSubmissions(p.UserID, cs.ID); err != nil {
+			if rows[i].New, err = s.db.Unseen(p.UserID, cs.ID); err != nil {
 				return err
 			}
 			last, err := s.db.LastSubmissionAt(cs.ID)
@@ -328,7 +328,7 @@ func (s *Server) mediatorView(c echo.Context, cs *mediation.Case) (map[string]an
 		}
 	}
 	if len(subs) > 0 {
-		if err := s.db.RecordVisit(principal(c).UserID, cs.ID, subs[len(subs)-1].ID); err != nil {
+		if err := s.db.RecordSeen(principal(c).UserID, cs.ID, subs[len(subs)-1].ID); err != nil {
 			return nil, err
 		}
 	}
