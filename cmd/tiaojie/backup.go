@@ -112,6 +112,9 @@ func checkBackupTarget(file, db string) error {
 	if errors.Is(err, store.ErrInUse) {
 		return fmt.Errorf("backup to %s: a running server holds that file; name another file", file)
 	}
+	if errors.Is(err, store.ErrOlderSchema) {
+		return nil // a copy made before an upgrade
+	}
 	if err != nil {
 		return fmt.Errorf("backup to %s: the file exists and is not a tiaojie database, so it is left alone: %w", file, err)
 	}

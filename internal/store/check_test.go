@@ -97,7 +97,7 @@ func u64(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
 
 var indexBuckets = []string{"cases_by_mediator", "cases_by_status", "parties_by_case", "submissions_by_case",
 	"submissions_by_party", "submissions_released", "invitations_by_party", "users_by_name",
-	"sessions_by_party", "audit_by_case"}
+	"logins_by_party", "audit_by_case"}
 
 func TestCheckIndexes(t *testing.T) {
 	w := indexedWorld(t)
@@ -145,7 +145,7 @@ func TestCheckIndexes(t *testing.T) {
 		"submissions_released": {append(u64(1), u64(999)...), nil},
 		"invitations_by_party": {u64(999), tokenHash("no such invitation")},
 		"users_by_name":        {[]byte("ghost"), u64(999)},
-		"sessions_by_party":    {append(u64(1), []byte("no-such-login")...), nil},
+		"logins_by_party":      {append(u64(1), []byte("no-such-login")...), nil},
 		"audit_by_case":        {append(u64(1), u64(999999)...), nil},
 	}
 	for _, name := range indexBuckets {

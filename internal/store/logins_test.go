@@ -101,8 +101,8 @@ func TestLogins(t *testing.T) {
 		if loginExists(t, db, "party-login") {
 			t.Error("deleted login still found")
 		}
-		if keys := bucketKeys(t, db, "sessions_by_party"); len(keys) != 0 {
-			t.Errorf("sessions_by_party still holds %q", keys)
+		if keys := bucketKeys(t, db, "logins_by_party"); len(keys) != 0 {
+			t.Errorf("logins_by_party still holds %q", keys)
 		}
 		if err := db.DeleteLogin([]byte("party-login")); err != nil {
 			t.Errorf("deleting a deleted login: %v", err)
@@ -130,8 +130,8 @@ func TestLogins(t *testing.T) {
 			}
 		}
 		want := []string{string(key8(q.ID)) + "new-party"}
-		if got := bucketKeys(t, db, "sessions_by_party"); !slices.Equal(got, want) {
-			t.Errorf("sessions_by_party = %q, want %q", got, want)
+		if got := bucketKeys(t, db, "logins_by_party"); !slices.Equal(got, want) {
+			t.Errorf("logins_by_party = %q, want %q", got, want)
 		}
 		if n, err := db.DeleteExpiredLogins(func(*store.Login) bool { return false }); n != 0 || err != nil {
 			t.Errorf("DeleteExpiredLogins(none) = %d, %v", n, err)
@@ -178,8 +178,8 @@ func TestIssueInvitation(t *testing.T) {
 			t.Errorf("login %s exists = %v, want %v", id, got, want)
 		}
 	}
-	if keys, want := bucketKeys(t, db, "sessions_by_party"), []string{string(key8(q.ID)) + "q-phone"}; !slices.Equal(keys, want) {
-		t.Errorf("sessions_by_party = %q, want %q", keys, want)
+	if keys, want := bucketKeys(t, db, "logins_by_party"), []string{string(key8(q.ID)) + "q-phone"}; !slices.Equal(keys, want) {
+		t.Errorf("logins_by_party = %q, want %q", keys, want)
 	}
 	if keys := bucketKeys(t, db, "invitations"); len(keys) != 2 {
 		t.Errorf("%d invitations stored, want 2 (one per party)", len(keys))

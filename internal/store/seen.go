@@ -17,7 +17,7 @@ import (
 // and including lastSeen.
 func (db *DB) RecordSeen(user, caseID, lastSeen mediation.ID) error {
 	return db.update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketVisits).Put(pair(user, caseID), itob(uint64(lastSeen)))
+		return tx.Bucket(bucketSeen).Put(pair(user, caseID), itob(uint64(lastSeen)))
 	})
 }
 
@@ -26,7 +26,7 @@ func (db *DB) Unseen(user, caseID mediation.ID) (int, error) {
 	var n int
 	err := db.view(func(tx *bolt.Tx) error {
 		var seen mediation.ID
-		if v := tx.Bucket(bucketVisits).Get(pair(user, caseID)); v != nil {
+		if v := tx.Bucket(bucketSeen).Get(pair(user, caseID)); v != nil {
 			seen = mediation.ID(btoi(v))
 		}
 		prefix := itob(uint64(caseID))
