@@ -112,6 +112,9 @@ func checkBackupTarget(file, db string) error {
 	if errors.Is(err, store.ErrInUse) {
 		return fmt.Errorf("backup to %s: a running server holds that file; name another file", file)
 	}
+	if errors.Is(err, store.ErrOlderSchema) {
+		return nil // a copy made before an upgrade
+	}
 	if err != nil {
 		return fmt.Errorf("backup to %s: the file exists and is not a tiaojie database, so it is left alone: %w", file, err)
 	}
@@ -190,7 +193,7 @@ func downloadBackup(ctx context.Context, server, username, password, file string
 	})
 }
 
-// send makes one request to the server with the session cookies.
+// send makes one request to the server with the login cookies.
 func send(ctx context.Context, c *http.Client, method, u string, body io.Reader, cookies []*http.Cookie) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, method, u, body)
 	if err != nil {
@@ -199,7 +202,7 @@ func send(ctx context.Context, c *http.Client, method, u string, body io.Reader,
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	// Send the session cookie back as it came: a cookie jar would not send a
+	// Send the login cookie back as it came: a cookie jar would not send a
 	// Secure cookie over plain HTTP (a server on the loopback interface).
 	for _, ck := range cookies {
 		req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value})

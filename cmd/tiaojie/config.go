@@ -55,11 +55,11 @@ func (c *Config) bindServeFlags(fs *flag.FlagSet) {
 	c.bindFlags(fs)
 	fs.StringVar(&c.Addr, "addr", env("TIAOJIE_ADDR", "127.0.0.1:8080"), "address to listen on (env TIAOJIE_ADDR)")
 	fs.BoolVar(&c.InsecureCookies, "insecure-cookies", c.envBool("TIAOJIE_INSECURE_COOKIES"),
-		"send session cookies without Secure, for plain HTTP on a LAN (env TIAOJIE_INSECURE_COOKIES)")
+		"send login cookies without Secure, for plain HTTP on a LAN (env TIAOJIE_INSECURE_COOKIES)")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.envDuration("TIAOJIE_IDLE_TIMEOUT", 30*time.Minute),
-		"end a session unused this long (env TIAOJIE_IDLE_TIMEOUT)")
+		"end a sign-in unused this long (env TIAOJIE_IDLE_TIMEOUT)")
 	fs.DurationVar(&c.AbsoluteTimeout, "absolute-timeout", c.envDuration("TIAOJIE_ABSOLUTE_TIMEOUT", 12*time.Hour),
-		"end a session this long after sign-in (env TIAOJIE_ABSOLUTE_TIMEOUT)")
+		"end a sign-in this long after it began (env TIAOJIE_ABSOLUTE_TIMEOUT)")
 	fs.StringVar(&c.LogFormat, "log-format", env("TIAOJIE_LOG_FORMAT", "json"), "log format: json or text (env TIAOJIE_LOG_FORMAT)")
 	fs.StringVar(&c.Zone, "zone", env("TIAOJIE_ZONE", "Asia/Shanghai"), "time zone the pages show times in (env TIAOJIE_ZONE)")
 	fs.BoolVar(&c.Demo, "demo", false, "fill an empty database with a sample before serving")

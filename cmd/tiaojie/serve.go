@@ -124,7 +124,7 @@ func (m *Main) Addr() string { return m.listener.Addr().String() }
 // Serve answers requests until ctx ends, then finishes in-flight requests
 // (for at most ten seconds).
 func (m *Main) Serve(ctx context.Context) error {
-	go m.sweepSessions(ctx)
+	go m.sweepLogins(ctx)
 	errc := make(chan error, 1)
 	go func() {
 		if m.Config.TLSCert != "" {
@@ -152,8 +152,8 @@ func (m *Main) Serve(ctx context.Context) error {
 // idempotencyKeyLife is how long a client may retry a keyed request.
 const idempotencyKeyLife = 24 * time.Hour
 
-// sweepSessions removes expired sessions and old idempotency keys now and then.
-func (m *Main) sweepSessions(ctx context.Context) {
+// sweepLogins removes expired logins and old idempotency keys now and then.
+func (m *Main) sweepLogins(ctx context.Context) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
 	for {
@@ -162,8 +162,8 @@ func (m *Main) sweepSessions(ctx context.Context) {
 			return
 		case <-t.C:
 			now := m.DB.Now().UTC()
-			if _, err := m.DB.DeleteExpiredSessions(func(s *store.AuthSession) bool { return m.Auth.Expired(s, now) }); err != nil {
-				m.Log.Error("sweeping sessions", "err", err)
+			if _, err := m.DB.DeleteExpiredLogins(func(l *store.Login) bool { return m.Auth.Expired(l, now) }); err != nil {
+				m.Log.Error("sweeping logins", "err", err)
 			}
 			if _, err := m.DB.DeleteIdempotencyKeys(now.Add(-idempotencyKeyLife)); err != nil {
 				m.Log.Error("sweeping idempotency keys", "err", err)
@@ -194,7 +194,7 @@ func serve(ctx context.Context, args []string) error {
 	}
 	m.Log = m.Config.logger(os.Stderr)
 	if m.Config.InsecureCookies {
-		m.Log.Warn("--insecure-cookies is on: session cookies travel without Secure; use it only on a trusted LAN")
+		m.Log.Warn("--insecure-cookies is on: login cookies travel without Secure; use it only on a trusted LAN")
 	}
 	if err := m.Open(); err != nil {
 		m.Close()

@@ -10,10 +10,10 @@ import (
 	"time"
 )
 
-func TestNewSessionCredentialRoundTripsThroughParse(t *testing.T) {
+func TestNewLoginCredentialRoundTripsThroughParse(t *testing.T) {
 	seen := make(map[string]bool)
 	for range 200 {
-		id, secret, value, err := NewSessionCredential()
+		id, secret, value, err := NewLoginCredential()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -26,9 +26,9 @@ func TestNewSessionCredentialRoundTripsThroughParse(t *testing.T) {
 		if value != hex.EncodeToString(id)+"."+secret {
 			t.Fatalf("cookie value %q does not carry id and secret", value)
 		}
-		gotID, gotSecret, ok := ParseSessionCookie(value)
+		gotID, gotSecret, ok := ParseLoginCookie(value)
 		if !ok || !bytes.Equal(gotID, id) || gotSecret != secret {
-			t.Fatalf("ParseSessionCookie(%q) = %x, %q, %v", value, gotID, gotSecret, ok)
+			t.Fatalf("ParseLoginCookie(%q) = %x, %q, %v", value, gotID, gotSecret, ok)
 		}
 		if seen[value] {
 			t.Fatalf("credential %q repeated", value)
@@ -37,8 +37,8 @@ func TestNewSessionCredentialRoundTripsThroughParse(t *testing.T) {
 	}
 }
 
-func TestNewSessionCredentialIDDoesNotAliasSecret(t *testing.T) {
-	id, secret, _, err := NewSessionCredential()
+func TestNewLoginCredentialIDDoesNotAliasSecret(t *testing.T) {
+	id, secret, _, err := NewLoginCredential()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestNewSessionCredentialIDDoesNotAliasSecret(t *testing.T) {
 	}
 }
 
-func TestParseSessionCookie(t *testing.T) {
+func TestParseLoginCookie(t *testing.T) {
 	const idHex = "000102030405060708090a0b0c0d0e0f"
 	const secret = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8" // bytes 0..31
 	good := idHex + "." + secret
@@ -83,9 +83,9 @@ func TestParseSessionCookie(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			id, sec, ok := ParseSessionCookie(tt.v)
+			id, sec, ok := ParseLoginCookie(tt.v)
 			if ok != tt.want {
-				t.Fatalf("ParseSessionCookie(%q) ok = %v, want %v", tt.v, ok, tt.want)
+				t.Fatalf("ParseLoginCookie(%q) ok = %v, want %v", tt.v, ok, tt.want)
 			}
 			if !ok && (id != nil || sec != "") {
 				t.Fatalf("rejected value leaked id %x or secret %q", id, sec)
@@ -95,11 +95,11 @@ func TestParseSessionCookie(t *testing.T) {
 }
 
 func TestSecretMatches(t *testing.T) {
-	_, secret, _, err := NewSessionCredential()
+	_, secret, _, err := NewLoginCredential()
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, other, _, err := NewSessionCredential()
+	_, other, _, err := NewLoginCredential()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestCookieName(t *testing.T) {
 }
 
 func TestNewCookie(t *testing.T) {
-	_, _, value, err := NewSessionCredential()
+	_, _, value, err := NewLoginCredential()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +178,7 @@ func TestNewCookie(t *testing.T) {
 
 func TestCookieValueSurvivesTheBrowserRoundTrip(t *testing.T) {
 	for _, secure := range []bool{true, false} {
-		id, secret, value, err := NewSessionCredential()
+		id, secret, value, err := NewLoginCredential()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -189,14 +189,14 @@ func TestCookieValueSurvivesTheBrowserRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		gotID, gotSecret, ok := ParseSessionCookie(got.Value)
+		gotID, gotSecret, ok := ParseLoginCookie(got.Value)
 		if !ok || !bytes.Equal(gotID, id) || !SecretMatches(gotSecret, HashSecret(secret)) {
 			t.Fatalf("secure=%v: round trip lost the credential", secure)
 		}
 	}
 }
 
-func TestExpiredCookieDeletesTheSessionCookie(t *testing.T) {
+func TestExpiredCookieDeletesTheLoginCookie(t *testing.T) {
 	for _, secure := range []bool{true, false} {
 		c := ExpiredCookie(secure)
 		if err := c.Valid(); err != nil {

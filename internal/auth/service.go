@@ -9,12 +9,12 @@ import (
 	"tiaojie/internal/store"
 )
 
-// touchEvery is how stale a session's last-seen time may grow before a request
+// touchEvery is how stale a login's last-seen time may grow before a request
 // writes it again; it keeps the idle timeout honest without a disk write per
 // request.
 const touchEvery = time.Minute
 
-// Service signs staff and parties in and out, with sessions kept in the store.
+// Service signs staff and parties in and out, with their logins kept in the store.
 type Service struct {
 	DB              *store.DB
 	Params          Params
@@ -23,7 +23,7 @@ type Service struct {
 }
 
 // Credential is what a sign-in hands the client: the cookie value that carries
-// the session id and its secret.
+// the login id and its secret.
 type Credential struct {
 	Cookie string
 	MaxAge time.Duration
@@ -31,12 +31,12 @@ type Credential struct {
 
 var errLoginFailed = &mediation.Error{Code: mediation.EUNAUTHORIZED, Message: "error.login_failed"}
 
-// errNoSession is the one answer for every missing, forged or expired session.
-var errNoSession = mediation.Unauthorized()
+// errNoLogin is the one answer for every missing, forged or expired login.
+var errNoLogin = mediation.Unauthorized()
 
 var errInvitation = &mediation.Error{Code: mediation.EUNAUTHORIZED, Message: "error.invitation_invalid"}
 
-// Login checks a staff user's password and starts a new session. An unknown
+// Login checks a staff user's password and starts a new login. An unknown
 // username and a wrong password answer the same, after the same work.
 func (s *Service) Login(username, password string) (Credential, *mediation.User, error) {
 	u, err := s.DB.UserByName(username)
@@ -53,12 +53,12 @@ func (s *Service) Login(username, password string) (Credential, *mediation.User,
 	if !ok {
 		return Credential{}, nil, errLoginFailed
 	}
-	cred, err := s.start(store.AuthSession{UserID: u.ID}, &mediation.AuditEntry{
+	cred, err := s.start(store.Login{UserID: u.ID}, &mediation.AuditEntry{
 		Actor: mediation.UserSubject(u.ID), Action: mediation.AuditLogin, Object: "user:" + u.ID.String()})
 	return cred, u, err
 }
 
-// Redeem exchanges a party's invitation token for a session on its case.
+// Redeem exchanges a party's invitation token for a login on its case.
 func (s *Service) Redeem(token string) (Credential, *mediation.Party, error) {
 	if !ValidTokenSyntax(token) {
 		return Credential{}, nil, errInvitation
@@ -73,67 +73,67 @@ func (s *Service) Redeem(token string) (Credential, *mediation.Party, error) {
 	if err != nil {
 		return Credential{}, nil, err
 	}
-	cred, err := s.start(store.AuthSession{PartyID: p.ID, CaseID: p.CaseID}, &mediation.AuditEntry{
+	cred, err := s.start(store.Login{PartyID: p.ID, CaseID: p.CaseID}, &mediation.AuditEntry{
 		CaseID: p.CaseID, Actor: mediation.PartySubject(p.ID), Action: mediation.AuditAccess,
 		Object: "party:" + p.ID.String()})
 	return cred, p, err
 }
 
-func (s *Service) start(sess store.AuthSession, audit *mediation.AuditEntry) (Credential, error) {
-	id, secret, cookie, err := NewSessionCredential()
+func (s *Service) start(l store.Login, audit *mediation.AuditEntry) (Credential, error) {
+	id, secret, cookie, err := NewLoginCredential()
 	if err != nil {
 		return Credential{}, err
 	}
 	now := s.DB.Now().UTC()
-	sess.ID, sess.SecretHash, sess.CreatedAt, sess.LastSeen = id, HashSecret(secret), now, now
+	l.ID, l.SecretHash, l.CreatedAt, l.LastSeen = id, HashSecret(secret), now, now
 	audit.At = now
-	if err := s.DB.CreateSession(&sess, audit); err != nil {
+	if err := s.DB.CreateLogin(&l, audit); err != nil {
 		return Credential{}, err
 	}
 	return Credential{Cookie: cookie, MaxAge: s.AbsoluteTimeout}, nil
 }
 
-// Authenticate turns a session cookie into the principal it belongs to, and
-// returns the session id. Every failure is EUNAUTHORIZED, whatever its cause.
+// Authenticate turns a login cookie into the principal it belongs to, and
+// returns the login id. Every failure is EUNAUTHORIZED, whatever its cause.
 func (s *Service) Authenticate(cookie string) (mediation.Principal, []byte, error) {
-	id, secret, ok := ParseSessionCookie(cookie)
+	id, secret, ok := ParseLoginCookie(cookie)
 	if !ok {
-		return mediation.Principal{}, nil, errNoSession
+		return mediation.Principal{}, nil, errNoLogin
 	}
-	sess, err := s.DB.Session(id)
-	if err != nil || !SecretMatches(secret, sess.SecretHash) {
+	l, err := s.DB.Login(id)
+	if err != nil || !SecretMatches(secret, l.SecretHash) {
 		if err != nil && mediation.ErrorCode(err) != mediation.ENOTFOUND {
 			return mediation.Principal{}, nil, err
 		}
-		return mediation.Principal{}, nil, errNoSession
+		return mediation.Principal{}, nil, errNoLogin
 	}
 	now := s.DB.Now().UTC()
-	if s.Expired(sess, now) {
-		return mediation.Principal{}, nil, errors.Join(errNoSession, s.DB.DeleteSession(id))
+	if s.Expired(l, now) {
+		return mediation.Principal{}, nil, errors.Join(errNoLogin, s.DB.DeleteLogin(id))
 	}
-	p := mediation.Principal{PartyID: sess.PartyID, CaseID: sess.CaseID}
-	if sess.UserID != 0 {
-		u, err := s.DB.User(sess.UserID)
+	p := mediation.Principal{PartyID: l.PartyID, CaseID: l.CaseID}
+	if l.UserID != 0 {
+		u, err := s.DB.User(l.UserID)
 		if err != nil {
-			return mediation.Principal{}, nil, errNoSession
+			return mediation.Principal{}, nil, errNoLogin
 		}
 		p.UserID, p.Role = u.ID, u.Role
 	}
-	if now.Sub(sess.LastSeen) > touchEvery {
-		if err := s.DB.TouchSession(id, now); err != nil {
+	if now.Sub(l.LastSeen) > touchEvery {
+		if err := s.DB.TouchLogin(id, now); err != nil {
 			return mediation.Principal{}, nil, err
 		}
 	}
 	return p, id, nil
 }
 
-// Expired reports whether the session has been idle or alive too long.
-func (s *Service) Expired(sess *store.AuthSession, now time.Time) bool {
-	return now.Sub(sess.LastSeen) > s.IdleTimeout || now.Sub(sess.CreatedAt) > s.AbsoluteTimeout
+// Expired reports whether the login has been idle or alive too long.
+func (s *Service) Expired(l *store.Login, now time.Time) bool {
+	return now.Sub(l.LastSeen) > s.IdleTimeout || now.Sub(l.CreatedAt) > s.AbsoluteTimeout
 }
 
-// Logout ends the session.
-func (s *Service) Logout(id []byte) error { return s.DB.DeleteSession(id) }
+// Logout ends the login.
+func (s *Service) Logout(id []byte) error { return s.DB.DeleteLogin(id) }
 
 // NewInvitation makes an invitation for a party of a case, returning the token
 // to hand over once; only its hash is kept.

@@ -12,7 +12,7 @@ const (
 	tokenLen   = 22 // base64url of 16 bytes without padding
 )
 
-// b64url is the alphabet of tokens and session secrets; Strict rejects
+// b64url is the alphabet of tokens and login secrets; Strict rejects
 // non-zero trailing bits so that each value has exactly one spelling.
 var b64url = base64.RawURLEncoding.Strict()
 

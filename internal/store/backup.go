@@ -119,8 +119,9 @@ func VerifyBackup(path string) (Head, error) {
 // OpenReadOnly opens an existing database file without changing it: for
 // checking a backup, or the database while no server runs. It returns an
 // error wrapping ErrInUse when a server holds the file, and refuses a file
-// that is not a tiaojie database or has another schema version. The DB takes
-// no writes; its read audit entries are not recorded.
+// that is not a tiaojie database or has another schema version (wrapping
+// ErrOlderSchema when it is older: only Open upgrades). The DB takes no
+// writes; its read audit entries are not recorded.
 func OpenReadOnly(path string) (*DB, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -147,8 +148,12 @@ func OpenReadOnly(path string) (*DB, error) {
 		if meta == nil || meta.Get(metaSchema) == nil {
 			return errors.New("it is not a tiaojie database (no schema version)")
 		}
-		if v := btoi(meta.Get(metaSchema)); v != schemaVersion {
-			return fmt.Errorf("it has schema version %d and this program reads version %d", v, schemaVersion)
+		switch v := btoi(meta.Get(metaSchema)); {
+		case v < schemaVersion:
+			return fmt.Errorf("%w (%d; this program reads version %d): opening it for writing, as the server does at start, upgrades it",
+				ErrOlderSchema, v, schemaVersion)
+		case v > schemaVersion:
+			return fmt.Errorf("it has schema version %d, newer than this program's %d", v, schemaVersion)
 		}
 		return nil
 	})

@@ -69,7 +69,7 @@ func (e *IndexError) Error() string {
 // transaction: each entry of cases_by_mediator, cases_by_status,
 // parties_by_case, submissions_by_case, submissions_by_party,
 // submissions_released, invitations_by_party, users_by_name,
-// sessions_by_party and audit_by_case must point to an existing record that
+// logins_by_party and audit_by_case must point to an existing record that
 // agrees with it, and each record must have exactly the entries it should.
 // It returns every problem, each an *IndexError (or a decoding error naming
 // the record), joined.
@@ -99,7 +99,7 @@ func (ic *indexCheck) problem(bucket []byte, key string, format string, args ...
 func (ic *indexCheck) run() []error {
 	// Only the buckets checked here must exist: a file last written by an
 	// older program lacks buckets that Open would add.
-	for _, name := range [][]byte{bucketUsers, bucketUsersByName, bucketSessions, bucketSessionsByParty,
+	for _, name := range [][]byte{bucketUsers, bucketUsersByName, bucketLogins, bucketLoginsByParty,
 		bucketInvitations, bucketInvitationParty, bucketCases, bucketCasesByMediator, bucketCasesByStatus,
 		bucketParties, bucketPartiesByCase, bucketSubmissions, bucketSubsByCase, bucketSubsByParty,
 		bucketSubsReleased, bucketAudit, bucketAuditByCase} {
@@ -119,7 +119,7 @@ func (ic *indexCheck) run() []error {
 	ic.pairIndex(bucketSubsReleased, "case", "submission", ic.submissionReleased)
 	ic.invitationsByParty()
 	ic.usersByName()
-	ic.sessionsByParty()
+	ic.loginsByParty()
 	ic.pairIndex(bucketAuditByCase, "case", "entry", ic.auditCase)
 	// ...and every record has its entries.
 	ic.eachCase()
@@ -127,7 +127,7 @@ func (ic *indexCheck) run() []error {
 	ic.eachSubmission()
 	ic.eachInvitation()
 	ic.eachUser()
-	ic.eachSession()
+	ic.eachLogin()
 	ic.eachAuditEntry()
 	return ic.errs
 }
@@ -319,23 +319,23 @@ func (ic *indexCheck) usersByName() {
 	})
 }
 
-func (ic *indexCheck) sessionsByParty() {
-	ic.tx.Bucket(bucketSessionsByParty).ForEach(func(k, v []byte) error {
+func (ic *indexCheck) loginsByParty() {
+	ic.tx.Bucket(bucketLoginsByParty).ForEach(func(k, v []byte) error {
 		if len(k) <= 8 {
-			ic.problem(bucketSessionsByParty, fmt.Sprintf("%x", k), "the key has %d bytes, want a party ID and a session ID", len(k))
+			ic.problem(bucketLoginsByParty, fmt.Sprintf("%x", k), "the key has %d bytes, want a party ID and a login ID", len(k))
 			return nil
 		}
 		party, id := mediation.ID(btoi(k[:8])), k[8:]
-		key := fmt.Sprintf("party %d, session %s", party, hashPrefix(id))
+		key := fmt.Sprintf("party %d, login %s", party, hashPrefix(id))
 		if len(v) != 0 {
-			ic.problem(bucketSessionsByParty, key, "the entry carries a value (%d bytes); entries of this index have none", len(v))
+			ic.problem(bucketLoginsByParty, key, "the entry carries a value (%d bytes); entries of this index have none", len(v))
 		}
-		var s AuthSession
+		var s Login
 		switch {
-		case !ic.record(bucketSessions, id, &s):
-			ic.problem(bucketSessionsByParty, key, "points to a session that does not exist")
+		case !ic.record(bucketLogins, id, &s):
+			ic.problem(bucketLoginsByParty, key, "points to a login that does not exist")
 		case s.PartyID != party:
-			ic.problem(bucketSessionsByParty, key, "the session is party %d's", s.PartyID)
+			ic.problem(bucketLoginsByParty, key, "the login is party %d's", s.PartyID)
 		}
 		return nil
 	})
@@ -445,14 +445,14 @@ func (ic *indexCheck) eachUser() {
 	})
 }
 
-func (ic *indexCheck) eachSession() {
-	ic.tx.Bucket(bucketSessions).ForEach(func(k, v []byte) error {
-		var s AuthSession
-		if !ic.record(bucketSessions, k, &s) || s.PartyID == 0 {
+func (ic *indexCheck) eachLogin() {
+	ic.tx.Bucket(bucketLogins).ForEach(func(k, v []byte) error {
+		var s Login
+		if !ic.record(bucketLogins, k, &s) || s.PartyID == 0 {
 			return nil
 		}
-		ic.want(bucketSessionsByParty, append(itob(uint64(s.PartyID)), k...),
-			fmt.Sprintf("party %d, session %s", s.PartyID, hashPrefix(k)), fmt.Sprintf("a session of party %d", s.PartyID))
+		ic.want(bucketLoginsByParty, append(itob(uint64(s.PartyID)), k...),
+			fmt.Sprintf("party %d, login %s", s.PartyID, hashPrefix(k)), fmt.Sprintf("a login of party %d", s.PartyID))
 		return nil
 	})
 }

@@ -17,7 +17,7 @@ import (
 
 // indexedWorld fills a database so that every index has entries: users, a
 // case with two mediators, two parties with invitations, a released and an
-// unreleased submission, a party's session and case audit entries.
+// unreleased submission, a party's login and case audit entries.
 func indexedWorld(t *testing.T) *world {
 	t.Helper()
 	w := newWorld(t)
@@ -32,7 +32,7 @@ func indexedWorld(t *testing.T) *world {
 	if _, err := w.db.ReleaseSubmission(s1.ID, mediation.PartySubject(p1.ID)); err != nil {
 		t.Fatal(err)
 	}
-	err := w.db.CreateSession(&store.AuthSession{ID: []byte("session-of-p1-16"), SecretHash: tokenHash("s"),
+	err := w.db.CreateLogin(&store.Login{ID: []byte("login-of-p1-0016"), SecretHash: tokenHash("s"),
 		PartyID: p1.ID, CaseID: c.ID, CreatedAt: testTime, LastSeen: testTime}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +97,7 @@ func u64(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
 
 var indexBuckets = []string{"cases_by_mediator", "cases_by_status", "parties_by_case", "submissions_by_case",
 	"submissions_by_party", "submissions_released", "invitations_by_party", "users_by_name",
-	"sessions_by_party", "audit_by_case"}
+	"logins_by_party", "audit_by_case"}
 
 func TestCheckIndexes(t *testing.T) {
 	w := indexedWorld(t)
@@ -145,7 +145,7 @@ func TestCheckIndexes(t *testing.T) {
 		"submissions_released": {append(u64(1), u64(999)...), nil},
 		"invitations_by_party": {u64(999), tokenHash("no such invitation")},
 		"users_by_name":        {[]byte("ghost"), u64(999)},
-		"sessions_by_party":    {append(u64(1), []byte("no-such-session")...), nil},
+		"logins_by_party":      {append(u64(1), []byte("no-such-login")...), nil},
 		"audit_by_case":        {append(u64(1), u64(999999)...), nil},
 	}
 	for _, name := range indexBuckets {

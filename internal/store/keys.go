@@ -11,8 +11,8 @@ var (
 	bucketMeta            = []byte("meta")
 	bucketUsers           = []byte("users")
 	bucketUsersByName     = []byte("users_by_name")
-	bucketSessions        = []byte("sessions")
-	bucketSessionsByParty = []byte("sessions_by_party")
+	bucketLogins          = []byte("logins")
+	bucketLoginsByParty   = []byte("logins_by_party")      // party id + login id
 	bucketInvitations     = []byte("invitations")          // token hash → invitation
 	bucketInvitationParty = []byte("invitations_by_party") // party id → token hash
 	bucketCases           = []byte("cases")
@@ -26,15 +26,15 @@ var (
 	bucketSubsReleased    = []byte("submissions_released") // case id + submission id
 	bucketAudit           = []byte("audit")                // seq → entry
 	bucketAuditByCase     = []byte("audit_by_case")        // case id + seq
-	bucketVisits          = []byte("visits")               // user id + case id → last submission id seen
+	bucketSeen            = []byte("seen")                 // user id + case id → last submission id seen
 	bucketIdempotency     = []byte("idempotency")          // scoped key hash → what the keyed mutation made
 )
 
-var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketUsersByName, bucketSessions,
-	bucketSessionsByParty, bucketInvitations, bucketInvitationParty, bucketCases,
+var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketUsersByName, bucketLogins,
+	bucketLoginsByParty, bucketInvitations, bucketInvitationParty, bucketCases,
 	bucketCasesByMediator, bucketCasesByStatus, bucketParties, bucketPartiesByCase,
 	bucketSubmissions, bucketSubsByCase, bucketSubsByParty, bucketSubsReleased, bucketAudit,
-	bucketAuditByCase, bucketVisits, bucketIdempotency}
+	bucketAuditByCase, bucketSeen, bucketIdempotency}
 
 // Keys in the meta bucket.
 var (

@@ -85,7 +85,7 @@ func (db *DB) Parties(caseID mediation.ID) ([]mediation.Party, error) {
 }
 
 // IssueInvitation replaces the party's invitation with inv: the old token stops
-// working and every session made from it ends.
+// working and every login made from it ends.
 func (db *DB) IssueInvitation(inv *mediation.Invitation, actor string) error {
 	return db.update(func(tx *bolt.Tx) error {
 		p, err := getParty(tx, inv.PartyID)
@@ -93,7 +93,7 @@ func (db *DB) IssueInvitation(inv *mediation.Invitation, actor string) error {
 			return err
 		}
 		inv.CaseID = p.CaseID
-		if err := deletePartySessions(tx, p.ID); err != nil {
+		if err := deletePartyLogins(tx, p.ID); err != nil {
 			return err
 		}
 		return putInvitation(tx, inv, actor)

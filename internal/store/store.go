@@ -17,14 +17,67 @@ import (
 
 // schemaVersion is the version of the layout this code writes. Open upgrades
 // an older file step by step.
-const schemaVersion = 1
+//
+//	1  the first layout
+//	2  sign-ins are logins (buckets logins, logins_by_party; were sessions,
+//	   sessions_by_party) and seen-markers are seen (was visits)
+const schemaVersion = 2
 
 // ErrInUse is returned by Open and OpenReadOnly when a running server (or
 // another writer) holds the file. bbolt's file lock lets only one process write it.
 var ErrInUse = errors.New("the database is in use by another process")
 
-// upgrades[v] brings a file from version v to v+1.
-var upgrades = map[uint64]func(tx *bolt.Tx) error{}
+// ErrOlderSchema is returned, wrapped, by OpenReadOnly for a tiaojie database
+// of an older schema version: Open upgrades it, a read-only open cannot.
+var ErrOlderSchema = errors.New("the database has an older schema version")
+
+// upgrades[v] brings a file from version v to v+1, inside the transaction that
+// prepare runs at Open, after every bucket of the current layout is created.
+// A step names its buckets literally: it must go on doing what it did when the
+// layout changes again.
+var upgrades = map[uint64]func(tx *bolt.Tx) error{
+	1: func(tx *bolt.Tx) error {
+		for _, r := range [][2]string{{"sessions", "logins"}, {"sessions_by_party", "logins_by_party"}, {"visits", "seen"}} {
+			if err := moveBucket(tx, r[0], r[1]); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+}
+
+// moveBucket moves every key and value of bucket from into bucket to (which
+// prepare has created, empty), with its sequence, and deletes from. A file
+// without from has nothing to move.
+func moveBucket(tx *bolt.Tx, from, to string) error {
+	src := tx.Bucket([]byte(from))
+	if src == nil {
+		return nil
+	}
+	dst := tx.Bucket([]byte(to))
+	if dst == nil {
+		return fmt.Errorf("move bucket %s: bucket %s is missing", from, to)
+	}
+	if k, _ := dst.Cursor().First(); k != nil {
+		return fmt.Errorf("move bucket %s: bucket %s is not empty", from, to)
+	}
+	err := src.ForEach(func(k, v []byte) error {
+		if v == nil {
+			return fmt.Errorf("move bucket %s: %x is a nested bucket", from, k)
+		}
+		return dst.Put(k, v) // Put copies: src's memory is not kept
+	})
+	if err != nil {
+		return err
+	}
+	if err := dst.SetSequence(src.Sequence()); err != nil {
+		return err
+	}
+	if err := tx.DeleteBucket([]byte(from)); err != nil {
+		return fmt.Errorf("move bucket %s: %w", from, err)
+	}
+	return nil
+}
 
 // DB is the open database.
 type DB struct {

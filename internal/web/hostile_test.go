@@ -281,11 +281,11 @@ func (h *hostile) deadPrincipals() {
 
 	med := h.who["mediator"].value
 	idHex, secret, _ := strings.Cut(med, ".")
-	_, otherSecret, _, err := auth.NewSessionCredential()
+	_, otherSecret, _, err := auth.NewLoginCredential()
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, random, err := auth.NewSessionCredential()
+	_, _, random, err := auth.NewLoginCredential()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,12 +337,12 @@ func (h *hostile) deadPrincipals() {
 	// An expired session: made afresh for each request (after the
 	// fingerprint), which the server must remove and do nothing else.
 	h.who["dead:expired"] = &hsPrincipal{cookie: func() string {
-		id, secret, cookie, err := auth.NewSessionCredential()
+		id, secret, cookie, err := auth.NewLoginCredential()
 		if err != nil {
 			t.Fatal(err)
 		}
 		now := a.DB.Now().UTC()
-		if err := a.DB.CreateSession(&store.AuthSession{ID: id, SecretHash: auth.HashSecret(secret),
+		if err := a.DB.CreateLogin(&store.Login{ID: id, SecretHash: auth.HashSecret(secret),
 			UserID: h.wang, CreatedAt: now.Add(-13 * time.Hour),
 			LastSeen: now.Add(-2 * time.Hour)}, nil); err != nil {
 			t.Fatal(err)

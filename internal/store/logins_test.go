@@ -10,30 +10,30 @@ import (
 	"tiaojie/internal/store"
 )
 
-func createSession(t *testing.T, db *store.DB, id string, user, party, caseID mediation.ID, lastSeen time.Time) *store.AuthSession {
+func createLogin(t *testing.T, db *store.DB, id string, user, party, caseID mediation.ID, lastSeen time.Time) *store.Login {
 	t.Helper()
-	s := &store.AuthSession{ID: []byte(id), SecretHash: tokenHash("secret-" + id), UserID: user,
+	s := &store.Login{ID: []byte(id), SecretHash: tokenHash("secret-" + id), UserID: user,
 		PartyID: party, CaseID: caseID, CreatedAt: testTime, LastSeen: lastSeen}
-	if err := db.CreateSession(s, nil); err != nil {
-		t.Fatalf("CreateSession(%s): %v", id, err)
+	if err := db.CreateLogin(s, nil); err != nil {
+		t.Fatalf("CreateLogin(%s): %v", id, err)
 	}
 	return s
 }
 
-func sessionExists(t *testing.T, db *store.DB, id string) bool {
+func loginExists(t *testing.T, db *store.DB, id string) bool {
 	t.Helper()
-	_, err := db.Session([]byte(id))
+	_, err := db.Login([]byte(id))
 	switch mediation.ErrorCode(err) {
 	case "":
 		return true
 	case mediation.ENOTFOUND:
 		return false
 	}
-	t.Fatalf("Session(%s): %v", id, err)
+	t.Fatalf("Login(%s): %v", id, err)
 	return false
 }
 
-func TestSessions(t *testing.T) {
+func TestLogins(t *testing.T) {
 	w := newWorld(t)
 	db := w.db
 	c := createCase(t, db, w.mediator, "狗叫", mediation.CategoryPets)
@@ -42,9 +42,9 @@ func TestSessions(t *testing.T) {
 
 	t.Run("CreateWithAudit", func(t *testing.T) {
 		before, _ := db.AuditHead()
-		s := &store.AuthSession{ID: []byte("party-session"), SecretHash: tokenHash("secret"), PartyID: p.ID,
+		s := &store.Login{ID: []byte("party-login"), SecretHash: tokenHash("secret"), PartyID: p.ID,
 			CaseID: c.ID, CreatedAt: testTime, LastSeen: testTime}
-		err := db.CreateSession(s, &mediation.AuditEntry{CaseID: c.ID, At: testTime, Actor: mediation.PartySubject(p.ID),
+		err := db.CreateLogin(s, &mediation.AuditEntry{CaseID: c.ID, At: testTime, Actor: mediation.PartySubject(p.ID),
 			Action: mediation.AuditAccess, Object: "party:" + p.ID.String()})
 		if err != nil {
 			t.Fatal(err)
@@ -56,85 +56,85 @@ func TestSessions(t *testing.T) {
 		if a := actions(t, db, c.ID); a[len(a)-1] != mediation.AuditAccess {
 			t.Errorf("last case audit action = %q, want %q", a[len(a)-1], mediation.AuditAccess)
 		}
-		got, err := db.Session(s.ID)
+		got, err := db.Login(s.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(got.ID, s.ID) || !bytes.Equal(got.SecretHash, s.SecretHash) || got.PartyID != p.ID ||
 			got.CaseID != c.ID || got.UserID != 0 || !got.CreatedAt.Equal(testTime) || !got.LastSeen.Equal(testTime) {
-			t.Errorf("Session = %+v, want %+v", got, s)
+			t.Errorf("Login = %+v, want %+v", got, s)
 		}
 	})
 
 	t.Run("CreateWithoutAudit", func(t *testing.T) {
 		before, _ := db.AuditHead()
-		createSession(t, db, "staff-session", w.mediator.ID, 0, 0, testTime)
+		createLogin(t, db, "staff-login", w.mediator.ID, 0, 0, testTime)
 		if after, _ := db.AuditHead(); after != before {
-			t.Errorf("a session without an audit entry moved the audit head from %+v to %+v", before, after)
+			t.Errorf("a login without an audit entry moved the audit head from %+v to %+v", before, after)
 		}
-		got, err := db.Session([]byte("staff-session"))
+		got, err := db.Login([]byte("staff-login"))
 		if err != nil || got.UserID != w.mediator.ID || got.PartyID != 0 {
-			t.Errorf("Session = %+v, %v", got, err)
+			t.Errorf("Login = %+v, %v", got, err)
 		}
 	})
 
 	t.Run("Touch", func(t *testing.T) {
 		later := testTime.Add(17 * time.Minute)
-		if err := db.TouchSession([]byte("staff-session"), later); err != nil {
+		if err := db.TouchLogin([]byte("staff-login"), later); err != nil {
 			t.Fatal(err)
 		}
-		got, err := db.Session([]byte("staff-session"))
+		got, err := db.Login([]byte("staff-login"))
 		if err != nil || !got.LastSeen.Equal(later) || !got.CreatedAt.Equal(testTime) {
-			t.Errorf("Session after Touch = %+v, %v; want LastSeen %v", got, err, later)
+			t.Errorf("Login after Touch = %+v, %v; want LastSeen %v", got, err, later)
 		}
 		before := fingerprint(t, db)
-		if err := db.TouchSession([]byte("no-such-session"), later); err != nil {
-			t.Errorf("TouchSession of an ended session: %v", err)
+		if err := db.TouchLogin([]byte("no-such-login"), later); err != nil {
+			t.Errorf("TouchLogin of an ended login: %v", err)
 		}
 		sameFingerprint(t, before, fingerprint(t, db))
 	})
 
 	t.Run("Delete", func(t *testing.T) {
-		if err := db.DeleteSession([]byte("party-session")); err != nil {
+		if err := db.DeleteLogin([]byte("party-login")); err != nil {
 			t.Fatal(err)
 		}
-		if sessionExists(t, db, "party-session") {
-			t.Error("deleted session still found")
+		if loginExists(t, db, "party-login") {
+			t.Error("deleted login still found")
 		}
-		if keys := bucketKeys(t, db, "sessions_by_party"); len(keys) != 0 {
-			t.Errorf("sessions_by_party still holds %q", keys)
+		if keys := bucketKeys(t, db, "logins_by_party"); len(keys) != 0 {
+			t.Errorf("logins_by_party still holds %q", keys)
 		}
-		if err := db.DeleteSession([]byte("party-session")); err != nil {
-			t.Errorf("deleting a deleted session: %v", err)
+		if err := db.DeleteLogin([]byte("party-login")); err != nil {
+			t.Errorf("deleting a deleted login: %v", err)
 		}
 	})
 
 	t.Run("DeleteExpired", func(t *testing.T) {
 		cutoff := testTime.Add(time.Hour)
-		createSession(t, db, "old-party", 0, p.ID, c.ID, testTime)
-		createSession(t, db, "new-party", 0, q.ID, c.ID, cutoff.Add(time.Minute))
-		createSession(t, db, "old-staff", w.mediator2.ID, 0, 0, testTime.Add(time.Minute))
-		createSession(t, db, "new-staff", w.mediator2.ID, 0, 0, cutoff.Add(time.Second))
-		// staff-session was touched to testTime+17m: expired too.
-		n, err := db.DeleteExpiredSessions(func(s *store.AuthSession) bool { return s.LastSeen.Before(cutoff) })
+		createLogin(t, db, "old-party", 0, p.ID, c.ID, testTime)
+		createLogin(t, db, "new-party", 0, q.ID, c.ID, cutoff.Add(time.Minute))
+		createLogin(t, db, "old-staff", w.mediator2.ID, 0, 0, testTime.Add(time.Minute))
+		createLogin(t, db, "new-staff", w.mediator2.ID, 0, 0, cutoff.Add(time.Second))
+		// staff-login was touched to testTime+17m: expired too.
+		n, err := db.DeleteExpiredLogins(func(s *store.Login) bool { return s.LastSeen.Before(cutoff) })
 		if err != nil {
 			t.Fatal(err)
 		}
 		if n != 3 {
-			t.Errorf("DeleteExpiredSessions = %d, want 3", n)
+			t.Errorf("DeleteExpiredLogins = %d, want 3", n)
 		}
-		for id, want := range map[string]bool{"old-party": false, "old-staff": false, "staff-session": false,
+		for id, want := range map[string]bool{"old-party": false, "old-staff": false, "staff-login": false,
 			"new-party": true, "new-staff": true} {
-			if got := sessionExists(t, db, id); got != want {
-				t.Errorf("session %s exists = %v, want %v", id, got, want)
+			if got := loginExists(t, db, id); got != want {
+				t.Errorf("login %s exists = %v, want %v", id, got, want)
 			}
 		}
 		want := []string{string(key8(q.ID)) + "new-party"}
-		if got := bucketKeys(t, db, "sessions_by_party"); !slices.Equal(got, want) {
-			t.Errorf("sessions_by_party = %q, want %q", got, want)
+		if got := bucketKeys(t, db, "logins_by_party"); !slices.Equal(got, want) {
+			t.Errorf("logins_by_party = %q, want %q", got, want)
 		}
-		if n, err := db.DeleteExpiredSessions(func(*store.AuthSession) bool { return false }); n != 0 || err != nil {
-			t.Errorf("DeleteExpiredSessions(none) = %d, %v", n, err)
+		if n, err := db.DeleteExpiredLogins(func(*store.Login) bool { return false }); n != 0 || err != nil {
+			t.Errorf("DeleteExpiredLogins(none) = %d, %v", n, err)
 		}
 	})
 }
@@ -150,10 +150,10 @@ func TestIssueInvitation(t *testing.T) {
 	if err != nil || first.PartyID != p.ID || first.CaseID != c.ID || first.CreatedBy != w.mediator.ID {
 		t.Fatalf("first Invitation = %+v, %v", first, err)
 	}
-	createSession(t, db, "p-phone", 0, p.ID, c.ID, testTime)
-	createSession(t, db, "p-laptop", 0, p.ID, c.ID, testTime)
-	createSession(t, db, "q-phone", 0, q.ID, c.ID, testTime)
-	createSession(t, db, "staff", w.mediator.ID, 0, 0, testTime)
+	createLogin(t, db, "p-phone", 0, p.ID, c.ID, testTime)
+	createLogin(t, db, "p-laptop", 0, p.ID, c.ID, testTime)
+	createLogin(t, db, "q-phone", 0, q.ID, c.ID, testTime)
+	createLogin(t, db, "staff", w.mediator.ID, 0, 0, testTime)
 
 	inv := newInvitation("new-token", w.mediator.ID)
 	inv.PartyID = p.ID
@@ -174,12 +174,12 @@ func TestIssueInvitation(t *testing.T) {
 		t.Errorf("the other party's token: Invitation = %+v, %v", got, err)
 	}
 	for id, want := range map[string]bool{"p-phone": false, "p-laptop": false, "q-phone": true, "staff": true} {
-		if got := sessionExists(t, db, id); got != want {
-			t.Errorf("session %s exists = %v, want %v", id, got, want)
+		if got := loginExists(t, db, id); got != want {
+			t.Errorf("login %s exists = %v, want %v", id, got, want)
 		}
 	}
-	if keys, want := bucketKeys(t, db, "sessions_by_party"), []string{string(key8(q.ID)) + "q-phone"}; !slices.Equal(keys, want) {
-		t.Errorf("sessions_by_party = %q, want %q", keys, want)
+	if keys, want := bucketKeys(t, db, "logins_by_party"), []string{string(key8(q.ID)) + "q-phone"}; !slices.Equal(keys, want) {
+		t.Errorf("logins_by_party = %q, want %q", keys, want)
 	}
 	if keys := bucketKeys(t, db, "invitations"); len(keys) != 2 {
 		t.Errorf("%d invitations stored, want 2 (one per party)", len(keys))

@@ -9,24 +9,24 @@ import (
 	"tiaojie/internal/mediation"
 )
 
-// A visit remembers the newest submission a mediator has seen on a case, so
-// that the case list can say how many came in since. It is a convenience for
-// the reader, not part of the case file, and is not audited.
+// A seen-marker remembers the newest submission a mediator has seen on a
+// case, so that the case list can say how many came in since. It is a
+// convenience for the reader, not part of the case file, and is not audited.
 
-// RecordVisit notes that the user has now seen the case's submissions up to
+// RecordSeen notes that the user has now seen the case's submissions up to
 // and including lastSeen.
-func (db *DB) RecordVisit(user, caseID, lastSeen mediation.ID) error {
+func (db *DB) RecordSeen(user, caseID, lastSeen mediation.ID) error {
 	return db.update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketVisits).Put(pair(user, caseID), itob(uint64(lastSeen)))
+		return tx.Bucket(bucketSeen).Put(pair(user, caseID), itob(uint64(lastSeen)))
 	})
 }
 
-// NewSubmissions counts the case's submissions the user has not seen yet.
-func (db *DB) NewSubmissions(user, caseID mediation.ID) (int, error) {
+// Unseen counts the case's submissions the user has not seen yet.
+func (db *DB) Unseen(user, caseID mediation.ID) (int, error) {
 	var n int
 	err := db.view(func(tx *bolt.Tx) error {
 		var seen mediation.ID
-		if v := tx.Bucket(bucketVisits).Get(pair(user, caseID)); v != nil {
+		if v := tx.Bucket(bucketSeen).Get(pair(user, caseID)); v != nil {
 			seen = mediation.ID(btoi(v))
 		}
 		prefix := itob(uint64(caseID))
