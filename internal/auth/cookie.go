@@ -6,8 +6,6 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"fmt"
-	"net/http"
-	"time"
 )
 
 const (
@@ -65,47 +63,4 @@ func HashSecret(secret string) []byte {
 // SecretMatches reports in constant time whether secret hashes to storedHash.
 func SecretMatches(secret string, storedHash []byte) bool {
 	return subtle.ConstantTimeCompare(HashSecret(secret), storedHash) == 1
-}
-
-// CookieName returns the login cookie name; browsers accept the __Host-
-// prefix only on Secure cookies, so the dev --insecure-cookies mode drops it.
-func CookieName(secure bool) string {
-	if secure {
-		return "__Host-tiaojie"
-	}
-	return "tiaojie"
-}
-
-// NewCookie builds the login cookie; maxAge <= 0 makes it last until the
-// browser closes.
-func NewCookie(value string, secure bool, maxAge time.Duration) *http.Cookie {
-	c := baseCookie(secure)
-	c.Value = value
-	if maxAge > 0 {
-		// Round up so that a sub-second lifetime is not mistaken for "no
-		// Max-Age", which would outlive the server-side login.
-		c.MaxAge = int((maxAge + time.Second - 1) / time.Second)
-	}
-	return c
-}
-
-// ExpiredCookie builds the cookie that makes the browser drop the login.
-func ExpiredCookie(secure bool) *http.Cookie {
-	c := baseCookie(secure)
-	c.MaxAge = -1
-	// Expires in the past as well, for clients that ignore Max-Age.
-	c.Expires = time.Unix(1, 0).UTC()
-	return c
-}
-
-// baseCookie holds the attributes the __Host- prefix demands (Secure, Path=/,
-// no Domain) plus the ones we want everywhere.
-func baseCookie(secure bool) *http.Cookie {
-	return &http.Cookie{
-		Name:     CookieName(secure),
-		Path:     "/",
-		Secure:   secure,
-		HttpOnly: true,
-		SameSite: http.SameSiteLaxMode,
-	}
 }

@@ -190,7 +190,7 @@ func (s *Service) Activity(p mediation.Principal, cases []mediation.Visible[medi
 			continue
 		}
 		var err error
-		if out[i].Unseen, err = s.db.NewSubmissions(p.UserID, cs.ID); err != nil {
+		if out[i].Unseen, err = s.db.Unseen(p.UserID, cs.ID); err != nil {
 			return nil, err
 		}
 		last, err := s.db.LastSubmissionAt(cs.ID)

@@ -124,7 +124,7 @@ func (s *Service) AllSubmissions(p mediation.Principal, caseID mediation.ID) ([]
 		pg.Cursor = next
 	}
 	if p.UserID != 0 && len(all) > 0 {
-		if err := s.db.RecordVisit(p.UserID, cs.ID, all[len(all)-1].ID); err != nil {
+		if err := s.db.RecordSeen(p.UserID, cs.ID, all[len(all)-1].ID); err != nil {
 			return nil, err
 		}
 	}

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"tiaojie/internal/auth"
+	"tiaojie/internal/web"
 )
 
 // Fuzz targets for the whole HTTP path: the real server on a real database,
@@ -89,7 +89,7 @@ func (z *fuzzAPI) cookie(who string) string {
 	if se.value == "" || time.Since(se.born) > 40*time.Second {
 		se.value, se.born = se.start(), time.Now()
 	}
-	return auth.CookieName(false) + "=" + se.value
+	return web.CookieName(false) + "=" + se.value
 }
 
 // checkAnswer checks one answer and that a refusal left the database as it was.

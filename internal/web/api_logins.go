@@ -5,7 +5,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"tiaojie/internal/auth"
 	"tiaojie/internal/mediation"
 )
 
@@ -42,7 +41,7 @@ func (s *Server) startLogin(c echo.Context, cred mediation.Credential) error {
 	if err := s.endLogin(c); err != nil {
 		return err
 	}
-	c.SetCookie(auth.NewCookie(cred.Cookie, s.secure, cred.MaxAge))
+	c.SetCookie(newLoginCookie(cred.Cookie, s.secure, cred.MaxAge))
 	return nil
 }
 
@@ -62,7 +61,7 @@ func (s *Server) logout(c echo.Context) error {
 	if err := s.endLogin(c); err != nil {
 		return err
 	}
-	c.SetCookie(auth.ExpiredCookie(s.secure))
+	c.SetCookie(expiredLoginCookie(s.secure))
 	return c.NoContent(http.StatusNoContent)
 }
 

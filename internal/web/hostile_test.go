@@ -18,6 +18,7 @@ import (
 	"tiaojie/internal/auth"
 	"tiaojie/internal/mediation"
 	"tiaojie/internal/store"
+	"tiaojie/internal/web"
 )
 
 // TestHostileRequests sends malformed and hostile requests to every route the
@@ -269,14 +270,14 @@ func (h *hostile) fresh(name string) {
 	if p.renew != nil && (p.value == "" || time.Since(p.born) > 40*time.Second) {
 		h.last = ""
 		p.value, p.born = p.renew(), time.Now()
-		p.cookie = func() string { return auth.CookieName(false) + "=" + p.value }
+		p.cookie = func() string { return web.CookieName(false) + "=" + p.value }
 	}
 }
 
 // deadPrincipals are sessions that must count for nothing.
 func (h *hostile) deadPrincipals() {
 	a, t := h.a, h.t
-	name := auth.CookieName(false)
+	name := web.CookieName(false)
 	fixed := func(v string) *hsPrincipal { return &hsPrincipal{cookie: func() string { return v }} }
 
 	med := h.who["mediator"].value

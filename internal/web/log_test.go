@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"tiaojie/internal/auth"
+	"tiaojie/internal/web"
 )
 
 // TestLogsHoldNoPersonalData runs the scene's story and more, including
@@ -50,7 +50,7 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 	a.client().do("GET", "/a/"+inv.Token, nil)
 	s.mediator.do("GET", "/api/v1/cases?cursor="+s.tokenA2, nil)
 	forged := a.client()
-	forged.Header.Set("Cookie", auth.CookieName(false)+"=00ff."+s.tokenA1)
+	forged.Header.Set("Cookie", web.CookieName(false)+"=00ff."+s.tokenA1)
 	forged.do("GET", "/api/v1/me", nil)
 	// Enough guesses at one account to be refused.
 	for range 6 {
@@ -69,7 +69,7 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 	u := mustParse(t, a.HTTP.URL)
 	for _, c := range []*client{s.admin, s.office, s.mediator, s.other, s.a1, s.a2, s.b1} {
 		for _, ck := range c.http.Jar.Cookies(u) {
-			if ck.Name == auth.CookieName(false) {
+			if ck.Name == web.CookieName(false) {
 				id, secret, _ := strings.Cut(ck.Value, ".")
 				secrets = append(secrets, ck.Value, id, secret)
 			}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"tiaojie/internal/auth"
 	"tiaojie/internal/mediation"
 )
 
@@ -120,7 +119,7 @@ func setSecurityHeaders(h http.Header, r *http.Request) {
 // missing, forged or expired login makes the request anonymous.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		ck, err := c.Cookie(auth.CookieName(s.secure))
+		ck, err := c.Cookie(CookieName(s.secure))
 		if err == nil {
 			p, id, err := s.cw.Authenticate(ck.Value)
 			switch mediation.ErrorCode(err) {
@@ -128,7 +127,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 				c.Set(ctxPrincipal, p)
 				c.Set(ctxLogin, id)
 			case mediation.EUNAUTHORIZED:
-				c.SetCookie(auth.ExpiredCookie(s.secure))
+				c.SetCookie(expiredLoginCookie(s.secure))
 			default:
 				return err
 			}

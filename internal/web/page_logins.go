@@ -6,7 +6,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"tiaojie/internal/auth"
 	"tiaojie/internal/mediation"
 	"tiaojie/templates"
 )
@@ -35,7 +34,7 @@ func (s *Server) logoutSubmit(c echo.Context) error {
 	if err := s.endLogin(c); err != nil {
 		return err
 	}
-	c.SetCookie(auth.ExpiredCookie(s.secure))
+	c.SetCookie(expiredLoginCookie(s.secure))
 	return c.Redirect(http.StatusSeeOther, "/login")
 }
 

@@ -1,0 +1,52 @@
+package web
+
+import (
+	"net/http"
+	"time"
+)
+
+// The login cookie: its value is auth's (an id and a secret); its name and
+// attributes are HTTP's, and so are here.
+
+// CookieName returns the login cookie name; browsers accept the __Host-
+// prefix only on Secure cookies, so the dev --insecure-cookies mode drops it.
+func CookieName(secure bool) string {
+	if secure {
+		return "__Host-tiaojie"
+	}
+	return "tiaojie"
+}
+
+// newLoginCookie builds the login cookie; maxAge <= 0 makes it last until the
+// browser closes.
+func newLoginCookie(value string, secure bool, maxAge time.Duration) *http.Cookie {
+	c := baseCookie(secure)
+	c.Value = value
+	if maxAge > 0 {
+		// Round up so that a sub-second lifetime is not mistaken for "no
+		// Max-Age", which would outlive the server-side login.
+		c.MaxAge = int((maxAge + time.Second - 1) / time.Second)
+	}
+	return c
+}
+
+// expiredLoginCookie builds the cookie that makes the browser drop the login.
+func expiredLoginCookie(secure bool) *http.Cookie {
+	c := baseCookie(secure)
+	c.MaxAge = -1
+	// Expires in the past as well, for clients that ignore Max-Age.
+	c.Expires = time.Unix(1, 0).UTC()
+	return c
+}
+
+// baseCookie holds the attributes the __Host- prefix demands (Secure, Path=/,
+// no Domain) plus the ones we want everywhere.
+func baseCookie(secure bool) *http.Cookie {
+	return &http.Cookie{
+		Name:     CookieName(secure),
+		Path:     "/",
+		Secure:   secure,
+		HttpOnly: true,
+		SameSite: http.SameSiteLaxMode,
+	}
+}
