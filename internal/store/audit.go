@@ -56,7 +56,7 @@ func appendAudit(tx *bolt.Tx, e mediation.AuditEntry) error {
 	if err != nil {
 		return err
 	}
-	seq, err := tx.Bucket(bucketAudit).NextSequence()
+	seq, err := tx.Bucket(auditRecords.bucket).NextSequence()
 	if err != nil {
 		return err
 	}
@@ -66,11 +66,11 @@ func appendAudit(tx *bolt.Tx, e mediation.AuditEntry) error {
 	if err != nil {
 		return err
 	}
-	if err := put(tx, bucketAudit, itob(seq), chained{Entry: e, Prev: head.Hash, Hash: hash}); err != nil {
+	if err := put(tx, auditRecords.bucket, itob(seq), chained{Entry: e, Prev: head.Hash, Hash: hash}); err != nil {
 		return err
 	}
 	if e.CaseID != 0 {
-		if err := tx.Bucket(bucketAuditByCase).Put(pair(e.CaseID, mediation.ID(seq)), nil); err != nil {
+		if err := tx.Bucket(auditByCase.bucket).Put(pair(e.CaseID, mediation.ID(seq)), nil); err != nil {
 			return err
 		}
 	}
@@ -169,14 +169,14 @@ func (db *DB) CaseAudit(caseID mediation.ID, cursor uint64, n int) ([]mediation.
 	err := db.view(func(tx *bolt.Tx) error {
 		out, next = nil, 0
 		prefix := itob(uint64(caseID))
-		c := tx.Bucket(bucketAuditByCase).Cursor()
+		c := tx.Bucket(auditByCase.bucket).Cursor()
 		for k, _ := c.Seek(pair(caseID, mediation.ID(cursor+1))); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 			if len(out) == n {
 				next = out[len(out)-1].Seq
 				break
 			}
 			var ch chained
-			if err := get(tx, bucketAudit, k[8:], &ch); err != nil {
+			if err := get(tx, auditRecords.bucket, k[8:], &ch); err != nil {
 				return err
 			}
 			out = append(out, ch.Entry)
@@ -201,7 +201,7 @@ func (db *DB) VerifyAudit(since *Head) (Head, error) {
 			return fmt.Errorf("audit head 0 has no hash; %q was not handed over by this chain", since.Hash)
 		}
 		sawSince := since == nil || since.Seq == 0
-		err = tx.Bucket(bucketAudit).ForEach(func(k, v []byte) error {
+		err = tx.Bucket(auditRecords.bucket).ForEach(func(k, v []byte) error {
 			var ch chained
 			if err := decode(v, &ch); err != nil {
 				return err

@@ -14,7 +14,7 @@ import (
 // mediator and status index entries.
 func (db *DB) CreateCase(c *mediation.Case, actor string, opts ...Option) error {
 	return db.update(func(tx *bolt.Tx) error {
-		id, err := nextID(tx, bucketCases)
+		id, err := nextID(tx, caseRecords.bucket)
 		if err != nil {
 			return err
 		}
@@ -36,10 +36,10 @@ func (db *DB) CreateCase(c *mediation.Case, actor string, opts ...Option) error 
 // putCase writes the case and brings its index entries from those of old (nil
 // for a new case) to its own.
 func putCase(tx *bolt.Tx, old, c *mediation.Case) error {
-	byStatus := tx.Bucket(bucketCasesByStatus)
-	byMediator := tx.Bucket(bucketCasesByMediator)
+	byStatus := tx.Bucket(casesByStatus.bucket)
+	byMediator := tx.Bucket(casesByMediator.bucket)
 	if old != nil {
-		if err := byStatus.Delete(statusKey(old.Status, old.ID)); err != nil {
+		if err := byStatus.Delete(statusKey(old.Status, idKey(old.ID))); err != nil {
 			return err
 		}
 		for _, m := range old.Mediators {
@@ -48,7 +48,7 @@ func putCase(tx *bolt.Tx, old, c *mediation.Case) error {
 			}
 		}
 	}
-	if err := byStatus.Put(statusKey(c.Status, c.ID), nil); err != nil {
+	if err := byStatus.Put(statusKey(c.Status, idKey(c.ID)), nil); err != nil {
 		return err
 	}
 	for _, m := range c.Mediators {
@@ -56,12 +56,12 @@ func putCase(tx *bolt.Tx, old, c *mediation.Case) error {
 			return err
 		}
 	}
-	return put(tx, bucketCases, itob(uint64(c.ID)), c)
+	return put(tx, caseRecords.bucket, itob(uint64(c.ID)), c)
 }
 
 func getCase(tx *bolt.Tx, id mediation.ID) (*mediation.Case, error) {
 	var c mediation.Case
-	if err := get(tx, bucketCases, itob(uint64(id)), &c); err != nil {
+	if err := get(tx, caseRecords.bucket, itob(uint64(id)), &c); err != nil {
 		return nil, err
 	}
 	return &c, nil
@@ -238,11 +238,11 @@ func (db *DB) Cases(f CaseFilter) (out []mediation.Case, next mediation.ID, err 
 				}
 			}
 		case f.Mediator != 0:
-			ids = descending(tx.Bucket(bucketCasesByMediator), itob(uint64(f.Mediator)), f.Cursor)
+			ids = descending(tx.Bucket(casesByMediator.bucket), itob(uint64(f.Mediator)), f.Cursor)
 		case f.All && f.Status != "":
-			ids = descending(tx.Bucket(bucketCasesByStatus), append([]byte(f.Status), 0), f.Cursor)
+			ids = descending(tx.Bucket(casesByStatus.bucket), append([]byte(f.Status), 0), f.Cursor)
 		case f.All:
-			ids = descending(tx.Bucket(bucketCases), nil, f.Cursor)
+			ids = descending(tx.Bucket(caseRecords.bucket), nil, f.Cursor)
 		default:
 			return nil
 		}
@@ -300,14 +300,14 @@ func descending(b *bolt.Bucket, prefix []byte, cursor mediation.ID) iter.Seq[med
 // that the authorizer can rebuild its grants at start.
 func (db *DB) Members(mediator func(user, caseID mediation.ID), party func(party, caseID mediation.ID)) error {
 	return db.view(func(tx *bolt.Tx) error {
-		err := tx.Bucket(bucketCasesByMediator).ForEach(func(k, _ []byte) error {
+		err := tx.Bucket(casesByMediator.bucket).ForEach(func(k, _ []byte) error {
 			mediator(mediation.ID(btoi(k[:8])), mediation.ID(btoi(k[8:])))
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-		return tx.Bucket(bucketPartiesByCase).ForEach(func(k, _ []byte) error {
+		return tx.Bucket(partiesByCase.bucket).ForEach(func(k, _ []byte) error {
 			party(mediation.ID(btoi(k[8:])), mediation.ID(btoi(k[:8])))
 			return nil
 		})

@@ -62,7 +62,7 @@ func (db *DB) update(fn func(tx *bolt.Tx) error, opts ...Option) error {
 		return db.bolt.Batch(fn)
 	}
 	return db.bolt.Batch(func(tx *bolt.Tx) error {
-		keys := tx.Bucket(bucketIdempotency)
+		keys := tx.Bucket(idempotencyRecords.bucket)
 		if v := keys.Get(o.key); v != nil {
 			var rec idempotencyRecord
 			if err := decode(v, &rec); err != nil {
@@ -82,13 +82,13 @@ func (db *DB) update(fn func(tx *bolt.Tx) error, opts ...Option) error {
 		}
 		// The first audit entry of the mutation names what it made.
 		var first chained
-		if err := get(tx, bucketAudit, itob(before.Seq+1), &first); err != nil {
+		if err := get(tx, auditRecords.bucket, itob(before.Seq+1), &first); err != nil {
 			if mediation.ErrorCode(err) == mediation.ENOTFOUND {
 				return nil // it changed nothing, so there is nothing to replay
 			}
 			return err
 		}
-		return put(tx, bucketIdempotency, o.key, idempotencyRecord{Request: o.request,
+		return put(tx, idempotencyRecords.bucket, o.key, idempotencyRecord{Request: o.request,
 			Replayed: Replayed{Object: first.Entry.Object, At: first.Entry.At}})
 	})
 }
@@ -99,7 +99,7 @@ func (db *DB) DeleteIdempotencyKeys(before time.Time) (int, error) {
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		n = 0
 		var old [][]byte
-		b := tx.Bucket(bucketIdempotency)
+		b := tx.Bucket(idempotencyRecords.bucket)
 		err := b.ForEach(func(k, v []byte) error {
 			var rec idempotencyRecord
 			if err := decode(v, &rec); err != nil {

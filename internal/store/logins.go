@@ -24,12 +24,12 @@ type Login struct {
 // CreateLogin stores a new login. audit, when set, is written with it.
 func (db *DB) CreateLogin(l *Login, audit *mediation.AuditEntry) error {
 	return db.update(func(tx *bolt.Tx) error {
-		if err := put(tx, bucketLogins, l.ID, l); err != nil {
+		if err := put(tx, loginRecords.bucket, l.ID, l); err != nil {
 			return err
 		}
 		if l.PartyID != 0 {
 			key := append(itob(uint64(l.PartyID)), l.ID...)
-			if err := tx.Bucket(bucketLoginsByParty).Put(key, nil); err != nil {
+			if err := tx.Bucket(loginsByParty.bucket).Put(key, nil); err != nil {
 				return err
 			}
 		}
@@ -43,7 +43,7 @@ func (db *DB) CreateLogin(l *Login, audit *mediation.AuditEntry) error {
 // Login returns the login with the given id, or ENOTFOUND.
 func (db *DB) Login(id []byte) (*Login, error) {
 	var l Login
-	err := db.view(func(tx *bolt.Tx) error { return get(tx, bucketLogins, id, &l) })
+	err := db.view(func(tx *bolt.Tx) error { return get(tx, loginRecords.bucket, id, &l) })
 	if err != nil {
 		return nil, err
 	}
@@ -54,11 +54,11 @@ func (db *DB) Login(id []byte) (*Login, error) {
 func (db *DB) TouchLogin(id []byte, t time.Time) error {
 	return db.update(func(tx *bolt.Tx) error {
 		var l Login
-		if err := get(tx, bucketLogins, id, &l); err != nil {
+		if err := get(tx, loginRecords.bucket, id, &l); err != nil {
 			return nil // ended meanwhile: nothing to touch
 		}
 		l.LastSeen = t
-		return put(tx, bucketLogins, id, &l)
+		return put(tx, loginRecords.bucket, id, &l)
 	})
 }
 
@@ -69,22 +69,22 @@ func (db *DB) DeleteLogin(id []byte) error {
 
 func deleteLogin(tx *bolt.Tx, id []byte) error {
 	var l Login
-	if err := get(tx, bucketLogins, id, &l); err != nil {
+	if err := get(tx, loginRecords.bucket, id, &l); err != nil {
 		return nil
 	}
 	if l.PartyID != 0 {
-		if err := tx.Bucket(bucketLoginsByParty).Delete(append(itob(uint64(l.PartyID)), id...)); err != nil {
+		if err := tx.Bucket(loginsByParty.bucket).Delete(append(itob(uint64(l.PartyID)), id...)); err != nil {
 			return err
 		}
 	}
-	return tx.Bucket(bucketLogins).Delete(id)
+	return tx.Bucket(loginRecords.bucket).Delete(id)
 }
 
 // deletePartyLogins ends every login of a party, inside tx.
 func deletePartyLogins(tx *bolt.Tx, party mediation.ID) error {
 	prefix := itob(uint64(party))
 	var ids [][]byte
-	c := tx.Bucket(bucketLoginsByParty).Cursor()
+	c := tx.Bucket(loginsByParty.bucket).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		ids = append(ids, append([]byte(nil), k[8:]...))
 	}
@@ -102,7 +102,7 @@ func (db *DB) DeleteExpiredLogins(expired func(*Login) bool) (int, error) {
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		n = 0
 		var ids [][]byte
-		err := tx.Bucket(bucketLogins).ForEach(func(k, v []byte) error {
+		err := tx.Bucket(loginRecords.bucket).ForEach(func(k, v []byte) error {
 			var l Login
 			if err := decode(v, &l); err != nil {
 				return err

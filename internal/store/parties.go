@@ -26,15 +26,15 @@ func (db *DB) CreateParty(p *mediation.Party, inv *mediation.Invitation, actor s
 				return mediation.Errorf(mediation.ECONFLICT, "error.conflict_of_interest")
 			}
 		}
-		id, err := nextID(tx, bucketParties)
+		id, err := nextID(tx, partyRecords.bucket)
 		if err != nil {
 			return err
 		}
 		p.ID = id
-		if err := put(tx, bucketParties, itob(uint64(id)), p); err != nil {
+		if err := put(tx, partyRecords.bucket, itob(uint64(id)), p); err != nil {
 			return err
 		}
-		if err := tx.Bucket(bucketPartiesByCase).Put(pair(p.CaseID, id), nil); err != nil {
+		if err := tx.Bucket(partiesByCase.bucket).Put(pair(p.CaseID, id), nil); err != nil {
 			return err
 		}
 		err = appendAudit(tx, mediation.AuditEntry{CaseID: p.CaseID, At: p.CreatedAt, Actor: actor,
@@ -50,7 +50,7 @@ func (db *DB) CreateParty(p *mediation.Party, inv *mediation.Invitation, actor s
 
 func getParty(tx *bolt.Tx, id mediation.ID) (*mediation.Party, error) {
 	var p mediation.Party
-	if err := get(tx, bucketParties, itob(uint64(id)), &p); err != nil {
+	if err := get(tx, partyRecords.bucket, itob(uint64(id)), &p); err != nil {
 		return nil, err
 	}
 	return &p, nil
@@ -66,7 +66,7 @@ func (db *DB) Party(id mediation.ID) (*mediation.Party, error) {
 func partiesOf(tx *bolt.Tx, caseID mediation.ID) ([]mediation.Party, error) {
 	var out []mediation.Party
 	prefix := itob(uint64(caseID))
-	c := tx.Bucket(bucketPartiesByCase).Cursor()
+	c := tx.Bucket(partiesByCase.bucket).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		p, err := getParty(tx, mediation.ID(btoi(k[8:])))
 		if err != nil {
@@ -102,14 +102,14 @@ func (db *DB) IssueInvitation(inv *mediation.Invitation, actor string) error {
 
 // putInvitation stores inv as its party's only invitation.
 func putInvitation(tx *bolt.Tx, inv *mediation.Invitation, actor string) error {
-	byParty := tx.Bucket(bucketInvitationParty)
+	byParty := tx.Bucket(invitationsByParty.bucket)
 	partyKey := itob(uint64(inv.PartyID))
 	if old := byParty.Get(partyKey); old != nil {
-		if err := tx.Bucket(bucketInvitations).Delete(bytes.Clone(old)); err != nil {
+		if err := tx.Bucket(invitationRecords.bucket).Delete(bytes.Clone(old)); err != nil {
 			return err
 		}
 	}
-	if err := put(tx, bucketInvitations, inv.TokenHash, inv); err != nil {
+	if err := put(tx, invitationRecords.bucket, inv.TokenHash, inv); err != nil {
 		return err
 	}
 	if err := byParty.Put(partyKey, inv.TokenHash); err != nil {
@@ -122,7 +122,7 @@ func putInvitation(tx *bolt.Tx, inv *mediation.Invitation, actor string) error {
 // Invitation returns the invitation whose token hashes to hash, or ENOTFOUND.
 func (db *DB) Invitation(hash []byte) (*mediation.Invitation, error) {
 	var inv mediation.Invitation
-	err := db.view(func(tx *bolt.Tx) error { return get(tx, bucketInvitations, hash, &inv) })
+	err := db.view(func(tx *bolt.Tx) error { return get(tx, invitationRecords.bucket, hash, &inv) })
 	if err != nil {
 		return nil, err
 	}

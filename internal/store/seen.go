@@ -17,7 +17,7 @@ import (
 // and including lastSeen.
 func (db *DB) RecordSeen(user, caseID, lastSeen mediation.ID) error {
 	return db.update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketSeen).Put(pair(user, caseID), itob(uint64(lastSeen)))
+		return tx.Bucket(seenRecords.bucket).Put(pair(user, caseID), itob(uint64(lastSeen)))
 	})
 }
 
@@ -26,11 +26,11 @@ func (db *DB) Unseen(user, caseID mediation.ID) (int, error) {
 	var n int
 	err := db.view(func(tx *bolt.Tx) error {
 		var seen mediation.ID
-		if v := tx.Bucket(bucketSeen).Get(pair(user, caseID)); v != nil {
+		if v := tx.Bucket(seenRecords.bucket).Get(pair(user, caseID)); v != nil {
 			seen = mediation.ID(btoi(v))
 		}
 		prefix := itob(uint64(caseID))
-		c := tx.Bucket(bucketSubsByCase).Cursor()
+		c := tx.Bucket(submissionsByCase.bucket).Cursor()
 		n = 0
 		for k, _ := c.Seek(pair(caseID, seen+1)); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 			n++
@@ -45,7 +45,7 @@ func (db *DB) Unseen(user, caseID mediation.ID) (int, error) {
 func (db *DB) LastSubmissionAt(caseID mediation.ID) (time.Time, error) {
 	var at time.Time
 	err := db.view(func(tx *bolt.Tx) error {
-		for id := range descending(tx.Bucket(bucketSubsByCase), itob(uint64(caseID)), 0) {
+		for id := range descending(tx.Bucket(submissionsByCase.bucket), itob(uint64(caseID)), 0) {
 			s, err := getSubmission(tx, id)
 			if err != nil {
 				return err

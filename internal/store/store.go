@@ -132,7 +132,7 @@ func Open(path string, opt Options) (*DB, error) {
 
 // prepare creates every bucket and brings the schema up to date.
 func prepare(tx *bolt.Tx) error {
-	for _, name := range allBuckets {
+	for _, name := range allBuckets() {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return fmt.Errorf("store: create bucket %s: %w", name, err)
 		}

@@ -33,18 +33,18 @@ func (db *DB) CreateSubmission(s *mediation.Submission, actor string, opts ...Op
 				return mediation.Invalid("supersedes", "validation.supersedes", "")
 			}
 		}
-		id, err := nextID(tx, bucketSubmissions)
+		id, err := nextID(tx, submissionRecords.bucket)
 		if err != nil {
 			return err
 		}
 		s.ID = id
-		if err := put(tx, bucketSubmissions, itob(uint64(id)), s); err != nil {
+		if err := put(tx, submissionRecords.bucket, itob(uint64(id)), s); err != nil {
 			return err
 		}
-		if err := tx.Bucket(bucketSubsByCase).Put(pair(s.CaseID, id), nil); err != nil {
+		if err := tx.Bucket(submissionsByCase.bucket).Put(pair(s.CaseID, id), nil); err != nil {
 			return err
 		}
-		if err := tx.Bucket(bucketSubsByParty).Put(pair(s.PartyID, id), nil); err != nil {
+		if err := tx.Bucket(submissionsByParty.bucket).Put(pair(s.PartyID, id), nil); err != nil {
 			return err
 		}
 		detail := map[string]string{"kind": string(s.Kind), "party": s.PartyID.String()}
@@ -58,7 +58,7 @@ func (db *DB) CreateSubmission(s *mediation.Submission, actor string, opts ...Op
 
 func getSubmission(tx *bolt.Tx, id mediation.ID) (*mediation.Submission, error) {
 	var s mediation.Submission
-	if err := get(tx, bucketSubmissions, itob(uint64(id)), &s); err != nil {
+	if err := get(tx, submissionRecords.bucket, itob(uint64(id)), &s); err != nil {
 		return nil, err
 	}
 	return &s, nil
@@ -86,10 +86,10 @@ func (db *DB) ReleaseSubmission(id mediation.ID, actor string) (*mediation.Submi
 		if !s.Release(db.now()) {
 			return nil
 		}
-		if err := put(tx, bucketSubmissions, itob(uint64(id)), s); err != nil {
+		if err := put(tx, submissionRecords.bucket, itob(uint64(id)), s); err != nil {
 			return err
 		}
-		if err := tx.Bucket(bucketSubsReleased).Put(pair(s.CaseID, id), nil); err != nil {
+		if err := tx.Bucket(submissionsReleased.bucket).Put(pair(s.CaseID, id), nil); err != nil {
 			return err
 		}
 		return appendAudit(tx, mediation.AuditEntry{CaseID: s.CaseID, At: *s.ReleasedAt, Actor: actor,
@@ -116,10 +116,10 @@ func (db *DB) Submissions(f SubmissionFilter) (out []mediation.Submission, next 
 		out, next = nil, 0
 		var ids iter.Seq[mediation.ID]
 		if f.Party != 0 {
-			ids = merged(ascending(tx.Bucket(bucketSubsByParty), itob(uint64(f.Party)), f.Cursor),
-				ascending(tx.Bucket(bucketSubsReleased), itob(uint64(f.Case)), f.Cursor))
+			ids = merged(ascending(tx.Bucket(submissionsByParty.bucket), itob(uint64(f.Party)), f.Cursor),
+				ascending(tx.Bucket(submissionsReleased.bucket), itob(uint64(f.Case)), f.Cursor))
 		} else {
-			ids = ascending(tx.Bucket(bucketSubsByCase), itob(uint64(f.Case)), f.Cursor)
+			ids = ascending(tx.Bucket(submissionsByCase.bucket), itob(uint64(f.Case)), f.Cursor)
 		}
 		for id := range ids {
 			if len(out) == f.Limit {
