@@ -4,6 +4,7 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"sync"
@@ -65,7 +66,7 @@ func moveBucket(tx *bolt.Tx, from, to string) error {
 		if v == nil {
 			return fmt.Errorf("move bucket %s: %x is a nested bucket", from, k)
 		}
-		return dst.Put(k, v) // Put copies: src's memory is not kept
+		return dst.Put(bytes.Clone(k), bytes.Clone(v)) // src's pages are freed below
 	})
 	if err != nil {
 		return err
