@@ -85,7 +85,8 @@ type entry struct{ key, value []byte }
 
 // An index is a bucket of entries derived from one kind of record, so that
 // the records can be found by something other than their key. Each index is
-// declared once, with declare; CheckIndexes works from the declaration.
+// declared once, with declare; the writers (commit), the deletes and
+// CheckIndexes all work from the declaration.
 type index struct {
 	bucket []byte
 	of     *kind
@@ -122,8 +123,8 @@ type indexOf[T any] struct {
 	absent  string
 }
 
-// declare makes the declared index one of the kind's: CheckIndexes checks it
-// from this declaration alone.
+// declare makes the declared index one of the kind's: commit keeps it, the
+// deletes clear it and CheckIndexes checks it, from this declaration alone.
 func declare[T any](of records[T], d indexOf[T]) *index {
 	ix := &index{bucket: []byte(d.bucket), of: of.kind, key: d.key, value: d.value, points: d.points,
 		entries: func(key []byte, r any) []entry { return d.entries(key, r.(*T)) }, absent: d.absent}

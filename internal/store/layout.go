@@ -9,8 +9,8 @@ import (
 // The layout of the file: every kind of record, each in a bucket of its own,
 // and every index, each declared once below. An index's declaration is all
 // there is to it: its bucket, the layout of its entries, the records it
-// derives from and the entries of one record. CheckIndexes checks it both
-// ways from the declaration alone, and prepare creates its bucket.
+// derives from and the entries of one record. commit keeps it as records
+// change, and CheckIndexes checks it both ways, from the declaration alone.
 
 // Records, each bucket keyed as noted.
 var (

@@ -1,5 +1,6 @@
 // Package store keeps tiaojie's records in one bbolt file. Every mutation is one
-// transaction that writes the record, its index entries and its audit entry
+// transaction that writes, through one path (commit), the record, its index
+// entries (each index declared once, in layout.go) and its audit entry
 // together, so that after a crash either all of it is there or none.
 package store
 
@@ -176,30 +177,6 @@ func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond)
 
 // limit is the page size to use for a requested one: at least one.
 func limit(n int) int { return max(n, 1) }
-
-// get decodes the record at key in bucket, or returns ENOTFOUND.
-func get(tx *bolt.Tx, bucket, key []byte, v any) error {
-	b := tx.Bucket(bucket).Get(key)
-	if b == nil {
-		return mediation.NotFound()
-	}
-	return decode(b, v)
-}
-
-// put encodes v and stores it at key in bucket.
-func put(tx *bolt.Tx, bucket, key []byte, v any) error {
-	b, err := encode(v)
-	if err != nil {
-		return err
-	}
-	return tx.Bucket(bucket).Put(key, b)
-}
-
-// nextID takes the next ID of bucket.
-func nextID(tx *bolt.Tx, bucket []byte) (mediation.ID, error) {
-	n, err := tx.Bucket(bucket).NextSequence()
-	return mediation.ID(n), err
-}
 
 // view runs a read-only transaction.
 func (db *DB) view(fn func(tx *bolt.Tx) error) error { return db.bolt.View(fn) }

@@ -16,31 +16,27 @@ type storedUser struct {
 // when the username is taken.
 func (db *DB) CreateUser(u *mediation.User, actor string, opts ...Option) error {
 	return db.update(func(tx *bolt.Tx) error {
-		byName := tx.Bucket(usersByName.bucket)
-		if byName.Get([]byte(u.Username)) != nil {
+		if tx.Bucket(usersByName.bucket).Get([]byte(u.Username)) != nil {
 			return &mediation.Error{Code: mediation.ECONFLICT, Message: "error.username_taken",
 				Fields: map[string]mediation.FieldError{"username": {Key: "validation.username_taken"}}}
 		}
-		id, err := nextID(tx, userRecords.bucket)
+		id, err := userRecords.nextID(tx)
 		if err != nil {
 			return err
 		}
 		u.ID = id
-		if err := put(tx, userRecords.bucket, itob(uint64(id)), storedUser{User: *u, PasswordHash: u.PasswordHash}); err != nil {
-			return err
-		}
-		if err := byName.Put([]byte(u.Username), itob(uint64(id))); err != nil {
-			return err
-		}
-		return appendAudit(tx, mediation.AuditEntry{At: u.CreatedAt, Actor: actor,
+		var ch change
+		userRecords.put(&ch, idKey(id), &storedUser{User: *u, PasswordHash: u.PasswordHash})
+		ch.log(mediation.AuditEntry{At: u.CreatedAt, Actor: actor,
 			Action: mediation.AuditUserCreate, Object: "user:" + id.String(),
 			Detail: map[string]string{"role": string(u.Role)}})
+		return commit(tx, &ch)
 	}, opts...)
 }
 
 func getUser(tx *bolt.Tx, id mediation.ID) (*mediation.User, error) {
-	var s storedUser
-	if err := get(tx, userRecords.bucket, itob(uint64(id)), &s); err != nil {
+	s, err := userRecords.get(tx, idKey(id))
+	if err != nil {
 		return nil, err
 	}
 	s.User.PasswordHash = s.PasswordHash
