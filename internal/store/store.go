@@ -170,7 +170,9 @@ func (db *DB) Close() error {
 // Path is the file the database lives in.
 func (db *DB) Path() string { return db.bolt.Path() }
 
-// Bolt exposes the underlying database for statistics and hot backup.
+// Bolt exposes the underlying bbolt database to tests that read or alter the
+// file directly. The program itself has no use for it: statistics come from
+// Stats, copies from Backup.
 func (db *DB) Bolt() *bolt.DB { return db.bolt }
 
 func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }

@@ -630,3 +630,24 @@ func TestOpen(t *testing.T) {
 		}
 	})
 }
+
+func TestStats(t *testing.T) {
+	w := newWorld(t)
+	createCase(t, w.db, w.mediator, "狗叫", mediation.CategoryPets)
+	if _, err := w.db.Case(1); err != nil {
+		t.Fatal(err)
+	}
+	st, err := w.db.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var size int64
+	w.db.Bolt().View(func(tx *bolt.Tx) error { size = tx.Size(); return nil })
+	if st.Size != size || st.ReadTx == 0 || st.Writes == 0 || st.PageCount == 0 {
+		t.Errorf("Stats = %+v; want the file's size %d and some reads and writes", st, size)
+	}
+	w.db.Close()
+	if _, err := w.db.Stats(); err == nil {
+		t.Error("Stats of a closed database succeeded")
+	}
+}

@@ -9,7 +9,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	bolt "go.etcd.io/bbolt"
 
 	"tiaojie/internal/store"
 )
@@ -144,37 +143,35 @@ func (sc *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	for status, n := range counts {
 		ch <- prometheus.MustNewConstMetric(descCases, prometheus.GaugeValue, float64(n), string(status))
 	}
-	var size int64
-	if err := sc.db.Bolt().View(func(tx *bolt.Tx) error { size = tx.Size(); return nil }); err != nil {
+	st, err := sc.db.Stats()
+	if err != nil {
 		ch <- prometheus.NewInvalidMetric(descSize, err)
-	} else {
-		ch <- prometheus.MustNewConstMetric(descSize, prometheus.GaugeValue, float64(size))
+		return
 	}
+	ch <- prometheus.MustNewConstMetric(descSize, prometheus.GaugeValue, float64(st.Size))
 
-	st := sc.db.Bolt().Stats()
 	gauge := func(d *prometheus.Desc, v float64) { ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v) }
 	counter := func(d *prometheus.Desc, v float64) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, v)
 	}
-	counter(descReadTx, float64(st.TxN))
-	gauge(descOpenReadTx, float64(st.OpenTxN))
-	gauge(descFreePages, float64(st.FreePageN))
-	gauge(descPendingPages, float64(st.PendingPageN))
+	counter(descReadTx, float64(st.ReadTx))
+	gauge(descOpenReadTx, float64(st.OpenReadTx))
+	gauge(descFreePages, float64(st.FreePages))
+	gauge(descPendingPages, float64(st.PendingPages))
 	gauge(descFreeAlloc, float64(st.FreeAlloc))
 	gauge(descFreelistUse, float64(st.FreelistInuse))
-	tx := &st.TxStats
-	counter(descPageCount, float64(tx.GetPageCount()))
-	counter(descPageAlloc, float64(tx.GetPageAlloc()))
-	counter(descCursors, float64(tx.GetCursorCount()))
-	counter(descNodes, float64(tx.GetNodeCount()))
-	counter(descNodeDerefs, float64(tx.GetNodeDeref()))
-	counter(descRebalances, float64(tx.GetRebalance()))
-	counter(descRebalanceTime, tx.GetRebalanceTime().Seconds())
-	counter(descSplits, float64(tx.GetSplit()))
-	counter(descSpills, float64(tx.GetSpill()))
-	counter(descSpillTime, tx.GetSpillTime().Seconds())
-	counter(descWrites, float64(tx.GetWrite()))
-	counter(descWriteTime, tx.GetWriteTime().Seconds())
+	counter(descPageCount, float64(st.PageCount))
+	counter(descPageAlloc, float64(st.PageAlloc))
+	counter(descCursors, float64(st.Cursors))
+	counter(descNodes, float64(st.Nodes))
+	counter(descNodeDerefs, float64(st.NodeDerefs))
+	counter(descRebalances, float64(st.Rebalances))
+	counter(descRebalanceTime, st.RebalanceTime.Seconds())
+	counter(descSplits, float64(st.Splits))
+	counter(descSpills, float64(st.Spills))
+	counter(descSpillTime, st.SpillTime.Seconds())
+	counter(descWrites, float64(st.Writes))
+	counter(descWriteTime, st.WriteTime.Seconds())
 }
 
 // limitsCollector shows how many keys each rate limiter holds: a sudden
