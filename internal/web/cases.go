@@ -260,7 +260,7 @@ func (s *Server) removeMediator(c echo.Context, read reader) (*mediation.Case, e
 	if err := read(&in); err != nil {
 		return nil, err
 	}
-	if err := in.Check(); err != nil {
+	if err := in.Validate(); err != nil {
 		return nil, err
 	}
 	return s.changeMediators(func() (*mediation.Case, error) {
