@@ -306,7 +306,7 @@ func (s *Service) RemoveMediator(r *mediation.Request, id, user mediation.ID, in
 	if err := in(&rm); err != nil {
 		return none, err
 	}
-	if err := rm.Check(); err != nil {
+	if err := rm.Validate(); err != nil {
 		return none, err
 	}
 	removed, err := s.db.RemoveMediator(cs.ID, user, r.Principal.Subject(), rm.Reason)

@@ -173,8 +173,8 @@ type Removal struct {
 	Reason string `json:"reason" validate:"text,required,max=1000"`
 }
 
-// Check trims and validates the removal.
-func (r *Removal) Check() error {
+// Validate trims and validates the removal.
+func (r *Removal) Validate() error {
 	trim(&r.Reason)
 	return Validate(r)
 }

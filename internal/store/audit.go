@@ -50,31 +50,33 @@ func auditHead(tx *bolt.Tx) (Head, error) {
 	return h, decode(b, &h)
 }
 
-// appendAudit links the entry into the chain inside the caller's transaction.
+// appendAudit links the entry into the chain inside the caller's
+// transaction. It is commit's: a change's audit entries are written with the
+// rest of the change.
 func appendAudit(tx *bolt.Tx, e mediation.AuditEntry) error {
 	head, err := auditHead(tx)
 	if err != nil {
 		return err
 	}
-	seq, err := tx.Bucket(bucketAudit).NextSequence()
+	id, err := auditRecords.nextID(tx)
 	if err != nil {
 		return err
 	}
+	seq := uint64(id)
 	e.Seq = seq
 	e.At = e.At.UTC()
 	hash, err := linkHash(head.Hash, &e)
 	if err != nil {
 		return err
 	}
-	if err := put(tx, bucketAudit, itob(seq), chained{Entry: e, Prev: head.Hash, Hash: hash}); err != nil {
+	if err := auditRecords.store(tx, itob(seq), &chained{Entry: e, Prev: head.Hash, Hash: hash}); err != nil {
 		return err
 	}
-	if e.CaseID != 0 {
-		if err := tx.Bucket(bucketAuditByCase).Put(pair(e.CaseID, mediation.ID(seq)), nil); err != nil {
-			return err
-		}
+	b, err := encode(Head{Seq: seq, Hash: hash})
+	if err != nil {
+		return err
 	}
-	return put(tx, bucketMeta, metaAuditHead, Head{Seq: seq, Hash: hash})
+	return tx.Bucket(bucketMeta).Put(metaAuditHead, b)
 }
 
 // AuditHead returns the newest link of the audit chain.
@@ -120,12 +122,7 @@ func (db *DB) writeReads(delay time.Duration) {
 			return
 		}
 		err := db.bolt.Update(func(tx *bolt.Tx) error {
-			for _, e := range pending {
-				if err := appendAudit(tx, e); err != nil {
-					return err
-				}
-			}
-			return nil
+			return commit(tx, &change{audit: pending})
 		})
 		if err != nil {
 			// The entries stay pending and are tried again at the next tick.
@@ -169,14 +166,14 @@ func (db *DB) CaseAudit(caseID mediation.ID, cursor uint64, n int) ([]mediation.
 	err := db.view(func(tx *bolt.Tx) error {
 		out, next = nil, 0
 		prefix := itob(uint64(caseID))
-		c := tx.Bucket(bucketAuditByCase).Cursor()
+		c := tx.Bucket(auditByCase.bucket).Cursor()
 		for k, _ := c.Seek(pair(caseID, mediation.ID(cursor+1))); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 			if len(out) == n {
 				next = out[len(out)-1].Seq
 				break
 			}
-			var ch chained
-			if err := get(tx, bucketAudit, k[8:], &ch); err != nil {
+			ch, err := auditRecords.get(tx, k[8:])
+			if err != nil {
 				return err
 			}
 			out = append(out, ch.Entry)
@@ -201,7 +198,7 @@ func (db *DB) VerifyAudit(since *Head) (Head, error) {
 			return fmt.Errorf("audit head 0 has no hash; %q was not handed over by this chain", since.Hash)
 		}
 		sawSince := since == nil || since.Seq == 0
-		err = tx.Bucket(bucketAudit).ForEach(func(k, v []byte) error {
+		err = tx.Bucket(auditRecords.bucket).ForEach(func(k, v []byte) error {
 			var ch chained
 			if err := decode(v, &ch); err != nil {
 				return err
@@ -251,5 +248,5 @@ func (db *DB) RecordNow(e mediation.AuditEntry) error {
 	if e.At.IsZero() {
 		e.At = db.now()
 	}
-	return db.update(func(tx *bolt.Tx) error { return appendAudit(tx, e) })
+	return db.update(func(tx *bolt.Tx) error { return commit(tx, &change{audit: []mediation.AuditEntry{e}}) })
 }

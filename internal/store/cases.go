@@ -10,11 +10,10 @@ import (
 	"tiaojie/internal/mediation"
 )
 
-// CreateCase stores a new case, with its reference and ID set, and its
-// mediator and status index entries.
+// CreateCase stores a new case, with its reference and ID set.
 func (db *DB) CreateCase(c *mediation.Case, actor string, opts ...Option) error {
 	return db.update(func(tx *bolt.Tx) error {
-		id, err := nextID(tx, bucketCases)
+		id, err := caseRecords.nextID(tx)
 		if err != nil {
 			return err
 		}
@@ -25,46 +24,24 @@ func (db *DB) CreateCase(c *mediation.Case, actor string, opts ...Option) error 
 				return err
 			}
 		}
-		if err := putCase(tx, nil, c); err != nil {
-			return err
-		}
-		return appendAudit(tx, mediation.AuditEntry{CaseID: id, At: c.OpenedAt, Actor: actor,
+		var ch change
+		caseRecords.put(&ch, idKey(id), c)
+		ch.log(mediation.AuditEntry{CaseID: id, At: c.OpenedAt, Actor: actor,
 			Action: mediation.AuditCaseCreate, Object: "case:" + id.String()})
+		return commit(tx, &ch)
 	}, opts...)
 }
 
-// putCase writes the case and brings its index entries from those of old (nil
-// for a new case) to its own.
-func putCase(tx *bolt.Tx, old, c *mediation.Case) error {
-	byStatus := tx.Bucket(bucketCasesByStatus)
-	byMediator := tx.Bucket(bucketCasesByMediator)
-	if old != nil {
-		if err := byStatus.Delete(statusKey(old.Status, old.ID)); err != nil {
-			return err
-		}
-		for _, m := range old.Mediators {
-			if err := byMediator.Delete(pair(m, old.ID)); err != nil {
-				return err
-			}
-		}
-	}
-	if err := byStatus.Put(statusKey(c.Status, c.ID), nil); err != nil {
-		return err
-	}
-	for _, m := range c.Mediators {
-		if err := byMediator.Put(pair(m, c.ID), nil); err != nil {
-			return err
-		}
-	}
-	return put(tx, bucketCases, itob(uint64(c.ID)), c)
+// changeCase commits the changed case c with its audit entry.
+func changeCase(tx *bolt.Tx, c *mediation.Case, e mediation.AuditEntry) error {
+	var ch change
+	caseRecords.put(&ch, idKey(c.ID), c)
+	ch.log(e)
+	return commit(tx, &ch)
 }
 
 func getCase(tx *bolt.Tx, id mediation.ID) (*mediation.Case, error) {
-	var c mediation.Case
-	if err := get(tx, bucketCases, itob(uint64(id)), &c); err != nil {
-		return nil, err
-	}
-	return &c, nil
+	return caseRecords.get(tx, idKey(id))
 }
 
 // Case returns the case with the given ID, or ENOTFOUND.
@@ -97,20 +74,17 @@ func (db *DB) UpdateCase(id mediation.ID, actor string, fn func(c *mediation.Cas
 		if err != nil {
 			return err
 		}
-		change, err := fn(&c, file)
+		did, err := fn(&c, file)
 		if err != nil {
 			return err
 		}
-		if change.Action == "" {
+		if did.Action == "" {
 			out = old
 			return nil
 		}
-		if err := putCase(tx, old, &c); err != nil {
-			return err
-		}
 		out = &c
-		return appendAudit(tx, mediation.AuditEntry{CaseID: id, At: c.UpdatedAt, Actor: actor,
-			Action: change.Action, Object: "case:" + id.String(), Detail: change.Detail})
+		return changeCase(tx, &c, mediation.AuditEntry{CaseID: id, At: c.UpdatedAt, Actor: actor,
+			Action: did.Action, Object: "case:" + id.String(), Detail: did.Detail})
 	}, opts...)
 	return out, err
 }
@@ -171,11 +145,8 @@ func (db *DB) AssignMediator(caseID, user mediation.ID, actor string, opts ...Op
 		c := *old
 		c.Mediators = append(slices.Clone(old.Mediators), user)
 		c.UpdatedAt = db.now()
-		if err := putCase(tx, old, &c); err != nil {
-			return err
-		}
 		out = &c
-		return appendAudit(tx, mediation.AuditEntry{CaseID: caseID, At: c.UpdatedAt, Actor: actor,
+		return changeCase(tx, &c, mediation.AuditEntry{CaseID: caseID, At: c.UpdatedAt, Actor: actor,
 			Action: mediation.AuditMediatorAssign, Object: "user:" + user.String()})
 	}, opts...)
 	return out, err
@@ -200,11 +171,8 @@ func (db *DB) RemoveMediator(caseID, user mediation.ID, actor, reason string) (*
 		c := *old
 		c.Mediators = slices.DeleteFunc(slices.Clone(old.Mediators), func(m mediation.ID) bool { return m == user })
 		c.UpdatedAt = db.now()
-		if err := putCase(tx, old, &c); err != nil {
-			return err
-		}
 		out = &c
-		return appendAudit(tx, mediation.AuditEntry{CaseID: caseID, At: c.UpdatedAt, Actor: actor,
+		return changeCase(tx, &c, mediation.AuditEntry{CaseID: caseID, At: c.UpdatedAt, Actor: actor,
 			Action: mediation.AuditMediatorRemove, Object: "user:" + user.String(),
 			Detail: map[string]string{"reason": reason}})
 	})
@@ -238,11 +206,11 @@ func (db *DB) Cases(f CaseFilter) (out []mediation.Case, next mediation.ID, err 
 				}
 			}
 		case f.Mediator != 0:
-			ids = descending(tx.Bucket(bucketCasesByMediator), itob(uint64(f.Mediator)), f.Cursor)
+			ids = descending(tx.Bucket(casesByMediator.bucket), idKey(f.Mediator), f.Cursor)
 		case f.All && f.Status != "":
-			ids = descending(tx.Bucket(bucketCasesByStatus), append([]byte(f.Status), 0), f.Cursor)
+			ids = descending(tx.Bucket(casesByStatus.bucket), statusKey(f.Status, nil), f.Cursor)
 		case f.All:
-			ids = descending(tx.Bucket(bucketCases), nil, f.Cursor)
+			ids = descending(tx.Bucket(caseRecords.bucket), nil, f.Cursor)
 		default:
 			return nil
 		}
@@ -300,14 +268,14 @@ func descending(b *bolt.Bucket, prefix []byte, cursor mediation.ID) iter.Seq[med
 // that the authorizer can rebuild its grants at start.
 func (db *DB) Members(mediator func(user, caseID mediation.ID), party func(party, caseID mediation.ID)) error {
 	return db.view(func(tx *bolt.Tx) error {
-		err := tx.Bucket(bucketCasesByMediator).ForEach(func(k, _ []byte) error {
+		err := tx.Bucket(casesByMediator.bucket).ForEach(func(k, _ []byte) error {
 			mediator(mediation.ID(btoi(k[:8])), mediation.ID(btoi(k[8:])))
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-		return tx.Bucket(bucketPartiesByCase).ForEach(func(k, _ []byte) error {
+		return tx.Bucket(partiesByCase.bucket).ForEach(func(k, _ []byte) error {
 			party(mediation.ID(btoi(k[8:])), mediation.ID(btoi(k[:8])))
 			return nil
 		})

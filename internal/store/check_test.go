@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"path/filepath"
@@ -201,6 +202,47 @@ func TestCheckIndexes(t *testing.T) {
 			t.Fatalf("got %v", got)
 		}
 	})
+
+	// An entry pointing to a record that says otherwise is reported in the
+	// words of the index's declaration; so is a key not laid out as declared.
+	disagreeing := map[string]struct {
+		key, value []byte
+		problem    string
+	}{
+		"cases_by_mediator":    {append(u64(3), u64(1)...), nil, "case 1 is mediated by mediator 1, mediator 2, not mediator 3"},
+		"cases_by_status":      {append([]byte("closed\x00"), u64(1)...), nil, "case 1 has status intake, not closed"},
+		"parties_by_case":      {append(u64(2), u64(1)...), nil, "party 1 is a party of case 1, not case 2"},
+		"submissions_by_case":  {append(u64(2), u64(1)...), nil, "submission 1 belongs to case 1, not case 2"},
+		"submissions_by_party": {append(u64(2), u64(1)...), nil, "submission 1 was written by party 1, not party 2"},
+		"submissions_released": {append(u64(1), u64(2)...), nil, "submission 2 is not released: its author never consented"},
+		"invitations_by_party": {u64(7), tokenHash("token-赵明"), "invitation " + hex.EncodeToString(tokenHash("token-赵明")[:8]) + "… belongs to party 1, not party 7"},
+		"users_by_name":        {[]byte("ghost"), u64(1), `user 1 has username "wang", not "ghost"`},
+		"logins_by_party":      {append(u64(2), []byte("login-of-p1-0016")...), nil, "login 6c6f67696e2d6f66… belongs to party 1, not party 2"},
+		"audit_by_case":        {append(u64(1), u64(1)...), nil, "audit entry 1 is about no case"},
+	}
+	for _, name := range indexBuckets {
+		t.Run("ErrEntryDisagreesWithRecord/"+name, func(t *testing.T) {
+			d := disagreeing[name]
+			path := corruptCopy(t, w.db, func(tx *bolt.Tx) error { return tx.Bucket([]byte(name)).Put(d.key, d.value) })
+			got := checkIndexesOf(t, path)
+			if len(got) != 1 || got[0].Bucket != name || !strings.HasPrefix(got[0].Problem, d.problem) {
+				t.Fatalf("after adding %s [%x]: %v\nwant the problem %q", name, d.key, got, d.problem)
+			}
+		})
+		t.Run("ErrLayout/"+name, func(t *testing.T) {
+			// Any username is a key; its value must be a user ID.
+			key, value, want := []byte{0, 1, 2}, u64(1), "000102"
+			if name == "users_by_name" {
+				key, value, want = []byte("ghost"), []byte{0, 1, 2}, `"ghost"`
+			}
+			path := corruptCopy(t, w.db, func(tx *bolt.Tx) error { return tx.Bucket([]byte(name)).Put(key, value) })
+			got := checkIndexesOf(t, path)
+			if len(got) == 0 || got[0].Bucket != name || got[0].Key != want || !strings.Contains(got[0].Problem, "(3 bytes) is not") {
+				t.Fatalf("after adding %s [%x]: %v", name, key, got)
+			}
+			t.Log(got[0])
+		})
+	}
 
 	t.Run("ErrEveryProblemReported", func(t *testing.T) {
 		path := corruptCopy(t, w.db, func(tx *bolt.Tx) error {

@@ -19,7 +19,7 @@ func (db *DB) CaseCountsByStatus() (map[mediation.Status]int, error) {
 		counts[s] = 0
 	}
 	err := db.view(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketCasesByStatus).Cursor()
+		c := tx.Bucket(casesByStatus.bucket).Cursor()
 		for k, _ := c.First(); k != nil; k, _ = c.Next() {
 			i := bytes.IndexByte(k, 0)
 			if i < 0 {

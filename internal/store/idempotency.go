@@ -62,16 +62,15 @@ func (db *DB) update(fn func(tx *bolt.Tx) error, opts ...Option) error {
 		return db.bolt.Batch(fn)
 	}
 	return db.bolt.Batch(func(tx *bolt.Tx) error {
-		keys := tx.Bucket(bucketIdempotency)
-		if v := keys.Get(o.key); v != nil {
-			var rec idempotencyRecord
-			if err := decode(v, &rec); err != nil {
-				return err
-			}
+		rec, err := idempotencyRecords.get(tx, o.key)
+		switch {
+		case err == nil:
 			if !bytes.Equal(rec.Request, o.request) {
 				return mediation.Errorf(mediation.ECONFLICT, "error.idempotency_mismatch")
 			}
 			return &rec.Replayed
+		case mediation.ErrorCode(err) != mediation.ENOTFOUND:
+			return err
 		}
 		before, err := auditHead(tx)
 		if err != nil {
@@ -81,15 +80,16 @@ func (db *DB) update(fn func(tx *bolt.Tx) error, opts ...Option) error {
 			return err
 		}
 		// The first audit entry of the mutation names what it made.
-		var first chained
-		if err := get(tx, bucketAudit, itob(before.Seq+1), &first); err != nil {
-			if mediation.ErrorCode(err) == mediation.ENOTFOUND {
-				return nil // it changed nothing, so there is nothing to replay
-			}
+		first, err := auditRecords.get(tx, itob(before.Seq+1))
+		if mediation.ErrorCode(err) == mediation.ENOTFOUND {
+			return nil // it changed nothing, so there is nothing to replay
+		} else if err != nil {
 			return err
 		}
-		return put(tx, bucketIdempotency, o.key, idempotencyRecord{Request: o.request,
+		var ch change
+		idempotencyRecords.put(&ch, o.key, &idempotencyRecord{Request: o.request,
 			Replayed: Replayed{Object: first.Entry.Object, At: first.Entry.At}})
+		return commit(tx, &ch)
 	})
 }
 
@@ -98,28 +98,22 @@ func (db *DB) DeleteIdempotencyKeys(before time.Time) (int, error) {
 	var n int
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		n = 0
-		var old [][]byte
-		b := tx.Bucket(bucketIdempotency)
-		err := b.ForEach(func(k, v []byte) error {
-			var rec idempotencyRecord
-			if err := decode(v, &rec); err != nil {
+		var ch change
+		err := tx.Bucket(idempotencyRecords.bucket).ForEach(func(k, v []byte) error {
+			r, err := idempotencyRecords.decode(v)
+			if err != nil {
 				return fmt.Errorf("idempotency key %x: %w", k, err)
 			}
-			if rec.At.Before(before) {
-				old = append(old, bytes.Clone(k))
+			if r.(*idempotencyRecord).At.Before(before) {
+				idempotencyRecords.del(&ch, bytes.Clone(k))
 			}
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-		for _, k := range old {
-			if err := b.Delete(k); err != nil {
-				return err
-			}
-		}
-		n = len(old)
-		return nil
+		n = len(ch.writes)
+		return commit(tx, &ch)
 	})
 	return n, err
 }

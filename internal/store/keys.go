@@ -6,41 +6,28 @@ import (
 	"tiaojie/internal/mediation"
 )
 
-// Bucket names. Every bucket is created in one transaction at Open.
-var (
-	bucketMeta            = []byte("meta")
-	bucketUsers           = []byte("users")
-	bucketUsersByName     = []byte("users_by_name")
-	bucketLogins          = []byte("logins")
-	bucketLoginsByParty   = []byte("logins_by_party")      // party id + login id
-	bucketInvitations     = []byte("invitations")          // token hash → invitation
-	bucketInvitationParty = []byte("invitations_by_party") // party id → token hash
-	bucketCases           = []byte("cases")
-	bucketCasesByMediator = []byte("cases_by_mediator") // user id + case id
-	bucketCasesByStatus   = []byte("cases_by_status")   // status + 0 + case id
-	bucketParties         = []byte("parties")
-	bucketPartiesByCase   = []byte("parties_by_case") // case id + party id
-	bucketSubmissions     = []byte("submissions")
-	bucketSubsByCase      = []byte("submissions_by_case")  // case id + submission id
-	bucketSubsByParty     = []byte("submissions_by_party") // party id + submission id
-	bucketSubsReleased    = []byte("submissions_released") // case id + submission id
-	bucketAudit           = []byte("audit")                // seq → entry
-	bucketAuditByCase     = []byte("audit_by_case")        // case id + seq
-	bucketSeen            = []byte("seen")                 // user id + case id → last submission id seen
-	bucketIdempotency     = []byte("idempotency")          // scoped key hash → what the keyed mutation made
-)
-
-var allBuckets = [][]byte{bucketMeta, bucketUsers, bucketUsersByName, bucketLogins,
-	bucketLoginsByParty, bucketInvitations, bucketInvitationParty, bucketCases,
-	bucketCasesByMediator, bucketCasesByStatus, bucketParties, bucketPartiesByCase,
-	bucketSubmissions, bucketSubsByCase, bucketSubsByParty, bucketSubsReleased, bucketAudit,
-	bucketAuditByCase, bucketSeen, bucketIdempotency}
+// The meta bucket holds the schema version and the audit chain's head. Every
+// other bucket holds one kind of record or one index (layout.go).
+var bucketMeta = []byte("meta")
 
 // Keys in the meta bucket.
 var (
 	metaSchema    = []byte("schema_version")
 	metaAuditHead = []byte("audit_head")
 )
+
+// allBuckets is every bucket of the layout: meta, the records', the indexes'.
+// prepare creates them at Open.
+func allBuckets() [][]byte {
+	out := [][]byte{bucketMeta}
+	for _, k := range kinds {
+		out = append(out, k.bucket)
+	}
+	for _, ix := range indexes {
+		out = append(out, ix.bucket)
+	}
+	return out
+}
 
 // itob encodes an ID big-endian, so that keys sort in numeric order.
 func itob(id uint64) []byte {
@@ -51,6 +38,9 @@ func itob(id uint64) []byte {
 
 func btoi(b []byte) uint64 { return binary.BigEndian.Uint64(b) }
 
+// idKey is the key of a record stored by its ID.
+func idKey(id mediation.ID) []byte { return itob(uint64(id)) }
+
 // pair is the key of a two-ID index entry: the owner's ID, then the member's.
 func pair(owner, member mediation.ID) []byte {
 	b := make([]byte, 16)
@@ -59,6 +49,14 @@ func pair(owner, member mediation.ID) []byte {
 	return b
 }
 
-func statusKey(s mediation.Status, id mediation.ID) []byte {
-	return append(append([]byte(s), 0), itob(uint64(id))...)
+// under is the key of an index entry that files the record at key under
+// owner's ID: the ID, then the record's key.
+func under(owner mediation.ID, key []byte) []byte {
+	return append(itob(uint64(owner)), key...)
+}
+
+// statusKey is the key of a cases_by_status entry: the status, a zero byte,
+// the case's key.
+func statusKey(s mediation.Status, key []byte) []byte {
+	return append(append([]byte(s), 0), key...)
 }

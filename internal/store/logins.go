@@ -24,76 +24,52 @@ type Login struct {
 // CreateLogin stores a new login. audit, when set, is written with it.
 func (db *DB) CreateLogin(l *Login, audit *mediation.AuditEntry) error {
 	return db.update(func(tx *bolt.Tx) error {
-		if err := put(tx, bucketLogins, l.ID, l); err != nil {
-			return err
-		}
-		if l.PartyID != 0 {
-			key := append(itob(uint64(l.PartyID)), l.ID...)
-			if err := tx.Bucket(bucketLoginsByParty).Put(key, nil); err != nil {
-				return err
-			}
-		}
+		var ch change
+		loginRecords.put(&ch, l.ID, l)
 		if audit != nil {
-			return appendAudit(tx, *audit)
+			ch.log(*audit)
 		}
-		return nil
+		return commit(tx, &ch)
 	})
 }
 
 // Login returns the login with the given id, or ENOTFOUND.
 func (db *DB) Login(id []byte) (*Login, error) {
-	var l Login
-	err := db.view(func(tx *bolt.Tx) error { return get(tx, bucketLogins, id, &l) })
-	if err != nil {
-		return nil, err
-	}
-	return &l, nil
+	var l *Login
+	err := db.view(func(tx *bolt.Tx) (err error) { l, err = loginRecords.get(tx, id); return })
+	return l, err
 }
 
 // TouchLogin records that the login was used at t.
 func (db *DB) TouchLogin(id []byte, t time.Time) error {
 	return db.update(func(tx *bolt.Tx) error {
-		var l Login
-		if err := get(tx, bucketLogins, id, &l); err != nil {
+		l, err := loginRecords.get(tx, id)
+		if err != nil {
 			return nil // ended meanwhile: nothing to touch
 		}
 		l.LastSeen = t
-		return put(tx, bucketLogins, id, &l)
+		var ch change
+		loginRecords.put(&ch, id, l)
+		return commit(tx, &ch)
 	})
 }
 
-// DeleteLogin ends a login (signs out).
+// DeleteLogin ends a login (signs out). Ending an ended login does nothing.
 func (db *DB) DeleteLogin(id []byte) error {
-	return db.update(func(tx *bolt.Tx) error { return deleteLogin(tx, id) })
+	return db.update(func(tx *bolt.Tx) error {
+		var ch change
+		loginRecords.del(&ch, id)
+		return commit(tx, &ch)
+	})
 }
 
-func deleteLogin(tx *bolt.Tx, id []byte) error {
-	var l Login
-	if err := get(tx, bucketLogins, id, &l); err != nil {
-		return nil
-	}
-	if l.PartyID != 0 {
-		if err := tx.Bucket(bucketLoginsByParty).Delete(append(itob(uint64(l.PartyID)), id...)); err != nil {
-			return err
-		}
-	}
-	return tx.Bucket(bucketLogins).Delete(id)
-}
-
-// deletePartyLogins ends every login of a party, inside tx.
-func deletePartyLogins(tx *bolt.Tx, party mediation.ID) error {
-	prefix := itob(uint64(party))
-	var ids [][]byte
-	c := tx.Bucket(bucketLoginsByParty).Cursor()
+// deletePartyLogins adds ending every login of a party to the change.
+func deletePartyLogins(tx *bolt.Tx, ch *change, party mediation.ID) {
+	prefix := idKey(party)
+	c := tx.Bucket(loginsByParty.bucket).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		ids = append(ids, append([]byte(nil), k[8:]...))
+		loginRecords.del(ch, bytes.Clone(k[len(prefix):]))
 	}
-	for _, id := range ids {
-		if err := deleteLogin(tx, id); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // DeleteExpiredLogins removes every login for which expired is true.
@@ -101,27 +77,22 @@ func (db *DB) DeleteExpiredLogins(expired func(*Login) bool) (int, error) {
 	var n int
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		n = 0
-		var ids [][]byte
-		err := tx.Bucket(bucketLogins).ForEach(func(k, v []byte) error {
-			var l Login
-			if err := decode(v, &l); err != nil {
+		var ch change
+		err := tx.Bucket(loginRecords.bucket).ForEach(func(k, v []byte) error {
+			r, err := loginRecords.decode(v)
+			if err != nil {
 				return err
 			}
-			if expired(&l) {
-				ids = append(ids, append([]byte(nil), k...))
+			if expired(r.(*Login)) {
+				loginRecords.del(&ch, bytes.Clone(k))
 			}
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-		for _, id := range ids {
-			if err := deleteLogin(tx, id); err != nil {
-				return err
-			}
-		}
-		n = len(ids)
-		return nil
+		n = len(ch.writes)
+		return commit(tx, &ch)
 	})
 	return n, err
 }

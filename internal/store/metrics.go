@@ -2,11 +2,10 @@ package store
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
-	bolt "go.etcd.io/bbolt"
 )
 
-// Collector shows on /metrics the case counts and bbolt's statistics, read at
-// scrape time. No label or value carries a name, an ID or any text a user
+// Collector shows on /metrics the case counts and bbolt's statistics (Stats),
+// read at scrape time. No label or value carries a name, an ID or any text a user
 // wrote.
 func (db *DB) Collector() prometheus.Collector { return &storeCollector{db: db} }
 
@@ -55,35 +54,33 @@ func (sc *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	for status, n := range counts {
 		ch <- prometheus.MustNewConstMetric(descCases, prometheus.GaugeValue, float64(n), string(status))
 	}
-	var size int64
-	if err := sc.db.bolt.View(func(tx *bolt.Tx) error { size = tx.Size(); return nil }); err != nil {
+	st, err := sc.db.Stats()
+	if err != nil {
 		ch <- prometheus.NewInvalidMetric(descSize, err)
-	} else {
-		ch <- prometheus.MustNewConstMetric(descSize, prometheus.GaugeValue, float64(size))
+		return
 	}
+	ch <- prometheus.MustNewConstMetric(descSize, prometheus.GaugeValue, float64(st.Size))
 
-	st := sc.db.bolt.Stats()
 	gauge := func(d *prometheus.Desc, v float64) { ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v) }
 	counter := func(d *prometheus.Desc, v float64) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, v)
 	}
-	counter(descReadTx, float64(st.TxN))
-	gauge(descOpenReadTx, float64(st.OpenTxN))
-	gauge(descFreePages, float64(st.FreePageN))
-	gauge(descPendingPages, float64(st.PendingPageN))
+	counter(descReadTx, float64(st.ReadTx))
+	gauge(descOpenReadTx, float64(st.OpenReadTx))
+	gauge(descFreePages, float64(st.FreePages))
+	gauge(descPendingPages, float64(st.PendingPages))
 	gauge(descFreeAlloc, float64(st.FreeAlloc))
 	gauge(descFreelistUse, float64(st.FreelistInuse))
-	tx := &st.TxStats
-	counter(descPageCount, float64(tx.GetPageCount()))
-	counter(descPageAlloc, float64(tx.GetPageAlloc()))
-	counter(descCursors, float64(tx.GetCursorCount()))
-	counter(descNodes, float64(tx.GetNodeCount()))
-	counter(descNodeDerefs, float64(tx.GetNodeDeref()))
-	counter(descRebalances, float64(tx.GetRebalance()))
-	counter(descRebalanceTime, tx.GetRebalanceTime().Seconds())
-	counter(descSplits, float64(tx.GetSplit()))
-	counter(descSpills, float64(tx.GetSpill()))
-	counter(descSpillTime, tx.GetSpillTime().Seconds())
-	counter(descWrites, float64(tx.GetWrite()))
-	counter(descWriteTime, tx.GetWriteTime().Seconds())
+	counter(descPageCount, float64(st.PageCount))
+	counter(descPageAlloc, float64(st.PageAlloc))
+	counter(descCursors, float64(st.Cursors))
+	counter(descNodes, float64(st.Nodes))
+	counter(descNodeDerefs, float64(st.NodeDerefs))
+	counter(descRebalances, float64(st.Rebalances))
+	counter(descRebalanceTime, st.RebalanceTime.Seconds())
+	counter(descSplits, float64(st.Splits))
+	counter(descSpills, float64(st.Spills))
+	counter(descSpillTime, st.SpillTime.Seconds())
+	counter(descWrites, float64(st.Writes))
+	counter(descWriteTime, st.WriteTime.Seconds())
 }

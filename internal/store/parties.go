@@ -26,34 +26,24 @@ func (db *DB) CreateParty(p *mediation.Party, inv *mediation.Invitation, actor s
 				return mediation.Errorf(mediation.ECONFLICT, "error.conflict_of_interest")
 			}
 		}
-		id, err := nextID(tx, bucketParties)
+		id, err := partyRecords.nextID(tx)
 		if err != nil {
 			return err
 		}
 		p.ID = id
-		if err := put(tx, bucketParties, itob(uint64(id)), p); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bucketPartiesByCase).Put(pair(p.CaseID, id), nil); err != nil {
-			return err
-		}
-		err = appendAudit(tx, mediation.AuditEntry{CaseID: p.CaseID, At: p.CreatedAt, Actor: actor,
+		var ch change
+		partyRecords.put(&ch, idKey(id), p)
+		ch.log(mediation.AuditEntry{CaseID: p.CaseID, At: p.CreatedAt, Actor: actor,
 			Action: mediation.AuditPartyCreate, Object: "party:" + id.String(),
 			Detail: map[string]string{"side": string(p.Side)}})
-		if err != nil {
-			return err
-		}
 		inv.PartyID, inv.CaseID = id, p.CaseID
-		return putInvitation(tx, inv, actor)
+		replaceInvitation(tx, &ch, inv, actor)
+		return commit(tx, &ch)
 	}, opts...)
 }
 
 func getParty(tx *bolt.Tx, id mediation.ID) (*mediation.Party, error) {
-	var p mediation.Party
-	if err := get(tx, bucketParties, itob(uint64(id)), &p); err != nil {
-		return nil, err
-	}
-	return &p, nil
+	return partyRecords.get(tx, idKey(id))
 }
 
 // Party returns the party with the given ID, or ENOTFOUND.
@@ -66,7 +56,7 @@ func (db *DB) Party(id mediation.ID) (*mediation.Party, error) {
 func partiesOf(tx *bolt.Tx, caseID mediation.ID) ([]mediation.Party, error) {
 	var out []mediation.Party
 	prefix := itob(uint64(caseID))
-	c := tx.Bucket(bucketPartiesByCase).Cursor()
+	c := tx.Bucket(partiesByCase.bucket).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		p, err := getParty(tx, mediation.ID(btoi(k[8:])))
 		if err != nil {
@@ -93,38 +83,27 @@ func (db *DB) IssueInvitation(inv *mediation.Invitation, actor string) error {
 			return err
 		}
 		inv.CaseID = p.CaseID
-		if err := deletePartyLogins(tx, p.ID); err != nil {
-			return err
-		}
-		return putInvitation(tx, inv, actor)
+		var ch change
+		deletePartyLogins(tx, &ch, p.ID)
+		replaceInvitation(tx, &ch, inv, actor)
+		return commit(tx, &ch)
 	})
 }
 
-// putInvitation stores inv as its party's only invitation.
-func putInvitation(tx *bolt.Tx, inv *mediation.Invitation, actor string) error {
-	byParty := tx.Bucket(bucketInvitationParty)
-	partyKey := itob(uint64(inv.PartyID))
-	if old := byParty.Get(partyKey); old != nil {
-		if err := tx.Bucket(bucketInvitations).Delete(bytes.Clone(old)); err != nil {
-			return err
-		}
+// replaceInvitation adds to the change storing inv as its party's only
+// invitation: the one the party had, if any, is deleted.
+func replaceInvitation(tx *bolt.Tx, ch *change, inv *mediation.Invitation, actor string) {
+	if old := tx.Bucket(invitationsByParty.bucket).Get(idKey(inv.PartyID)); old != nil {
+		invitationRecords.del(ch, bytes.Clone(old))
 	}
-	if err := put(tx, bucketInvitations, inv.TokenHash, inv); err != nil {
-		return err
-	}
-	if err := byParty.Put(partyKey, inv.TokenHash); err != nil {
-		return err
-	}
-	return appendAudit(tx, mediation.AuditEntry{CaseID: inv.CaseID, At: inv.CreatedAt, Actor: actor,
+	invitationRecords.put(ch, inv.TokenHash, inv)
+	ch.log(mediation.AuditEntry{CaseID: inv.CaseID, At: inv.CreatedAt, Actor: actor,
 		Action: mediation.AuditInvitationCreate, Object: "party:" + inv.PartyID.String()})
 }
 
 // Invitation returns the invitation whose token hashes to hash, or ENOTFOUND.
 func (db *DB) Invitation(hash []byte) (*mediation.Invitation, error) {
-	var inv mediation.Invitation
-	err := db.view(func(tx *bolt.Tx) error { return get(tx, bucketInvitations, hash, &inv) })
-	if err != nil {
-		return nil, err
-	}
-	return &inv, nil
+	var inv *mediation.Invitation
+	err := db.view(func(tx *bolt.Tx) (err error) { inv, err = invitationRecords.get(tx, hash); return })
+	return inv, err
 }

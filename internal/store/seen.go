@@ -17,7 +17,9 @@ import (
 // and including lastSeen.
 func (db *DB) RecordSeen(user, caseID, lastSeen mediation.ID) error {
 	return db.update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketSeen).Put(pair(user, caseID), itob(uint64(lastSeen)))
+		var ch change
+		seenRecords.put(&ch, pair(user, caseID), &lastSeen)
+		return commit(tx, &ch)
 	})
 }
 
@@ -26,11 +28,13 @@ func (db *DB) Unseen(user, caseID mediation.ID) (int, error) {
 	var n int
 	err := db.view(func(tx *bolt.Tx) error {
 		var seen mediation.ID
-		if v := tx.Bucket(bucketSeen).Get(pair(user, caseID)); v != nil {
-			seen = mediation.ID(btoi(v))
+		if last, err := seenRecords.get(tx, pair(user, caseID)); err == nil {
+			seen = *last
+		} else if mediation.ErrorCode(err) != mediation.ENOTFOUND {
+			return err
 		}
-		prefix := itob(uint64(caseID))
-		c := tx.Bucket(bucketSubsByCase).Cursor()
+		prefix := idKey(caseID)
+		c := tx.Bucket(submissionsByCase.bucket).Cursor()
 		n = 0
 		for k, _ := c.Seek(pair(caseID, seen+1)); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 			n++
@@ -45,7 +49,7 @@ func (db *DB) Unseen(user, caseID mediation.ID) (int, error) {
 func (db *DB) LastSubmissionAt(caseID mediation.ID) (time.Time, error) {
 	var at time.Time
 	err := db.view(func(tx *bolt.Tx) error {
-		for id := range descending(tx.Bucket(bucketSubsByCase), itob(uint64(caseID)), 0) {
+		for id := range descending(tx.Bucket(submissionsByCase.bucket), idKey(caseID), 0) {
 			s, err := getSubmission(tx, id)
 			if err != nil {
 				return err

@@ -1,9 +1,11 @@
 // Package store keeps tiaojie's records in one bbolt file. Every mutation is one
-// transaction that writes the record, its index entries and its audit entry
+// transaction that writes, through one path (commit), the record, its index
+// entries (each index declared once, in layout.go) and its audit entry
 // together, so that after a crash either all of it is there or none.
 package store
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"sync"
@@ -65,7 +67,7 @@ func moveBucket(tx *bolt.Tx, from, to string) error {
 		if v == nil {
 			return fmt.Errorf("move bucket %s: %x is a nested bucket", from, k)
 		}
-		return dst.Put(k, v) // Put copies: src's memory is not kept
+		return dst.Put(bytes.Clone(k), bytes.Clone(v)) // src's pages are freed below
 	})
 	if err != nil {
 		return err
@@ -132,7 +134,7 @@ func Open(path string, opt Options) (*DB, error) {
 
 // prepare creates every bucket and brings the schema up to date.
 func prepare(tx *bolt.Tx) error {
-	for _, name := range allBuckets {
+	for _, name := range allBuckets() {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return fmt.Errorf("store: create bucket %s: %w", name, err)
 		}
@@ -168,37 +170,15 @@ func (db *DB) Close() error {
 // Path is the file the database lives in.
 func (db *DB) Path() string { return db.bolt.Path() }
 
-// Bolt exposes the underlying database for statistics and hot backup.
+// Bolt exposes the underlying bbolt database to tests that read or alter the
+// file directly. The program itself has no use for it: statistics come from
+// Stats, copies from Backup.
 func (db *DB) Bolt() *bolt.DB { return db.bolt }
 
 func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
 
 // limit is the page size to use for a requested one: at least one.
 func limit(n int) int { return max(n, 1) }
-
-// get decodes the record at key in bucket, or returns ENOTFOUND.
-func get(tx *bolt.Tx, bucket, key []byte, v any) error {
-	b := tx.Bucket(bucket).Get(key)
-	if b == nil {
-		return mediation.NotFound()
-	}
-	return decode(b, v)
-}
-
-// put encodes v and stores it at key in bucket.
-func put(tx *bolt.Tx, bucket, key []byte, v any) error {
-	b, err := encode(v)
-	if err != nil {
-		return err
-	}
-	return tx.Bucket(bucket).Put(key, b)
-}
-
-// nextID takes the next ID of bucket.
-func nextID(tx *bolt.Tx, bucket []byte) (mediation.ID, error) {
-	n, err := tx.Bucket(bucket).NextSequence()
-	return mediation.ID(n), err
-}
 
 // view runs a read-only transaction.
 func (db *DB) view(fn func(tx *bolt.Tx) error) error { return db.bolt.View(fn) }

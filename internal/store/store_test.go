@@ -25,8 +25,8 @@ import (
 )
 
 // MustOpenDB opens a new database in tb.TempDir(). At cleanup it closes the
-// database, reopens the file, and fails the test unless bbolt's Tx.Check and
-// the audit chain both pass.
+// database, reopens the file, and fails the test unless bbolt's Tx.Check, the
+// audit chain and every index pass.
 func MustOpenDB(tb testing.TB) *store.DB {
 	tb.Helper()
 	return mustOpenDBWith(tb, store.Options{})
@@ -47,7 +47,7 @@ func mustOpenDBWith(tb testing.TB, opt store.Options) *store.DB {
 }
 
 // checkFile closes db (a second Close is harmless), reopens its file at path
-// and runs Tx.Check and VerifyAudit on it.
+// and runs Tx.Check, VerifyAudit and CheckIndexes on it.
 func checkFile(tb testing.TB, db *store.DB, path string) {
 	tb.Helper()
 	if err := db.Close(); err != nil {
@@ -64,6 +64,9 @@ func checkFile(tb testing.TB, db *store.DB, path string) {
 	}
 	if _, err := re.VerifyAudit(nil); err != nil {
 		tb.Errorf("VerifyAudit: %v", err)
+	}
+	if err := re.CheckIndexes(); err != nil {
+		tb.Errorf("CheckIndexes: %v", err)
 	}
 }
 
@@ -626,4 +629,25 @@ func TestOpen(t *testing.T) {
 			t.Errorf("file mode = %v, want no access for group and others", perm)
 		}
 	})
+}
+
+func TestStats(t *testing.T) {
+	w := newWorld(t)
+	createCase(t, w.db, w.mediator, "狗叫", mediation.CategoryPets)
+	if _, err := w.db.Case(1); err != nil {
+		t.Fatal(err)
+	}
+	st, err := w.db.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var size int64
+	w.db.Bolt().View(func(tx *bolt.Tx) error { size = tx.Size(); return nil })
+	if st.Size != size || st.ReadTx == 0 || st.Writes == 0 || st.PageCount == 0 {
+		t.Errorf("Stats = %+v; want the file's size %d and some reads and writes", st, size)
+	}
+	w.db.Close()
+	if _, err := w.db.Stats(); err == nil {
+		t.Error("Stats of a closed database succeeded")
+	}
 }

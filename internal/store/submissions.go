@@ -33,35 +33,25 @@ func (db *DB) CreateSubmission(s *mediation.Submission, actor string, opts ...Op
 				return mediation.Invalid("supersedes", "validation.supersedes", "")
 			}
 		}
-		id, err := nextID(tx, bucketSubmissions)
+		id, err := submissionRecords.nextID(tx)
 		if err != nil {
 			return err
 		}
 		s.ID = id
-		if err := put(tx, bucketSubmissions, itob(uint64(id)), s); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bucketSubsByCase).Put(pair(s.CaseID, id), nil); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bucketSubsByParty).Put(pair(s.PartyID, id), nil); err != nil {
-			return err
-		}
 		detail := map[string]string{"kind": string(s.Kind), "party": s.PartyID.String()}
 		if s.Supersedes != 0 {
 			detail["supersedes"] = s.Supersedes.String()
 		}
-		return appendAudit(tx, mediation.AuditEntry{CaseID: s.CaseID, At: s.CreatedAt, Actor: actor,
+		var ch change
+		submissionRecords.put(&ch, idKey(id), s)
+		ch.log(mediation.AuditEntry{CaseID: s.CaseID, At: s.CreatedAt, Actor: actor,
 			Action: mediation.AuditSubmissionCreate, Object: "submission:" + id.String(), Detail: detail})
+		return commit(tx, &ch)
 	}, opts...)
 }
 
 func getSubmission(tx *bolt.Tx, id mediation.ID) (*mediation.Submission, error) {
-	var s mediation.Submission
-	if err := get(tx, bucketSubmissions, itob(uint64(id)), &s); err != nil {
-		return nil, err
-	}
-	return &s, nil
+	return submissionRecords.get(tx, idKey(id))
 }
 
 // Submission returns the submission with the given ID, or ENOTFOUND. Reading
@@ -86,14 +76,11 @@ func (db *DB) ReleaseSubmission(id mediation.ID, actor string) (*mediation.Submi
 		if !s.Release(db.now()) {
 			return nil
 		}
-		if err := put(tx, bucketSubmissions, itob(uint64(id)), s); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bucketSubsReleased).Put(pair(s.CaseID, id), nil); err != nil {
-			return err
-		}
-		return appendAudit(tx, mediation.AuditEntry{CaseID: s.CaseID, At: *s.ReleasedAt, Actor: actor,
+		var ch change
+		submissionRecords.put(&ch, idKey(id), s)
+		ch.log(mediation.AuditEntry{CaseID: s.CaseID, At: *s.ReleasedAt, Actor: actor,
 			Action: mediation.AuditSubmissionRelease, Object: "submission:" + id.String()})
+		return commit(tx, &ch)
 	})
 	return out, err
 }
@@ -116,10 +103,10 @@ func (db *DB) Submissions(f SubmissionFilter) (out []mediation.Submission, next 
 		out, next = nil, 0
 		var ids iter.Seq[mediation.ID]
 		if f.Party != 0 {
-			ids = merged(ascending(tx.Bucket(bucketSubsByParty), itob(uint64(f.Party)), f.Cursor),
-				ascending(tx.Bucket(bucketSubsReleased), itob(uint64(f.Case)), f.Cursor))
+			ids = merged(ascending(tx.Bucket(submissionsByParty.bucket), idKey(f.Party), f.Cursor),
+				ascending(tx.Bucket(submissionsReleased.bucket), idKey(f.Case), f.Cursor))
 		} else {
-			ids = ascending(tx.Bucket(bucketSubsByCase), itob(uint64(f.Case)), f.Cursor)
+			ids = ascending(tx.Bucket(submissionsByCase.bucket), idKey(f.Case), f.Cursor)
 		}
 		for id := range ids {
 			if len(out) == f.Limit {

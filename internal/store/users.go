@@ -16,31 +16,27 @@ type storedUser struct {
 // when the username is taken.
 func (db *DB) CreateUser(u *mediation.User, actor string, opts ...Option) error {
 	return db.update(func(tx *bolt.Tx) error {
-		byName := tx.Bucket(bucketUsersByName)
-		if byName.Get([]byte(u.Username)) != nil {
+		if tx.Bucket(usersByName.bucket).Get([]byte(u.Username)) != nil {
 			return &mediation.Error{Code: mediation.ECONFLICT, Message: "error.username_taken",
 				Fields: map[string]mediation.FieldError{"username": {Key: "validation.username_taken"}}}
 		}
-		id, err := nextID(tx, bucketUsers)
+		id, err := userRecords.nextID(tx)
 		if err != nil {
 			return err
 		}
 		u.ID = id
-		if err := put(tx, bucketUsers, itob(uint64(id)), storedUser{User: *u, PasswordHash: u.PasswordHash}); err != nil {
-			return err
-		}
-		if err := byName.Put([]byte(u.Username), itob(uint64(id))); err != nil {
-			return err
-		}
-		return appendAudit(tx, mediation.AuditEntry{At: u.CreatedAt, Actor: actor,
+		var ch change
+		userRecords.put(&ch, idKey(id), &storedUser{User: *u, PasswordHash: u.PasswordHash})
+		ch.log(mediation.AuditEntry{At: u.CreatedAt, Actor: actor,
 			Action: mediation.AuditUserCreate, Object: "user:" + id.String(),
 			Detail: map[string]string{"role": string(u.Role)}})
+		return commit(tx, &ch)
 	}, opts...)
 }
 
 func getUser(tx *bolt.Tx, id mediation.ID) (*mediation.User, error) {
-	var s storedUser
-	if err := get(tx, bucketUsers, itob(uint64(id)), &s); err != nil {
+	s, err := userRecords.get(tx, idKey(id))
+	if err != nil {
 		return nil, err
 	}
 	s.User.PasswordHash = s.PasswordHash
@@ -58,7 +54,7 @@ func (db *DB) User(id mediation.ID) (*mediation.User, error) {
 func (db *DB) UserByName(name string) (*mediation.User, error) {
 	var u *mediation.User
 	err := db.view(func(tx *bolt.Tx) (err error) {
-		id := tx.Bucket(bucketUsersByName).Get([]byte(name))
+		id := tx.Bucket(usersByName.bucket).Get([]byte(name))
 		if id == nil {
 			return mediation.NotFound()
 		}
@@ -75,7 +71,7 @@ func (db *DB) Users(cursor mediation.ID, n int) ([]mediation.User, mediation.ID,
 	var next mediation.ID
 	err := db.view(func(tx *bolt.Tx) error {
 		out, next = nil, 0
-		c := tx.Bucket(bucketUsers).Cursor()
+		c := tx.Bucket(userRecords.bucket).Cursor()
 		for k, v := c.Seek(itob(uint64(cursor) + 1)); k != nil; k, v = c.Next() {
 			if len(out) == n {
 				next = out[len(out)-1].ID
@@ -96,7 +92,7 @@ func (db *DB) Users(cursor mediation.ID, n int) ([]mediation.User, mediation.ID,
 func (db *DB) HasUsers() (bool, error) {
 	var has bool
 	err := db.view(func(tx *bolt.Tx) error {
-		k, _ := tx.Bucket(bucketUsers).Cursor().First()
+		k, _ := tx.Bucket(userRecords.bucket).Cursor().First()
 		has = k != nil
 		return nil
 	})
@@ -108,7 +104,7 @@ func (db *DB) AllUsers() ([]mediation.User, error) {
 	var out []mediation.User
 	err := db.view(func(tx *bolt.Tx) error {
 		out = nil
-		return tx.Bucket(bucketUsers).ForEach(func(_, v []byte) error {
+		return tx.Bucket(userRecords.bucket).ForEach(func(_, v []byte) error {
 			var s storedUser
 			if err := decode(v, &s); err != nil {
 				return err

@@ -1,0 +1,145 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"tiaojie/internal/mediation"
+)
+
+// A change is everything one mutation writes: its records (each with the
+// index entries its kind's declarations derive from it), its audit entries
+// and its statistics delta. commit writes all of it in the caller's
+// transaction, so that no mutation can write one part and forget another,
+// and after a crash either all of it is there or none.
+type change struct {
+	writes []write
+	audit  []mediation.AuditEntry
+	stats  statsDelta
+}
+
+// A write stores one record, or deletes it when record is nil.
+type write struct {
+	of     *kind
+	key    []byte
+	record any
+}
+
+// log adds an audit entry to the change. Its sequence number and link are
+// set when it is committed.
+func (c *change) log(e mediation.AuditEntry) { c.audit = append(c.audit, e) }
+
+// statsDelta is what a change does to the maintained statistics counters.
+// It is empty for now: the place is kept so that the counters, when they
+// come, are written by commit with the records they count.
+type statsDelta struct{}
+
+// apply adds the delta to the stored counters; there are none yet.
+func (statsDelta) apply(*bolt.Tx) error { return nil }
+
+// commit writes the change inside tx: every record (deleting the entries of
+// its former version from each index and adding those of the new one), then
+// the audit entries, linked in order into the chain, then the statistics
+// delta. It is the one path by which the store writes records.
+func commit(tx *bolt.Tx, c *change) error {
+	for _, w := range c.writes {
+		if err := w.of.store(tx, w.key, w.record); err != nil {
+			return err
+		}
+	}
+	for _, e := range c.audit {
+		if err := appendAudit(tx, e); err != nil {
+			return err
+		}
+	}
+	return c.stats.apply(tx)
+}
+
+// put adds storing r at key to the change.
+func (rs records[T]) put(c *change, key []byte, r *T) {
+	c.writes = append(c.writes, write{of: rs.kind, key: key, record: r})
+}
+
+// del adds deleting the record at key (if there is one) to the change.
+func (rs records[T]) del(c *change, key []byte) {
+	c.writes = append(c.writes, write{of: rs.kind, key: key})
+}
+
+// nextID takes the next ID of the kind's bucket.
+func (k *kind) nextID(tx *bolt.Tx) (mediation.ID, error) {
+	n, err := tx.Bucket(k.bucket).NextSequence()
+	return mediation.ID(n), err
+}
+
+// store writes record r at key (deletes it when r is nil) and brings every
+// index of the kind from the entries of the record stored before to those of
+// r. It is commit's, and only commit's, way to write a record.
+func (k *kind) store(tx *bolt.Tx, key []byte, r any) error {
+	b := tx.Bucket(k.bucket)
+	var old any
+	if len(k.indexes) > 0 {
+		if v := b.Get(key); v != nil {
+			var err error
+			if old, err = k.decode(v); err != nil {
+				return fmt.Errorf("store: %s [%x]: %w", k.bucket, key, err)
+			}
+		}
+	}
+	for _, ix := range k.indexes {
+		var was, is []entry
+		if old != nil {
+			was = ix.entries(key, old)
+		}
+		if r != nil {
+			is = ix.entries(key, r)
+		}
+		if err := ix.move(tx.Bucket(ix.bucket), was, is); err != nil {
+			return err
+		}
+	}
+	if r == nil {
+		return b.Delete(key)
+	}
+	v, err := k.encode(r)
+	if err != nil {
+		return err
+	}
+	return b.Put(key, v)
+}
+
+// move brings the bucket b of the index from the entries was to is.
+func (ix *index) move(b *bolt.Bucket, was, is []entry) error {
+	for _, e := range was {
+		if e.in(is) {
+			continue
+		}
+		// An entry with a value names one record; when it names another
+		// now, that record's entry is not this one's to remove.
+		if e.value != nil && !bytes.Equal(b.Get(e.key), e.value) {
+			continue
+		}
+		if err := b.Delete(e.key); err != nil {
+			return fmt.Errorf("store: index %s: %w", ix.bucket, err)
+		}
+	}
+	for _, e := range is {
+		if e.in(was) {
+			continue
+		}
+		if err := b.Put(e.key, e.value); err != nil {
+			return fmt.Errorf("store: index %s: %w", ix.bucket, err)
+		}
+	}
+	return nil
+}
+
+func (e entry) in(es []entry) bool {
+	for _, o := range es {
+		if bytes.Equal(o.key, e.key) && bytes.Equal(o.value, e.value) {
+			return true
+		}
+	}
+	return false
+}

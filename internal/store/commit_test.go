@@ -1,0 +1,137 @@
+package store
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// openFixture opens a copy of testdata/v1.db, upgraded.
+func openFixture(t *testing.T) *DB {
+	t.Helper()
+	raw, err := os.ReadFile("testdata/v1.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "v1.db")
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func indexSnapshot(t *testing.T, db *DB) map[string]map[string]string {
+	t.Helper()
+	out := map[string]map[string]string{}
+	err := db.view(func(tx *bolt.Tx) error {
+		for _, ix := range indexes {
+			m := map[string]string{}
+			tx.Bucket(ix.bucket).ForEach(func(k, v []byte) error { m[string(k)] = string(v); return nil })
+			out[string(ix.bucket)] = m
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// eachRecord commits, for every record of every indexed kind, the change
+// made by fn.
+func eachRecord(t *testing.T, db *DB, fn func(ch *change, k *kind, key []byte, r any)) {
+	t.Helper()
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		var ch change
+		for _, k := range indexedKinds() {
+			err := tx.Bucket(k.bucket).ForEach(func(key, v []byte) error {
+				r, err := k.decode(v)
+				if err != nil {
+					return err
+				}
+				fn(&ch, k, bytes.Clone(key), r)
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return commit(tx, &ch)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// commit derives every index entry from the declarations: writing each
+// record again changes no index, and deleting every record empties them all.
+func TestCommitKeepsEveryIndex(t *testing.T) {
+	db := openFixture(t)
+	before := indexSnapshot(t, db)
+	for name, entries := range before {
+		if len(entries) == 0 {
+			t.Fatalf("the fixture leaves %s empty, so this test proves nothing for it", name)
+		}
+	}
+
+	eachRecord(t, db, func(ch *change, k *kind, key []byte, r any) {
+		ch.writes = append(ch.writes, write{of: k, key: key, record: r})
+	})
+	after := indexSnapshot(t, db)
+	for name := range before {
+		if len(after[name]) != len(before[name]) {
+			t.Errorf("rewriting every record changed %s from %d to %d entries", name, len(before[name]), len(after[name]))
+		}
+		for k, v := range before[name] {
+			if got, ok := after[name][k]; !ok || got != v {
+				t.Errorf("rewriting every record changed %s [%x]", name, k)
+			}
+		}
+	}
+	if err := db.CheckIndexes(); err != nil {
+		t.Errorf("CheckIndexes after rewriting every record: %v", err)
+	}
+
+	// The audit chain is left alone: deleting its entries would break it.
+	eachRecord(t, db, func(ch *change, k *kind, key []byte, r any) {
+		if k != auditRecords.kind {
+			ch.writes = append(ch.writes, write{of: k, key: key})
+		}
+	})
+	for name, entries := range indexSnapshot(t, db) {
+		if name != string(auditByCase.bucket) && len(entries) != 0 {
+			t.Errorf("after deleting every record, %s still holds %d entries", name, len(entries))
+		}
+	}
+	if err := db.CheckIndexes(); err != nil {
+		t.Errorf("CheckIndexes after deleting every record: %v", err)
+	}
+}
+
+// A new index is one declaration: the layout names each bucket once.
+func TestLayoutNamesEachBucketOnce(t *testing.T) {
+	seen := map[string]bool{}
+	for _, name := range allBuckets() {
+		if seen[string(name)] {
+			t.Errorf("bucket %s is declared twice", name)
+		}
+		seen[string(name)] = true
+	}
+	for _, ix := range indexes {
+		if !slices.Contains(ix.of.indexes, ix) {
+			t.Errorf("index %s is not among its kind's", ix.bucket)
+		}
+	}
+	if len(allBuckets()) != 1+len(kinds)+len(indexes) {
+		t.Errorf("%d buckets, want meta, %d kinds of record and %d indexes", len(allBuckets()), len(kinds), len(indexes))
+	}
+}

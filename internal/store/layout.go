@@ -1,0 +1,150 @@
+package store
+
+import (
+	"fmt"
+
+	"tiaojie/internal/mediation"
+)
+
+// The layout of the file: every kind of record, each in a bucket of its own,
+// and every index, each declared once below. An index's declaration is all
+// there is to it: its bucket, the layout of its entries, the records it
+// derives from and the entries of one record. commit keeps it as records
+// change, and CheckIndexes checks it both ways, from the declaration alone.
+
+// Records, each bucket keyed as noted.
+var (
+	userRecords = jsonRecords("users", // user ID
+		func(k []byte, u *storedUser) string { return fmt.Sprintf("user %d", u.ID) },
+		func(u *storedUser) []byte { return idKey(u.ID) })
+	loginRecords = jsonRecords("logins", // login ID (random)
+		func(k []byte, l *Login) string { return "login " + hashPrefix(k) },
+		func(l *Login) []byte { return l.ID })
+	invitationRecords = jsonRecords("invitations", // token hash
+		func(k []byte, inv *mediation.Invitation) string { return "invitation " + hashPrefix(k) },
+		func(inv *mediation.Invitation) []byte { return inv.TokenHash })
+	caseRecords = jsonRecords("cases", // case ID
+		func(k []byte, c *mediation.Case) string { return fmt.Sprintf("case %d", c.ID) },
+		func(c *mediation.Case) []byte { return idKey(c.ID) })
+	partyRecords = jsonRecords("parties", // party ID
+		func(k []byte, p *mediation.Party) string { return fmt.Sprintf("party %d", p.ID) },
+		func(p *mediation.Party) []byte { return idKey(p.ID) })
+	submissionRecords = jsonRecords("submissions", // submission ID
+		func(k []byte, s *mediation.Submission) string { return fmt.Sprintf("submission %d", s.ID) },
+		func(s *mediation.Submission) []byte { return idKey(s.ID) })
+	// The audit chain's order is VerifyAudit's to check, not the key's.
+	auditRecords = jsonRecords("audit", // sequence number
+		func(k []byte, ch *chained) string { return fmt.Sprintf("audit entry %d", ch.Entry.Seq) }, nil)
+	// user ID + case ID → the last submission ID the user has seen on the
+	// case: the ID itself, not JSON.
+	seenRecords = idRecords("seen")
+	// scoped key hash → what the keyed mutation made.
+	idempotencyRecords = jsonRecords[idempotencyRecord]("idempotency", nil, nil)
+)
+
+// Indexes, in the order tiaojie check reports them.
+var (
+	casesByMediator = declare(caseRecords, indexOf[mediation.Case]{
+		bucket: "cases_by_mediator",
+		key:    []part{idPart("mediator", "is mediated by"), idPart("case", "")}, points: 1,
+		entries: func(k []byte, c *mediation.Case) []entry {
+			es := make([]entry, len(c.Mediators))
+			for i, m := range c.Mediators {
+				es[i] = entry{key: under(m, k)}
+			}
+			return es
+		},
+		absent: "has no mediator",
+	})
+	casesByStatus = declare(caseRecords, indexOf[mediation.Case]{
+		bucket: "cases_by_status",
+		key:    []part{wordPart("status", "has status"), idPart("case", "")}, points: 1,
+		entries: func(k []byte, c *mediation.Case) []entry { return []entry{{key: statusKey(c.Status, k)}} },
+		what: func(k []byte, c *mediation.Case) string {
+			return fmt.Sprintf("case %d (status %s)", c.ID, c.Status)
+		},
+	})
+	partiesByCase = declare(partyRecords, indexOf[mediation.Party]{
+		bucket: "parties_by_case",
+		key:    []part{idPart("case", "is a party of"), idPart("party", "")}, points: 1,
+		entries: func(k []byte, p *mediation.Party) []entry { return []entry{{key: under(p.CaseID, k)}} },
+		what: func(k []byte, p *mediation.Party) string {
+			return fmt.Sprintf("party %d of case %d", p.ID, p.CaseID)
+		},
+	})
+	submissionsByCase = declare(submissionRecords, indexOf[mediation.Submission]{
+		bucket: "submissions_by_case",
+		key:    []part{idPart("case", "belongs to"), idPart("submission", "")}, points: 1,
+		entries: func(k []byte, s *mediation.Submission) []entry { return []entry{{key: under(s.CaseID, k)}} },
+		what:    describeSubmission,
+	})
+	submissionsByParty = declare(submissionRecords, indexOf[mediation.Submission]{
+		bucket: "submissions_by_party",
+		key:    []part{idPart("party", "was written by"), idPart("submission", "")}, points: 1,
+		entries: func(k []byte, s *mediation.Submission) []entry { return []entry{{key: under(s.PartyID, k)}} },
+		what:    describeSubmission,
+	})
+	// Only the submissions their authors released to all parties.
+	submissionsReleased = declare(submissionRecords, indexOf[mediation.Submission]{
+		bucket: "submissions_released",
+		key:    []part{idPart("case", "belongs to"), idPart("submission", "")}, points: 1,
+		entries: func(k []byte, s *mediation.Submission) []entry {
+			if !s.Released {
+				return nil
+			}
+			return []entry{{key: under(s.CaseID, k)}}
+		},
+		what:   func(k []byte, s *mediation.Submission) string { return "released " + describeSubmission(k, s) },
+		absent: "is not released: its author never consented to show it to the other parties",
+	})
+	// A party has one invitation: the entry names it.
+	invitationsByParty = declare(invitationRecords, indexOf[mediation.Invitation]{
+		bucket: "invitations_by_party",
+		key:    []part{idPart("party", "belongs to")},
+		value:  holds(hashPart("invitation", "")), points: inValue,
+		entries: func(k []byte, inv *mediation.Invitation) []entry {
+			return []entry{{key: idKey(inv.PartyID), value: k}}
+		},
+		what: func(k []byte, inv *mediation.Invitation) string {
+			return fmt.Sprintf("invitation %s of party %d", hashPrefix(k), inv.PartyID)
+		},
+	})
+	usersByName = declare(userRecords, indexOf[storedUser]{
+		bucket: "users_by_name",
+		key:    []part{textPart("username", "has username")},
+		value:  holds(idPart("user", "")), points: inValue,
+		entries: func(k []byte, u *storedUser) []entry { return []entry{{key: []byte(u.Username), value: k}} },
+	})
+	// Only the logins of parties: a new invitation ends them.
+	loginsByParty = declare(loginRecords, indexOf[Login]{
+		bucket: "logins_by_party",
+		key:    []part{idPart("party", "belongs to"), hashPart("login", "")}, points: 1,
+		entries: func(k []byte, l *Login) []entry {
+			if l.PartyID == 0 {
+				return nil
+			}
+			return []entry{{key: under(l.PartyID, k)}}
+		},
+		what:   func(k []byte, l *Login) string { return fmt.Sprintf("a login of party %d", l.PartyID) },
+		absent: "is a staff user's, not a party's",
+	})
+	// Only the entries about a case.
+	auditByCase = declare(auditRecords, indexOf[chained]{
+		bucket: "audit_by_case",
+		key:    []part{idPart("case", "is about"), idPart("audit entry", "")}, points: 1,
+		entries: func(k []byte, ch *chained) []entry {
+			if ch.Entry.CaseID == 0 {
+				return nil
+			}
+			return []entry{{key: under(ch.Entry.CaseID, k)}}
+		},
+		what: func(k []byte, ch *chained) string {
+			return fmt.Sprintf("audit entry %d about case %d", ch.Entry.Seq, ch.Entry.CaseID)
+		},
+		absent: "is about no case",
+	})
+)
+
+func describeSubmission(k []byte, s *mediation.Submission) string {
+	return fmt.Sprintf("submission %d of case %d by party %d", s.ID, s.CaseID, s.PartyID)
+}

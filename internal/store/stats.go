@@ -1,0 +1,53 @@
+package store
+
+import (
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Stats are the database file's statistics as bbolt keeps them, in plain
+// numbers, for monitoring. The totals count since Open.
+type Stats struct {
+	Size int64 // bytes of the database as of the last commit
+
+	ReadTx     int // read transactions started
+	OpenReadTx int // read transactions open now
+
+	FreePages     int // pages on the freelist
+	PendingPages  int // pages freed but still held by an open read transaction
+	FreeAlloc     int // bytes in free pages
+	FreelistInuse int // bytes the freelist itself takes
+
+	// Totals over the write transactions.
+	PageCount     int64 // pages allocated
+	PageAlloc     int64 // bytes allocated for pages
+	Cursors       int64 // cursors created
+	Nodes         int64 // nodes allocated
+	NodeDerefs    int64 // node dereferences
+	Rebalances    int64 // node rebalances
+	RebalanceTime time.Duration
+	Splits        int64 // nodes split
+	Spills        int64 // nodes spilled
+	SpillTime     time.Duration
+	Writes        int64         // page writes
+	WriteTime     time.Duration // time spent writing to disk
+}
+
+// Stats returns the database file's statistics.
+func (db *DB) Stats() (Stats, error) {
+	var s Stats
+	if err := db.view(func(tx *bolt.Tx) error { s.Size = tx.Size(); return nil }); err != nil {
+		return Stats{}, err
+	}
+	st := db.bolt.Stats()
+	s.ReadTx, s.OpenReadTx = st.TxN, st.OpenTxN
+	s.FreePages, s.PendingPages, s.FreeAlloc, s.FreelistInuse = st.FreePageN, st.PendingPageN, st.FreeAlloc, st.FreelistInuse
+	tx := &st.TxStats
+	s.PageCount, s.PageAlloc = tx.GetPageCount(), tx.GetPageAlloc()
+	s.Cursors, s.Nodes, s.NodeDerefs = tx.GetCursorCount(), tx.GetNodeCount(), tx.GetNodeDeref()
+	s.Rebalances, s.RebalanceTime = tx.GetRebalance(), tx.GetRebalanceTime()
+	s.Splits, s.Spills, s.SpillTime = tx.GetSplit(), tx.GetSpill(), tx.GetSpillTime()
+	s.Writes, s.WriteTime = tx.GetWrite(), tx.GetWriteTime()
+	return s, nil
+}
