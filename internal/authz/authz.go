@@ -3,7 +3,11 @@
 package authz
 
 import (
+	"errors"
 	"fmt"
+	"slices"
+	"strings"
+	"sync"
 
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
@@ -22,14 +26,51 @@ type Object struct {
 }
 
 // Authorizer decides every access. It is safe for concurrent use.
+//
+// The rules are casbin's: at start the shipped model and policy are compiled
+// by asking casbin itself, for every role, object kind and action the policy
+// names, whether it allows the act on any object or only on the subject's
+// own (TestCompiledEqualsCasbin checks the table against casbin on every
+// combination and grant state). The grants, the store's g lines, are kept in
+// a compact table of their own, so that a decision is a few map lookups
+// whatever the number of cases, and a revoke is seen by every check that
+// starts after it returns.
 type Authorizer struct {
-	e *casbin.SyncedEnforcer
-	// ever holds every (role, kind, action) that has a rule. The rules are
-	// fixed at build time, so it is read without locking.
+	// table is the compiled policy: the scope each (role, kind, action)
+	// allows. It and ever are fixed at start and read without locking.
+	table map[permission]scope
+	// ever holds every (role, kind, action) that has a rule.
 	ever map[permission]bool
+	// roles are the policy's roles, each with its bit in a roleSet.
+	roles []string
+	bits  map[string]roleSet
+
+	mu     sync.RWMutex
+	grants map[holder]roleSet
 }
 
 type permission struct{ role, obj, act string }
+
+// scope is what a rule allows: every object of its kind, or only the
+// subject's own.
+type scope uint8
+
+const (
+	scopeNone scope = iota
+	scopeSelf
+	scopeAny
+)
+
+// roleSet is a set of the policy's roles, one bit each.
+type roleSet uint32
+
+// holder is who holds roles where: a subject ("u:7", "p:19") in a domain
+// (a case's ID, or 0 for DomainGlobal).
+type holder struct {
+	party bool
+	id    uint64
+	dom   uint64
+}
 
 // New builds an Authorizer from the embedded rules and the given grants,
 // rebuilt from the store.
@@ -38,52 +79,180 @@ func New(grants []Grant) (*Authorizer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("authz: model: %w", err)
 	}
-	e, err := casbin.NewSyncedEnforcer(m, &adapter{grants: grants})
+	e, err := casbin.NewEnforcer(m, &adapter{})
 	if err != nil {
 		return nil, fmt.Errorf("authz: enforcer: %w", err)
 	}
-	// Grants change in memory only; with auto-save on, casbin would first
-	// try the load-only adapter and fail.
 	e.EnableAutoSave(false)
-
-	ps, err := e.GetPolicy()
+	a, err := compile(e)
 	if err != nil {
-		return nil, fmt.Errorf("authz: policy: %w", err)
+		return nil, err
 	}
-	a := &Authorizer{e: e, ever: make(map[permission]bool, len(ps))}
-	for _, p := range ps {
-		if len(p) != 5 {
-			return nil, fmt.Errorf("authz: policy rule %v: want 5 fields", p)
-		}
-		a.ever[permission{role: p[0], obj: p[2], act: p[3]}] = true
+	if err := a.Grant(grants...); err != nil {
+		return nil, err
 	}
 	return a, nil
 }
 
-// Grant adds grants in memory; call it after the store transaction that
-// records them has committed. Granting an existing grant is a no-op.
-func (a *Authorizer) Grant(gs ...Grant) error {
-	rs, err := rules(gs)
-	if err != nil || len(rs) == 0 {
-		return err
+// compile asks casbin, for every role, kind and action of the policy,
+// whether a subject holding the role in a case may act there on another's
+// object and on its own.
+func compile(e *casbin.Enforcer) (*Authorizer, error) {
+	ps, err := e.GetPolicy()
+	if err != nil {
+		return nil, fmt.Errorf("authz: policy: %w", err)
 	}
-	if _, err := a.e.AddGroupingPoliciesEx(rs); err != nil {
-		return fmt.Errorf("authz: grant: %w", err)
+	a := &Authorizer{table: map[permission]scope{}, ever: map[permission]bool{}, bits: map[string]roleSet{},
+		grants: map[holder]roleSet{}}
+	var objs, acts []string
+	for _, p := range ps {
+		if len(p) != 5 {
+			return nil, fmt.Errorf("authz: policy rule %v: want 5 fields", p)
+		}
+		// A rule for one domain only would need the domain in the table.
+		if p[1] != DomainGlobal {
+			return nil, fmt.Errorf("authz: policy rule %v: rules are written for domain %q", p, DomainGlobal)
+		}
+		if _, ok := a.bits[p[0]]; !ok {
+			if len(a.roles) == 32 {
+				return nil, errors.New("authz: more than 32 roles")
+			}
+			a.bits[p[0]] = 1 << len(a.roles)
+			a.roles = append(a.roles, p[0])
+		}
+		a.ever[permission{role: p[0], obj: p[2], act: p[3]}] = true
+		if !slices.Contains(objs, p[2]) {
+			objs = append(objs, p[2])
+		}
+		if !slices.Contains(acts, p[3]) {
+			acts = append(acts, p[3])
+		}
+	}
+	const probe, other, dom = "probe:1", "probe:2", "case:1"
+	for _, role := range a.roles {
+		e.ClearPolicy()
+		if err := e.LoadPolicy(); err != nil {
+			return nil, fmt.Errorf("authz: policy: %w", err)
+		}
+		if _, err := e.AddGroupingPolicy(probe, role, dom); err != nil {
+			return nil, fmt.Errorf("authz: probe %s: %w", role, err)
+		}
+		for _, obj := range objs {
+			for _, act := range acts {
+				own, err := e.Enforce(probe, dom, obj, act, probe)
+				if err != nil {
+					return nil, fmt.Errorf("authz: enforce: %w", err)
+				}
+				others, err := e.Enforce(probe, dom, obj, act, other)
+				if err != nil {
+					return nil, fmt.Errorf("authz: enforce: %w", err)
+				}
+				switch {
+				case others:
+					a.table[permission{role, obj, act}] = scopeAny
+				case own:
+					a.table[permission{role, obj, act}] = scopeSelf
+				}
+			}
+		}
+	}
+	return a, nil
+}
+
+// Grant adds grants; call it after the store transaction that records them
+// has committed. Granting an existing grant is a no-op.
+func (a *Authorizer) Grant(gs ...Grant) error {
+	return a.change(gs, func(held, r roleSet) roleSet { return held | r })
+}
+
+// Revoke removes grants; call it after the store transaction that removes
+// them has committed. Once it returns, no check allows what they allowed.
+// Revoking an absent grant is a no-op.
+func (a *Authorizer) Revoke(gs ...Grant) error {
+	return a.change(gs, func(held, r roleSet) roleSet { return held &^ r })
+}
+
+func (a *Authorizer) change(gs []Grant, op func(held, r roleSet) roleSet) error {
+	type change struct {
+		h    holder
+		role roleSet
+	}
+	cs := make([]change, len(gs))
+	for i, g := range gs {
+		if err := g.validate(); err != nil {
+			return err
+		}
+		h, ok := holderOf(g.Subject, g.Domain)
+		role, known := a.bits[g.Role]
+		if !ok || !known {
+			return fmt.Errorf("authz: grant %v: not a subject, domain and role of the policy", g)
+		}
+		cs[i] = change{h, role}
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, c := range cs {
+		if held := op(a.grants[c.h], c.role); held != 0 {
+			a.grants[c.h] = held
+		} else {
+			delete(a.grants, c.h)
+		}
 	}
 	return nil
 }
 
-// Revoke removes grants in memory; call it after the store transaction that
-// removes them has committed. Revoking an absent grant is a no-op.
-func (a *Authorizer) Revoke(gs ...Grant) error {
-	rs, err := rules(gs)
-	if err != nil || len(rs) == 0 {
-		return err
+// holderOf reads a subject ("u:7", "p:19") and a domain ("case:42", "*").
+func holderOf(subject, domain string) (holder, bool) {
+	var h holder
+	switch {
+	case strings.HasPrefix(subject, "u:"):
+	case strings.HasPrefix(subject, "p:"):
+		h.party = true
+	default:
+		return h, false
 	}
-	if _, err := a.e.RemoveGroupingPolicies(rs); err != nil {
-		return fmt.Errorf("authz: revoke: %w", err)
+	id, ok := mediation.ParseID(subject[2:])
+	if !ok {
+		return h, false
 	}
-	return nil
+	h.id = uint64(id)
+	if domain != DomainGlobal {
+		rest, ok := strings.CutPrefix(domain, "case:")
+		dom, valid := mediation.ParseID(rest)
+		if !ok || !valid {
+			return h, false
+		}
+		h.dom = uint64(dom)
+	}
+	return h, true
+}
+
+// enforce is the compiled matcher: the roles the subject holds in the domain
+// and in DomainGlobal, each asked whether it allows act on obj for its owner.
+func (a *Authorizer) enforce(sub, dom, obj, act, owner string) bool {
+	h, ok := holderOf(sub, dom)
+	if !ok {
+		return false
+	}
+	global := h
+	global.dom = 0
+	a.mu.RLock()
+	held := a.grants[h] | a.grants[global]
+	a.mu.RUnlock()
+	for i, role := range a.roles {
+		if held&(1<<i) == 0 {
+			continue
+		}
+		switch a.table[permission{role, obj, act}] {
+		case scopeAny:
+			return true
+		case scopeSelf:
+			if owner == sub {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // rolesOf lists every role a principal of this kind can ever hold, in any
@@ -135,11 +304,7 @@ func (a *Authorizer) Check(p mediation.Principal, act string, obj Object) error 
 	if obj.Domain == "" {
 		return fmt.Errorf("authz: %s object has no domain", obj.Kind)
 	}
-	ok, err := a.e.Enforce(p.Subject(), obj.Domain, obj.Kind, act, obj.Owner)
-	if err != nil {
-		return fmt.Errorf("authz: enforce: %w", err)
-	}
-	if !ok {
+	if !a.enforce(p.Subject(), obj.Domain, obj.Kind, act, obj.Owner) {
 		return mediation.NotFound()
 	}
 	return nil

@@ -1,0 +1,116 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// The request path in process, without the network: each benchmark answers
+// one kind of request through the real server on a real bbolt file, as its
+// reader. The load command (cmd/tiaojie-load) measures the same over HTTP
+// against a ceiling; these find where the time goes (-cpuprofile).
+
+// benchScene is a case with five parties, fifty submissions, and the cookies
+// of its mediator and first party.
+type benchScene struct {
+	app                       *testApp
+	caseID                    string
+	mediatorCookie, partyCook string
+}
+
+func newBenchScene(b *testing.B) *benchScene {
+	b.Helper()
+	s := newScene(b)
+	bs := &benchScene{app: s.app, caseID: s.caseA}
+	for i := range 3 {
+		var p partyCreated
+		s.mediator.mustJSON("POST", "/api/v1/cases/"+s.caseA+"/parties", map[string]string{"name": fmt.Sprint("第三人", i),
+			"kind": "person", "side": "third_party"}, http.StatusCreated, &p)
+	}
+	for i := range 48 {
+		c := s.a1
+		if i%2 == 1 {
+			c = s.a2
+		}
+		c.mustJSON("POST", "/api/v1/cases/"+s.caseA+"/submissions", map[string]string{"kind": "position",
+			"body": strings.Repeat("车位是我买的，有合同。", 8)}, http.StatusCreated, nil)
+	}
+	bs.mediatorCookie, bs.partyCook = cookieOf(b, s.mediator), cookieOf(b, s.a1)
+	return bs
+}
+
+// cookieOf is the Cookie header the client sends to the test server.
+func cookieOf(b *testing.B, c *client) string {
+	b.Helper()
+	req, _ := http.NewRequest(http.MethodGet, c.app.HTTP.URL+"/", nil)
+	var parts []string
+	for _, ck := range c.http.Jar.Cookies(req.URL) {
+		parts = append(parts, ck.Name+"="+ck.Value)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// run answers the request b.N times, in parallel, and checks the status.
+func (bs *benchScene) run(b *testing.B, method, path, cookie string, want int) {
+	b.Helper()
+	srv := bs.app.Server
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest(method, path, nil)
+			req.Header.Set("Cookie", cookie)
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, req)
+			if rec.Code != want {
+				b.Errorf("%s %s: %d %s", method, path, rec.Code, rec.Body.String())
+				return
+			}
+		}
+	})
+}
+
+func BenchmarkPartyListsOwnSubmissions(b *testing.B) {
+	bs := newBenchScene(b)
+	bs.run(b, http.MethodGet, "/api/v1/cases/"+bs.caseID+"/submissions", bs.partyCook, http.StatusOK)
+}
+
+func BenchmarkMediatorCaseJSON(b *testing.B) {
+	bs := newBenchScene(b)
+	bs.run(b, http.MethodGet, "/api/v1/cases/"+bs.caseID, bs.mediatorCookie, http.StatusOK)
+}
+
+func BenchmarkMediatorCasePage(b *testing.B) {
+	bs := newBenchScene(b)
+	bs.run(b, http.MethodGet, "/cases/"+bs.caseID, bs.mediatorCookie, http.StatusOK)
+}
+
+func BenchmarkMediatorCaseList(b *testing.B) {
+	bs := newBenchScene(b)
+	bs.run(b, http.MethodGet, "/api/v1/cases", bs.mediatorCookie, http.StatusOK)
+}
+
+func BenchmarkPartyCreatesSubmission(b *testing.B) {
+	bs := newBenchScene(b)
+	srv := bs.app.Server
+	body := `{"kind":"position","body":"` + strings.Repeat("车位是我买的，有合同。", 8) + `"}`
+	b.ReportAllocs()
+	b.SetParallelism(32) // many writers share each commit, as on a server
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest(http.MethodPost, "/api/v1/cases/"+bs.caseID+"/submissions", strings.NewReader(body))
+			req.Header.Set("Cookie", bs.partyCook)
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, req)
+			if rec.Code != http.StatusCreated {
+				b.Errorf("create: %d %s", rec.Code, rec.Body.String())
+				return
+			}
+		}
+	})
+}
