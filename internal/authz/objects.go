@@ -12,6 +12,12 @@ func CaseObject(kind string, c *mediation.Case) Object {
 	return Object{Kind: kind, Domain: mediation.CaseDomain(c.ID)}
 }
 
+// OwnObject is the objects of a kind in a case that owner owns, for a
+// decision on a whole list of them (a party's own submissions).
+func OwnObject(kind string, c *mediation.Case, owner string) Object {
+	return Object{Kind: kind, Domain: mediation.CaseDomain(c.ID), Owner: owner}
+}
+
 // PartyObject is a party's record: ObjParty for its name and side,
 // ObjPartyContact for all of it, ObjInvitation for its invitation,
 // ObjSubmission for a submission it is about to author.

@@ -1,6 +1,8 @@
 package casework
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 
 	"tiaojie/internal/authz"
@@ -78,11 +80,12 @@ func (s *Service) mayReadSubmissions(p mediation.Principal) error {
 }
 
 // Submissions lists a page of the case's submissions the principal may read,
-// oldest first, and audits the read naming each one shown: every party's for
-// the mediators; its own and the released ones for a party, read through its
-// own index so that other parties' records are never loaded. The page is
-// read after the principal is found to see the case.
-func (s *Service) Submissions(p mediation.Principal, caseID mediation.ID, page mediation.Input) ([]mediation.Submission, mediation.ID, error) {
+// oldest first, each as its JSON (what a single GET answers), and audits the
+// read naming each one shown: every party's for the mediators; its own and
+// the released ones for a party, read through its own index so that other
+// parties' records are never loaded. The page is read after the principal is
+// found to see the case.
+func (s *Service) Submissions(p mediation.Principal, caseID mediation.ID, page mediation.Input) ([][]byte, mediation.ID, error) {
 	if err := s.mayReadSubmissions(p); err != nil {
 		return nil, 0, err
 	}
@@ -95,7 +98,8 @@ func (s *Service) Submissions(p mediation.Principal, caseID mediation.ID, page m
 	if err := page(&pg); err != nil {
 		return nil, 0, err
 	}
-	return s.readSubmissions(p, cs, pg)
+	raws, _, next, err := s.readJSON(p, cs, pg)
+	return raws, next, err
 }
 
 // AllSubmissions is every submission of the case the principal may read, a
@@ -131,28 +135,58 @@ func (s *Service) AllSubmissions(p mediation.Principal, caseID mediation.ID) ([]
 	return all, nil
 }
 
-func (s *Service) readSubmissions(p mediation.Principal, cs *mediation.Case, pg mediation.Page) ([]mediation.Submission, mediation.ID, error) {
-	f := store.SubmissionFilter{Case: cs.ID, Cursor: pg.Cursor, Limit: pg.Limit}
-	if p.IsParty() {
-		f.Party = p.PartyID
+// scope decides once, for the whole list, which of the case's submissions
+// the principal may read: every party's (a mediator), or its own and the
+// released ones (a party). The store's indexes then select exactly those, so
+// no item is decided, or loaded, on its own.
+func (s *Service) scope(p mediation.Principal, cs *mediation.Case) (store.SubmissionFilter, bool) {
+	f := store.SubmissionFilter{Case: cs.ID}
+	if s.authz.Allowed(p, authz.ActRead, authz.CaseObject(authz.ObjSubmission, cs)) {
+		return f, true
 	}
-	subs, next, err := s.db.Submissions(f)
+	if p.IsParty() && s.authz.Allowed(p, authz.ActRead, authz.OwnObject(authz.ObjSubmission, cs, p.Subject())) {
+		f.Author = p.PartyID
+	}
+	f.Released = s.authz.Allowed(p, authz.ActRead, authz.CaseObject(authz.ObjReleasedSubmission, cs))
+	return f, f.Author != 0 || f.Released
+}
+
+// readJSON lists a page of the submissions the principal may read, as their
+// stored JSON, and audits the read naming each one shown.
+func (s *Service) readJSON(p mediation.Principal, cs *mediation.Case, pg mediation.Page) ([][]byte, []mediation.ID, mediation.ID, error) {
+	f, ok := s.scope(p, cs)
+	if !ok {
+		return nil, nil, 0, nil
+	}
+	f.Cursor, f.Limit = pg.Cursor, pg.Limit
+	raws, ids, next, err := s.db.SubmissionsJSON(f)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	if len(ids) > 0 {
+		shown := make([]string, len(ids))
+		for i, id := range ids {
+			shown[i] = id.String()
+		}
+		s.db.RecordRead(mediation.AuditEntry{CaseID: cs.ID, Actor: p.Subject(), Action: mediation.AuditSubmissionRead,
+			Object: "case:" + cs.ID.String(), Detail: map[string]string{"submissions": strings.Join(shown, ",")}})
+	}
+	return raws, ids, next, nil
+}
+
+// readSubmissions is readJSON's page, decoded.
+func (s *Service) readSubmissions(p mediation.Principal, cs *mediation.Case, pg mediation.Page) ([]mediation.Submission, mediation.ID, error) {
+	raws, _, next, err := s.readJSON(p, cs, pg)
 	if err != nil {
 		return nil, 0, err
 	}
-	shown := []mediation.Submission{}
-	var ids []string
-	for _, sub := range subs {
-		if s.authz.Allowed(p, authz.ActRead, authz.SubmissionObject(&sub)) {
-			shown = append(shown, sub)
-			ids = append(ids, sub.ID.String())
+	out := make([]mediation.Submission, len(raws))
+	for i, raw := range raws {
+		if err := json.Unmarshal(raw, &out[i]); err != nil {
+			return nil, 0, fmt.Errorf("casework: submission: %w", err)
 		}
 	}
-	if len(ids) > 0 {
-		s.db.RecordRead(mediation.AuditEntry{CaseID: cs.ID, Actor: p.Subject(), Action: mediation.AuditSubmissionRead,
-			Object: "case:" + cs.ID.String(), Detail: map[string]string{"submissions": strings.Join(ids, ",")}})
-	}
-	return shown, next, nil
+	return out, next, nil
 }
 
 // loadSubmission loads a submission of the case, as the principal may do act

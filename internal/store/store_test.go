@@ -466,7 +466,7 @@ func checkIndexes(t testing.TB, db *store.DB) {
 			if p.CaseID != c.ID {
 				continue
 			}
-			got, _, err := db.Submissions(store.SubmissionFilter{Case: c.ID, Party: p.ID, Limit: all})
+			got, _, err := db.Submissions(store.SubmissionFilter{Case: c.ID, Author: p.ID, Released: true, Limit: all})
 			if err != nil {
 				t.Fatal(err)
 			}

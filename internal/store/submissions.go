@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"fmt"
 	"iter"
 	"slices"
 
@@ -85,43 +86,71 @@ func (db *DB) ReleaseSubmission(id mediation.ID, actor string) (*mediation.Submi
 	return out, err
 }
 
-// SubmissionFilter selects submissions of a case to list.
+// SubmissionFilter selects submissions of a case to list. Only the records
+// it selects are read: with Author or Released set, other parties' private
+// submissions are never loaded.
 type SubmissionFilter struct {
 	Case mediation.ID
-	// Party, when set, lists only that party's own submissions and those
-	// released to all parties: the other parties' records are never read.
-	Party  mediation.ID
-	Cursor mediation.ID // list submissions with larger IDs (oldest first)
-	Limit  int
+	// Author lists that party's own submissions, Released those its case's
+	// parties released to all; both, the union; neither, every submission of
+	// the case.
+	Author   mediation.ID
+	Released bool
+	Cursor   mediation.ID // list submissions with larger IDs (oldest first)
+	Limit    int
 }
 
 // Submissions lists submissions oldest first; next is the cursor of the
 // following page, or zero at the end.
 func (db *DB) Submissions(f SubmissionFilter) (out []mediation.Submission, next mediation.ID, err error) {
+	raws, _, next, err := db.SubmissionsJSON(f)
+	if err != nil {
+		return nil, 0, err
+	}
+	out = make([]mediation.Submission, len(raws))
+	for i, raw := range raws {
+		if err := decode(raw, &out[i]); err != nil {
+			return nil, 0, err
+		}
+	}
+	return out, next, nil
+}
+
+// SubmissionsJSON lists submissions as Submissions does, each as its stored
+// JSON (the record's own encoding, which is what the API answers), with its
+// ID, so that a list is answered without decoding and encoding it again.
+func (db *DB) SubmissionsJSON(f SubmissionFilter) (raws [][]byte, ids []mediation.ID, next mediation.ID, err error) {
 	f.Limit = limit(f.Limit)
 	err = db.view(func(tx *bolt.Tx) error {
-		out, next = nil, 0
-		var ids iter.Seq[mediation.ID]
-		if f.Party != 0 {
-			ids = merged(ascending(tx.Bucket(submissionsByParty.bucket), idKey(f.Party), f.Cursor),
-				ascending(tx.Bucket(submissionsReleased.bucket), idKey(f.Case), f.Cursor))
-		} else {
-			ids = ascending(tx.Bucket(submissionsByCase.bucket), idKey(f.Case), f.Cursor)
+		raws, ids, next = nil, nil, 0
+		var seq iter.Seq[mediation.ID]
+		own := ascending(tx.Bucket(submissionsByParty.bucket), idKey(f.Author), f.Cursor)
+		released := ascending(tx.Bucket(submissionsReleased.bucket), idKey(f.Case), f.Cursor)
+		switch {
+		case f.Author != 0 && f.Released:
+			seq = merged(own, released)
+		case f.Author != 0:
+			seq = own
+		case f.Released:
+			seq = released
+		default:
+			seq = ascending(tx.Bucket(submissionsByCase.bucket), idKey(f.Case), f.Cursor)
 		}
-		for id := range ids {
-			if len(out) == f.Limit {
-				next = out[len(out)-1].ID
+		records := tx.Bucket(submissionRecords.bucket)
+		for id := range seq {
+			if len(ids) == f.Limit {
+				next = ids[len(ids)-1]
 				break
 			}
-			s, err := getSubmission(tx, id)
-			if err != nil {
-				return err
+			v := records.Get(idKey(id))
+			if v == nil {
+				return fmt.Errorf("store: submission %d is indexed but not stored", id)
 			}
-			out = append(out, *s)
+			raws, ids = append(raws, bytes.Clone(v)), append(ids, id)
 		}
 		return nil
 	})
-	return out, next, err
+	return raws, ids, next, err
 }
 
 // ascending yields the IDs that end the keys under prefix, smallest first,

@@ -51,7 +51,7 @@ func TestSubmissions(t *testing.T) {
 		{"PartyWithoutSubmissionsSeesReleased", wang.ID, []mediation.ID{l[1].ID, l[3].ID, z[4].ID}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, next, err := db.Submissions(store.SubmissionFilter{Case: c.ID, Party: tc.party, Limit: 100})
+			got, next, err := db.Submissions(store.SubmissionFilter{Case: c.ID, Author: tc.party, Released: tc.party != 0, Limit: 100})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -71,7 +71,7 @@ func TestSubmissions(t *testing.T) {
 			}
 			for _, limit := range []int{1, 2, 3, 4} {
 				var paged []mediation.ID
-				f := store.SubmissionFilter{Case: c.ID, Party: tc.party, Limit: limit}
+				f := store.SubmissionFilter{Case: c.ID, Author: tc.party, Released: tc.party != 0, Limit: limit}
 				for pages := 0; ; pages++ {
 					if pages > len(tc.want)+1 {
 						t.Fatalf("limit %d: no end after %d pages", limit, pages)

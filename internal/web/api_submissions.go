@@ -18,11 +18,11 @@ func (s *Server) apiCreateSubmission(c echo.Context) error {
 }
 
 func (s *Server) apiListSubmissions(c echo.Context) error {
-	subs, next, err := s.cw.Submissions(principal(c), idParam(c, "case"), query(c))
+	items, next, err := s.cw.Submissions(principal(c), idParam(c, "case"), query(c))
 	if err != nil {
 		return err
 	}
-	return ok(c, newList(subs, next))
+	return rawList(c, items, next)
 }
 
 func (s *Server) apiShowSubmission(c echo.Context) error {

@@ -40,7 +40,7 @@ type Casework interface {
 	Reinvite(r *mediation.Request, caseID, partyID mediation.ID) (*mediation.Party, string, error)
 
 	Submit(r *mediation.Request, caseID mediation.ID, in mediation.Input) (*mediation.Submission, error)
-	Submissions(p mediation.Principal, caseID mediation.ID, page mediation.Input) ([]mediation.Submission, mediation.ID, error)
+	Submissions(p mediation.Principal, caseID mediation.ID, page mediation.Input) ([][]byte, mediation.ID, error)
 	AllSubmissions(p mediation.Principal, caseID mediation.ID) ([]mediation.Submission, error)
 	Submission(p mediation.Principal, caseID, id mediation.ID) (*mediation.Submission, error)
 	ToRelease(p mediation.Principal, caseID, id mediation.ID) (*mediation.Submission, []mediation.Visible[mediation.Party], error)
