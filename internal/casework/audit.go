@@ -1,7 +1,6 @@
 package casework
 
 import (
-	"slices"
 	"strings"
 
 	"tiaojie/internal/authz"
@@ -35,24 +34,11 @@ func (s *Service) LatestTrail(p mediation.Principal, caseID mediation.ID, n int)
 	if err != nil {
 		return nil, false, err
 	}
-	var all []mediation.TrailEntry
-	names := map[string]string{}
-	for cursor := uint64(0); ; {
-		entries, next, err := s.db.CaseAudit(cs.ID, cursor, 200)
-		if err != nil {
-			return nil, false, err
-		}
-		all = append(all, s.named(entries, names)...)
-		if next == 0 {
-			break
-		}
-		cursor = next
+	entries, more, err := s.db.LatestCaseAudit(cs.ID, n)
+	if err != nil {
+		return nil, false, err
 	}
-	slices.Reverse(all)
-	if len(all) > n {
-		return all[:n], true, nil
-	}
-	return all, false, nil
+	return s.named(entries, map[string]string{}), more, nil
 }
 
 // named names the actors of entries, looking each up once in names.

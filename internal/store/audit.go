@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
+	"strconv"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -112,6 +114,43 @@ func (db *DB) FlushReads() {
 	<-done
 }
 
+// gatherReads makes one entry of the identical reads, within one flush, of
+// the same thing by the same principal (the same submissions shown): its
+// time is the first read's and its detail says how many reads it stands
+// for. A principal reading a list over and over adds one link to the chain
+// a flush, not one a read; a read that showed something else stays an entry
+// of its own.
+func gatherReads(reads []mediation.AuditEntry) []mediation.AuditEntry {
+	type what struct {
+		caseID                        mediation.ID
+		actor, action, object, detail string
+	}
+	var out []mediation.AuditEntry
+	at := map[what]int{}
+	count := map[int]int{}
+	for _, e := range reads {
+		detail, _ := encode(e.Detail) // a map of strings always encodes
+		w := what{e.CaseID, e.Actor, e.Action, e.Object, string(detail)}
+		i, seen := at[w]
+		if !seen {
+			i = len(out)
+			at[w] = i
+			out = append(out, e)
+		}
+		count[i]++
+	}
+	for i, n := range count {
+		if n > 1 {
+			out[i].Detail = maps.Clone(out[i].Detail)
+			if out[i].Detail == nil {
+				out[i].Detail = map[string]string{}
+			}
+			out[i].Detail["reads"] = strconv.Itoa(n)
+		}
+	}
+	return out
+}
+
 func (db *DB) writeReads(delay time.Duration) {
 	defer close(db.readsDone)
 	var pending []mediation.AuditEntry
@@ -122,7 +161,7 @@ func (db *DB) writeReads(delay time.Duration) {
 			return
 		}
 		err := db.bolt.Update(func(tx *bolt.Tx) error {
-			return commit(tx, &change{audit: pending})
+			return commit(tx, &change{audit: gatherReads(pending)})
 		})
 		if err != nil {
 			// The entries stay pending and are tried again at the next tick.
@@ -181,6 +220,29 @@ func (db *DB) CaseAudit(caseID mediation.ID, cursor uint64, n int) ([]mediation.
 		return nil
 	})
 	return out, next, err
+}
+
+// LatestCaseAudit lists a case's newest n audit entries, newest first, read
+// backwards through the case's index so that the cost does not grow with
+// the trail; more says whether older ones exist.
+func (db *DB) LatestCaseAudit(caseID mediation.ID, n int) (out []mediation.AuditEntry, more bool, err error) {
+	n = limit(n)
+	err = db.view(func(tx *bolt.Tx) error {
+		out, more = nil, false
+		for seq := range descending(tx.Bucket(auditByCase.bucket), itob(uint64(caseID)), 0) {
+			if len(out) == n {
+				more = true
+				break
+			}
+			ch, err := auditRecords.get(tx, itob(uint64(seq)))
+			if err != nil {
+				return err
+			}
+			out = append(out, ch.Entry)
+		}
+		return nil
+	})
+	return out, more, err
 }
 
 // VerifyAudit walks the whole chain and reports the first broken link. When

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -324,4 +326,66 @@ func TestRecordRead(t *testing.T) {
 			t.Fatalf("reads after Close and reopen = %+v, want the one recorded", got)
 		}
 	})
+}
+
+// The newest entries of a case's trail, read backwards, are the trail's
+// last ones, newest first, whatever else is in the chain.
+func TestLatestCaseAudit(t *testing.T) {
+	db := MustOpenDB(t)
+	fillAudit(t, db)
+	m := createUser(t, db, "li.jianguo", "李调解", mediation.RoleMediator, "")
+	c := createCase(t, db, m, "车位", mediation.CategoryParking)
+	other := createCase(t, db, m, "噪音", mediation.CategoryNoise)
+	for i := range 30 {
+		for _, cs := range []*mediation.Case{c, other} {
+			db.RecordRead(mediation.AuditEntry{CaseID: cs.ID, Actor: "u:1", Action: mediation.AuditSubmissionRead,
+				Object: "submission:" + mediation.ID(i+1).String()})
+		}
+	}
+	db.FlushReads()
+	all, _, err := db.CaseAudit(c.ID, 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{1, 10, len(all), len(all) + 5} {
+		got, more, err := db.LatestCaseAudit(c.ID, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := slices.Clone(all[max(0, len(all)-n):])
+		slices.Reverse(want)
+		if !reflect.DeepEqual(got, want) || more != (n < len(all)) {
+			t.Fatalf("latest %d: got %d entries (more %v), want the last %d of %d newest first", n, len(got), more, len(want), len(all))
+		}
+	}
+}
+
+// Identical reads within one flush are one link that says how many it
+// stands for; a read that showed something else keeps its own.
+func TestIdenticalReadsShareALink(t *testing.T) {
+	db := mustOpenDBWith(t, store.Options{ReadAuditDelay: time.Hour})
+	m := createUser(t, db, "wang", "王调解", mediation.RoleMediator, "")
+	c := createCase(t, db, m, "车位", mediation.CategoryParking)
+	list := func(ids string) mediation.AuditEntry {
+		return mediation.AuditEntry{CaseID: c.ID, Actor: "p:2", Action: mediation.AuditSubmissionRead,
+			Object: "case:" + c.ID.String(), Detail: map[string]string{"submissions": ids}}
+	}
+	for range 5 {
+		db.RecordRead(list("2"))
+	}
+	db.RecordRead(list("1,2"))
+	db.FlushReads()
+	entries, _, err := db.CaseAudit(c.ID, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		if e.Action == mediation.AuditSubmissionRead {
+			got = append(got, e.Detail["submissions"]+" reads="+e.Detail["reads"])
+		}
+	}
+	if want := []string{"2 reads=5", "1,2 reads="}; !slices.Equal(got, want) {
+		t.Fatalf("read entries %q, want %q", got, want)
+	}
 }

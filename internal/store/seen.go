@@ -14,8 +14,18 @@ import (
 // convenience for the reader, not part of the case file, and is not audited.
 
 // RecordSeen notes that the user has now seen the case's submissions up to
-// and including lastSeen.
+// and including lastSeen. When that is already noted it writes nothing, so
+// that reading a case again costs no write.
 func (db *DB) RecordSeen(user, caseID, lastSeen mediation.ID) error {
+	var noted bool
+	err := db.view(func(tx *bolt.Tx) error {
+		last, err := seenRecords.get(tx, pair(user, caseID))
+		noted = err == nil && *last == lastSeen
+		return nil
+	})
+	if err != nil || noted {
+		return err
+	}
 	return db.update(func(tx *bolt.Tx) error {
 		var ch change
 		seenRecords.put(&ch, pair(user, caseID), &lastSeen)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sync"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -19,9 +20,12 @@ var languages = []language.Tag{language.SimplifiedChinese, language.English}
 // langCookie remembers a chosen language.
 const langCookie = "lang"
 
-// catalogue holds every user-visible string in every language.
+// catalogue holds every user-visible string in every language, with one
+// translator per language made at start.
 type catalogue struct {
-	bundle *i18n.Bundle
+	bundle      *i18n.Bundle
+	matcher     language.Matcher
+	translators map[language.Tag]translator
 }
 
 func newCatalogue() (*catalogue, error) {
@@ -32,13 +36,19 @@ func newCatalogue() (*catalogue, error) {
 			return nil, fmt.Errorf("web: load %s: %w", name, err)
 		}
 	}
-	return &catalogue{bundle: b}, nil
+	cat := &catalogue{bundle: b, matcher: language.NewMatcher(languages), translators: map[language.Tag]translator{}}
+	for _, tag := range languages {
+		cat.translators[tag] = translator{loc: i18n.NewLocalizer(b, tag.String()), tag: tag, plain: &sync.Map{}}
+	}
+	return cat, nil
 }
 
-// translator speaks one language.
+// translator speaks one language. A message without arguments is
+// translated once and then remembered.
 type translator struct {
-	loc *i18n.Localizer
-	tag language.Tag
+	loc   *i18n.Localizer
+	tag   language.Tag
+	plain *sync.Map // key → text
 }
 
 // forRequest picks the language: ?lang= first, then the remembered choice,
@@ -52,22 +62,30 @@ func (cat *catalogue) forRequest(r *http.Request) translator {
 		prefs = append(prefs, c.Value)
 	}
 	prefs = append(prefs, r.Header.Get("Accept-Language"))
-	tag, _ := language.MatchStrings(language.NewMatcher(languages), prefs...)
+	tag, _ := language.MatchStrings(cat.matcher, prefs...)
 	base, _ := tag.Base()
 	for _, l := range languages {
 		if b, _ := l.Base(); b == base {
-			tag = l
+			return cat.translators[l]
 		}
 	}
-	return translator{loc: i18n.NewLocalizer(cat.bundle, tag.String()), tag: tag}
+	return cat.translators[languages[0]]
 }
 
 // T translates a catalogue key. A key missing from the catalogue is a bug that
 // the catalogue test catches; at run time it shows the key rather than failing.
 func (t translator) T(key string, args map[string]any) string {
+	if args == nil {
+		if s, ok := t.plain.Load(key); ok {
+			return s.(string)
+		}
+	}
 	s, err := t.loc.Localize(&i18n.LocalizeConfig{MessageID: key, TemplateData: args})
 	if err != nil {
 		return key
+	}
+	if args == nil {
+		t.plain.Store(key, s)
 	}
 	return s
 }

@@ -20,9 +20,11 @@ import (
 	"tiaojie/templates"
 )
 
-// views holds every page's template set, parsed once at start.
+// views holds every page's template set in every language, parsed once at
+// start with the language's functions bound, so that a request clones and
+// binds nothing.
 type views struct {
-	pages map[templates.Page]*template.Template
+	pages map[language.Tag]map[templates.Page]*template.Template
 	// css is the stylesheet and the path it is served at, named by its
 	// content hash so that it can be cached for good.
 	css     []byte
@@ -32,7 +34,7 @@ type views struct {
 
 // newViews parses the layout and partials with each page, and checks that
 // every page file is declared and every declared page has a file.
-func newViews(zone *time.Location) (*views, error) {
+func newViews(zone *time.Location, cat *catalogue) (*views, error) {
 	files, err := fs.Glob(templates.FS, "pages/*.html")
 	if err != nil {
 		return nil, err
@@ -46,17 +48,22 @@ func newViews(zone *time.Location) (*views, error) {
 			return nil, fmt.Errorf("web: page file pages/%s.html is not declared in templates.Pages", p)
 		}
 	}
-	v := &views{pages: map[templates.Page]*template.Template{}, zone: zone}
+	v := &views{pages: map[language.Tag]map[templates.Page]*template.Template{}, zone: zone}
 	for _, p := range templates.Pages {
 		if !slices.Contains(found, p) {
 			return nil, fmt.Errorf("web: page %q has no file pages/%s.html", p, p)
 		}
-		t, err := template.New("base").Funcs(v.funcs(translator{})).ParseFS(templates.FS,
-			"layouts/*.html", "partials/*.html", "pages/"+string(p)+".html")
-		if err != nil {
-			return nil, fmt.Errorf("web: parse page %s: %w", p, err)
+	}
+	for tag, tr := range cat.translators {
+		v.pages[tag] = map[templates.Page]*template.Template{}
+		for _, p := range templates.Pages {
+			t, err := template.New("base").Funcs(v.funcs(tr)).ParseFS(templates.FS,
+				"layouts/*.html", "partials/*.html", "pages/"+string(p)+".html")
+			if err != nil {
+				return nil, fmt.Errorf("web: parse page %s: %w", p, err)
+			}
+			v.pages[tag][p] = t
 		}
-		v.pages[p] = t
 	}
 	if v.css, err = fs.ReadFile(templates.FS, "static/style.css"); err != nil {
 		return nil, err
@@ -146,11 +153,7 @@ type pageData struct {
 // render writes a page in the reader's language.
 func (s *Server) render(c echo.Context, status int, page templates.Page, data any, form *formState) error {
 	t := s.cat.forRequest(c.Request())
-	tmpl, err := s.views.pages[page].Clone()
-	if err != nil {
-		return err
-	}
-	tmpl.Funcs(s.views.funcs(t))
+	tmpl := s.views.pages[t.tag][page]
 	back := c.Request().URL.Path
 	if strings.HasPrefix(back, "/a/") {
 		back = "/" // an invitation link is a secret: never repeat it on the page

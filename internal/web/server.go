@@ -70,7 +70,7 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("web: time zone: %w", err)
 		}
 	}
-	views, err := newViews(cfg.Zone)
+	views, err := newViews(cfg.Zone, cat)
 	if err != nil {
 		return nil, err
 	}
