@@ -1,9 +1,14 @@
 package store_test
 
 import (
+	"bytes"
+	"encoding/binary"
 	"fmt"
+	"path/filepath"
 	"sync/atomic"
 	"testing"
+
+	bolt "go.etcd.io/bbolt"
 
 	"tiaojie/internal/mediation"
 )
@@ -32,7 +37,7 @@ func BenchmarkAuditRead(b *testing.B) {
 }
 
 // BenchmarkCreateSubmission writes submissions from many goroutines at once;
-// DB.Batch lets them share commits.
+// the group committer lets them share commits.
 func BenchmarkCreateSubmission(b *testing.B) {
 	w := newWorld(b)
 	c := createCase(b, w.db, w.mediator, "车位", mediation.CategoryParking)
@@ -44,6 +49,39 @@ func BenchmarkCreateSubmission(b *testing.B) {
 		for pb.Next() {
 			s := newSubmission(b, c.ID, p.ID, fmt.Sprintf("材料 %d", n.Add(1)))
 			if err := w.db.CreateSubmission(s, "p:1"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkRawBatch is the ceiling for BenchmarkCreateSubmission: bbolt's
+// own DB.Batch, from as many goroutines, each putting one value of a stored
+// submission's size under a new big-endian key and nothing else.
+func BenchmarkRawBatch(b *testing.B) {
+	db, err := bolt.Open(filepath.Join(b.TempDir(), "raw.db"), 0o600, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	bucket := []byte("raw")
+	if err := db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket(bucket); return err }); err != nil {
+		b.Fatal(err)
+	}
+	value := bytes.Repeat([]byte("x"), 300)
+	b.SetParallelism(8)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			err := db.Batch(func(tx *bolt.Tx) error {
+				bk := tx.Bucket(bucket)
+				n, err := bk.NextSequence()
+				if err != nil {
+					return err
+				}
+				return bk.Put(binary.BigEndian.AppendUint64(nil, n), value)
+			})
+			if err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -51,17 +51,17 @@ type idempotencyRecord struct {
 	Replayed
 }
 
-// update runs one mutation through DB.Batch, so that concurrent writers share
-// a commit. fn must be idempotent: Batch may run it more than once.
+// update runs one mutation through the group committer, so that concurrent
+// writers share a commit. fn must be idempotent: it may run more than once.
 func (db *DB) update(fn func(tx *bolt.Tx) error, opts ...Option) error {
 	var o options
 	for _, opt := range opts {
 		opt(&o)
 	}
 	if o.key == nil {
-		return db.bolt.Batch(fn)
+		return db.batch(fn)
 	}
-	return db.bolt.Batch(func(tx *bolt.Tx) error {
+	return db.batch(func(tx *bolt.Tx) error {
 		rec, err := idempotencyRecords.get(tx, o.key)
 		switch {
 		case err == nil:

@@ -87,6 +87,13 @@ type DB struct {
 	// Now is the clock; tests may replace it before use.
 	Now func() time.Time
 
+	// writesMu guards sending on writes (the group committer's queue)
+	// against its closing; a read-only database has no queue.
+	writesMu     sync.RWMutex
+	writesClosed bool
+	writes       chan mutation
+	writesDone   chan struct{}
+
 	// readsMu guards sending on reads against its closing.
 	readsMu   sync.RWMutex
 	closed    bool
@@ -122,12 +129,14 @@ func Open(path string, opt Options) (*DB, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	db := &DB{bolt: b, Now: time.Now,
+		writes: make(chan mutation, maxGroup), writesDone: make(chan struct{}),
 		reads: make(chan mediation.AuditEntry, 4096), readsDone: make(chan struct{}),
 		flush: make(chan chan struct{})}
 	if err := b.Update(prepare); err != nil {
 		b.Close()
 		return nil, err
 	}
+	go db.commitGroups()
 	go db.writeReads(opt.ReadAuditDelay)
 	return db, nil
 }
@@ -157,6 +166,13 @@ func prepare(tx *bolt.Tx) error {
 
 // Close writes pending read audits and closes the file.
 func (db *DB) Close() error {
+	db.writesMu.Lock()
+	if !db.writesClosed && db.writes != nil {
+		close(db.writes)
+		<-db.writesDone
+	}
+	db.writesClosed = true
+	db.writesMu.Unlock()
 	db.readsMu.Lock()
 	if !db.closed {
 		db.closed = true

@@ -1,0 +1,111 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Group commit. Every mutation is a function of its own, run in a write
+// transaction that the committer shares among every mutation queued: while one
+// transaction commits (and fsyncs), the next mutations queue, and as soon as
+// it is done the next transaction takes them all. No timer holds a mutation
+// back (bbolt's DB.Batch waits up to 10 ms for company), and under load a
+// commit carries as many mutations as arrived during the one before.
+//
+// A mutation that fails rolls back the whole transaction; it is then run
+// alone, for its own answer, and the others are carried out again without
+// it, so a function must be idempotent (each is: it reads what it changes
+// inside its transaction). A mutation is answered only after its
+// transaction has committed, so an acknowledged write is on disk.
+
+// maxGroup is the most mutations one transaction carries.
+const maxGroup = 1000
+
+// errClosed answers a mutation sent after Close.
+var errClosed = errors.New("store: the database is closed")
+
+// mutation is one queued write and where its answer goes.
+type mutation struct {
+	fn   func(*bolt.Tx) error
+	done chan error
+}
+
+// batch carries out fn in a shared write transaction and returns once that
+// has committed.
+func (db *DB) batch(fn func(*bolt.Tx) error) error {
+	if db.writes == nil {
+		// A read-only database has no committer; bbolt refuses the write.
+		return db.bolt.Update(fn)
+	}
+	m := mutation{fn: fn, done: make(chan error, 1)}
+	db.writesMu.RLock()
+	if db.writesClosed {
+		db.writesMu.RUnlock()
+		return errClosed
+	}
+	db.writes <- m
+	db.writesMu.RUnlock()
+	return <-m.done
+}
+
+// commitGroups runs until the queue is closed, each transaction taking every
+// mutation queued while the one before committed.
+func (db *DB) commitGroups() {
+	defer close(db.writesDone)
+	for m := range db.writes {
+		group := []mutation{m}
+	gather:
+		for len(group) < maxGroup {
+			select {
+			case m, ok := <-db.writes:
+				if !ok {
+					break gather
+				}
+				group = append(group, m)
+			default:
+				break gather
+			}
+		}
+		db.commitGroup(group)
+	}
+}
+
+// commitGroup carries out the group in one transaction, taking out and
+// answering alone each mutation that fails.
+func (db *DB) commitGroup(group []mutation) {
+	for len(group) > 0 {
+		failed := -1
+		err := db.bolt.Update(func(tx *bolt.Tx) error {
+			for i, m := range group {
+				if err := safely(m.fn, tx); err != nil {
+					failed = i
+					return err
+				}
+			}
+			return nil
+		})
+		if failed < 0 {
+			// Committed, or the commit itself failed: the same answer for all.
+			for _, m := range group {
+				m.done <- err
+			}
+			return
+		}
+		alone := group[failed]
+		alone.done <- db.bolt.Update(func(tx *bolt.Tx) error { return safely(alone.fn, tx) })
+		group = append(group[:failed:failed], group[failed+1:]...)
+	}
+}
+
+// safely runs fn, turning a panic into its error so that one broken
+// mutation cannot stop the committer.
+func safely(fn func(*bolt.Tx) error, tx *bolt.Tx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("store: a mutation panicked: %v", r)
+		}
+	}()
+	return fn(tx)
+}
