@@ -192,7 +192,10 @@ func serve(ctx context.Context, args []string) error {
 	if err := m.Config.validate(); err != nil {
 		return err
 	}
-	m.Log = m.Config.logger(os.Stderr)
+	// One line a request: buffered, so that writing it is no system call.
+	lw := newLogWriter(os.Stderr, 100*time.Millisecond)
+	defer lw.Close()
+	m.Log = m.Config.logger(lw)
 	if m.Config.InsecureCookies {
 		m.Log.Warn("--insecure-cookies is on: login cookies travel without Secure; use it only on a trusted LAN")
 	}
