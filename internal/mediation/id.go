@@ -29,16 +29,22 @@ func (id ID) String() string { return strconv.FormatUint(uint64(id), 10) }
 // MarshalJSON writes the ID as a decimal string, so that JavaScript clients
 // never lose precision; no ID (zero) is the empty string, as it is read.
 func (id ID) MarshalJSON() ([]byte, error) {
-	if id == 0 {
-		return []byte(`""`), nil
+	b := make([]byte, 0, 22)
+	b = append(b, '"')
+	if id != 0 {
+		b = strconv.AppendUint(b, uint64(id), 10)
 	}
-	return json.Marshal(id.String())
+	return append(b, '"'), nil
 }
 
-// UnmarshalJSON accepts only the decimal string form.
+// UnmarshalJSON accepts only the decimal string form. Its digits need no
+// unescaping, so a plain quoted string is read directly; anything else goes
+// through encoding/json for its exact error.
 func (id *ID) UnmarshalJSON(b []byte) error {
 	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' && plainDigits(b[1:len(b)-1]) {
+		s = string(b[1 : len(b)-1])
+	} else if err := json.Unmarshal(b, &s); err != nil {
 		return err
 	}
 	if s == "" {
@@ -51,4 +57,14 @@ func (id *ID) UnmarshalJSON(b []byte) error {
 	}
 	*id = v
 	return nil
+}
+
+// plainDigits reports whether b is nothing but ASCII digits (or empty).
+func plainDigits(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -2,6 +2,7 @@ package mediation_test
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
@@ -119,4 +120,36 @@ func TestErrorCode(t *testing.T) {
 	if got := mediation.ErrorCode(wrapped); got != mediation.ENOTFOUND {
 		t.Errorf("ErrorCode(wrapped not found) = %q", got)
 	}
+}
+
+// FuzzIDCodec holds the hand-written codec to what encoding/json does with
+// the decimal string: the same bytes out, the same ID (or an error) in.
+func FuzzIDCodec(f *testing.F) {
+	for _, seed := range []string{`"1"`, `""`, `"18446744073709551615"`, `"01"`, `"\u0031"`, `1`, `null`, `"x"`} {
+		f.Add(seed, uint64(42))
+	}
+	f.Fuzz(func(t *testing.T, in string, n uint64) {
+		out, err := mediation.ID(n).MarshalJSON()
+		want, _ := json.Marshal(mediation.ID(n).String())
+		if n == 0 {
+			want = []byte(`""`)
+		}
+		if err != nil || string(out) != string(want) {
+			t.Fatalf("MarshalJSON(%d) = %s, %v; want %s", n, out, err, want)
+		}
+		var got mediation.ID
+		gotErr := got.UnmarshalJSON([]byte(in))
+		var s string
+		wantErr := json.Unmarshal([]byte(in), &s)
+		var wantID mediation.ID
+		if wantErr == nil && s != "" {
+			var ok bool
+			if wantID, ok = mediation.ParseID(s); !ok {
+				wantErr = errors.New("not an ID")
+			}
+		}
+		if (gotErr == nil) != (wantErr == nil) || gotErr == nil && got != wantID {
+			t.Fatalf("UnmarshalJSON(%s) = %d, %v; want %d, %v", in, got, gotErr, wantID, wantErr)
+		}
+	})
 }
