@@ -100,13 +100,25 @@ func (k *kind) store(tx *bolt.Tx, key []byte, r any) error {
 		}
 	}
 	if r == nil {
-		return b.Delete(key)
+		if err := b.Delete(key); err != nil {
+			return err
+		}
+		if k.memoized {
+			return k.remembered(tx, key, nil)
+		}
+		return nil
 	}
 	v, err := k.encode(r)
 	if err != nil {
 		return err
 	}
-	return b.Put(key, v)
+	if err := b.Put(key, v); err != nil {
+		return err
+	}
+	if k.memoized {
+		return k.remembered(tx, key, v)
+	}
+	return nil
 }
 
 // move brings the bucket b of the index from the entries was to is.

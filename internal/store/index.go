@@ -23,6 +23,11 @@ type kind struct {
 	encode  func(r any) ([]byte, error)
 	decode  func(v []byte) (any, error)
 	indexes []*index
+	// memos are the in-memory copies of the kind's records, for a kind
+	// read on every request (memo.go); empty for the others.
+	memos memos
+	// memoized says the kind keeps one.
+	memoized bool
 }
 
 // records is a kind whose records are *T.

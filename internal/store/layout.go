@@ -16,10 +16,10 @@ import (
 var (
 	userRecords = jsonRecords("users", // user ID
 		func(k []byte, u *storedUser) string { return fmt.Sprintf("user %d", u.ID) },
-		func(u *storedUser) []byte { return idKey(u.ID) })
+		func(u *storedUser) []byte { return idKey(u.ID) }).memoize()
 	loginRecords = jsonRecords("logins", // login ID (random)
 		func(k []byte, l *Login) string { return "login " + hashPrefix(k) },
-		func(l *Login) []byte { return l.ID })
+		func(l *Login) []byte { return l.ID }).memoize()
 	invitationRecords = jsonRecords("invitations", // token hash
 		func(k []byte, inv *mediation.Invitation) string { return "invitation " + hashPrefix(k) },
 		func(inv *mediation.Invitation) []byte { return inv.TokenHash })

@@ -35,6 +35,12 @@ func (db *DB) CreateLogin(l *Login, audit *mediation.AuditEntry) error {
 
 // Login returns the login with the given id, or ENOTFOUND.
 func (db *DB) Login(id []byte) (*Login, error) {
+	if l, found, ok := loginRecords.recall(db, id); ok {
+		if !found {
+			return nil, mediation.NotFound()
+		}
+		return l, nil
+	}
 	var l *Login
 	err := db.view(func(tx *bolt.Tx) (err error) { l, err = loginRecords.get(tx, id); return })
 	return l, err

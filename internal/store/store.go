@@ -136,6 +136,15 @@ func Open(path string, opt Options) (*DB, error) {
 		b.Close()
 		return nil, err
 	}
+	for _, k := range kinds {
+		if k.memoized {
+			if err := k.remember(b); err != nil {
+				db.forgetAll()
+				b.Close()
+				return nil, err
+			}
+		}
+	}
 	go db.commitGroups()
 	go db.writeReads(opt.ReadAuditDelay)
 	return db, nil
@@ -180,7 +189,15 @@ func (db *DB) Close() error {
 		<-db.readsDone
 	}
 	db.readsMu.Unlock()
+	db.forgetAll()
 	return db.bolt.Close()
+}
+
+// forgetAll drops the database's memos.
+func (db *DB) forgetAll() {
+	for _, k := range kinds {
+		k.forget(db.bolt)
+	}
 }
 
 // Path is the file the database lives in.

@@ -45,6 +45,13 @@ func getUser(tx *bolt.Tx, id mediation.ID) (*mediation.User, error) {
 
 // User returns the account with the given ID, or ENOTFOUND.
 func (db *DB) User(id mediation.ID) (*mediation.User, error) {
+	if s, found, ok := userRecords.recall(db, idKey(id)); ok {
+		if !found {
+			return nil, mediation.NotFound()
+		}
+		s.User.PasswordHash = s.PasswordHash
+		return &s.User, nil
+	}
 	var u *mediation.User
 	err := db.view(func(tx *bolt.Tx) (err error) { u, err = getUser(tx, id); return })
 	return u, err
