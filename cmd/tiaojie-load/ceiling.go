@@ -85,6 +85,7 @@ func startCeiling(dir string, answers []captured, timeout time.Duration) (*proce
 		return nil, err
 	}
 	go func() { cmd.Wait(); close(p.done) }()
+	track(p)
 	deadline := time.Now().Add(timeout)
 	probe := answers[0]
 	for time.Now().Before(deadline) {

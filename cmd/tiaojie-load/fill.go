@@ -38,10 +38,14 @@ type invited struct {
 // world is what the fill made and the load needs.
 type world struct {
 	Mediators []account
-	// Big is the case whose page is measured: bigParties parties and
-	// bigSubmissions submissions, the first party having bigOwn of them.
+	// Big is the case whose page is measured: bigPartyCount parties and
+	// bigSubs submissions, bigSubs/bigPartyCount by each.
 	Big        mediation.ID
 	BigParties []invited
+	// Lister is the party whose list of its own submissions is measured:
+	// it wrote listOwn of them, in a case of its own so that its reads add
+	// nothing to the big case's audit trail.
+	Lister invited
 	// Others are the parties of the other cases.
 	Others []invited
 	// Cases are the IDs of every case but Big.
@@ -51,7 +55,9 @@ type world struct {
 const (
 	bigPartyCount = 5
 	bigSubs       = 50
-	bigOwn        = 20
+	listOwn       = 20
+	// specialCases are the big case and the lister's case.
+	specialCases = 2
 )
 
 type fillTimes struct {
@@ -114,11 +120,25 @@ func fill(path string, cfg config) (*world, fillTimes, error) {
 		}
 		w.BigParties = append(w.BigParties, invited{Case: w.Big, Party: p.ID, Token: token})
 	}
+	// The lister's case, with as many parties as the others.
+	lc, err := cw.CreateCase(lead, mediation.Given(caseInput(1)))
+	if err != nil {
+		return nil, times, fmt.Errorf("lister's case: %w", err)
+	}
+	for j := range cfg.partiesPer {
+		p, token, err := cw.AddParty(lead, lc.Record.ID, mediation.Given(partyInput(1, j)))
+		if err != nil {
+			return nil, times, fmt.Errorf("lister's case party: %w", err)
+		}
+		if j == 0 {
+			w.Lister = invited{Case: lc.Record.ID, Party: p.ID, Token: token}
+		}
+	}
 
 	// The other cases and their parties, from many goroutines; each opening
 	// and each new party is a change of membership, which the operations
 	// carry out one at a time.
-	others := max(cfg.cases-1, 0)
+	others := max(cfg.cases-specialCases, 0)
 	w.Cases = make([]mediation.ID, others)
 	parties := make([][]invited, others)
 	var next atomic.Int64
@@ -131,17 +151,17 @@ func fill(path string, cfg config) (*world, fillTimes, error) {
 				if i >= others {
 					return
 				}
-				v, err := cw.CreateCase(lead, mediation.Given(caseInput(i+1)))
+				v, err := cw.CreateCase(lead, mediation.Given(caseInput(i+specialCases)))
 				if err != nil {
-					errs <- fmt.Errorf("case %d: %w", i+1, err)
+					errs <- fmt.Errorf("case %d: %w", i+specialCases, err)
 					return
 				}
 				id := v.Record.ID
 				w.Cases[i] = id
 				for j := range cfg.partiesPer {
-					p, token, err := cw.AddParty(lead, id, mediation.Given(partyInput(i+1, j)))
+					p, token, err := cw.AddParty(lead, id, mediation.Given(partyInput(i+specialCases, j)))
 					if err != nil {
-						errs <- fmt.Errorf("case %d party %d: %w", i+1, j, err)
+						errs <- fmt.Errorf("case %d party %d: %w", i+specialCases, j, err)
 						return
 					}
 					parties[i] = append(parties[i], invited{Case: id, Party: p.ID, Token: token})
@@ -160,8 +180,8 @@ func fill(path string, cfg config) (*world, fillTimes, error) {
 	}
 	times.cases = time.Since(start)
 
-	// The submissions: fifty in the big case (twenty by its first party),
-	// the rest spread over the other cases' parties in turn.
+	// The submissions: fifty in the big case, ten by each party, twenty by
+	// the lister, the rest spread over the other cases' parties in turn.
 	start = time.Now()
 	type job struct {
 		who invited
@@ -169,15 +189,12 @@ func fill(path string, cfg config) (*world, fillTimes, error) {
 	}
 	var jobs []job
 	for i := range bigSubs {
-		var who invited
-		if i < bigOwn {
-			who = w.BigParties[0]
-		} else {
-			who = w.BigParties[1+(i-bigOwn)%(bigPartyCount-1)]
-		}
-		jobs = append(jobs, job{who, i})
+		jobs = append(jobs, job{w.BigParties[i%bigPartyCount], len(jobs)})
 	}
-	rest := max(cfg.submissions-bigSubs, 0)
+	for range listOwn {
+		jobs = append(jobs, job{w.Lister, len(jobs)})
+	}
+	rest := max(cfg.submissions-len(jobs), 0)
 	if len(w.Others) == 0 {
 		rest = 0
 	}

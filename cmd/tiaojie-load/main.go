@@ -23,9 +23,11 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -74,6 +76,14 @@ func main() {
 		fmt.Fprintln(os.Stderr, "tiaojie-load:", err)
 		os.Exit(2)
 	}
+	interrupted := make(chan os.Signal, 1)
+	signal.Notify(interrupted, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-interrupted
+		fmt.Fprintln(os.Stderr, "tiaojie-load: interrupted; stopping the servers it started")
+		stopStarted()
+		os.Exit(130)
+	}()
 	rep, err := run(cfg, os.Stderr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "tiaojie-load:", err)
@@ -88,11 +98,11 @@ func main() {
 
 func (c config) check() error {
 	var errs []error
-	if c.cases < 2 {
-		errs = append(errs, errors.New("--cases must be at least 2"))
+	if c.cases < specialCases+1 {
+		errs = append(errs, fmt.Errorf("--cases must be at least %d", specialCases+1))
 	}
-	if c.submissions < bigSubs {
-		errs = append(errs, fmt.Errorf("--submissions must be at least %d (the measured case holds %d)", bigSubs, bigSubs))
+	if c.submissions < bigSubs+listOwn {
+		errs = append(errs, fmt.Errorf("--submissions must be at least %d (the measured cases hold %d)", bigSubs+listOwn, bigSubs+listOwn))
 	}
 	if c.mediators < 1 || c.mediators > 100 {
 		errs = append(errs, errors.New("--mediators must be 1 to 100"))
@@ -185,7 +195,7 @@ func run(cfg config, log io.Writer) (*Report, error) {
 	enter := func(p invited) (string, error) {
 		return signIn(srv.base, "/api/v1/access", map[string]string{"token": p.Token})
 	}
-	bigOwner, err := enter(w.BigParties[0])
+	lister, err := enter(w.Lister)
 	if err != nil {
 		return nil, fmt.Errorf("enter as a party: %w", err)
 	}
@@ -219,11 +229,14 @@ func run(cfg config, log io.Writer) (*Report, error) {
 	}
 	big := w.Big.String()
 	endpoints := []measured{
-		{name: "party_list", what: "a party lists its 20 own submissions (JSON)",
-			reqs: []request{get("/api/v1/cases/"+big+"/submissions", bigOwner)}},
+		{name: "party_list", what: fmt.Sprintf("a party lists its %d own submissions (JSON)", listOwn),
+			reqs: []request{get("/api/v1/cases/"+w.Lister.Case.String()+"/submissions", lister)}},
 		{name: "party_create", what: "a party creates a submission (fsync'd)", reqs: creates, write: true},
+		// The case page goes first of the big case's, so that its first run
+		// sees the case as the fill left it.
+		{name: "case_page", what: fmt.Sprintf("the mediator's case page (HTML, %d submissions, %d parties)", bigSubs, bigPartyCount),
+			reqs: []request{get("/cases/"+big, lead)}},
 		{name: "case_json", what: "a mediator's case answer (JSON)", reqs: []request{get("/api/v1/cases/"+big, lead)}},
-		{name: "case_page", what: "the mediator's case page (HTML, 50 submissions, 5 parties)", reqs: []request{get("/cases/"+big, lead)}},
 		{name: "case_list_page", what: fmt.Sprintf("a mediator's case list page (HTML, 50 of %d)", cfg.cases),
 			reqs: []request{get("/cases", lead)}},
 	}
@@ -418,8 +431,8 @@ func mixRequests(in mixInput) ([]request, map[string]mixKind) {
 		return request{Method: http.MethodGet, Path: path, Header: http.Header{"Cookie": {cookie}}, Want: http.StatusOK}
 	}
 	mediator := func() (string, mediation.ID) {
-		if len(in.others) > 0 && rng.IntN(5) == 0 {
-			return in.others[rng.IntN(len(in.others))], in.big // the others are assigned to the big case
+		if len(in.cases) == 0 || len(in.others) > 0 && rng.IntN(5) == 0 {
+			return append(in.others, in.lead)[rng.IntN(len(in.others)+1)], in.big // all are assigned to the big case
 		}
 		return in.lead, in.cases[rng.IntN(len(in.cases))]
 	}

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -25,6 +26,29 @@ type process struct {
 	base string // http://127.0.0.1:PORT
 	log  *os.File
 	done chan struct{} // closed when the process has exited
+	once sync.Once
+}
+
+// started are the processes the harness started, stopped on an interrupt.
+var started struct {
+	sync.Mutex
+	ps []*process
+}
+
+func track(p *process) {
+	started.Lock()
+	started.ps = append(started.ps, p)
+	started.Unlock()
+}
+
+// stopStarted stops every process the harness started.
+func stopStarted() {
+	started.Lock()
+	defer started.Unlock()
+	for _, p := range started.ps {
+		p.stop()
+	}
+	started.ps = nil
 }
 
 // freePort asks the kernel for a free loopback port.
@@ -79,6 +103,7 @@ func startServer(bin, db, logPath string, timeout time.Duration) (*process, time
 	}
 	var waitErr error
 	go func() { waitErr = cmd.Wait(); close(p.done) }()
+	track(p)
 	client := &http.Client{Timeout: time.Second}
 	deadline := began.Add(timeout)
 	for time.Now().Before(deadline) {
@@ -121,6 +146,10 @@ func peakRSS(pid int) (int64, error) {
 
 // stop asks the server to finish (SIGTERM) and waits for it a while.
 func (p *process) stop() {
+	p.once.Do(p.terminate)
+}
+
+func (p *process) terminate() {
 	p.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-p.done:
