@@ -305,6 +305,7 @@ func run(cfg config, log io.Writer) (*Report, error) {
 			ep.Server.Codes = codes
 		}
 		ep.Ratio = ratio(ep.Server.Rate, ep.Ceiling.Rate)
+		ep.Target = targets[e.name]
 		ep.P99Ratio = ratio(ep.Server.P99Ms, ep.Ceiling.P99Ms)
 		rep.Endpoints = append(rep.Endpoints, ep)
 
@@ -370,6 +371,10 @@ func run(cfg config, log io.Writer) (*Report, error) {
 			mix.Kinds[k] = sm
 		}
 		rep.Mix = mix
+		if total.Rate < 0.95*cfg.mixRate {
+			rep.Notes = append(rep.Notes, fmt.Sprintf("mix: the server answered %.0f of the %.0f requests per second that arrived; the queue grew through the run and the mix's latencies are mostly waiting",
+				total.Rate, cfg.mixRate))
+		}
 		say("mixed run: %.0f ok/s, p99 %.1f ms, %d errors", total.Rate, ms(total.P99), total.Errors)
 	}
 
