@@ -199,12 +199,16 @@ func (r *Report) writeTable(w io.Writer) {
 		}
 		tw.Flush()
 	}
+	notes := slices.Clone(r.Notes)
 	for _, e := range r.Endpoints {
 		if len(e.Server.Codes) > 0 {
-			fmt.Fprintf(w, "unexpected answers, %s:%s\n", e.Name, codes(e.Server.Codes))
+			notes = append(notes, fmt.Sprintf("unexpected answers, %s:%s", e.Name, codes(e.Server.Codes)))
 		}
 	}
-	for _, n := range r.Notes {
+	if len(notes) > 0 {
+		fmt.Fprintln(w) // a Markdown table ends at a blank line
+	}
+	for _, n := range notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
 }
