@@ -378,8 +378,9 @@ func run(cfg config, log io.Writer) (*Report, error) {
 		say("mixed run: %.0f ok/s, p99 %.1f ms, %d errors", total.Rate, ms(total.P99), total.Errors)
 	}
 
-	if rss, err := peakRSS(srv.cmd.Process.Pid); err == nil {
-		rep.PeakRSSMB = float64(rss) / (1 << 20)
+	if m, err := readMemory(srv.cmd.Process.Pid); err == nil {
+		rep.PeakRSSMB = float64(m.peak) / (1 << 20)
+		rep.RSSAnonMB, rep.RSSFileMB = float64(m.anon)/(1<<20), float64(m.file)/(1<<20)
 	} else {
 		rep.Notes = append(rep.Notes, "peak RSS: "+err.Error())
 	}

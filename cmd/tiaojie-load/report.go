@@ -145,12 +145,17 @@ type Report struct {
 		Parties       int     `json:"parties"`
 		ValueBytes    int     `json:"submission_value_bytes"`
 	} `json:"fill"`
-	ReadySeconds float64    `json:"ready_seconds"`
-	PeakRSSMB    float64    `json:"peak_rss_mb"`
-	Endpoints    []Endpoint `json:"endpoints"`
-	Flat         *Flat      `json:"flat_page,omitempty"`
-	Mix          *Mix       `json:"mix,omitempty"`
-	Notes        []string   `json:"notes,omitempty"`
+	ReadySeconds float64 `json:"ready_seconds"`
+	PeakRSSMB    float64 `json:"peak_rss_mb"`
+	// RSSAnonMB and RSSFileMB split the resident set at the end of the run
+	// into the heap and stacks and the file-backed pages (the database's
+	// memory map).
+	RSSAnonMB float64    `json:"rss_anon_mb"`
+	RSSFileMB float64    `json:"rss_file_mb"`
+	Endpoints []Endpoint `json:"endpoints"`
+	Flat      *Flat      `json:"flat_page,omitempty"`
+	Mix       *Mix       `json:"mix,omitempty"`
+	Notes     []string   `json:"notes,omitempty"`
 }
 
 func (r *Report) writeJSON(w io.Writer) error {
@@ -172,7 +177,8 @@ func (r *Report) writeTable(w io.Writer) {
 	fmt.Fprintf(w, "fill: %.1f s (cases and parties %.1f s, submissions %.1f s = %.0f/s), database %.1f MB; harness accounts use argon2id %s\n",
 		r.Fill.Seconds, r.Fill.CasesSeconds, r.Fill.SubmitSeconds, r.Fill.SubmitsPerSec,
 		float64(r.Fill.DatabaseBytes)/1e6, s.Argon2Params)
-	fmt.Fprintf(w, "server: ready %.2f s after start, peak RSS %.0f MB\n\n", r.ReadySeconds, r.PeakRSSMB)
+	fmt.Fprintf(w, "server: ready %.2f s after start, peak RSS %.0f MB (at the end: %.0f MB anonymous, %.0f MB file-backed)\n\n",
+		r.ReadySeconds, r.PeakRSSMB, r.RSSAnonMB, r.RSSFileMB)
 
 	tw := tabwriter.NewWriter(w, 0, 0, 1, ' ', tabwriter.Debug)
 	fmt.Fprintln(tw, "| endpoint\t tiaojie req/s\t p50/p90/p99 ms\t errors\t ceiling\t ceiling req/s\t ceiling p50/p90/p99 ms\t ratio\t target\t p99 ratio\t")

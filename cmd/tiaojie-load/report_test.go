@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -154,5 +155,15 @@ func TestConfigCheck(t *testing.T) {
 	bad.submissions, bad.duration = 10, time.Hour
 	if err := bad.check(); err == nil || !strings.Contains(err.Error(), "--submissions") || !strings.Contains(err.Error(), "--duration") {
 		t.Errorf("check = %v", err)
+	}
+}
+
+func TestReadMemoryOfThisProcess(t *testing.T) {
+	m, err := readMemory(os.Getpid())
+	if err != nil {
+		t.Skip("no /proc here:", err)
+	}
+	if m.peak <= 0 || m.anon <= 0 || m.peak < m.anon {
+		t.Errorf("memory = %+v", m)
 	}
 }

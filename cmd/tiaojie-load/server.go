@@ -127,21 +127,36 @@ func startServer(bin, db, logPath string, timeout time.Duration) (*process, time
 	return nil, 0, fmt.Errorf("the server was not ready within %s; its log is %s", timeout, logPath)
 }
 
-// peakRSS is the process's high-water resident set (VmHWM), in bytes.
-func peakRSS(pid int) (int64, error) {
+// memory is what /proc says of a process's resident memory, in bytes: the
+// high-water mark (VmHWM) and, now, the anonymous part (the heap and stacks)
+// and the file-backed part (mostly the database's memory map).
+type memory struct{ peak, anon, file int64 }
+
+func readMemory(pid int) (memory, error) {
+	var m memory
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return 0, err
+		return m, err
 	}
 	defer f.Close()
+	fields := map[string]*int64{"VmHWM:": &m.peak, "RssAnon:": &m.anon, "RssFile:": &m.file}
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return kb * 1024, err
+		name, rest, _ := strings.Cut(sc.Text(), "\t")
+		dst, ok := fields[name]
+		if !ok {
+			continue
 		}
+		kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+		if err != nil {
+			return m, fmt.Errorf("/proc status %s %q: %w", name, rest, err)
+		}
+		*dst = kb * 1024
 	}
-	return 0, errors.New("no VmHWM in /proc status")
+	if m.peak == 0 {
+		return m, errors.New("no VmHWM in /proc status")
+	}
+	return m, sc.Err()
 }
 
 // stop asks the server to finish (SIGTERM) and waits for it a while.
