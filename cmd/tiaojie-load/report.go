@@ -1,0 +1,264 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// Run is the outcome of one timed run against one target.
+type Run struct {
+	Requests uint64        `json:"requests"`
+	Errors   uint64        `json:"errors"`
+	Rate     float64       `json:"rate"` // successful answers per second
+	P50      time.Duration `json:"p50_ns"`
+	P90      time.Duration `json:"p90_ns"`
+	P99      time.Duration `json:"p99_ns"`
+}
+
+// Summary is the median of several runs of one target, and their errors.
+type Summary struct {
+	Runs   int     `json:"runs"`
+	Rate   float64 `json:"rate"`
+	P50Ms  float64 `json:"p50_ms"`
+	P90Ms  float64 `json:"p90_ms"`
+	P99Ms  float64 `json:"p99_ms"`
+	Errors uint64  `json:"errors"`
+	// Codes counts the answers that were not the expected status, by status
+	// (or "transport" for a failed request), over all runs.
+	Codes map[string]uint64 `json:"codes,omitempty"`
+}
+
+// summarize takes the medians of runs: of the rates and of each percentile.
+func summarize(runs []Run) Summary {
+	s := Summary{Runs: len(runs)}
+	if len(runs) == 0 {
+		return s
+	}
+	var rates, p50, p90, p99 []float64
+	for _, r := range runs {
+		rates = append(rates, r.Rate)
+		p50 = append(p50, ms(r.P50))
+		p90 = append(p90, ms(r.P90))
+		p99 = append(p99, ms(r.P99))
+		s.Errors += r.Errors
+	}
+	s.Rate, s.P50Ms, s.P90Ms, s.P99Ms = median(rates), median(p50), median(p90), median(p99)
+	return s
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// median of xs (the mean of the middle two for an even count); 0 for none.
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// ratio is a/b, or 0 when b is 0.
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+// Endpoint is one endpoint measured alone against its ceiling.
+type Endpoint struct {
+	Name    string  `json:"name"`
+	What    string  `json:"what"`
+	Server  Summary `json:"server"`
+	Ceiling Summary `json:"ceiling"`
+	// CeilingKind says what the ceiling is: "bare echo, same bytes" or
+	// "raw bbolt DB.Batch".
+	CeilingKind string `json:"ceiling_kind"`
+	// Ratio is the server's median rate over the ceiling's; P99Ratio the
+	// server's median p99 over the ceiling's (0 where the ceiling has none).
+	Ratio    float64 `json:"ratio"`
+	P99Ratio float64 `json:"p99_ratio,omitempty"`
+	// Target is the ratio the performance issue asks for (0: none).
+	Target float64 `json:"target,omitempty"`
+}
+
+// targets are the ratios to the ceilings that the performance work aims at,
+// by endpoint; flatTarget is the flat page's (within 1.2× of the first run).
+var targets = map[string]float64{"party_list": 0.60, "party_create": 1.0, "case_json": 0.40,
+	"case_page": 0.10, "case_list_page": 0.25}
+
+const flatTarget = 1 / 1.2
+
+// Flat is the check that the mediator's case page does not slow down with use.
+type Flat struct {
+	ViewsBefore int     `json:"views_before"` // views of the page before the first run
+	FirstRate   float64 `json:"first_rate"`
+	ExtraViews  int     `json:"extra_views"` // views made between the two runs
+	ViewsAfter  int     `json:"views_after"` // views before the second run
+	AfterRate   float64 `json:"after_rate"`
+	// Ratio is AfterRate over FirstRate: 1 is flat, below 1 slower with use.
+	Ratio float64 `json:"ratio"`
+}
+
+// Mix is the realistic mixed run: an open-loop arrival rate over every kind
+// of request at once.
+type Mix struct {
+	TargetRate float64            `json:"target_rate"`
+	Duration   string             `json:"duration"`
+	Achieved   float64            `json:"achieved_rate"`
+	Total      Summary            `json:"total"`
+	Kinds      map[string]Summary `json:"kinds"`
+}
+
+// Report is everything one run of the harness measured.
+type Report struct {
+	Commit   string `json:"commit,omitempty"`
+	Machine  string `json:"machine"`
+	Command  string `json:"command"`
+	Settings struct {
+		Cases        int    `json:"cases"`
+		Submissions  int    `json:"submissions"`
+		Mediators    int    `json:"mediators"`
+		PartiesPer   int    `json:"parties_per_case"`
+		Connections  int    `json:"connections"`
+		Duration     string `json:"duration"`
+		Rounds       int    `json:"rounds"`
+		Argon2Params string `json:"argon2_params"`
+	} `json:"settings"`
+	Fill struct {
+		Seconds       float64 `json:"seconds"`
+		CasesSeconds  float64 `json:"cases_and_parties_seconds"`
+		SubmitSeconds float64 `json:"submissions_seconds"`
+		SubmitsPerSec float64 `json:"submissions_per_second"`
+		DatabaseBytes int64   `json:"database_bytes"`
+		Parties       int     `json:"parties"`
+		ValueBytes    int     `json:"submission_value_bytes"`
+	} `json:"fill"`
+	ReadySeconds float64 `json:"ready_seconds"`
+	PeakRSSMB    float64 `json:"peak_rss_mb"`
+	// RSSAnonMB and RSSFileMB split the resident set at the end of the run
+	// into the heap and stacks and the file-backed pages (the database's
+	// memory map).
+	RSSAnonMB float64    `json:"rss_anon_mb"`
+	RSSFileMB float64    `json:"rss_file_mb"`
+	Endpoints []Endpoint `json:"endpoints"`
+	Flat      *Flat      `json:"flat_page,omitempty"`
+	Mix       *Mix       `json:"mix,omitempty"`
+	Notes     []string   `json:"notes,omitempty"`
+}
+
+func (r *Report) writeJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// writeTable prints the report for a reader, as a Markdown table that can go
+// into the README as it is.
+func (r *Report) writeTable(w io.Writer) {
+	fmt.Fprintf(w, "machine: %s\n", r.Machine)
+	if r.Commit != "" {
+		fmt.Fprintf(w, "commit: %s\n", r.Commit)
+	}
+	s := r.Settings
+	fmt.Fprintf(w, "data: %d cases, %d submissions, %d parties, %d mediators; %d connections, %s × %d rounds (medians)\n",
+		s.Cases, s.Submissions, r.Fill.Parties, s.Mediators, s.Connections, s.Duration, s.Rounds)
+	fmt.Fprintf(w, "fill: %.1f s (cases and parties %.1f s, submissions %.1f s = %.0f/s), database %.1f MB; harness accounts use argon2id %s\n",
+		r.Fill.Seconds, r.Fill.CasesSeconds, r.Fill.SubmitSeconds, r.Fill.SubmitsPerSec,
+		float64(r.Fill.DatabaseBytes)/1e6, s.Argon2Params)
+	fmt.Fprintf(w, "server: ready %.2f s after start, peak RSS %.0f MB (at the end: %.0f MB anonymous, %.0f MB file-backed)\n\n",
+		r.ReadySeconds, r.PeakRSSMB, r.RSSAnonMB, r.RSSFileMB)
+
+	tw := tabwriter.NewWriter(w, 0, 0, 1, ' ', tabwriter.Debug)
+	fmt.Fprintln(tw, "| endpoint\t tiaojie req/s\t p50/p90/p99 ms\t errors\t ceiling\t ceiling req/s\t ceiling p50/p90/p99 ms\t ratio\t target\t p99 ratio\t")
+	fmt.Fprintln(tw, "| ---\t ---\t ---\t ---\t ---\t ---\t ---\t ---\t ---\t ---\t")
+	for _, e := range r.Endpoints {
+		fmt.Fprintf(tw, "| %s\t %.0f\t %s\t %d\t %s\t %.0f\t %s\t **%.3f**\t %s\t %s\t\n",
+			e.What, e.Server.Rate, pcts(e.Server), e.Server.Errors, e.CeilingKind,
+			e.Ceiling.Rate, pcts(e.Ceiling), e.Ratio, target(e.Target), p99ratio(e.P99Ratio))
+	}
+	tw.Flush()
+	if f := r.Flat; f != nil {
+		fmt.Fprintf(w, "\nflat page: case page %.0f req/s at first (after %d views), %.0f req/s after %d more views (%d in all): ratio **%.3f** (target %s)\n",
+			f.FirstRate, f.ViewsBefore, f.AfterRate, f.ExtraViews, f.ViewsAfter, f.Ratio, target(flatTarget))
+	}
+	if m := r.Mix; m != nil {
+		fmt.Fprintf(w, "\nmixed run: open loop at %.0f req/s for %s, achieved %.0f ok/s, %d errors\n\n",
+			m.TargetRate, m.Duration, m.Achieved, m.Total.Errors)
+		tw := tabwriter.NewWriter(w, 0, 0, 1, ' ', tabwriter.Debug)
+		fmt.Fprintln(tw, "| in the mix\t ok/s\t p50/p90/p99 ms\t errors\t")
+		fmt.Fprintln(tw, "| ---\t ---\t ---\t ---\t")
+		for _, k := range mixOrder(m.Kinds) {
+			v := m.Kinds[k]
+			fmt.Fprintf(tw, "| %s\t %.0f\t %s\t %d%s\t\n", k, v.Rate, pcts(v), v.Errors, codes(v.Codes))
+		}
+		tw.Flush()
+	}
+	notes := slices.Clone(r.Notes)
+	for _, e := range r.Endpoints {
+		if len(e.Server.Codes) > 0 {
+			notes = append(notes, fmt.Sprintf("unexpected answers, %s:%s", e.Name, codes(e.Server.Codes)))
+		}
+	}
+	if len(notes) > 0 {
+		fmt.Fprintln(w) // a Markdown table ends at a blank line
+	}
+	for _, n := range notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+}
+
+func pcts(s Summary) string {
+	return fmt.Sprintf("%.1f / %.1f / %.1f", s.P50Ms, s.P90Ms, s.P99Ms)
+}
+
+func target(x float64) string {
+	if x == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("≥ %.2f", x)
+}
+
+func p99ratio(x float64) string {
+	if x == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f×", x)
+}
+
+func codes(m map[string]uint64) string {
+	if len(m) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		parts = append(parts, fmt.Sprintf("%s×%d", k, m[k]))
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+func mixOrder(m map[string]Summary) []string {
+	return slices.Sorted(maps.Keys(m))
+}
+
+// quantile is the nearest-rank q-quantile of ds; 0 for none.
+func quantile(ds []time.Duration, q float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	i := int(q*float64(len(s))+0.5) - 1
+	return s[min(max(i, 0), len(s)-1)]
+}

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"tiaojie/internal/mediation"
+)
+
+func TestMedianAndQuantile(t *testing.T) {
+	for _, c := range []struct {
+		in   []float64
+		want float64
+	}{{nil, 0}, {[]float64{3}, 3}, {[]float64{5, 1, 3}, 3}, {[]float64{4, 1, 3, 2}, 2.5}} {
+		in := slices.Clone(c.in)
+		if got := median(c.in); got != c.want {
+			t.Errorf("median(%v) = %v, want %v", c.in, got, c.want)
+		}
+		if !slices.Equal(in, c.in) {
+			t.Errorf("median reordered its input: %v", c.in)
+		}
+	}
+	var ds []time.Duration
+	for i := 100; i >= 1; i-- {
+		ds = append(ds, time.Duration(i)*time.Millisecond)
+	}
+	for q, want := range map[float64]time.Duration{0.5: 50 * time.Millisecond, 0.9: 90 * time.Millisecond,
+		0.99: 99 * time.Millisecond, 1: 100 * time.Millisecond, 0: time.Millisecond} {
+		if got := quantile(ds, q); got != want {
+			t.Errorf("quantile(1..100 ms, %v) = %v, want %v", q, got, want)
+		}
+	}
+	if quantile(nil, 0.5) != 0 || ratio(1, 0) != 0 || ratio(1, 4) != 0.25 {
+		t.Error("empty quantile or zero ratio is not 0")
+	}
+}
+
+func TestSummarizeTakesMediansAndSumsErrors(t *testing.T) {
+	s := summarize([]Run{
+		{Rate: 100, P50: 1 * time.Millisecond, P90: 5 * time.Millisecond, P99: 9 * time.Millisecond, Errors: 1},
+		{Rate: 300, P50: 3 * time.Millisecond, P90: 4 * time.Millisecond, P99: 30 * time.Millisecond},
+		{Rate: 200, P50: 2 * time.Millisecond, P90: 6 * time.Millisecond, P99: 10 * time.Millisecond, Errors: 2},
+	})
+	want := Summary{Runs: 3, Rate: 200, P50Ms: 2, P90Ms: 5, P99Ms: 10, Errors: 3}
+	if s.Runs != want.Runs || s.Rate != want.Rate || s.P50Ms != want.P50Ms || s.P90Ms != want.P90Ms ||
+		s.P99Ms != want.P99Ms || s.Errors != want.Errors {
+		t.Errorf("summarize = %+v, want %+v", s, want)
+	}
+}
+
+// The JSON report keeps its field names: it is compared between commits.
+func TestReportJSONShape(t *testing.T) {
+	r := &Report{Machine: "2 cores", Endpoints: []Endpoint{{Name: "party_list", Server: Summary{Rate: 10},
+		Ceiling: Summary{Rate: 40}, Ratio: 0.25}}, Flat: &Flat{Ratio: 0.9},
+		Mix: &Mix{Kinds: map[string]Summary{"party: lists own submissions": {Rate: 1}}}}
+	var buf bytes.Buffer
+	if err := r.writeJSON(&buf); err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"machine", "settings", "fill", "ready_seconds", "peak_rss_mb", "endpoints", "flat_page", "mix"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("report JSON has no %q: %s", k, buf.String())
+		}
+	}
+	ep := m["endpoints"].([]any)[0].(map[string]any)
+	for _, k := range []string{"name", "server", "ceiling", "ratio"} {
+		if _, ok := ep[k]; !ok {
+			t.Errorf("endpoint JSON has no %q", k)
+		}
+	}
+	if rate := ep["server"].(map[string]any)["rate"]; rate != 10.0 {
+		t.Errorf("server rate = %v", rate)
+	}
+	var table bytes.Buffer
+	r.writeTable(&table)
+	if !strings.Contains(table.String(), "**0.250**") || !strings.Contains(table.String(), "flat page") {
+		t.Errorf("table lacks the ratio or the flat check:\n%s", table.String())
+	}
+}
+
+func TestRotationTakesTurnsAndStops(t *testing.T) {
+	reqs := []request{{Method: "GET", Path: "/a"}, {Method: "POST", Path: "/b"}}
+	tr := rotation("http://127.0.0.1:1", reqs, 3)
+	var got []string
+	for {
+		var tg vegeta.Target
+		if err := tr(&tg); err != nil {
+			if err != vegeta.ErrNoTargets {
+				t.Fatal(err)
+			}
+			break
+		}
+		got = append(got, tg.Method+" "+tg.URL)
+		if len(got) > 10 {
+			t.Fatal("the rotation did not stop at its limit")
+		}
+	}
+	want := []string{"GET http://127.0.0.1:1/a", "POST http://127.0.0.1:1/b", "GET http://127.0.0.1:1/a"}
+	if !slices.Equal(got, want) {
+		t.Errorf("rotation = %v, want %v", got, want)
+	}
+}
+
+// Every request of the mix has one kind, found again by its method and
+// path, in the mix's proportions.
+func TestMixRequestsKeepTheirShares(t *testing.T) {
+	var parties []mixParty
+	for i := range 8 {
+		c := mediation.ID(100 + i)
+		parties = append(parties, mixParty{Case: c, cookie: "p", create: request{Method: http.MethodPost,
+			Path: "/api/v1/cases/" + c.String() + "/submissions", Want: http.StatusCreated}})
+	}
+	reqs, kinds := mixRequests(mixInput{lead: "m0", others: []string{"m1"}, big: 1,
+		cases: []mediation.ID{2, 3, 4}, parties: parties})
+	if len(reqs) != 1000 {
+		t.Fatalf("%d requests, want 1000", len(reqs))
+	}
+	count := map[string]int{}
+	for _, r := range reqs {
+		k, ok := kinds[key(r.Method, r.Path)]
+		if !ok {
+			t.Fatalf("%s %s has no kind", r.Method, r.Path)
+		}
+		if k.want == 0 {
+			t.Errorf("%s %s expects no status", r.Method, r.Path)
+		}
+		count[k.name]++
+	}
+	for _, s := range mixShares {
+		if count[s.name] != s.share*10 {
+			t.Errorf("%s: %d of 1000, want %d", s.name, count[s.name], s.share*10)
+		}
+	}
+}
+
+func TestConfigCheck(t *testing.T) {
+	good := config{cases: 10, submissions: 100, mediators: 2, partiesPer: 2, workers: 4, connections: 8,
+		rounds: 1, sessions: 4, duration: time.Second, mixDuration: time.Second}
+	if err := good.check(); err != nil {
+		t.Fatal(err)
+	}
+	bad := good
+	bad.submissions, bad.duration = 10, time.Hour
+	if err := bad.check(); err == nil || !strings.Contains(err.Error(), "--submissions") || !strings.Contains(err.Error(), "--duration") {
+		t.Errorf("check = %v", err)
+	}
+}
+
+func TestReadMemoryOfThisProcess(t *testing.T) {
+	m, err := readMemory(os.Getpid())
+	if err != nil {
+		t.Skip("no /proc here:", err)
+	}
+	if m.peak <= 0 || m.anon <= 0 || m.peak < m.anon {
+		t.Errorf("memory = %+v", m)
+	}
+}
