@@ -24,5 +24,5 @@ var Objects = []string{
 // Actions lists every action the rules speak about.
 var Actions = []string{
 	"create", "read", "read_meta", "read_overview", "list", "update",
-	"transition", "assign", "remove", "release",
+	"transition", "assign", "remove", "release", "redeem",
 }

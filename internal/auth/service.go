@@ -20,6 +20,9 @@ type Service struct {
 	Params          Params
 	IdleTimeout     time.Duration
 	AbsoluteTimeout time.Duration
+	// InvitationTTL is how long an invitation works until its first use;
+	// zero never expires.
+	InvitationTTL time.Duration
 }
 
 // Credential is what a sign-in hands the client: the cookie value that carries
@@ -69,17 +72,31 @@ func (s *Service) Redeem(token string) (Credential, *mediation.Party, error) {
 	} else if err != nil {
 		return Credential{}, nil, err
 	}
+	if inv.Expired(s.DB.Now().UTC(), s.InvitationTTL) {
+		return Credential{}, nil, errInvitation
+	}
 	p, err := s.DB.Party(inv.PartyID)
 	if err != nil {
 		return Credential{}, nil, err
 	}
-	cred, err := s.start(store.Login{PartyID: p.ID, CaseID: p.CaseID}, &mediation.AuditEntry{
+	cred, err := s.startWith(store.Login{PartyID: p.ID, CaseID: p.CaseID}, &mediation.AuditEntry{
 		CaseID: p.CaseID, Actor: mediation.PartySubject(p.ID), Action: mediation.AuditAccess,
-		Object: "party:" + p.ID.String()})
+		Object: "party:" + p.ID.String()}, func(l *store.Login, audit *mediation.AuditEntry) error {
+		if err := s.DB.Redeem(inv.TokenHash, l, audit); mediation.ErrorCode(err) == mediation.ENOTFOUND {
+			return errInvitation // replaced meanwhile
+		} else {
+			return err
+		}
+	})
 	return cred, p, err
 }
 
 func (s *Service) start(l store.Login, audit *mediation.AuditEntry) (Credential, error) {
+	return s.startWith(l, audit, s.DB.CreateLogin)
+}
+
+// startWith makes the login's credential and stores the login by create.
+func (s *Service) startWith(l store.Login, audit *mediation.AuditEntry, create func(*store.Login, *mediation.AuditEntry) error) (Credential, error) {
 	id, secret, cookie, err := NewLoginCredential()
 	if err != nil {
 		return Credential{}, err
@@ -87,7 +104,7 @@ func (s *Service) start(l store.Login, audit *mediation.AuditEntry) (Credential,
 	now := s.DB.Now().UTC()
 	l.ID, l.SecretHash, l.CreatedAt, l.LastSeen = id, HashSecret(secret), now, now
 	audit.At = now
-	if err := s.DB.CreateLogin(&l, audit); err != nil {
+	if err := create(&l, audit); err != nil {
 		return Credential{}, err
 	}
 	return Credential{Cookie: cookie, MaxAge: s.AbsoluteTimeout}, nil

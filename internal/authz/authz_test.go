@@ -342,7 +342,7 @@ func TestNamesMatchPolicies(t *testing.T) {
 	objects := []string{ObjUser, ObjCase, ObjMediator, ObjParty, ObjPartyContact, ObjInvitation,
 		ObjSubmission, ObjReleasedSubmission, ObjAudit, ObjStats, ObjBackup, ObjCalendar}
 	actions := []string{ActCreate, ActRead, ActReadMeta, ActReadOverview, ActList, ActUpdate,
-		ActTransition, ActAssign, ActRemove, ActRelease}
+		ActTransition, ActAssign, ActRemove, ActRelease, ActRedeem}
 	for _, c := range []struct {
 		name      string
 		ours, its []string

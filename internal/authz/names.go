@@ -28,6 +28,7 @@ const (
 	ActAssign       = "assign"
 	ActRemove       = "remove"
 	ActRelease      = "release"
+	ActRedeem       = "redeem"
 )
 
 // DomainGlobal is the domain of objects that belong to no case (users,

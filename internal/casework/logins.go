@@ -2,6 +2,7 @@ package casework
 
 import (
 	"tiaojie/internal/auth"
+	"tiaojie/internal/authz"
 	"tiaojie/internal/mediation"
 )
 
@@ -13,8 +14,14 @@ func (s *Service) SignIn(username, password string) (mediation.Credential, *medi
 	return mediation.Credential(cred), u, err
 }
 
-// Enter exchanges a party's invitation token for a login on its case.
-func (s *Service) Enter(token string) (mediation.Credential, *mediation.Party, error) {
+// Enter exchanges a party's invitation token for a login on its case. Only
+// the signed-out and parties (a phone shared in a household) may redeem one:
+// a staff login answers EFORBIDDEN before the token is looked at, so that no
+// mediator or admin enters a case as one of its parties.
+func (s *Service) Enter(p mediation.Principal, token string) (mediation.Credential, *mediation.Party, error) {
+	if !p.Anonymous() && !s.authz.MayEver(p, authz.ObjInvitation, authz.ActRedeem) {
+		return mediation.Credential{}, nil, mediation.Errorf(mediation.EFORBIDDEN, "enter.staff")
+	}
 	cred, party, err := s.auth.Redeem(token)
 	return mediation.Credential(cred), party, err
 }

@@ -46,4 +46,13 @@ type Invitation struct {
 	TokenHash []byte    `json:"token_hash"`
 	CreatedBy ID        `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`
+	// RedeemedAt is when the party first entered with it; until then the
+	// invitation expires.
+	RedeemedAt *time.Time `json:"redeemed_at,omitempty"`
+}
+
+// Expired reports whether the invitation was never used and is older than
+// ttl at now; a ttl of zero never expires.
+func (inv *Invitation) Expired(now time.Time, ttl time.Duration) bool {
+	return inv.RedeemedAt == nil && ttl > 0 && now.Sub(inv.CreatedAt) > ttl
 }

@@ -117,4 +117,6 @@ const (
 	AbilityManageUsers    Ability = "manage_users"
 	AbilityReadStats      Ability = "read_stats"
 	AbilityRemoveMediator Ability = "remove_mediator"
+	// AbilityEnter is redeeming a party's invitation while signed in.
+	AbilityEnter Ability = "enter"
 )

@@ -101,6 +101,31 @@ func replaceInvitation(tx *bolt.Tx, ch *change, inv *mediation.Invitation, actor
 		Action: mediation.AuditInvitationCreate, Object: "party:" + inv.PartyID.String()})
 }
 
+// Redeem stores a party's login made from the invitation whose token hashes
+// to hash, marking the invitation used (so that it no longer expires), with
+// the audit entry. It returns ENOTFOUND when the invitation was replaced
+// meanwhile.
+func (db *DB) Redeem(hash []byte, l *Login, audit *mediation.AuditEntry) error {
+	return db.update(func(tx *bolt.Tx) error {
+		inv, err := invitationRecords.get(tx, hash)
+		if err != nil {
+			return err
+		}
+		if inv.PartyID != l.PartyID {
+			return mediation.NotFound()
+		}
+		var ch change
+		if inv.RedeemedAt == nil {
+			at := l.CreatedAt
+			inv.RedeemedAt = &at
+			invitationRecords.put(&ch, hash, inv)
+		}
+		loginRecords.put(&ch, l.ID, l)
+		ch.log(*audit)
+		return commit(tx, &ch)
+	})
+}
+
 // Invitation returns the invitation whose token hashes to hash, or ENOTFOUND.
 func (db *DB) Invitation(hash []byte) (*mediation.Invitation, error) {
 	var inv *mediation.Invitation

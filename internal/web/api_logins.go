@@ -61,7 +61,7 @@ func (s *Server) logout(c echo.Context) error {
 	if err := s.endLogin(c); err != nil {
 		return err
 	}
-	c.SetCookie(expiredLoginCookie(s.secure))
+	signedOut(c, s.secure)
 	return c.NoContent(http.StatusNoContent)
 }
 
@@ -78,13 +78,13 @@ type accessRequest struct {
 
 // enter exchanges a party's invitation token for a login on its case,
 // setting its cookie, and makes the party this request's principal. Failed
-// attempts are rate limited.
+// attempts are rate limited. A staff login is refused and left as it was.
 func (s *Server) enter(c echo.Context, token string) (*mediation.Party, error) {
 	done, err := s.limitAccess(c, token)
 	if err != nil {
 		return nil, err
 	}
-	cred, party, err := s.cw.Enter(token)
+	cred, party, err := s.cw.Enter(principal(c), token)
 	done(err)
 	if err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -36,6 +37,10 @@ type testApp struct {
 	Server *web.Server
 	HTTP   *httptest.Server
 	Log    bytes.Buffer
+	// now and invitationTTL, when set before a (re)start, are the store's
+	// clock and how long an unused invitation lasts.
+	now           func() time.Time
+	invitationTTL time.Duration
 }
 
 // newApp starts the server on a new database in t.TempDir(). At cleanup the
@@ -69,7 +74,11 @@ func (a *testApp) start() {
 		a.t.Fatal(err)
 	}
 	a.DB = db
-	a.Auth = &auth.Service{DB: db, Params: testParams, IdleTimeout: 30 * 60e9, AbsoluteTimeout: 12 * 3600e9}
+	if a.now != nil {
+		db.Now = a.now
+	}
+	a.Auth = &auth.Service{DB: db, Params: testParams, IdleTimeout: 30 * 60e9, AbsoluteTimeout: 12 * 3600e9,
+		InvitationTTL: a.invitationTTL}
 	if a.Authz, err = authz.Load(db); err != nil {
 		a.t.Fatal(err)
 	}

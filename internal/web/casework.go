@@ -16,7 +16,7 @@ type Casework interface {
 	Ping() error
 
 	SignIn(username, password string) (mediation.Credential, *mediation.User, error)
-	Enter(token string) (mediation.Credential, *mediation.Party, error)
+	Enter(p mediation.Principal, token string) (mediation.Credential, *mediation.Party, error)
 	ValidToken(token string) bool
 	Authenticate(cookie string) (mediation.Principal, []byte, error)
 	SignOut(login []byte) error

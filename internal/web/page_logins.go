@@ -34,7 +34,7 @@ func (s *Server) logoutSubmit(c echo.Context) error {
 	if err := s.endLogin(c); err != nil {
 		return err
 	}
-	c.SetCookie(expiredLoginCookie(s.secure))
+	signedOut(c, s.secure)
 	return c.Redirect(http.StatusSeeOther, "/login")
 }
 
@@ -54,15 +54,12 @@ func (s *Server) invitationLanding(c echo.Context) error {
 		return mediation.NotFound()
 	}
 	p := principal(c)
-	return s.render(c, http.StatusOK, templates.PageEnter, enterPageData{Staff: !p.Anonymous() && !p.IsParty()}, nil)
+	return s.render(c, http.StatusOK, templates.PageEnter, enterPageData{Staff: !p.Anonymous() && !s.cw.May(p, mediation.AbilityEnter)}, nil)
 }
 
 // invitationEnter turns the token into a login and sends the party to its
 // case, so that the token leaves the address bar.
 func (s *Server) invitationEnter(c echo.Context) error {
-	if p := principal(c); !p.Anonymous() && !p.IsParty() {
-		return mediation.Errorf(mediation.EFORBIDDEN, "enter.staff")
-	}
 	if !s.cw.ValidToken(c.Param("token")) {
 		return mediation.NotFound()
 	}

@@ -96,7 +96,7 @@ func New(cfg Config) (*Server, error) {
 		setSecurityHeaders(w.Header(), r)
 		s.handleError(mediation.Forbidden(), c)
 	}))
-	s.handler = cop.Handler(e)
+	s.handler = headOnly(cop.Handler(e))
 	return s, nil
 }
 
