@@ -18,7 +18,7 @@ var Policy string
 // Objects lists every object kind the rules speak about.
 var Objects = []string{
 	"user", "case", "mediator", "party", "party_contact", "invitation",
-	"submission", "released_submission", "audit", "stats", "backup", "calendar",
+	"submission", "released_submission", "audit", "stats", "backup", "calendar", "password",
 }
 
 // Actions lists every action the rules speak about.

@@ -18,6 +18,8 @@ const (
 	subMediator = "u:7"
 	subParty    = "p:19"
 	subNobody   = "u:99"
+	// subCaretaker is an admin on case:42 while it has no active mediator.
+	subCaretaker = "u:4"
 
 	otherParty = "p:20"
 	sameCase   = "case:42"
@@ -33,6 +35,7 @@ var grants = [][]string{
 	{subAccount, "role:mediator_account", global},
 	{subMediator, "role:mediator", sameCase},
 	{subParty, "role:party", sameCase},
+	{subCaretaker, "role:caretaker", sameCase},
 }
 
 // tableSubjects names the table rows; the order is the order of failure messages.
@@ -42,6 +45,7 @@ var tableSubjects = []struct{ name, sub string }{
 	{"role:mediator_account", subAccount},
 	{"role:mediator", subMediator},
 	{"role:party", subParty},
+	{"role:caretaker", subCaretaker},
 	{"no role", subNobody},
 }
 
@@ -56,11 +60,13 @@ var columns = []string{"create", "read", "read_meta", "read_overview", "list", "
 //	G  allowed in all six (a global role)
 //	C  allowed for any owner in case:42 only
 //	S  allowed only in case:42 and only when the subject owns the object
+//	O  allowed wherever the subject owns the object (a global role's own account)
 var codes = map[string]func(self bool, dom string) bool{
 	".": func(bool, string) bool { return false },
 	"G": func(bool, string) bool { return true },
 	"C": func(_ bool, dom string) bool { return dom == sameCase },
 	"S": func(self bool, dom string) bool { return self && dom == sameCase },
+	"O": func(self bool, _ string) bool { return self },
 }
 
 // want is the neutrality of the system, written out by hand on purpose: a
@@ -71,9 +77,9 @@ var want = map[string]map[string]string{
 	// upd=update trn=transition asg=assign rem=remove rel=release red=redeem.
 	"role:admin": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red
-		"user":                "G   G   .   .   .   .   .   .   .   .   .",
+		"user":                "G   G   .   .   .   G   .   .   .   .   .",
 		"case":                ".   .   G   .   G   .   .   .   .   .   .",
-		"mediator":            ".   .   .   .   .   .   .   G   G   .   .",
+		"mediator":            ".   .   .   .   .   .   .   .   .   .   .",
 		"party":               ".   .   .   .   .   .   .   .   .   .   .",
 		"party_contact":       ".   .   .   .   .   .   .   .   .   .   .",
 		"invitation":          ".   .   .   .   .   .   .   .   .   .   .",
@@ -83,6 +89,7 @@ var want = map[string]map[string]string{
 		"stats":               ".   G   .   .   .   .   .   .   .   .   .",
 		"backup":              ".   G   .   .   .   .   .   .   .   .   .",
 		"calendar":            ".   .   .   .   .   .   .   .   .   .   .",
+		"password":            ".   .   .   .   .   O   .   .   .   .   .",
 	},
 	"role:office": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red
@@ -98,6 +105,7 @@ var want = map[string]map[string]string{
 		"stats":               ".   G   .   .   .   .   .   .   .   .   .",
 		"backup":              ".   .   .   .   .   .   .   .   .   .   .",
 		"calendar":            ".   .   .   .   .   .   .   .   .   .   .",
+		"password":            ".   .   .   .   .   O   .   .   .   .   .",
 	},
 	"role:mediator_account": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red
@@ -113,12 +121,13 @@ var want = map[string]map[string]string{
 		"stats":               ".   .   .   .   .   .   .   .   .   .   .",
 		"backup":              ".   .   .   .   .   .   .   .   .   .   .",
 		"calendar":            ".   G   .   .   .   .   .   .   .   .   .",
+		"password":            ".   .   .   .   .   O   .   .   .   .   .",
 	},
 	"role:mediator": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red
 		"user":                ".   .   .   .   .   .   .   .   .   .   .",
 		"case":                ".   C   C   .   .   C   C   .   .   .   .",
-		"mediator":            ".   .   .   .   .   .   .   C   .   .   .",
+		"mediator":            ".   .   .   .   .   .   .   C   S   .   .",
 		"party":               "C   C   .   .   .   .   .   .   .   .   .",
 		"party_contact":       ".   C   .   .   .   .   .   .   .   .   .",
 		"invitation":          "C   .   .   .   .   .   .   .   .   .   .",
@@ -128,6 +137,7 @@ var want = map[string]map[string]string{
 		"stats":               ".   .   .   .   .   .   .   .   .   .   .",
 		"backup":              ".   .   .   .   .   .   .   .   .   .   .",
 		"calendar":            ".   .   .   .   .   .   .   .   .   .   .",
+		"password":            ".   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:party": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red
@@ -143,6 +153,23 @@ var want = map[string]map[string]string{
 		"stats":               ".   .   .   .   .   .   .   .   .   .   .",
 		"backup":              ".   .   .   .   .   .   .   .   .   .   .",
 		"calendar":            ".   .   .   .   .   .   .   .   .   .   .",
+		"password":            ".   .   .   .   .   .   .   .   .   .   .",
+	},
+	"role:caretaker": {
+		//                      cre rd  rdm rdo lst upd trn asg rem rel red
+		"user":                ".   .   .   .   .   .   .   .   .   .   .",
+		"case":                ".   .   .   .   .   .   .   .   .   .   .",
+		"mediator":            ".   .   .   .   .   .   .   C   C   .   .",
+		"party":               ".   .   .   .   .   .   .   .   .   .   .",
+		"party_contact":       ".   .   .   .   .   .   .   .   .   .   .",
+		"invitation":          ".   .   .   .   .   .   .   .   .   .   .",
+		"submission":          ".   .   .   .   .   .   .   .   .   .   .",
+		"released_submission": ".   .   .   .   .   .   .   .   .   .   .",
+		"audit":               ".   .   .   .   .   .   .   .   .   .   .",
+		"stats":               ".   .   .   .   .   .   .   .   .   .   .",
+		"backup":              ".   .   .   .   .   .   .   .   .   .   .",
+		"calendar":            ".   .   .   .   .   .   .   .   .   .   .",
+		"password":            ".   .   .   .   .   .   .   .   .   .   .",
 	},
 	"no role": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red
@@ -158,6 +185,7 @@ var want = map[string]map[string]string{
 		"stats":               ".   .   .   .   .   .   .   .   .   .   .",
 		"backup":              ".   .   .   .   .   .   .   .   .   .   .",
 		"calendar":            ".   .   .   .   .   .   .   .   .   .   .",
+		"password":            ".   .   .   .   .   .   .   .   .   .   .",
 	},
 }
 
@@ -217,7 +245,7 @@ func enforce(t *testing.T, e *casbin.Enforcer, sub, dom, obj, act, owner string)
 }
 
 func TestPolicyFileShape(t *testing.T) {
-	roles := []string{"role:admin", "role:office", "role:mediator_account", "role:mediator", "role:party"}
+	roles := []string{"role:admin", "role:office", "role:mediator_account", "role:mediator", "role:party", "role:caretaker"}
 	seen := map[string]bool{}
 	for _, r := range rules(t) {
 		key := strings.Join(r, ", ")
@@ -358,11 +386,20 @@ func TestNeutrality(t *testing.T) {
 			t.Error("admin reads case content")
 		}
 	})
+	t.Run("admin chooses no mediator of a case it does not care for", func(t *testing.T) {
+		for _, act := range []string{"assign", "remove"} {
+			for _, dom := range []string{sameCase, otherCase, global} {
+				if enforce(t, e, subAdmin, dom, "mediator", act, "") {
+					t.Errorf("admin may %s a mediator in %s without role:caretaker there", act, dom)
+				}
+			}
+		}
+	})
 	t.Run("office reads only stats", func(t *testing.T) {
 		each(func(obj, act string) {
 			for _, dom := range []string{sameCase, global} {
 				got := enforce(t, e, subOffice, dom, obj, act, "")
-				if got != (obj == "stats" && act == "read") {
+				if got != (obj == "stats" && act == "read") && obj != "password" {
 					t.Errorf("office %s %s in %s: allow=%v", act, obj, dom, got)
 				}
 			}

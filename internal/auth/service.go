@@ -53,7 +53,7 @@ func (s *Service) Login(username, password string) (Credential, *mediation.User,
 	if err != nil {
 		return Credential{}, nil, fmt.Errorf("auth: verify password of user %d: %w", u.ID, err)
 	}
-	if !ok {
+	if !ok || !u.Active() {
 		return Credential{}, nil, errLoginFailed
 	}
 	cred, err := s.start(store.Login{UserID: u.ID}, &mediation.AuditEntry{
@@ -131,7 +131,7 @@ func (s *Service) Authenticate(cookie string) (mediation.Principal, []byte, erro
 	p := mediation.Principal{PartyID: l.PartyID, CaseID: l.CaseID}
 	if l.UserID != 0 {
 		u, err := s.DB.User(l.UserID)
-		if err != nil {
+		if err != nil || !u.Active() {
 			return mediation.Principal{}, nil, errNoLogin
 		}
 		p.UserID, p.Role = u.ID, u.Role
@@ -161,6 +161,11 @@ func (s *Service) NewInvitation(party, caseID, by mediation.ID) (string, *mediat
 	}
 	return token, &mediation.Invitation{PartyID: party, CaseID: caseID, TokenHash: HashToken(token),
 		CreatedBy: by, CreatedAt: s.DB.Now().UTC()}, nil
+}
+
+// HashPassword hashes a new password with the service's parameters.
+func (s *Service) HashPassword(password string) (string, error) {
+	return HashPassword(password, s.Params)
 }
 
 // NewUser validates a new staff account and hashes its password, ready to

@@ -14,6 +14,7 @@ const (
 	ObjStats              = "stats"
 	ObjBackup             = "backup"
 	ObjCalendar           = "calendar"
+	ObjPassword           = "password"
 )
 
 // Actions, as named in policies/policy.csv.
@@ -43,4 +44,7 @@ const (
 	roleMediatorAccount = "role:mediator_account"
 	roleMediator        = "role:mediator"
 	roleParty           = "role:party"
+	// roleCaretaker is the admin's in a case left without an active
+	// mediator, derived from the stored case and accounts.
+	roleCaretaker = "role:caretaker"
 )

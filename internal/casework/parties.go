@@ -39,6 +39,8 @@ func (s *Service) AddParty(r *mediation.Request, id mediation.ID, in mediation.I
 	if rp, ok := replayed(r, err); ok {
 		token = ""
 		party, err = s.db.Party(rp.ID())
+	} else {
+		s.auditConflictCheck(p, cs.ID, "party", err)
 	}
 	if err != nil {
 		return nil, "", err

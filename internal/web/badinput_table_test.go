@@ -186,7 +186,7 @@ func badInputTable() []badInputCase {
 		trans.at("/api/v1/cases/{caseB}/transitions").notFound("CaseOfAnotherMediator", `{"to":"mediating"}`),
 	)
 
-	// POST /cases/{case}/mediators, by an assigned mediator or the admin.
+	// POST /cases/{case}/mediators, by an assigned mediator.
 	assign := badRoute{"AssignMediator", "mediator", "POST", "/api/v1/cases/{caseA}/mediators"}
 	add(assign.malformed(`{"user_id":"{userWang}"}`)...)
 	add(
@@ -201,14 +201,14 @@ func badInputTable() []badInputCase {
 		assign.invalid("UserIDEmpty", `{"user_id":""}`, "user_id"),
 		assign.invalid("UserNotFound", `{"user_id":`+unknownRaw+`}`, "user_id"),
 		assign.invalid("UserIsOffice", `{"user_id":"{userOffice}"}`, "user_id"),
-		assign.by("admin").invalid("UserIsAdmin", `{"user_id":"{userAdmin}"}`, "user_id"),
+		assign.invalid("UserIsAdmin", `{"user_id":"{userAdmin}"}`, "user_id"),
 		assign.row("UnknownFieldRole", `{"user_id":"{userLi}","role":"lead"}`, http.StatusBadRequest, mediation.EMALFORMED, "role"),
-		assign.by("admin").at("/api/v1/cases/"+unknownID+"/mediators").notFound("CaseNotFound", `{"user_id":"{userLi}"}`),
+		assign.at("/api/v1/cases/"+unknownID+"/mediators").notFound("CaseNotFound", `{"user_id":"{userLi}"}`),
 		assign.at("/api/v1/cases/{caseB}/mediators").notFound("CaseOfAnotherMediator", `{"user_id":"{userWang}"}`),
 	)
 
-	// DELETE /cases/{case}/mediators/{user}, by the admin.
-	remove := badRoute{"RemoveMediator", "admin", "DELETE", "/api/v1/cases/{caseA}/mediators/{userWang}"}
+	// DELETE /cases/{case}/mediators/{user}, by the mediator stepping aside.
+	remove := badRoute{"RemoveMediator", "mediator", "DELETE", "/api/v1/cases/{caseA}/mediators/{userWang}"}
 	add(remove.malformed(`{"reason":"申请回避"}`)...)
 	add(
 		remove.invalid("ReasonMissing", `{}`, "reason"),
@@ -254,7 +254,7 @@ func badInputTable() []badInputCase {
 		parties.invalid("AddressEscape", partyBody.with("address", jsonText("5号楼\x1b")), "address"),
 		parties.invalid("RepresentsTooLong", partyBody.with("represents", jsonRepeat("户", 201)), "represents"),
 		parties.invalid("RepresentsNUL", partyBody.with("represents", jsonText("3号楼\x00全体业主")), "represents"),
-		parties.row("ConflictOfInterest", partyBody.with("name", jsonText("名 wang")), http.StatusConflict, mediation.ECONFLICT, ""),
+		auditedHit(parties.row("ConflictOfInterest", partyBody.with("name", jsonText("名 wang")), http.StatusConflict, mediation.ECONFLICT, "")),
 		parties.row("UnknownFieldCaseID", partyBody.with("case_id", `"{caseB}"`), http.StatusBadRequest, mediation.EMALFORMED, "case_id"),
 		parties.at("/api/v1/cases/"+unknownID+"/parties").notFound("CaseNotFound", partyBody.String()),
 		parties.at("/api/v1/cases/{caseB}/parties").notFound("CaseOfAnotherMediator", partyBody.String()),

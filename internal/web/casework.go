@@ -22,7 +22,7 @@ type Casework interface {
 	SignOut(login []byte) error
 	Me(p mediation.Principal) (*mediation.User, mediation.Visible[mediation.Party], mediation.Visible[mediation.Case], error)
 	DisplayName(p mediation.Principal) string
-	Staff(ids []mediation.ID) []mediation.Person
+	Mediators(cs *mediation.Case) []mediation.Person
 
 	Case(p mediation.Principal, id mediation.ID) (mediation.Visible[mediation.Case], error)
 	Cases(p mediation.Principal, query mediation.Input) ([]mediation.Visible[mediation.Case], mediation.ID, error)
@@ -33,6 +33,7 @@ type Casework interface {
 	AssignMediator(r *mediation.Request, id mediation.ID, in mediation.Input) (mediation.Visible[mediation.Case], error)
 	RemoveMediator(r *mediation.Request, id, user mediation.ID, in mediation.Input) (mediation.Visible[mediation.Case], error)
 	MediatorCandidates(p mediation.Principal, cs *mediation.Case) ([]mediation.User, error)
+	MayChangeMediators(p mediation.Principal, cs *mediation.Case) bool
 
 	CaseForNewParty(p mediation.Principal, id mediation.ID) (*mediation.Case, error)
 	AddParty(r *mediation.Request, id mediation.ID, in mediation.Input) (*mediation.Party, string, error)
@@ -48,6 +49,8 @@ type Casework interface {
 
 	CreateUser(r *mediation.Request, in mediation.Input) (*mediation.User, error)
 	Users(p mediation.Principal, page mediation.Input) ([]mediation.User, mediation.ID, error)
+	UpdateUser(r *mediation.Request, id mediation.ID, in mediation.Input) (*mediation.User, error)
+	ChangePassword(r *mediation.Request, login []byte, in mediation.Input) error
 
 	Trail(p mediation.Principal, caseID mediation.ID, page mediation.Input) ([]mediation.TrailEntry, mediation.ID, error)
 	LatestTrail(p mediation.Principal, caseID mediation.ID, n int) ([]mediation.TrailEntry, bool, error)

@@ -143,21 +143,23 @@ func pageMatrix() map[string][]mxRow {
 		},
 		"POST /cases/:case/mediators": {
 			{name: "case A", at: caseA, setup: func(t *testing.T, w *mxWorld) { w.addMediator(t) },
-				body: zhang, location: mxToCase("A"), want: statuses{401, 303, 403, 303, 404, 403, 403, 403}},
+				body: zhang, location: mxToCase("A"), want: statuses{401, 404, 403, 303, 404, 403, 403, 403}},
 			{name: "case B", at: caseB, body: zhang, location: mxToCase("B"),
-				want: statuses{401, 303, 403, 404, 303, 403, 403, 403}},
+				want: statuses{401, 404, 403, 404, 303, 403, 403, 403}},
 			withoutToken(caseA, zhang),
 		},
 		"POST /cases/:case/mediators/:user/remove": {
 			{name: "second mediator of A", at: map[string]string{"case": "A", "user": "zhang"},
 				setup: func(t *testing.T, w *mxWorld) {
 					w.addMediator(t)
-					w.admin.mustJSON("POST", "/api/v1/cases/"+w.caseA+"/mediators",
+					w.mediator.mustJSON("POST", "/api/v1/cases/"+w.caseA+"/mediators",
 						map[string]string{"user_id": w.extra["zhang"]}, http.StatusOK, nil)
 				},
-				body: recusal, location: mxToCase("A"), want: statuses{401, 303, 403, 403, 403, 403, 403, 403}},
+				body: recusal, want: statuses{401, 404, 403, 404, 404, 403, 403, 403}},
+			{name: "the mediator of A steps aside", at: map[string]string{"case": "A", "user": "mediatorUser"},
+				body: recusal, location: mxToCase("A"), want: statuses{401, 404, 403, 303, 404, 403, 403, 403}},
 			{name: "mediator of another case", at: map[string]string{"case": "A", "user": "otherUser"},
-				body: recusal, want: statuses{401, 404, 403, 403, 403, 403, 403, 403}},
+				body: recusal, want: statuses{401, 404, 403, 404, 404, 403, 403, 403}},
 			withoutToken(map[string]string{"case": "A", "user": "zhang"}, recusal),
 		},
 

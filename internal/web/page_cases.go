@@ -158,6 +158,8 @@ type casePageData struct {
 	Kinds         []mediation.SubmissionKind
 	Trail         []auditView
 	TrailMore     bool
+	// Candidates are the mediators who may be added to the case.
+	Candidates []mediation.User
 }
 
 // mediatorView is the mediators' case page: every party, every submission side
@@ -175,8 +177,13 @@ func (s *Server) mediatorView(p mediation.Principal, cs *mediation.Case) (*caseP
 	if err != nil {
 		return nil, err
 	}
+	candidates, err := s.cw.MediatorCandidates(p, cs)
+	if err != nil {
+		return nil, err
+	}
 	data := &casePageData{Case: s.caseFullOf(cs), CommunityName: s.communityName(cs.Community),
-		Parties: fullParties(parties), Kinds: mediation.SubmissionKinds, Trail: auditViews(trail), TrailMore: more}
+		Parties: fullParties(parties), Kinds: mediation.SubmissionKinds, Trail: auditViews(trail), TrailMore: more,
+		Candidates: candidates}
 	for _, pt := range data.Parties {
 		col := partyColumn{Party: pt.Party}
 		for _, kind := range mediation.SubmissionKinds {
@@ -258,7 +265,7 @@ func (s *Server) adminCaseView(p mediation.Principal, cs *mediation.Case) (*case
 		return nil, err
 	}
 	return &caseMetaPageData{Case: s.caseMetaOf(cs), CommunityName: s.communityName(cs.Community),
-		Candidates: candidates, CanRemove: s.cw.May(p, mediation.AbilityRemoveMediator)}, nil
+		Candidates: candidates, CanRemove: s.cw.MayChangeMediators(p, cs)}, nil
 }
 
 // caseFormSubmit adapts an operation on a case to a form on the case page: on

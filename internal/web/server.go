@@ -128,6 +128,8 @@ func (s *Server) routes() {
 
 	api.POST("/users", s.apiCreateUser)
 	api.GET("/users", s.apiListUsers)
+	api.PATCH("/users/:user", s.apiUpdateUser)
+	api.POST("/me/password", s.apiChangePassword)
 
 	api.POST("/cases", s.apiCreateCase)
 	api.GET("/cases", s.apiListCases)
