@@ -61,8 +61,14 @@ func (s *Service) Login(username, password string) (Credential, *mediation.User,
 	return cred, u, err
 }
 
-// Redeem exchanges a party's invitation token for a login on its case.
-func (s *Service) Redeem(token string) (Credential, *mediation.Party, error) {
+// errPIN is a wrong PIN: EUNAUTHORIZED, counted like a wrong token.
+var errPIN = &mediation.Error{Code: mediation.EUNAUTHORIZED, Message: "error.pin_wrong"}
+
+// Redeem exchanges a party's invitation token and its PIN for a login on its
+// case. At the first entry (or the first after a reset) the PIN given
+// becomes the party's; at every later one it must match. A PIN that is not
+// six digits is EINVALID on "pin"; a wrong one is EUNAUTHORIZED.
+func (s *Service) Redeem(token, pin string) (Credential, *mediation.Party, error) {
 	if !ValidTokenSyntax(token) {
 		return Credential{}, nil, errInvitation
 	}
@@ -75,6 +81,20 @@ func (s *Service) Redeem(token string) (Credential, *mediation.Party, error) {
 	if inv.Expired(s.DB.Now().UTC(), s.InvitationTTL) {
 		return Credential{}, nil, errInvitation
 	}
+	if !mediation.ValidPIN(pin) {
+		return Credential{}, nil, mediation.Invalid("pin", "validation.pin", "")
+	}
+	var pinHash string
+	if inv.PINHash == "" {
+		var err error
+		if pinHash, err = HashPassword(pin, s.Params); err != nil {
+			return Credential{}, nil, err
+		}
+	} else if ok, err := VerifyPassword(pin, inv.PINHash); err != nil {
+		return Credential{}, nil, fmt.Errorf("auth: verify PIN of party %d: %w", inv.PartyID, err)
+	} else if !ok {
+		return Credential{}, nil, errPIN
+	}
 	p, err := s.DB.Party(inv.PartyID)
 	if err != nil {
 		return Credential{}, nil, err
@@ -82,9 +102,12 @@ func (s *Service) Redeem(token string) (Credential, *mediation.Party, error) {
 	cred, err := s.startWith(store.Login{PartyID: p.ID, CaseID: p.CaseID}, &mediation.AuditEntry{
 		CaseID: p.CaseID, Actor: mediation.PartySubject(p.ID), Action: mediation.AuditAccess,
 		Object: "party:" + p.ID.String()}, func(l *store.Login, audit *mediation.AuditEntry) error {
-		if err := s.DB.Redeem(inv.TokenHash, l, audit); mediation.ErrorCode(err) == mediation.ENOTFOUND {
+		switch err := s.DB.Redeem(inv.TokenHash, l, audit, pinHash); mediation.ErrorCode(err) {
+		case mediation.ENOTFOUND:
 			return errInvitation // replaced meanwhile
-		} else {
+		case mediation.ECONFLICT:
+			return errPIN // set meanwhile, by another entry: this one did not know it
+		default:
 			return err
 		}
 	})

@@ -340,9 +340,9 @@ func TestAdapterIsLoadOnly(t *testing.T) {
 
 func TestNamesMatchPolicies(t *testing.T) {
 	objects := []string{ObjUser, ObjCase, ObjMediator, ObjParty, ObjPartyContact, ObjInvitation,
-		ObjSubmission, ObjReleasedSubmission, ObjAudit, ObjStats, ObjBackup, ObjCalendar, ObjPassword}
+		ObjSubmission, ObjReleasedSubmission, ObjAudit, ObjStats, ObjBackup, ObjCalendar, ObjPassword, ObjPIN}
 	actions := []string{ActCreate, ActRead, ActReadMeta, ActReadOverview, ActList, ActUpdate,
-		ActTransition, ActAssign, ActRemove, ActRelease, ActRedeem}
+		ActTransition, ActAssign, ActRemove, ActRelease, ActRedeem, ActReset}
 	for _, c := range []struct {
 		name      string
 		ours, its []string

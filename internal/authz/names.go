@@ -15,6 +15,7 @@ const (
 	ObjBackup             = "backup"
 	ObjCalendar           = "calendar"
 	ObjPassword           = "password"
+	ObjPIN                = "pin"
 )
 
 // Actions, as named in policies/policy.csv.
@@ -30,6 +31,7 @@ const (
 	ActRemove       = "remove"
 	ActRelease      = "release"
 	ActRedeem       = "redeem"
+	ActReset        = "reset"
 )
 
 // DomainGlobal is the domain of objects that belong to no case (users,

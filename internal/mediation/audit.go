@@ -35,10 +35,12 @@ const (
 	// AuditConflictCheck is a conflict-of-interest check, with its result:
 	// a hit tells whoever ran it something about a party.
 	AuditConflictCheck = "conflict.check"
+	AuditPINSet        = "party.pin_set"
+	AuditPINReset      = "party.pin_reset"
 )
 
 // AuditActions lists every action an audit entry may record.
 var AuditActions = []string{AuditUserCreate, AuditLogin, AuditAccess, AuditCaseCreate, AuditCaseUpdate,
 	AuditCaseTransition, AuditMediatorAssign, AuditMediatorRemove, AuditPartyCreate,
 	AuditInvitationCreate, AuditSubmissionCreate, AuditSubmissionRelease, AuditSubmissionRead, AuditBackupRead,
-	AuditUserUpdate, AuditPasswordChange, AuditConflictCheck}
+	AuditUserUpdate, AuditPasswordChange, AuditConflictCheck, AuditPINSet, AuditPINReset}

@@ -27,6 +27,9 @@ import (
 // testParams keep argon2id cheap under the race detector; it is still argon2id.
 var testParams = auth.Params{Time: 1, Memory: 8 * 1024, Threads: 1, SaltLen: 16, KeyLen: 32}
 
+// testPIN is the PIN every party of the tests sets at its first entry.
+const testPIN = "246810"
+
 // testApp is the real server on a real bbolt file, behind real HTTP.
 type testApp struct {
 	t      testing.TB
@@ -162,7 +165,7 @@ func (a *testApp) staff(role mediation.Role, username string) (*client, *mediati
 func (a *testApp) party(token string) *client {
 	a.t.Helper()
 	c := a.client()
-	c.mustJSON("POST", "/api/v1/access", map[string]string{"token": token}, http.StatusOK, nil)
+	c.mustJSON("POST", "/api/v1/access", map[string]string{"token": token, "pin": testPIN}, http.StatusOK, nil)
 	return c
 }
 

@@ -30,12 +30,16 @@ func badInputTable() []badInputCase {
 
 	// POST /access, by anyone holding an invitation.
 	access := badRoute{"Access", "anon", "POST", "/api/v1/access"}
-	accessBody := jsonObject{{"token", `"{tokenA1}"`}}
+	accessBody := jsonObject{{"token", `"{tokenA1}"`}, {"pin", `"` + testPIN + `"`}}
 	add(access.malformed(accessBody.String())...)
 	add(
 		access.invalid("TokenWrongType", accessBody.with("token", "123"), "token"),
 		access.invalid("TokenMissing", `{}`, "token"),
 		access.invalid("TokenTooLong", accessBody.with("token", jsonRepeat("A", 65)), "token"),
+		access.invalid("PINMissing", accessBody.without("pin"), "pin"),
+		access.invalid("PINFiveDigits", accessBody.with("pin", `"24681"`), "pin"),
+		access.invalid("PINFullWidthDigits", accessBody.with("pin", jsonText("２４６８１０")), "pin"),
+		access.invalid("PINWrongType", accessBody.with("pin", "246810"), "pin"),
 		access.row("TokenUnknown", accessBody.with("token", jsonRepeat("A", 22)), http.StatusUnauthorized, mediation.EUNAUTHORIZED, ""),
 		access.row("TokenNotAToken", accessBody.with("token", jsonText("not a token")), http.StatusUnauthorized, mediation.EUNAUTHORIZED, ""),
 	)

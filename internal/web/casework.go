@@ -16,7 +16,9 @@ type Casework interface {
 	Ping() error
 
 	SignIn(username, password string) (mediation.Credential, *mediation.User, error)
-	Enter(p mediation.Principal, token string) (mediation.Credential, *mediation.Party, error)
+	Enter(p mediation.Principal, token, pin string) (mediation.Credential, *mediation.Party, error)
+	Entry(token string) (*mediation.Entry, error)
+	OwnEntry(p mediation.Principal) (*mediation.Entry, error)
 	ValidToken(token string) bool
 	Authenticate(cookie string) (mediation.Principal, []byte, error)
 	SignOut(login []byte) error
@@ -39,6 +41,7 @@ type Casework interface {
 	AddParty(r *mediation.Request, id mediation.ID, in mediation.Input) (*mediation.Party, string, error)
 	Parties(p mediation.Principal, id mediation.ID) ([]mediation.Visible[mediation.Party], error)
 	Reinvite(r *mediation.Request, caseID, partyID mediation.ID) (*mediation.Party, string, error)
+	ResetPIN(r *mediation.Request, caseID, partyID mediation.ID) (*mediation.Party, error)
 
 	Submit(r *mediation.Request, caseID mediation.ID, in mediation.Input) (*mediation.Submission, error)
 	Submissions(p mediation.Principal, caseID mediation.ID, page mediation.Input) ([]mediation.Submission, mediation.ID, error)

@@ -59,7 +59,7 @@ func authzMatrix() map[string][]mxRow {
 		"POST /api/v1/access": {
 			{name: "empty body", body: fixedBody(map[string]string{}), want: allStatus(422)},
 			// A staff login never becomes a party (403, left as it was).
-			{name: "token of A1", body: func(w *mxWorld, _ mxWho) any { return map[string]string{"token": w.tokenA1} },
+			{name: "token of A1", body: func(w *mxWorld, _ mxWho) any { return map[string]string{"token": w.tokenA1, "pin": testPIN} },
 				want: statuses{200, 403, 403, 403, 403, 200, 200, 200}, becomes: true, errorGroup: "invitation",
 				check: func(t *testing.T, w *mxWorld, p mxWho, raw []byte) {
 					var out struct {
@@ -214,6 +214,18 @@ func authzMatrix() map[string][]mxRow {
 				want: statuses{401, 403, 403, 201, 404, 403, 403, 403}},
 			{name: "party B2 of B", at: map[string]string{"case": "B", "party": "B2"},
 				want: statuses{401, 403, 403, 404, 201, 403, 403, 403}},
+			{name: "party B2 under case A", at: map[string]string{"case": "A", "party": "B2"},
+				want: statuses{401, 403, 403, 404, 404, 403, 403, 403}},
+		},
+		"POST " + casePath + "/parties/:party/pin-reset": {
+			{name: "party A3 of A", at: map[string]string{"case": "A", "party": "A3"},
+				setup: func(t *testing.T, w *mxWorld) {
+					w.addParty(t, w.mediator, "A", "A3", nameA3)
+					w.addParty(t, w.other, "B", "B2", nameB2)
+				},
+				want: statuses{401, 403, 403, 204, 404, 403, 403, 403}},
+			{name: "party B2 of B", at: map[string]string{"case": "B", "party": "B2"},
+				want: statuses{401, 403, 403, 404, 204, 403, 403, 403}},
 			{name: "party B2 under case A", at: map[string]string{"case": "A", "party": "B2"},
 				want: statuses{401, 403, 403, 404, 404, 403, 403, 403}},
 			{name: "party A3 under case B", at: map[string]string{"case": "B", "party": "A3"},

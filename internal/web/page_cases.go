@@ -217,6 +217,8 @@ type myCasePageData struct {
 	Shared []sharedSubmission
 	Kinds  []mediation.SubmissionKind
 	Open   bool
+	// Entry says who reset the party's PIN and when, if anyone did.
+	Entry *mediation.Entry
 }
 
 // partyCaseView is a party's page: its own submissions, what others released,
@@ -226,8 +228,12 @@ func (s *Server) partyCaseView(p mediation.Principal, cs *mediation.Case) (*myCa
 	if err != nil {
 		return nil, err
 	}
+	entry, err := s.cw.OwnEntry(p)
+	if err != nil {
+		return nil, err
+	}
 	data := &myCasePageData{Case: s.caseOverviewOf(cs), Others: publicParties(parties),
-		Kinds: mediation.SubmissionKinds, Open: cs.AcceptsSubmissions() == nil}
+		Kinds: mediation.SubmissionKinds, Open: cs.AcceptsSubmissions() == nil, Entry: entry}
 	names := map[mediation.ID]string{}
 	for _, v := range parties {
 		names[v.Record.ID] = v.Record.Name

@@ -206,7 +206,7 @@ func invitationCheck(caseID, name string) func(*testing.T, *pageWorld, pageReade
 		c := w.app.client()
 		landing := strings.TrimPrefix(href, w.app.HTTP.URL)
 		openPage(t, c, landing).wantStatus(t, http.StatusOK)
-		to := sendForm(t, c, landing, nil).wantRedirect(t, "/cases/"+caseID)
+		to := sendForm(t, c, landing, map[string]string{"pin": testPIN, "pin2": testPIN}).wantRedirect(t, "/cases/"+caseID)
 		if to != "/cases/"+caseID {
 			t.Errorf("the invitation leads to %s", to)
 		}

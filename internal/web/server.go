@@ -142,6 +142,7 @@ func (s *Server) routes() {
 	api.POST("/cases/:case/parties", s.apiCreateParty)
 	api.GET("/cases/:case/parties", s.apiListParties)
 	api.POST("/cases/:case/parties/:party/invitation", s.apiCreateInvitation)
+	api.POST("/cases/:case/parties/:party/pin-reset", s.apiResetPIN)
 
 	api.POST("/cases/:case/submissions", s.apiCreateSubmission)
 	api.GET("/cases/:case/submissions", s.apiListSubmissions)

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -110,7 +111,7 @@ func TestStaffNeverRedeemsAnInvitation(t *testing.T) {
 	}
 	s.mediator.mustJSON("POST", "/api/v1/cases/"+s.caseA+"/parties/"+s.partyA1+"/invitation", nil, http.StatusCreated, &inv)
 	for name, c := range map[string]*client{"mediator": s.mediator, "admin": s.admin, "office": s.office} {
-		status, raw := c.do("POST", "/api/v1/access", map[string]string{"token": inv.Token})
+		status, raw := c.do("POST", "/api/v1/access", map[string]string{"token": inv.Token, "pin": testPIN})
 		if status != http.StatusForbidden {
 			t.Fatalf("%s redeemed a party's invitation: %d %s", name, status, raw)
 		}
@@ -144,7 +145,7 @@ func TestInvitationExpiresUnused(t *testing.T) {
 	a.now = func() time.Time { return time.Now().Add(31 * 24 * time.Hour) }
 	a.restart()
 
-	status, raw := a.client().do("POST", "/api/v1/access", map[string]string{"token": fresh.Invitation.Token})
+	status, raw := a.client().do("POST", "/api/v1/access", map[string]string{"token": fresh.Invitation.Token, "pin": testPIN})
 	if status != http.StatusUnauthorized {
 		t.Errorf("an invitation unused for 31 days still works: %d %s", status, raw)
 	}
@@ -185,3 +186,67 @@ func TestSupersedesNamesOnlyWhatTheReaderSees(t *testing.T) {
 }
 
 var _ = url.Values{}
+
+// The review's finding 2, with the PIN: a mediator who re-issues a party's
+// link cannot enter with it, so cannot release, submit or sign as the party;
+// guessing the PIN is rate limited per party, whatever link is used; only a
+// PIN reset (audited, shown to the party) lets a new PIN be set.
+func TestReissuedLinkNeedsThePartysPIN(t *testing.T) {
+	s := newScene(t)
+	reissue := func() string {
+		var inv struct {
+			Token string `json:"token"`
+		}
+		s.mediator.mustJSON("POST", "/api/v1/cases/"+s.caseA+"/parties/"+s.partyA1+"/invitation", nil, http.StatusCreated, &inv)
+		return inv.Token
+	}
+	token := reissue()
+	thief := s.app.client() // a browser the mediator has not signed in on
+	if status, raw := thief.do("POST", "/api/v1/access", map[string]string{"token": token}); status != http.StatusUnprocessableEntity {
+		t.Errorf("entering without a PIN: %d %s", status, raw)
+	}
+	var guesses []int
+	for i := range 6 {
+		if i == 3 {
+			token = reissue() // a fresh link does not give fresh guesses
+		}
+		status, raw := thief.do("POST", "/api/v1/access", map[string]string{"token": token, "pin": fmt.Sprintf("%06d", i)})
+		guesses = append(guesses, status)
+		if status == http.StatusOK {
+			t.Fatalf("guess %d entered as A1: %s", i, raw)
+		}
+	}
+	if want := []int{401, 401, 401, 401, 401, 429}; !slices.Equal(guesses, want) {
+		t.Errorf("guesses answered %v, want %v", guesses, want)
+	}
+	if status, _ := thief.do("POST", "/api/v1/cases/"+s.caseA+"/submissions/"+s.subA1+"/release", nil); status != http.StatusUnauthorized {
+		t.Errorf("release without entering: %d", status)
+	}
+
+	// The reset is the mediator's own act: audited, and the party is told.
+	s.mediator.mustJSON("POST", "/api/v1/cases/"+s.caseA+"/parties/"+s.partyA1+"/pin-reset", nil, http.StatusNoContent, nil)
+	if status, _ := s.a1.do("GET", "/api/v1/me", nil); status != http.StatusUnauthorized {
+		t.Errorf("the party's login goes on after a PIN reset: %d", status)
+	}
+	var trail listOf[struct {
+		Action string `json:"action"`
+		Actor  string `json:"actor"`
+	}]
+	s.mediator.mustJSON("GET", "/api/v1/cases/"+s.caseA+"/audit?limit=200", nil, http.StatusOK, &trail)
+	if !slices.ContainsFunc(trail.Items, func(e struct {
+		Action string `json:"action"`
+		Actor  string `json:"actor"`
+	}) bool {
+		return e.Action == "party.pin_reset" && e.Actor == "u:"+s.mediatorUser.ID.String()
+	}) {
+		t.Errorf("the PIN reset is not in the audit trail")
+	}
+	fresh := reissue()
+	a1 := s.app.client()
+	openPage(t, a1, "/a/"+fresh).wantStatus(t, http.StatusOK)
+	page := sendForm(t, a1, "/a/"+fresh, map[string]string{"pin": "864200", "pin2": "864200"})
+	loc := page.wantRedirect(t, "/cases/"+s.caseA)
+	if text := openPage(t, a1, loc).main(); !strings.Contains(text, "名 wang") || !strings.Contains(text, "重置了您的密码") {
+		t.Errorf("the party's page does not say who reset its PIN: %s", text)
+	}
+}
