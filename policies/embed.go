@@ -18,11 +18,11 @@ var Policy string
 // Objects lists every object kind the rules speak about.
 var Objects = []string{
 	"user", "case", "mediator", "party", "party_contact", "invitation",
-	"submission", "released_submission", "audit", "stats", "backup", "calendar",
+	"submission", "released_submission", "audit", "stats", "backup", "calendar", "password", "pin",
 }
 
 // Actions lists every action the rules speak about.
 var Actions = []string{
 	"create", "read", "read_meta", "read_overview", "list", "update",
-	"transition", "assign", "remove", "release",
+	"transition", "assign", "remove", "release", "redeem", "reset",
 }

@@ -18,6 +18,8 @@ const (
 	subMediator = "u:7"
 	subParty    = "p:19"
 	subNobody   = "u:99"
+	// subCaretaker is an admin on case:42 while it has no active mediator.
+	subCaretaker = "u:4"
 
 	otherParty = "p:20"
 	sameCase   = "case:42"
@@ -33,6 +35,7 @@ var grants = [][]string{
 	{subAccount, "role:mediator_account", global},
 	{subMediator, "role:mediator", sameCase},
 	{subParty, "role:party", sameCase},
+	{subCaretaker, "role:caretaker", sameCase},
 }
 
 // tableSubjects names the table rows; the order is the order of failure messages.
@@ -42,11 +45,12 @@ var tableSubjects = []struct{ name, sub string }{
 	{"role:mediator_account", subAccount},
 	{"role:mediator", subMediator},
 	{"role:party", subParty},
+	{"role:caretaker", subCaretaker},
 	{"no role", subNobody},
 }
 
 // columns are the actions, in the order of the letters in each row of want.
-var columns = []string{"create", "read", "read_meta", "read_overview", "list", "update", "transition", "assign", "remove", "release"}
+var columns = []string{"create", "read", "read_meta", "read_overview", "list", "update", "transition", "assign", "remove", "release", "redeem", "reset"}
 
 // Cell codes. Each expands to six decisions: owner (the subject itself, or
 // another party) × domain (case:42, where the per-case grants are; case:43,
@@ -56,11 +60,13 @@ var columns = []string{"create", "read", "read_meta", "read_overview", "list", "
 //	G  allowed in all six (a global role)
 //	C  allowed for any owner in case:42 only
 //	S  allowed only in case:42 and only when the subject owns the object
+//	O  allowed wherever the subject owns the object (a global role's own account)
 var codes = map[string]func(self bool, dom string) bool{
 	".": func(bool, string) bool { return false },
 	"G": func(bool, string) bool { return true },
 	"C": func(_ bool, dom string) bool { return dom == sameCase },
 	"S": func(self bool, dom string) bool { return self && dom == sameCase },
+	"O": func(self bool, _ string) bool { return self },
 }
 
 // want is the neutrality of the system, written out by hand on purpose: a
@@ -68,96 +74,125 @@ var codes = map[string]func(self bool, dom string) bool{
 // must list every object kind, and every row every action.
 var want = map[string]map[string]string{
 	// Columns: cre=create rd=read rdm=read_meta rdo=read_overview lst=list
-	// upd=update trn=transition asg=assign rem=remove rel=release.
+	// upd=update trn=transition asg=assign rem=remove rel=release red=redeem.
 	"role:admin": {
-		//                      cre rd  rdm rdo lst upd trn asg rem rel
-		"user":                "G   G   .   .   .   .   .   .   .   .",
-		"case":                ".   .   G   .   G   .   .   .   .   .",
-		"mediator":            ".   .   .   .   .   .   .   G   G   .",
-		"party":               ".   .   .   .   .   .   .   .   .   .",
-		"party_contact":       ".   .   .   .   .   .   .   .   .   .",
-		"invitation":          ".   .   .   .   .   .   .   .   .   .",
-		"submission":          ".   .   .   .   .   .   .   .   .   .",
-		"released_submission": ".   .   .   .   .   .   .   .   .   .",
-		"audit":               ".   .   .   .   .   .   .   .   .   .",
-		"stats":               ".   G   .   .   .   .   .   .   .   .",
-		"backup":              ".   G   .   .   .   .   .   .   .   .",
-		"calendar":            ".   .   .   .   .   .   .   .   .   .",
+		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
+		"user":                "G   G   .   .   .   G   .   .   .   .   .   .",
+		"case":                ".   .   G   .   G   .   .   .   .   .   .   .",
+		"mediator":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"party":               ".   .   .   .   .   .   .   .   .   .   .   .",
+		"party_contact":       ".   .   .   .   .   .   .   .   .   .   .   .",
+		"invitation":          ".   .   .   .   .   .   .   .   .   .   .   .",
+		"submission":          ".   .   .   .   .   .   .   .   .   .   .   .",
+		"released_submission": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"audit":               ".   .   .   .   .   .   .   .   .   .   .   .",
+		"stats":               ".   G   .   .   .   .   .   .   .   .   .   .",
+		"backup":              ".   G   .   .   .   .   .   .   .   .   .   .",
+		"calendar":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"pin":                 ".   .   .   .   .   .   .   .   .   .   .   .",
+		"password":            ".   .   .   .   .   O   .   .   .   .   .   .",
 	},
 	"role:office": {
-		//                      cre rd  rdm rdo lst upd trn asg rem rel
-		"user":                ".   .   .   .   .   .   .   .   .   .",
-		"case":                ".   .   .   .   .   .   .   .   .   .",
-		"mediator":            ".   .   .   .   .   .   .   .   .   .",
-		"party":               ".   .   .   .   .   .   .   .   .   .",
-		"party_contact":       ".   .   .   .   .   .   .   .   .   .",
-		"invitation":          ".   .   .   .   .   .   .   .   .   .",
-		"submission":          ".   .   .   .   .   .   .   .   .   .",
-		"released_submission": ".   .   .   .   .   .   .   .   .   .",
-		"audit":               ".   .   .   .   .   .   .   .   .   .",
-		"stats":               ".   G   .   .   .   .   .   .   .   .",
-		"backup":              ".   .   .   .   .   .   .   .   .   .",
-		"calendar":            ".   .   .   .   .   .   .   .   .   .",
+		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
+		"user":                ".   .   .   .   .   .   .   .   .   .   .   .",
+		"case":                ".   .   .   .   .   .   .   .   .   .   .   .",
+		"mediator":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"party":               ".   .   .   .   .   .   .   .   .   .   .   .",
+		"party_contact":       ".   .   .   .   .   .   .   .   .   .   .   .",
+		"invitation":          ".   .   .   .   .   .   .   .   .   .   .   .",
+		"submission":          ".   .   .   .   .   .   .   .   .   .   .   .",
+		"released_submission": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"audit":               ".   .   .   .   .   .   .   .   .   .   .   .",
+		"stats":               ".   G   .   .   .   .   .   .   .   .   .   .",
+		"backup":              ".   .   .   .   .   .   .   .   .   .   .   .",
+		"calendar":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"pin":                 ".   .   .   .   .   .   .   .   .   .   .   .",
+		"password":            ".   .   .   .   .   O   .   .   .   .   .   .",
 	},
 	"role:mediator_account": {
-		//                      cre rd  rdm rdo lst upd trn asg rem rel
-		"user":                ".   .   .   .   .   .   .   .   .   .",
-		"case":                "G   .   .   .   G   .   .   .   .   .",
-		"mediator":            ".   .   .   .   .   .   .   .   .   .",
-		"party":               ".   .   .   .   .   .   .   .   .   .",
-		"party_contact":       ".   .   .   .   .   .   .   .   .   .",
-		"invitation":          ".   .   .   .   .   .   .   .   .   .",
-		"submission":          ".   .   .   .   .   .   .   .   .   .",
-		"released_submission": ".   .   .   .   .   .   .   .   .   .",
-		"audit":               ".   .   .   .   .   .   .   .   .   .",
-		"stats":               ".   .   .   .   .   .   .   .   .   .",
-		"backup":              ".   .   .   .   .   .   .   .   .   .",
-		"calendar":            ".   G   .   .   .   .   .   .   .   .",
+		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
+		"user":                ".   .   .   .   .   .   .   .   .   .   .   .",
+		"case":                "G   .   .   .   G   .   .   .   .   .   .   .",
+		"mediator":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"party":               ".   .   .   .   .   .   .   .   .   .   .   .",
+		"party_contact":       ".   .   .   .   .   .   .   .   .   .   .   .",
+		"invitation":          ".   .   .   .   .   .   .   .   .   .   .   .",
+		"submission":          ".   .   .   .   .   .   .   .   .   .   .   .",
+		"released_submission": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"audit":               ".   .   .   .   .   .   .   .   .   .   .   .",
+		"stats":               ".   .   .   .   .   .   .   .   .   .   .   .",
+		"backup":              ".   .   .   .   .   .   .   .   .   .   .   .",
+		"calendar":            ".   G   .   .   .   .   .   .   .   .   .   .",
+		"pin":                 ".   .   .   .   .   .   .   .   .   .   .   .",
+		"password":            ".   .   .   .   .   O   .   .   .   .   .   .",
 	},
 	"role:mediator": {
-		//                      cre rd  rdm rdo lst upd trn asg rem rel
-		"user":                ".   .   .   .   .   .   .   .   .   .",
-		"case":                ".   C   C   .   .   C   C   .   .   .",
-		"mediator":            ".   .   .   .   .   .   .   C   .   .",
-		"party":               "C   C   .   .   .   .   .   .   .   .",
-		"party_contact":       ".   C   .   .   .   .   .   .   .   .",
-		"invitation":          "C   .   .   .   .   .   .   .   .   .",
-		"submission":          "C   C   .   .   .   .   .   .   .   .",
-		"released_submission": ".   C   .   .   .   .   .   .   .   .",
-		"audit":               ".   C   .   .   .   .   .   .   .   .",
-		"stats":               ".   .   .   .   .   .   .   .   .   .",
-		"backup":              ".   .   .   .   .   .   .   .   .   .",
-		"calendar":            ".   .   .   .   .   .   .   .   .   .",
+		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
+		"user":                ".   .   .   .   .   .   .   .   .   .   .   .",
+		"case":                ".   C   C   .   .   C   C   .   .   .   .   .",
+		"mediator":            ".   .   .   .   .   .   .   C   S   .   .   .",
+		"party":               "C   C   .   .   .   .   .   .   .   .   .   .",
+		"party_contact":       ".   C   .   .   .   .   .   .   .   .   .   .",
+		"invitation":          "C   .   .   .   .   .   .   .   .   .   .   .",
+		"submission":          "C   C   .   .   .   .   .   .   .   .   .   .",
+		"released_submission": ".   C   .   .   .   .   .   .   .   .   .   .",
+		"audit":               ".   C   .   .   .   .   .   .   .   .   .   .",
+		"stats":               ".   .   .   .   .   .   .   .   .   .   .   .",
+		"backup":              ".   .   .   .   .   .   .   .   .   .   .   .",
+		"calendar":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"pin":                 ".   .   .   .   .   .   .   .   .   .   .   C",
+		"password":            ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:party": {
-		//                      cre rd  rdm rdo lst upd trn asg rem rel
-		"user":                ".   .   .   .   .   .   .   .   .   .",
-		"case":                ".   .   .   C   C   .   .   .   .   .",
-		"mediator":            ".   .   .   .   .   .   .   .   .   .",
-		"party":               ".   C   .   .   .   .   .   .   .   .",
-		"party_contact":       ".   S   .   .   .   .   .   .   .   .",
-		"invitation":          ".   .   .   .   .   .   .   .   .   .",
-		"submission":          "S   S   .   .   .   .   .   .   .   S",
-		"released_submission": ".   C   .   .   .   .   .   .   .   S",
-		"audit":               ".   .   .   .   .   .   .   .   .   .",
-		"stats":               ".   .   .   .   .   .   .   .   .   .",
-		"backup":              ".   .   .   .   .   .   .   .   .   .",
-		"calendar":            ".   .   .   .   .   .   .   .   .   .",
+		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
+		"user":                ".   .   .   .   .   .   .   .   .   .   .   .",
+		"case":                ".   .   .   C   C   .   .   .   .   .   .   .",
+		"mediator":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"party":               ".   C   .   .   .   .   .   .   .   .   .   .",
+		"party_contact":       ".   S   .   .   .   .   .   .   .   .   .   .",
+		"invitation":          ".   .   .   .   .   .   .   .   .   .   C   .",
+		"submission":          "S   S   .   .   .   .   .   .   .   S   .   .",
+		"released_submission": ".   C   .   .   .   .   .   .   .   S   .   .",
+		"audit":               ".   .   .   .   .   .   .   .   .   .   .   .",
+		"stats":               ".   .   .   .   .   .   .   .   .   .   .   .",
+		"backup":              ".   .   .   .   .   .   .   .   .   .   .   .",
+		"calendar":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"pin":                 ".   .   .   .   .   .   .   .   .   .   .   .",
+		"password":            ".   .   .   .   .   .   .   .   .   .   .   .",
+	},
+	"role:caretaker": {
+		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
+		"user":                ".   .   .   .   .   .   .   .   .   .   .   .",
+		"case":                ".   .   .   .   .   .   .   .   .   .   .   .",
+		"mediator":            ".   .   .   .   .   .   .   C   C   .   .   .",
+		"party":               ".   .   .   .   .   .   .   .   .   .   .   .",
+		"party_contact":       ".   .   .   .   .   .   .   .   .   .   .   .",
+		"invitation":          ".   .   .   .   .   .   .   .   .   .   .   .",
+		"submission":          ".   .   .   .   .   .   .   .   .   .   .   .",
+		"released_submission": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"audit":               ".   .   .   .   .   .   .   .   .   .   .   .",
+		"stats":               ".   .   .   .   .   .   .   .   .   .   .   .",
+		"backup":              ".   .   .   .   .   .   .   .   .   .   .   .",
+		"calendar":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"pin":                 ".   .   .   .   .   .   .   .   .   .   .   .",
+		"password":            ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"no role": {
-		//                      cre rd  rdm rdo lst upd trn asg rem rel
-		"user":                ".   .   .   .   .   .   .   .   .   .",
-		"case":                ".   .   .   .   .   .   .   .   .   .",
-		"mediator":            ".   .   .   .   .   .   .   .   .   .",
-		"party":               ".   .   .   .   .   .   .   .   .   .",
-		"party_contact":       ".   .   .   .   .   .   .   .   .   .",
-		"invitation":          ".   .   .   .   .   .   .   .   .   .",
-		"submission":          ".   .   .   .   .   .   .   .   .   .",
-		"released_submission": ".   .   .   .   .   .   .   .   .   .",
-		"audit":               ".   .   .   .   .   .   .   .   .   .",
-		"stats":               ".   .   .   .   .   .   .   .   .   .",
-		"backup":              ".   .   .   .   .   .   .   .   .   .",
-		"calendar":            ".   .   .   .   .   .   .   .   .   .",
+		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
+		"user":                ".   .   .   .   .   .   .   .   .   .   .   .",
+		"case":                ".   .   .   .   .   .   .   .   .   .   .   .",
+		"mediator":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"party":               ".   .   .   .   .   .   .   .   .   .   .   .",
+		"party_contact":       ".   .   .   .   .   .   .   .   .   .   .   .",
+		"invitation":          ".   .   .   .   .   .   .   .   .   .   .   .",
+		"submission":          ".   .   .   .   .   .   .   .   .   .   .   .",
+		"released_submission": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"audit":               ".   .   .   .   .   .   .   .   .   .   .   .",
+		"stats":               ".   .   .   .   .   .   .   .   .   .   .   .",
+		"backup":              ".   .   .   .   .   .   .   .   .   .   .   .",
+		"calendar":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"pin":                 ".   .   .   .   .   .   .   .   .   .   .   .",
+		"password":            ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 }
 
@@ -217,7 +252,7 @@ func enforce(t *testing.T, e *casbin.Enforcer, sub, dom, obj, act, owner string)
 }
 
 func TestPolicyFileShape(t *testing.T) {
-	roles := []string{"role:admin", "role:office", "role:mediator_account", "role:mediator", "role:party"}
+	roles := []string{"role:admin", "role:office", "role:mediator_account", "role:mediator", "role:party", "role:caretaker"}
 	seen := map[string]bool{}
 	for _, r := range rules(t) {
 		key := strings.Join(r, ", ")
@@ -358,11 +393,20 @@ func TestNeutrality(t *testing.T) {
 			t.Error("admin reads case content")
 		}
 	})
+	t.Run("admin chooses no mediator of a case it does not care for", func(t *testing.T) {
+		for _, act := range []string{"assign", "remove"} {
+			for _, dom := range []string{sameCase, otherCase, global} {
+				if enforce(t, e, subAdmin, dom, "mediator", act, "") {
+					t.Errorf("admin may %s a mediator in %s without role:caretaker there", act, dom)
+				}
+			}
+		}
+	})
 	t.Run("office reads only stats", func(t *testing.T) {
 		each(func(obj, act string) {
 			for _, dom := range []string{sameCase, global} {
 				got := enforce(t, e, subOffice, dom, obj, act, "")
-				if got != (obj == "stats" && act == "read") {
+				if got != (obj == "stats" && act == "read") && obj != "password" {
 					t.Errorf("office %s %s in %s: allow=%v", act, obj, dom, got)
 				}
 			}

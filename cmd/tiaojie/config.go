@@ -18,6 +18,10 @@ import (
 	"tiaojie/internal/web"
 )
 
+// defaultInvitationTTL is how long an unused invitation works: a month, the
+// statutory term of a mediation.
+const defaultInvitationTTL = 30 * 24 * time.Hour
+
 // Config is everything the program is configured with, by flags or by the
 // TIAOJIE_* environment variables that give the flags their defaults.
 type Config struct {
@@ -27,8 +31,11 @@ type Config struct {
 	PlacesFile      string
 	IdleTimeout     time.Duration
 	AbsoluteTimeout time.Duration
-	LogFormat       string
-	Demo            bool
+	// InvitationTTL is how long an invitation link works until first used;
+	// zero is defaultInvitationTTL.
+	InvitationTTL time.Duration
+	LogFormat     string
+	Demo          bool
 	// Zone is the time zone the pages show times in.
 	Zone string
 	// TLSCert and TLSKey, both or neither, make the server speak HTTPS itself.
@@ -60,6 +67,8 @@ func (c *Config) bindServeFlags(fs *flag.FlagSet) {
 		"end a sign-in unused this long (env TIAOJIE_IDLE_TIMEOUT)")
 	fs.DurationVar(&c.AbsoluteTimeout, "absolute-timeout", c.envDuration("TIAOJIE_ABSOLUTE_TIMEOUT", 12*time.Hour),
 		"end a sign-in this long after it began (env TIAOJIE_ABSOLUTE_TIMEOUT)")
+	fs.DurationVar(&c.InvitationTTL, "invitation-ttl", c.envDuration("TIAOJIE_INVITATION_TTL", defaultInvitationTTL),
+		"an invitation link not used this long after it was issued stops working (env TIAOJIE_INVITATION_TTL)")
 	fs.StringVar(&c.LogFormat, "log-format", env("TIAOJIE_LOG_FORMAT", "json"), "log format: json or text (env TIAOJIE_LOG_FORMAT)")
 	fs.StringVar(&c.Zone, "zone", env("TIAOJIE_ZONE", "Asia/Shanghai"), "time zone the pages show times in (env TIAOJIE_ZONE)")
 	fs.BoolVar(&c.Demo, "demo", false, "fill an empty database with a sample before serving")
@@ -98,6 +107,9 @@ func (c *Config) validate() error {
 	}
 	if c.AbsoluteTimeout < c.IdleTimeout {
 		errs = append(errs, fmt.Errorf("--absolute-timeout %s is shorter than --idle-timeout %s", c.AbsoluteTimeout, c.IdleTimeout))
+	}
+	if c.InvitationTTL != 0 && c.InvitationTTL < time.Hour {
+		errs = append(errs, fmt.Errorf("--invitation-ttl %s is shorter than an hour", c.InvitationTTL))
 	}
 	if _, err := c.location(); err != nil {
 		errs = append(errs, err)

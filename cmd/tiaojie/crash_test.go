@@ -193,7 +193,7 @@ func TestCrashRecovery(t *testing.T) {
 		s.mustPost(mediator, "/api/v1/cases/"+cs.ID+"/parties", map[string]string{"name": fmt.Sprintf("当事人%d", i),
 			"kind": "person", "side": []string{"applicant", "respondent"}[i]}, &p)
 		parties[i] = newJarClient()
-		s.mustPost(parties[i], "/api/v1/access", map[string]string{"token": p.Invitation.Token}, nil)
+		s.mustPost(parties[i], "/api/v1/access", map[string]string{"token": p.Invitation.Token, "pin": "246810"}, nil)
 	}
 
 	// Eight writers, each a sequence of writes of every kind.

@@ -141,7 +141,7 @@ func seedDemo(cw *casework.Service, db *store.DB, out io.Writer) error {
 		}
 		fmt.Fprintf(out, "  %-8s %-11s password %s\n", u.Role, u.Username, staff[i].Password)
 	}
-	fmt.Fprintln(out, "Parties sign in with POST /api/v1/access {\"token\": ...}, or open their link:")
+	fmt.Fprintln(out, "Parties sign in with POST /api/v1/access {\"token\": ..., \"pin\": ...} (the first entry sets the 6-digit PIN), or open their link:")
 	for i, dc := range demoCases {
 		by := mediators[i%len(mediators)]
 		asMediator := &mediation.Request{Principal: mediation.Principal{UserID: by.ID, Role: by.Role}}

@@ -175,7 +175,7 @@ func TestDemo(t *testing.T) {
 	}
 	for _, tok := range tokens {
 		c := newHTTPClient()
-		status, body := post(t, c, base+"/access", map[string]string{"token": tok[1]})
+		status, body := post(t, c, base+"/access", map[string]string{"token": tok[1], "pin": "246810"})
 		if status != http.StatusOK || body["case"] == nil {
 			t.Fatalf("access with %s: %d %v", tok[1], status, body)
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -58,7 +59,7 @@ func (m *Main) Open() error {
 		return err
 	}
 	m.Auth = &auth.Service{DB: m.DB, Params: m.Params, IdleTimeout: m.Config.IdleTimeout,
-		AbsoluteTimeout: m.Config.AbsoluteTimeout}
+		AbsoluteTimeout: m.Config.AbsoluteTimeout, InvitationTTL: cmp.Or(m.Config.InvitationTTL, defaultInvitationTTL)}
 	if err := m.firstAdmin(); err != nil {
 		return err
 	}

@@ -20,6 +20,9 @@ type Service struct {
 	Params          Params
 	IdleTimeout     time.Duration
 	AbsoluteTimeout time.Duration
+	// InvitationTTL is how long an invitation works until its first use;
+	// zero never expires.
+	InvitationTTL time.Duration
 }
 
 // Credential is what a sign-in hands the client: the cookie value that carries
@@ -50,7 +53,7 @@ func (s *Service) Login(username, password string) (Credential, *mediation.User,
 	if err != nil {
 		return Credential{}, nil, fmt.Errorf("auth: verify password of user %d: %w", u.ID, err)
 	}
-	if !ok {
+	if !ok || !u.Active() {
 		return Credential{}, nil, errLoginFailed
 	}
 	cred, err := s.start(store.Login{UserID: u.ID}, &mediation.AuditEntry{
@@ -58,8 +61,14 @@ func (s *Service) Login(username, password string) (Credential, *mediation.User,
 	return cred, u, err
 }
 
-// Redeem exchanges a party's invitation token for a login on its case.
-func (s *Service) Redeem(token string) (Credential, *mediation.Party, error) {
+// errPIN is a wrong PIN: EUNAUTHORIZED, counted like a wrong token.
+var errPIN = &mediation.Error{Code: mediation.EUNAUTHORIZED, Message: "error.pin_wrong"}
+
+// Redeem exchanges a party's invitation token and its PIN for a login on its
+// case. At the first entry (or the first after a reset) the PIN given
+// becomes the party's; at every later one it must match. A PIN that is not
+// six digits is EINVALID on "pin"; a wrong one is EUNAUTHORIZED.
+func (s *Service) Redeem(token, pin string) (Credential, *mediation.Party, error) {
 	if !ValidTokenSyntax(token) {
 		return Credential{}, nil, errInvitation
 	}
@@ -69,17 +78,48 @@ func (s *Service) Redeem(token string) (Credential, *mediation.Party, error) {
 	} else if err != nil {
 		return Credential{}, nil, err
 	}
+	if inv.Expired(s.DB.Now().UTC(), s.InvitationTTL) {
+		return Credential{}, nil, errInvitation
+	}
+	if !mediation.ValidPIN(pin) {
+		return Credential{}, nil, mediation.Invalid("pin", "validation.pin", "")
+	}
+	var pinHash string
+	if inv.PINHash == "" {
+		var err error
+		if pinHash, err = HashPassword(pin, s.Params); err != nil {
+			return Credential{}, nil, err
+		}
+	} else if ok, err := VerifyPassword(pin, inv.PINHash); err != nil {
+		return Credential{}, nil, fmt.Errorf("auth: verify PIN of party %d: %w", inv.PartyID, err)
+	} else if !ok {
+		return Credential{}, nil, errPIN
+	}
 	p, err := s.DB.Party(inv.PartyID)
 	if err != nil {
 		return Credential{}, nil, err
 	}
-	cred, err := s.start(store.Login{PartyID: p.ID, CaseID: p.CaseID}, &mediation.AuditEntry{
+	cred, err := s.startWith(store.Login{PartyID: p.ID, CaseID: p.CaseID}, &mediation.AuditEntry{
 		CaseID: p.CaseID, Actor: mediation.PartySubject(p.ID), Action: mediation.AuditAccess,
-		Object: "party:" + p.ID.String()})
+		Object: "party:" + p.ID.String()}, func(l *store.Login, audit *mediation.AuditEntry) error {
+		switch err := s.DB.Redeem(inv.TokenHash, l, audit, pinHash); mediation.ErrorCode(err) {
+		case mediation.ENOTFOUND:
+			return errInvitation // replaced meanwhile
+		case mediation.ECONFLICT:
+			return errPIN // set meanwhile, by another entry: this one did not know it
+		default:
+			return err
+		}
+	})
 	return cred, p, err
 }
 
 func (s *Service) start(l store.Login, audit *mediation.AuditEntry) (Credential, error) {
+	return s.startWith(l, audit, s.DB.CreateLogin)
+}
+
+// startWith makes the login's credential and stores the login by create.
+func (s *Service) startWith(l store.Login, audit *mediation.AuditEntry, create func(*store.Login, *mediation.AuditEntry) error) (Credential, error) {
 	id, secret, cookie, err := NewLoginCredential()
 	if err != nil {
 		return Credential{}, err
@@ -87,7 +127,7 @@ func (s *Service) start(l store.Login, audit *mediation.AuditEntry) (Credential,
 	now := s.DB.Now().UTC()
 	l.ID, l.SecretHash, l.CreatedAt, l.LastSeen = id, HashSecret(secret), now, now
 	audit.At = now
-	if err := s.DB.CreateLogin(&l, audit); err != nil {
+	if err := create(&l, audit); err != nil {
 		return Credential{}, err
 	}
 	return Credential{Cookie: cookie, MaxAge: s.AbsoluteTimeout}, nil
@@ -114,7 +154,7 @@ func (s *Service) Authenticate(cookie string) (mediation.Principal, []byte, erro
 	p := mediation.Principal{PartyID: l.PartyID, CaseID: l.CaseID}
 	if l.UserID != 0 {
 		u, err := s.DB.User(l.UserID)
-		if err != nil {
+		if err != nil || !u.Active() {
 			return mediation.Principal{}, nil, errNoLogin
 		}
 		p.UserID, p.Role = u.ID, u.Role
@@ -144,6 +184,11 @@ func (s *Service) NewInvitation(party, caseID, by mediation.ID) (string, *mediat
 	}
 	return token, &mediation.Invitation{PartyID: party, CaseID: caseID, TokenHash: HashToken(token),
 		CreatedBy: by, CreatedAt: s.DB.Now().UTC()}, nil
+}
+
+// HashPassword hashes a new password with the service's parameters.
+func (s *Service) HashPassword(password string) (string, error) {
+	return HashPassword(password, s.Params)
 }
 
 // NewUser validates a new staff account and hashes its password, ready to

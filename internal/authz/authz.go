@@ -263,7 +263,7 @@ func rolesOf(p mediation.Principal) []string {
 	case p.UserID != 0:
 		switch p.Role {
 		case mediation.RoleAdmin:
-			return []string{roleAdmin}
+			return []string{roleAdmin, roleCaretaker}
 		case mediation.RoleOffice:
 			return []string{roleOffice}
 		case mediation.RoleMediator:

@@ -88,7 +88,7 @@ func TestCheck(t *testing.T) {
 		{"admin may never read case content", admin, ActRead, inCase(ObjCase, 42, ""), mediation.EFORBIDDEN},
 		{"admin reads case metadata", admin, ActReadMeta, inCase(ObjCase, 42, ""), ""},
 		{"admin reads metadata of any case", admin, ActReadMeta, inCase(ObjCase, 43, ""), ""},
-		{"admin assigns a mediator", admin, ActAssign, inCase(ObjMediator, 43, ""), ""},
+		{"admin assigns no mediator to a case it does not care for", admin, ActAssign, inCase(ObjMediator, 43, ""), mediation.ENOTFOUND},
 		{"admin creates a user", admin, ActCreate, global(ObjUser), ""},
 
 		{"party reads its own submission", party, ActRead, inCase(ObjSubmission, 42, sub19), ""},
@@ -344,9 +344,9 @@ func TestAdapterIsLoadOnly(t *testing.T) {
 
 func TestNamesMatchPolicies(t *testing.T) {
 	objects := []string{ObjUser, ObjCase, ObjMediator, ObjParty, ObjPartyContact, ObjInvitation,
-		ObjSubmission, ObjReleasedSubmission, ObjAudit, ObjStats, ObjBackup, ObjCalendar}
+		ObjSubmission, ObjReleasedSubmission, ObjAudit, ObjStats, ObjBackup, ObjCalendar, ObjPassword, ObjPIN}
 	actions := []string{ActCreate, ActRead, ActReadMeta, ActReadOverview, ActList, ActUpdate,
-		ActTransition, ActAssign, ActRemove, ActRelease}
+		ActTransition, ActAssign, ActRemove, ActRelease, ActRedeem, ActReset}
 	for _, c := range []struct {
 		name      string
 		ours, its []string

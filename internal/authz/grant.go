@@ -24,6 +24,25 @@ func PartyGrant(partyID, caseID mediation.ID) Grant {
 	return Grant{Subject: mediation.PartySubject(partyID), Role: roleParty, Domain: mediation.CaseDomain(caseID)}
 }
 
+// CaretakerGrant lets an admin assign a mediator to (and remove one from) a
+// case that has no active mediator left. It is derived from the store: see
+// Unattended.
+func CaretakerGrant(adminID, caseID mediation.ID) Grant {
+	return Grant{Subject: mediation.UserSubject(adminID), Role: roleCaretaker, Domain: mediation.CaseDomain(caseID)}
+}
+
+// Unattended reports whether none of the case's mediators is an active
+// account, given whether a user is active: then, and only then, the admins
+// hold CaretakerGrant on it.
+func Unattended(cs *mediation.Case, active func(mediation.ID) bool) bool {
+	for _, m := range cs.Mediators {
+		if active(m) {
+			return false
+		}
+	}
+	return true
+}
+
 // StaffGrant gives a staff account the global role that goes with its staff
 // role. An unknown staff role yields a grant that validation rejects, so that
 // it cannot silently become a grant of nothing.
@@ -50,7 +69,7 @@ func (g Grant) validate() error {
 	switch g.Role {
 	case roleAdmin, roleOffice, roleMediatorAccount:
 		subjectPrefix, global = "u:", true
-	case roleMediator:
+	case roleMediator, roleCaretaker:
 		subjectPrefix = "u:"
 	case roleParty:
 		subjectPrefix = "p:"

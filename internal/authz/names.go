@@ -14,6 +14,8 @@ const (
 	ObjStats              = "stats"
 	ObjBackup             = "backup"
 	ObjCalendar           = "calendar"
+	ObjPassword           = "password"
+	ObjPIN                = "pin"
 )
 
 // Actions, as named in policies/policy.csv.
@@ -28,6 +30,8 @@ const (
 	ActAssign       = "assign"
 	ActRemove       = "remove"
 	ActRelease      = "release"
+	ActRedeem       = "redeem"
+	ActReset        = "reset"
 )
 
 // DomainGlobal is the domain of objects that belong to no case (users,
@@ -42,4 +46,7 @@ const (
 	roleMediatorAccount = "role:mediator_account"
 	roleMediator        = "role:mediator"
 	roleParty           = "role:party"
+	// roleCaretaker is the admin's in a case left without an active
+	// mediator, derived from the stored case and accounts.
+	roleCaretaker = "role:caretaker"
 )

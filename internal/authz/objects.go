@@ -18,6 +18,16 @@ func OwnObject(kind string, c *mediation.Case, owner string) Object {
 	return Object{Kind: kind, Domain: mediation.CaseDomain(c.ID), Owner: owner}
 }
 
+// MediatorObject is the assignment of a user to a case, owned by that user.
+func MediatorObject(c *mediation.Case, user mediation.ID) Object {
+	return Object{Kind: ObjMediator, Domain: mediation.CaseDomain(c.ID), Owner: mediation.UserSubject(user)}
+}
+
+// PasswordObject is a staff user's own password.
+func PasswordObject(user mediation.ID) Object {
+	return Object{Kind: ObjPassword, Domain: DomainGlobal, Owner: mediation.UserSubject(user)}
+}
+
 // PartyObject is a party's record: ObjParty for its name and side,
 // ObjPartyContact for all of it, ObjInvitation for its invitation,
 // ObjSubmission for a submission it is about to author.

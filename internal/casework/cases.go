@@ -1,6 +1,7 @@
 package casework
 
 import (
+	"errors"
 	"maps"
 	"slices"
 	"strings"
@@ -283,11 +284,32 @@ func (s *Service) AssignMediator(r *mediation.Request, id mediation.ID, in media
 	assigned, err := s.db.AssignMediator(cs.ID, a.UserID, r.Principal.Subject(), keyed(r)...)
 	if _, ok := replayed(r, err); ok {
 		assigned, err = s.db.Case(cs.ID)
+	} else if !cs.HasMediator(a.UserID) {
+		s.auditConflictCheck(r.Principal, cs.ID, "user:"+a.UserID.String(), err)
 	}
 	if err != nil {
 		return none, err
 	}
-	return s.answer(r.Principal)(assigned, s.grantMediators(assigned, a.UserID))
+	if err := s.grantMediators(assigned, a.UserID); err != nil {
+		return none, err
+	}
+	return s.answer(r.Principal)(assigned, s.syncCaretakers(assigned))
+}
+
+// auditConflictCheck records that a conflict-of-interest check ran on the
+// case and what it found: a hit tells whoever ran it that a party's name or
+// phone is a staff user's, so a hit is audited as well as a miss. Like a
+// read, the entry is written within about a second.
+func (s *Service) auditConflictCheck(p mediation.Principal, caseID mediation.ID, of string, err error) {
+	result := "miss"
+	var e *mediation.Error
+	if errors.As(err, &e) && e.Message == "error.conflict_of_interest" {
+		result = "hit"
+	} else if err != nil {
+		return // refused before any check ran
+	}
+	s.db.RecordRead(mediation.AuditEntry{CaseID: caseID, Actor: p.Subject(), Action: mediation.AuditConflictCheck,
+		Object: "case:" + caseID.String(), Detail: map[string]string{"of": of, "result": result}})
 }
 
 // RemoveMediator takes a mediator off the case, for example on recusal (回避),
@@ -295,12 +317,20 @@ func (s *Service) AssignMediator(r *mediation.Request, id mediation.ID, in media
 func (s *Service) RemoveMediator(r *mediation.Request, id, user mediation.ID, in mediation.Input) (mediation.Visible[mediation.Case], error) {
 	var none mediation.Visible[mediation.Case]
 	defer s.changing()()
-	cs, err := s.loadCase(r.Principal, id, authz.ObjMediator, authz.ActRemove)
-	if err != nil {
+	if err := s.require(r.Principal, authz.ObjMediator, authz.ActRemove); err != nil {
 		return none, err
 	}
 	if user == 0 {
 		return none, mediation.NotFound()
+	}
+	cs, err := s.db.Case(id)
+	if err != nil {
+		return none, err
+	}
+	// The mediator taken off owns the object: an assigned mediator may take
+	// only itself off (step aside); a caretaking admin, anyone.
+	if err := s.authz.Check(r.Principal, authz.ActRemove, authz.MediatorObject(cs, user)); err != nil {
+		return none, err
 	}
 	var rm mediation.Removal
 	if err := in(&rm); err != nil {
@@ -313,16 +343,20 @@ func (s *Service) RemoveMediator(r *mediation.Request, id, user mediation.ID, in
 	if err != nil {
 		return none, err
 	}
-	return s.answer(r.Principal)(removed, s.grantMediators(removed, user))
+	if err := s.grantMediators(removed, user); err != nil {
+		return none, err
+	}
+	return s.answer(r.Principal)(removed, s.syncCaretakers(removed))
 }
 
 // MediatorCandidates lists the mediators the principal may add to the case:
 // every active mediator account not yet assigned, for a principal who may
-// assign mediators there and read the accounts; none for anyone else.
+// assign mediators there (its mediators; the admin only while it has no
+// active mediator); none for anyone else. Only names are shown: a
+// colleague's name is not case content.
 func (s *Service) MediatorCandidates(p mediation.Principal, cs *mediation.Case) ([]mediation.User, error) {
 	defer s.decided()()
-	if !s.authz.Allowed(p, authz.ActAssign, authz.CaseObject(authz.ObjMediator, cs)) ||
-		!s.authz.MayEver(p, authz.ObjUser, authz.ActRead) {
+	if !s.MayChangeMediators(p, cs) {
 		return nil, nil
 	}
 	users, err := s.db.AllUsers()
@@ -331,21 +365,30 @@ func (s *Service) MediatorCandidates(p mediation.Principal, cs *mediation.Case) 
 	}
 	var out []mediation.User
 	for _, u := range users {
-		if u.Role == mediation.RoleMediator && !cs.HasMediator(u.ID) {
+		if u.Role == mediation.RoleMediator && u.Active() && !cs.HasMediator(u.ID) {
 			out = append(out, u)
 		}
 	}
 	return out, nil
 }
 
-// Staff names staff users, for the mediators an answer lists. A name is not
-// case content: whoever sees a case sees who mediates it.
-func (s *Service) Staff(ids []mediation.ID) []mediation.Person {
-	out := make([]mediation.Person, len(ids))
-	for i, id := range ids {
-		out[i] = mediation.Person{ID: id}
+// MayChangeMediators reports whether the principal may add mediators to the
+// case (and take any of them off): its mediators may add; an admin may add
+// and remove only while the case has no active mediator.
+func (s *Service) MayChangeMediators(p mediation.Principal, cs *mediation.Case) bool {
+	return s.authz.Allowed(p, authz.ActAssign, authz.CaseObject(authz.ObjMediator, cs))
+}
+
+// Mediators names the case's mediators, with the username beside each
+// display name (display names need not be unique) and the day each joined,
+// so that the parties see every change of who mediates their case. A name is
+// not case content: whoever sees a case sees who mediates it.
+func (s *Service) Mediators(cs *mediation.Case) []mediation.Person {
+	out := make([]mediation.Person, len(cs.Mediators))
+	for i, id := range cs.Mediators {
+		out[i] = mediation.Person{ID: id, Since: cs.JoinedAt(id)}
 		if u, err := s.db.User(id); err == nil {
-			out[i].DisplayName = u.DisplayName
+			out[i].Username, out[i].DisplayName, out[i].Active = u.Username, u.DisplayName, u.Active()
 		}
 	}
 	return out

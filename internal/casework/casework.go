@@ -10,6 +10,7 @@ package casework
 import (
 	"errors"
 	"sync"
+	"time"
 
 	"tiaojie/internal/auth"
 	"tiaojie/internal/authz"
@@ -42,6 +43,8 @@ type Service struct {
 	// order. Inputs are in memory before an operation starts (an Input does
 	// no I/O), so no client holds the lock while it sends.
 	membership sync.RWMutex
+
+	ready readiness
 }
 
 // New returns the operations on cfg's store and authorizer.
@@ -82,6 +85,7 @@ var abilities = map[mediation.Ability]struct{ obj, act string }{
 	mediation.AbilityManageUsers:    {authz.ObjUser, authz.ActCreate},
 	mediation.AbilityReadStats:      {authz.ObjStats, authz.ActRead},
 	mediation.AbilityRemoveMediator: {authz.ObjMediator, authz.ActRemove},
+	mediation.AbilityEnter:          {authz.ObjInvitation, authz.ActRedeem},
 }
 
 // Require answers 401 to the anonymous and 403 when the principal's kind may
@@ -118,5 +122,26 @@ func replayed(r *mediation.Request, err error) (*store.Replayed, bool) {
 	return nil, false
 }
 
-// Ping reports whether the store is open and takes writes.
-func (s *Service) Ping() error { return s.db.Ping() }
+// readyEvery is how long a readiness answer stands: a write transaction (an
+// fsync) per unauthenticated /readyz would let anyone keep the disk busy.
+const readyEvery = 5 * time.Second
+
+// readiness is the last answer of the store's write check.
+type readiness struct {
+	mu  sync.Mutex
+	at  time.Time
+	err error
+}
+
+// Ping reports whether the store is open and takes writes, as found by a
+// write at most readyEvery ago. Callers meanwhile wait for the one check
+// under way and share its answer.
+func (s *Service) Ping() error {
+	r := &s.ready
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if now := time.Now(); r.at.IsZero() || now.Sub(r.at) >= readyEvery {
+		r.err, r.at = s.db.Ping(), now
+	}
+	return r.err
+}

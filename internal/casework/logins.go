@@ -2,6 +2,7 @@ package casework
 
 import (
 	"tiaojie/internal/auth"
+	"tiaojie/internal/authz"
 	"tiaojie/internal/mediation"
 )
 
@@ -13,9 +14,17 @@ func (s *Service) SignIn(username, password string) (mediation.Credential, *medi
 	return mediation.Credential(cred), u, err
 }
 
-// Enter exchanges a party's invitation token for a login on its case.
-func (s *Service) Enter(token string) (mediation.Credential, *mediation.Party, error) {
-	cred, party, err := s.auth.Redeem(token)
+// Enter exchanges a party's invitation token and PIN for a login on its
+// case (the first entry sets the PIN). Only the signed-out and parties (a
+// phone shared in a household) may redeem one: a staff login answers
+// EFORBIDDEN before the token is looked at, so that no mediator or admin
+// enters a case as one of its parties. A wrong PIN is EUNAUTHORIZED
+// (error.pin_wrong), a malformed one EINVALID on "pin".
+func (s *Service) Enter(p mediation.Principal, token, pin string) (mediation.Credential, *mediation.Party, error) {
+	if !p.Anonymous() && !s.authz.MayEver(p, authz.ObjInvitation, authz.ActRedeem) {
+		return mediation.Credential{}, nil, mediation.Errorf(mediation.EFORBIDDEN, "enter.staff")
+	}
+	cred, party, err := s.auth.Redeem(token, pin)
 	return mediation.Credential(cred), party, err
 }
 
@@ -71,4 +80,53 @@ func (s *Service) DisplayName(p mediation.Principal) string {
 		return u.DisplayName
 	}
 	return ""
+}
+
+// Entry is what the holder of an invitation token is told before entering:
+// whether the party has a PIN, who reset it and when, and the mediators to
+// call. The token is the credential here, as for Enter; an unknown or
+// expired one is EUNAUTHORIZED.
+func (s *Service) Entry(token string) (*mediation.Entry, error) {
+	if !auth.ValidTokenSyntax(token) {
+		return nil, mediation.Unauthorized()
+	}
+	inv, err := s.db.Invitation(auth.HashToken(token))
+	if mediation.ErrorCode(err) == mediation.ENOTFOUND {
+		return nil, mediation.Unauthorized()
+	} else if err != nil {
+		return nil, err
+	}
+	return s.entry(inv)
+}
+
+// OwnEntry is Entry for a signed-in party, about its own invitation: its
+// page says who reset its PIN and when.
+func (s *Service) OwnEntry(p mediation.Principal) (*mediation.Entry, error) {
+	if !p.IsParty() {
+		return nil, mediation.NotFound()
+	}
+	inv, err := s.db.PartyInvitation(p.PartyID)
+	if err != nil {
+		return nil, err
+	}
+	return s.entry(inv)
+}
+
+func (s *Service) entry(inv *mediation.Invitation) (*mediation.Entry, error) {
+	e := &mediation.Entry{PartyID: inv.PartyID, HasPIN: inv.PINHash != "", ResetAt: inv.PINResetAt}
+	if inv.PINResetBy != 0 {
+		if u, err := s.db.User(inv.PINResetBy); err == nil {
+			e.ResetBy = u.DisplayName
+		}
+	}
+	cs, err := s.db.Case(inv.CaseID)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range cs.Mediators {
+		if u, err := s.db.User(id); err == nil && u.Active() {
+			e.Mediators = append(e.Mediators, mediation.Contact{Name: u.DisplayName, Phone: u.Phone})
+		}
+	}
+	return e, nil
 }

@@ -39,6 +39,8 @@ func (s *Service) AddParty(r *mediation.Request, id mediation.ID, in mediation.I
 	if rp, ok := replayed(r, err); ok {
 		token = ""
 		party, err = s.db.Party(rp.ID())
+	} else {
+		s.auditConflictCheck(p, cs.ID, "party", err)
 	}
 	if err != nil {
 		return nil, "", err
@@ -83,6 +85,28 @@ func (s *Service) partyLevel(p mediation.Principal, pt *mediation.Party) mediati
 		return mediation.LevelPublic
 	}
 	return mediation.LevelNone
+}
+
+// ResetPIN clears a party's forgotten PIN (its case's mediators only): the
+// party's logins end, the act is audited, and the party is told at its next
+// entry who reset it and when, and sets a new one.
+func (s *Service) ResetPIN(r *mediation.Request, caseID, partyID mediation.ID) (*mediation.Party, error) {
+	p := r.Principal
+	if err := s.require(p, authz.ObjPIN, authz.ActReset); err != nil {
+		return nil, err
+	}
+	defer s.decided()()
+	party, err := s.db.Party(partyID)
+	if err != nil {
+		return nil, err
+	}
+	if party.CaseID != caseID {
+		return nil, mediation.NotFound()
+	}
+	if err := s.authz.Check(p, authz.ActReset, authz.PartyObject(authz.ObjPIN, party)); err != nil {
+		return nil, err
+	}
+	return party, s.db.ResetPIN(party.ID, p.UserID, p.Subject())
 }
 
 // Reinvite replaces a party's invitation: the old link stops working and the

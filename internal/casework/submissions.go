@@ -1,6 +1,7 @@
 package casework
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -58,14 +59,53 @@ func (s *Service) Submit(r *mediation.Request, caseID mediation.ID, in mediation
 	if err != nil {
 		return nil, err
 	}
+	if err := s.mayCorrect(p, sub); err != nil {
+		return nil, err
+	}
 	if err := s.db.CreateSubmission(sub, p.Subject(), keyed(r)...); err != nil {
 		rp, ok := replayed(r, err)
 		if !ok {
 			return nil, err
 		}
-		return s.db.Submission(rp.ID())
+		sub, err = s.db.Submission(rp.ID())
+		if err != nil {
+			return nil, err
+		}
 	}
-	return sub, nil
+	return s.asShown(p, sub), nil
+}
+
+// mayCorrect returns EINVALID unless the submission supersedes nothing, or
+// one of the same author in the same case that the principal may read: a
+// correction names only what it corrects, never a stranger's record.
+func (s *Service) mayCorrect(p mediation.Principal, sub *mediation.Submission) error {
+	if sub.Supersedes == 0 {
+		return nil
+	}
+	old, err := s.db.Submission(sub.Supersedes)
+	if mediation.ErrorCode(err) == mediation.ENOTFOUND || err == nil &&
+		(old.CaseID != sub.CaseID || old.PartyID != sub.PartyID || !s.authz.Allowed(p, authz.ActRead, authz.SubmissionObject(old))) {
+		return mediation.Invalid("supersedes", "validation.supersedes", "")
+	} else if err != nil {
+		return err
+	}
+	return nil
+}
+
+// asShown is the submission as the principal may be shown it: the submission
+// it supersedes is named only when the principal may read that one too (a
+// released correction of a submission never released names no hidden id).
+func (s *Service) asShown(p mediation.Principal, sub *mediation.Submission) *mediation.Submission {
+	if sub.Supersedes == 0 {
+		return sub
+	}
+	old, err := s.db.Submission(sub.Supersedes)
+	if err == nil && s.authz.Allowed(p, authz.ActRead, authz.SubmissionObject(old)) {
+		return sub
+	}
+	shown := *sub
+	shown.Supersedes = 0
+	return &shown
 }
 
 // mayReadSubmissions answers 401 or 403 for those who may never read any
@@ -163,6 +203,17 @@ func (s *Service) readJSON(p mediation.Principal, cs *mediation.Case, pg mediati
 	if err != nil {
 		return nil, nil, 0, err
 	}
+	if f.Author != 0 || f.Released {
+		// Only a correction names another submission, and only another
+		// party's may name one this reader may not see.
+		for i, raw := range raws {
+			if bytes.Contains(raw, supersedesField) {
+				if raws[i], err = s.shownJSON(p, raw); err != nil {
+					return nil, nil, 0, err
+				}
+			}
+		}
+	}
 	if len(ids) > 0 {
 		shown := make([]string, len(ids))
 		for i, id := range ids {
@@ -172,6 +223,23 @@ func (s *Service) readJSON(p mediation.Principal, cs *mediation.Case, pg mediati
 			Object: "case:" + cs.ID.String(), Detail: map[string]string{"submissions": strings.Join(shown, ",")}})
 	}
 	return raws, ids, next, nil
+}
+
+// supersedesField is how a stored submission names the one it corrects
+// (absent when it corrects none).
+var supersedesField = []byte(`"supersedes":`)
+
+// shownJSON is a stored submission as the principal may be shown it (asShown).
+func (s *Service) shownJSON(p mediation.Principal, raw []byte) ([]byte, error) {
+	var sub mediation.Submission
+	if err := json.Unmarshal(raw, &sub); err != nil {
+		return nil, fmt.Errorf("casework: submission: %w", err)
+	}
+	shown := s.asShown(p, &sub)
+	if shown == &sub {
+		return raw, nil
+	}
+	return json.Marshal(shown)
 }
 
 // readSubmissions is readJSON's page, decoded.
@@ -223,7 +291,7 @@ func (s *Service) Submission(p mediation.Principal, caseID, id mediation.ID) (*m
 		return nil, err
 	}
 	s.recordRead(p, sub)
-	return sub, nil
+	return s.asShown(p, sub), nil
 }
 
 // ToRelease returns a submission its author may release, with the other
@@ -249,7 +317,7 @@ func (s *Service) ToRelease(p mediation.Principal, caseID, id mediation.ID) (*me
 		}
 	}
 	s.recordRead(p, sub)
-	return sub, others, nil
+	return s.asShown(p, sub), others, nil
 }
 
 // Release lets every party of the case read the submission, with its
@@ -265,5 +333,9 @@ func (s *Service) Release(r *mediation.Request, caseID, id mediation.ID) (*media
 	if err != nil {
 		return nil, err
 	}
-	return s.db.ReleaseSubmission(sub.ID, p.Subject())
+	released, err := s.db.ReleaseSubmission(sub.ID, p.Subject())
+	if err != nil {
+		return nil, err
+	}
+	return s.asShown(p, released), nil
 }

@@ -30,9 +30,17 @@ const (
 	AuditSubmissionRelease = "submission.release"
 	AuditSubmissionRead    = "submission.read"
 	AuditBackupRead        = "backup.read"
+	AuditUserUpdate        = "user.update"
+	AuditPasswordChange    = "user.password"
+	// AuditConflictCheck is a conflict-of-interest check, with its result:
+	// a hit tells whoever ran it something about a party.
+	AuditConflictCheck = "conflict.check"
+	AuditPINSet        = "party.pin_set"
+	AuditPINReset      = "party.pin_reset"
 )
 
 // AuditActions lists every action an audit entry may record.
 var AuditActions = []string{AuditUserCreate, AuditLogin, AuditAccess, AuditCaseCreate, AuditCaseUpdate,
 	AuditCaseTransition, AuditMediatorAssign, AuditMediatorRemove, AuditPartyCreate,
-	AuditInvitationCreate, AuditSubmissionCreate, AuditSubmissionRelease, AuditSubmissionRead, AuditBackupRead}
+	AuditInvitationCreate, AuditSubmissionCreate, AuditSubmissionRelease, AuditSubmissionRead, AuditBackupRead,
+	AuditUserUpdate, AuditPasswordChange, AuditConflictCheck, AuditPINSet, AuditPINReset}

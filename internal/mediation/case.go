@@ -12,24 +12,39 @@ type Case struct {
 	ID ID `json:"id"`
 	// Reference is what a person says on the phone: the year the case opened
 	// and its number, e.g. "2026-0042".
-	Reference string     `json:"reference"`
-	Title     string     `json:"title"`
-	Category  Category   `json:"category"`
-	Community string     `json:"community"` // code of a configured community (社区)
-	Street    string     `json:"street"`    // code of its street (街道)
-	Summary   string     `json:"summary"`
-	Source    Source     `json:"source"`
-	Status    Status     `json:"status"`
-	Mediators []ID       `json:"mediators"`
-	CreatedBy ID         `json:"created_by"`
-	OpenedAt  time.Time  `json:"opened_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
-	ClosedAt  *time.Time `json:"closed_at,omitempty"`
+	Reference string   `json:"reference"`
+	Title     string   `json:"title"`
+	Category  Category `json:"category"`
+	Community string   `json:"community"` // code of a configured community (社区)
+	Street    string   `json:"street"`    // code of its street (街道)
+	Summary   string   `json:"summary"`
+	Source    Source   `json:"source"`
+	Status    Status   `json:"status"`
+	Mediators []ID     `json:"mediators"`
+	// Joined is when each of the mediators joined the case (a case stored
+	// before it was kept has none: its creator joined when it opened).
+	Joined    map[ID]time.Time `json:"joined,omitempty"`
+	CreatedBy ID               `json:"created_by"`
+	OpenedAt  time.Time        `json:"opened_at"`
+	UpdatedAt time.Time        `json:"updated_at"`
+	ClosedAt  *time.Time       `json:"closed_at,omitempty"`
 }
 
 // CaseReference formats the reference of the case with the given id, opened at t.
 func CaseReference(id ID, opened time.Time) string {
 	return fmt.Sprintf("%d-%04d", opened.Year(), uint64(id))
+}
+
+// JoinedAt is when the mediator joined the case, as far as it is known.
+func (c *Case) JoinedAt(user ID) *time.Time {
+	if t, ok := c.Joined[user]; ok {
+		return &t
+	}
+	if user == c.CreatedBy {
+		t := c.OpenedAt
+		return &t
+	}
+	return nil
 }
 
 // HasMediator reports whether the user is assigned to the case.

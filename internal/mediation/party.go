@@ -46,4 +46,53 @@ type Invitation struct {
 	TokenHash []byte    `json:"token_hash"`
 	CreatedBy ID        `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`
+	// RedeemedAt is when the party first entered with it; until then the
+	// invitation expires.
+	RedeemedAt *time.Time `json:"redeemed_at,omitempty"`
+	// The party's PIN, set at its first entry and needed at every later one
+	// (argon2id, like a password). It belongs to the party, not the link: a
+	// new invitation carries it over. A mediator's reset clears it and is
+	// remembered, for the party to be told at its next entry.
+	PINHash    string     `json:"pin_hash,omitempty"`
+	PINSetAt   *time.Time `json:"pin_set_at,omitempty"`
+	PINResetBy ID         `json:"pin_reset_by,omitempty"`
+	PINResetAt *time.Time `json:"pin_reset_at,omitempty"`
+}
+
+// PINLength is the number of digits of a party's PIN.
+const PINLength = 6
+
+// ValidPIN reports whether pin is six ASCII digits.
+func ValidPIN(pin string) bool {
+	if len(pin) != PINLength {
+		return false
+	}
+	for i := 0; i < len(pin); i++ {
+		if pin[i] < '0' || pin[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Entry is what the page an invitation leads to tells its holder: whether
+// the party has set its PIN, who reset it and when, and whom to call.
+type Entry struct {
+	PartyID   ID
+	HasPIN    bool
+	ResetBy   string // the display name of the mediator who reset the PIN
+	ResetAt   *time.Time
+	Mediators []Contact
+}
+
+// Contact is a mediator a party may call.
+type Contact struct {
+	Name  string
+	Phone string
+}
+
+// Expired reports whether the invitation was never used and is older than
+// ttl at now; a ttl of zero never expires.
+func (inv *Invitation) Expired(now time.Time, ttl time.Duration) bool {
+	return inv.RedeemedAt == nil && ttl > 0 && now.Sub(inv.CreatedAt) > ttl
 }

@@ -86,10 +86,14 @@ type Activity struct {
 	Last   time.Time
 }
 
-// Person names a staff user.
+// Person names a staff user: for a case's mediators, with the username
+// (display names need not be unique) and the day each joined the case.
 type Person struct {
-	ID          ID     `json:"id"`
-	DisplayName string `json:"display_name"`
+	ID          ID         `json:"id"`
+	Username    string     `json:"username"`
+	DisplayName string     `json:"display_name"`
+	Since       *time.Time `json:"since,omitempty"`
+	Active      bool       `json:"active"`
 }
 
 // TrailEntry is an audit entry with its actor named, for a reader of the
@@ -117,4 +121,6 @@ const (
 	AbilityManageUsers    Ability = "manage_users"
 	AbilityReadStats      Ability = "read_stats"
 	AbilityRemoveMediator Ability = "remove_mediator"
+	// AbilityEnter is redeeming a party's invitation while signed in.
+	AbilityEnter Ability = "enter"
 )

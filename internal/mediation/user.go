@@ -11,6 +11,63 @@ type User struct {
 	Phone        string    `json:"phone,omitempty"`
 	PasswordHash string    `json:"-"`
 	CreatedAt    time.Time `json:"created_at"`
+	// DeactivatedAt is when the admin deactivated the account: it signs in
+	// no more and holds no grant. Nil while the account is active.
+	DeactivatedAt *time.Time `json:"deactivated_at,omitempty"`
+}
+
+// Active reports whether the account may sign in and act.
+func (u *User) Active() bool { return u.DeactivatedAt == nil }
+
+// UserPatch is what an admin changes of a staff account; a nil field stays
+// as it is. Active false deactivates it, true reactivates it; Password sets
+// a new one (a reset).
+type UserPatch struct {
+	DisplayName *string `json:"display_name" validate:"omitempty,line,required,max=50"`
+	Phone       *string `json:"phone" validate:"omitempty,mobile"`
+	Active      *bool   `json:"active"`
+	Password    *string `json:"password" validate:"omitempty,min=8,max=128"`
+}
+
+// Apply validates the patch and applies it to u at now; the password, if
+// any, is the caller's to hash. It reports what changed, for the audit.
+func (pt *UserPatch) Apply(u *User, now time.Time) ([]string, error) {
+	if pt.DisplayName != nil {
+		trim(pt.DisplayName)
+	}
+	if pt.Phone != nil {
+		trim(pt.Phone)
+		*pt.Phone = normalizePhone(*pt.Phone)
+	}
+	if err := Validate(pt); err != nil {
+		return nil, err
+	}
+	var changed []string
+	if pt.DisplayName != nil && *pt.DisplayName != u.DisplayName {
+		u.DisplayName, changed = *pt.DisplayName, append(changed, "display_name")
+	}
+	if pt.Phone != nil && *pt.Phone != u.Phone {
+		u.Phone, changed = *pt.Phone, append(changed, "phone")
+	}
+	if pt.Active != nil && *pt.Active != u.Active() {
+		if *pt.Active {
+			u.DeactivatedAt = nil
+		} else {
+			at := now
+			u.DeactivatedAt = &at
+		}
+		changed = append(changed, "active")
+	}
+	if pt.Password != nil {
+		changed = append(changed, "password")
+	}
+	return changed, nil
+}
+
+// PasswordChange is what a staff user writes to change its own password.
+type PasswordChange struct {
+	Current string `json:"current" validate:"required,max=128"`
+	New     string `json:"new" validate:"required,min=8,max=128"`
 }
 
 // UserInput is what an admin writes to create a staff account.

@@ -138,6 +138,22 @@ func (l *Limiter) Take(key string) (ok bool, wait time.Duration) {
 	return false, time.Duration((1 - b.tokens) * float64(l.interval()))
 }
 
+// Left is how many attempts key has now (the whole burst for a key without
+// failures).
+func (l *Limiter) Left(key string) int {
+	if l.rate.Off {
+		return l.rate.Burst
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buckets[key]
+	if b == nil {
+		return l.rate.Burst
+	}
+	l.refill(b, l.now())
+	return int(b.tokens)
+}
+
 // Refund gives back an attempt that turned out not to be a failure.
 func (l *Limiter) Refund(key string) {
 	if l.rate.Off {

@@ -3,7 +3,9 @@ package store
 import (
 	"bytes"
 	"iter"
+	"maps"
 	"slices"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -19,10 +21,12 @@ func (db *DB) CreateCase(c *mediation.Case, actor string, opts ...Option) error 
 		}
 		c.ID = id
 		c.Reference = mediation.CaseReference(id, c.OpenedAt)
+		c.Joined = make(map[mediation.ID]time.Time, len(c.Mediators))
 		for _, m := range c.Mediators {
 			if err := requireMediator(tx, m); err != nil {
 				return err
 			}
+			c.Joined[m] = c.OpenedAt
 		}
 		var ch change
 		caseRecords.put(&ch, idKey(id), c)
@@ -106,7 +110,7 @@ func caseFile(tx *bolt.Tx, caseID mediation.ID) (mediation.CaseFile, error) {
 
 func requireMediator(tx *bolt.Tx, id mediation.ID) error {
 	u, err := getUser(tx, id)
-	if err != nil || u.Role != mediation.RoleMediator {
+	if err != nil || u.Role != mediation.RoleMediator || !u.Active() {
 		return mediation.Invalid("user_id", "validation.not_mediator", "")
 	}
 	return nil
@@ -145,6 +149,11 @@ func (db *DB) AssignMediator(caseID, user mediation.ID, actor string, opts ...Op
 		c := *old
 		c.Mediators = append(slices.Clone(old.Mediators), user)
 		c.UpdatedAt = db.now()
+		c.Joined = maps.Clone(old.Joined)
+		if c.Joined == nil {
+			c.Joined = map[mediation.ID]time.Time{}
+		}
+		c.Joined[user] = c.UpdatedAt
 		out = &c
 		return changeCase(tx, &c, mediation.AuditEntry{CaseID: caseID, At: c.UpdatedAt, Actor: actor,
 			Action: mediation.AuditMediatorAssign, Object: "user:" + user.String()})
@@ -171,6 +180,8 @@ func (db *DB) RemoveMediator(caseID, user mediation.ID, actor, reason string) (*
 		c := *old
 		c.Mediators = slices.DeleteFunc(slices.Clone(old.Mediators), func(m mediation.ID) bool { return m == user })
 		c.UpdatedAt = db.now()
+		c.Joined = maps.Clone(old.Joined)
+		delete(c.Joined, user)
 		out = &c
 		return changeCase(tx, &c, mediation.AuditEntry{CaseID: caseID, At: c.UpdatedAt, Actor: actor,
 			Action: mediation.AuditMediatorRemove, Object: "user:" + user.String(),

@@ -78,6 +78,22 @@ func deletePartyLogins(tx *bolt.Tx, ch *change, party mediation.ID) {
 	}
 }
 
+// deleteUserLogins adds ending every login of a staff user but keep to the
+// change. Staff logins have no index (there are few of them, and this runs
+// only when an account is deactivated or its password changes), so it scans.
+func deleteUserLogins(tx *bolt.Tx, ch *change, user mediation.ID, keep []byte) error {
+	return tx.Bucket(loginRecords.bucket).ForEach(func(k, v []byte) error {
+		r, err := loginRecords.decode(v)
+		if err != nil {
+			return err
+		}
+		if r.(*Login).UserID == user && !bytes.Equal(k, keep) {
+			loginRecords.del(ch, bytes.Clone(k))
+		}
+		return nil
+	})
+}
+
 // DeleteExpiredLogins removes every login for which expired is true.
 func (db *DB) DeleteExpiredLogins(expired func(*Login) bool) (int, error) {
 	var n int

@@ -94,11 +94,93 @@ func (db *DB) IssueInvitation(inv *mediation.Invitation, actor string) error {
 // invitation: the one the party had, if any, is deleted.
 func replaceInvitation(tx *bolt.Tx, ch *change, inv *mediation.Invitation, actor string) {
 	if old := tx.Bucket(invitationsByParty.bucket).Get(idKey(inv.PartyID)); old != nil {
+		// The PIN is the party's: it goes on with the new link.
+		if was, err := invitationRecords.get(tx, old); err == nil {
+			inv.PINHash, inv.PINSetAt, inv.PINResetBy, inv.PINResetAt = was.PINHash, was.PINSetAt, was.PINResetBy, was.PINResetAt
+		}
 		invitationRecords.del(ch, bytes.Clone(old))
 	}
 	invitationRecords.put(ch, inv.TokenHash, inv)
 	ch.log(mediation.AuditEntry{CaseID: inv.CaseID, At: inv.CreatedAt, Actor: actor,
 		Action: mediation.AuditInvitationCreate, Object: "party:" + inv.PartyID.String()})
+}
+
+// Redeem stores a party's login made from the invitation whose token hashes
+// to hash, marking the invitation used (so that it no longer expires), with
+// the audit entry. pinHash, when set, is the PIN the party sets at this
+// first entry. It returns ENOTFOUND when the invitation was replaced
+// meanwhile, and ECONFLICT when a PIN was to be set but one was set
+// meanwhile (the PIN given must then be checked against it).
+func (db *DB) Redeem(hash []byte, l *Login, audit *mediation.AuditEntry, pinHash string) error {
+	return db.update(func(tx *bolt.Tx) error {
+		inv, err := invitationRecords.get(tx, hash)
+		if err != nil {
+			return err
+		}
+		if inv.PartyID != l.PartyID {
+			return mediation.NotFound()
+		}
+		var ch change
+		changed := false
+		if inv.RedeemedAt == nil {
+			at := l.CreatedAt
+			inv.RedeemedAt, changed = &at, true
+		}
+		if pinHash != "" {
+			if inv.PINHash != "" {
+				return mediation.Errorf(mediation.ECONFLICT, "error.pin_wrong")
+			}
+			at := l.CreatedAt
+			inv.PINHash, inv.PINSetAt, changed = pinHash, &at, true
+			ch.log(mediation.AuditEntry{CaseID: inv.CaseID, At: at, Actor: audit.Actor,
+				Action: mediation.AuditPINSet, Object: "party:" + inv.PartyID.String()})
+		}
+		if changed {
+			invitationRecords.put(&ch, hash, inv)
+		}
+		loginRecords.put(&ch, l.ID, l)
+		ch.log(*audit)
+		return commit(tx, &ch)
+	})
+}
+
+// ResetPIN clears a party's PIN, remembering who reset it and when, and ends
+// every login of the party, with the audit entry. It returns ENOTFOUND for a
+// party without an invitation.
+func (db *DB) ResetPIN(party, by mediation.ID, actor string) error {
+	return db.update(func(tx *bolt.Tx) error {
+		key := tx.Bucket(invitationsByParty.bucket).Get(idKey(party))
+		if key == nil {
+			return mediation.NotFound()
+		}
+		key = bytes.Clone(key)
+		inv, err := invitationRecords.get(tx, key)
+		if err != nil {
+			return err
+		}
+		now := db.now()
+		inv.PINHash, inv.PINSetAt, inv.PINResetBy, inv.PINResetAt = "", nil, by, &now
+		var ch change
+		invitationRecords.put(&ch, key, inv)
+		deletePartyLogins(tx, &ch, party)
+		ch.log(mediation.AuditEntry{CaseID: inv.CaseID, At: now, Actor: actor,
+			Action: mediation.AuditPINReset, Object: "party:" + party.String()})
+		return commit(tx, &ch)
+	})
+}
+
+// PartyInvitation returns the party's current invitation, or ENOTFOUND.
+func (db *DB) PartyInvitation(party mediation.ID) (*mediation.Invitation, error) {
+	var inv *mediation.Invitation
+	err := db.view(func(tx *bolt.Tx) (err error) {
+		key := tx.Bucket(invitationsByParty.bucket).Get(idKey(party))
+		if key == nil {
+			return mediation.NotFound()
+		}
+		inv, err = invitationRecords.get(tx, key)
+		return
+	})
+	return inv, err
 }
 
 // Invitation returns the invitation whose token hashes to hash, or ENOTFOUND.

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"strings"
+
 	bolt "go.etcd.io/bbolt"
 
 	"tiaojie/internal/mediation"
@@ -32,6 +34,58 @@ func (db *DB) CreateUser(u *mediation.User, actor string, opts ...Option) error 
 			Detail: map[string]string{"role": string(u.Role)}})
 		return commit(tx, &ch)
 	}, opts...)
+}
+
+// UserChange is what UpdateUser's function decides: the fields changed, for
+// the audit (none: nothing is written), and a new password hash, if any.
+type UserChange struct {
+	Fields       []string
+	PasswordHash string
+	// EndLogins ends every login of the account (a deactivation, a new
+	// password), but the one named by Keep.
+	EndLogins bool
+	Keep      []byte
+	Action    string // the audit action; AuditUserUpdate when empty
+}
+
+// UpdateUser changes a staff account by fn, in one transaction with its
+// audit entry and the end of its logins where the change asks for it. It
+// returns ENOTFOUND for an absent account.
+func (db *DB) UpdateUser(id mediation.ID, actor string, fn func(u *mediation.User) (UserChange, error), opts ...Option) (*mediation.User, error) {
+	var out *mediation.User
+	err := db.update(func(tx *bolt.Tx) error {
+		u, err := getUser(tx, id)
+		if err != nil {
+			return err
+		}
+		uc, err := fn(u)
+		if err != nil {
+			return err
+		}
+		out = u
+		if len(uc.Fields) == 0 {
+			return nil
+		}
+		stored := &storedUser{User: *u, PasswordHash: u.PasswordHash}
+		if uc.PasswordHash != "" {
+			stored.PasswordHash, u.PasswordHash = uc.PasswordHash, uc.PasswordHash
+		}
+		var ch change
+		userRecords.put(&ch, idKey(id), stored)
+		if uc.EndLogins {
+			if err := deleteUserLogins(tx, &ch, id, uc.Keep); err != nil {
+				return err
+			}
+		}
+		action := uc.Action
+		if action == "" {
+			action = mediation.AuditUserUpdate
+		}
+		ch.log(mediation.AuditEntry{At: db.now(), Actor: actor, Action: action, Object: "user:" + id.String(),
+			Detail: map[string]string{"fields": strings.Join(uc.Fields, ",")}})
+		return commit(tx, &ch)
+	}, opts...)
+	return out, err
 }
 
 func getUser(tx *bolt.Tx, id mediation.ID) (*mediation.User, error) {

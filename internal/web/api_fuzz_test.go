@@ -62,7 +62,7 @@ func newFuzzAPI(f *testing.F) *fuzzAPI {
 	}
 	redeem := func(token string) func() string {
 		return func() string {
-			cred, _, err := a.Auth.Redeem(token)
+			cred, _, err := a.Auth.Redeem(token, testPIN)
 			if err != nil {
 				panic(fmt.Sprintf("redeem: %v", err))
 			}

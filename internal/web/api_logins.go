@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -61,7 +62,7 @@ func (s *Server) logout(c echo.Context) error {
 	if err := s.endLogin(c); err != nil {
 		return err
 	}
-	c.SetCookie(expiredLoginCookie(s.secure))
+	signedOut(c, s.secure)
 	return c.NoContent(http.StatusNoContent)
 }
 
@@ -74,18 +75,30 @@ func (s *Server) endLogin(c echo.Context) error {
 
 type accessRequest struct {
 	Token string `json:"token" validate:"required,max=64"`
+	PIN   string `json:"pin" validate:"max=64"`
 }
 
-// enter exchanges a party's invitation token for a login on its case,
-// setting its cookie, and makes the party this request's principal. Failed
-// attempts are rate limited.
-func (s *Server) enter(c echo.Context, token string) (*mediation.Party, error) {
-	done, err := s.limitAccess(c, token)
+// enter exchanges a party's invitation token and PIN for a login on its
+// case, setting its cookie, and makes the party this request's principal.
+// Failed attempts (an unknown token, a wrong PIN) are rate limited, a wrong
+// PIN per party, whatever link it came with; the answer to one says how
+// many tries are left and whom to call. A staff login is refused and left
+// as it was.
+func (s *Server) enter(c echo.Context, token, pin string) (*mediation.Party, error) {
+	key := token
+	entry, _ := s.cw.Entry(token)
+	if entry != nil {
+		key = "party:" + entry.PartyID.String()
+	}
+	done, err := s.limitAccess(c, key)
 	if err != nil {
 		return nil, err
 	}
-	cred, party, err := s.cw.Enter(token)
+	cred, party, err := s.cw.Enter(principal(c), token, pin)
 	done(err)
+	if wrongPIN(err) && entry != nil {
+		return nil, s.pinWrong(c, key, entry)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -96,6 +109,12 @@ func (s *Server) enter(c echo.Context, token string) (*mediation.Party, error) {
 	return party, nil
 }
 
+// wrongPIN reports whether err is a wrong PIN.
+func wrongPIN(err error) bool {
+	var e *mediation.Error
+	return errors.As(err, &e) && e.Message == "error.pin_wrong"
+}
+
 func (s *Server) apiAccess(c echo.Context) error {
 	var in accessRequest
 	if err := decode(c, &in); err != nil {
@@ -104,7 +123,7 @@ func (s *Server) apiAccess(c echo.Context) error {
 	if err := mediation.Validate(&in); err != nil {
 		return err
 	}
-	if _, err := s.enter(c, in.Token); err != nil {
+	if _, err := s.enter(c, in.Token, in.PIN); err != nil {
 		return err
 	}
 	_, party, cs, err := s.cw.Me(principal(c))

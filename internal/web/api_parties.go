@@ -69,3 +69,14 @@ func (s *Server) apiCreateInvitation(c echo.Context) error {
 	}
 	return answer(c, r, http.StatusCreated, newInvitationView(token))
 }
+
+// apiResetPIN clears a party's forgotten PIN: its logins end, and it sets a
+// new one at its next entry.
+func (s *Server) apiResetPIN(c echo.Context) error {
+	party, err := s.cw.ResetPIN(call(c), idParam(c, "case"), idParam(c, "party"))
+	if err != nil {
+		return err
+	}
+	s.forgetPINFailures(party.ID)
+	return c.NoContent(http.StatusNoContent)
+}

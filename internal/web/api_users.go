@@ -28,3 +28,22 @@ func (s *Server) apiListUsers(c echo.Context) error {
 	}
 	return ok(c, newList(views, next))
 }
+
+func (s *Server) apiUpdateUser(c echo.Context) error {
+	r := call(c)
+	u, err := s.cw.UpdateUser(r, idParam(c, "user"), jsonInput(c))
+	if err != nil {
+		return err
+	}
+	return answer(c, r, http.StatusOK, newUserView(u))
+}
+
+// apiChangePassword sets the signed-in staff user's own password; its other
+// logins end, this one goes on.
+func (s *Server) apiChangePassword(c echo.Context) error {
+	login, _ := c.Get(ctxLogin).([]byte)
+	if err := s.cw.ChangePassword(call(c), login, jsonInput(c)); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}

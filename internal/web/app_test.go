@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -26,6 +27,9 @@ import (
 // testParams keep argon2id cheap under the race detector; it is still argon2id.
 var testParams = auth.Params{Time: 1, Memory: 8 * 1024, Threads: 1, SaltLen: 16, KeyLen: 32}
 
+// testPIN is the PIN every party of the tests sets at its first entry.
+const testPIN = "246810"
+
 // testApp is the real server on a real bbolt file, behind real HTTP.
 type testApp struct {
 	t      testing.TB
@@ -36,6 +40,10 @@ type testApp struct {
 	Server *web.Server
 	HTTP   *httptest.Server
 	Log    bytes.Buffer
+	// now and invitationTTL, when set before a (re)start, are the store's
+	// clock and how long an unused invitation lasts.
+	now           func() time.Time
+	invitationTTL time.Duration
 }
 
 // newApp starts the server on a new database in t.TempDir(). At cleanup the
@@ -69,7 +77,11 @@ func (a *testApp) start() {
 		a.t.Fatal(err)
 	}
 	a.DB = db
-	a.Auth = &auth.Service{DB: db, Params: testParams, IdleTimeout: 30 * 60e9, AbsoluteTimeout: 12 * 3600e9}
+	if a.now != nil {
+		db.Now = a.now
+	}
+	a.Auth = &auth.Service{DB: db, Params: testParams, IdleTimeout: 30 * 60e9, AbsoluteTimeout: 12 * 3600e9,
+		InvitationTTL: a.invitationTTL}
 	if a.Authz, err = authz.Load(db); err != nil {
 		a.t.Fatal(err)
 	}
@@ -153,7 +165,7 @@ func (a *testApp) staff(role mediation.Role, username string) (*client, *mediati
 func (a *testApp) party(token string) *client {
 	a.t.Helper()
 	c := a.client()
-	c.mustJSON("POST", "/api/v1/access", map[string]string{"token": token}, http.StatusOK, nil)
+	c.mustJSON("POST", "/api/v1/access", map[string]string{"token": token, "pin": testPIN}, http.StatusOK, nil)
 	return c
 }
 

@@ -89,9 +89,13 @@ func checkBadInput(t *testing.T, a *testApp, c *client, tc badInputCase) {
 	req := fmt.Sprintf("%s %s %s", tc.method, tc.path, abbreviate(tc.body))
 	var answers [2]badInputError
 	for i, lang := range []string{"", "en"} {
-		before := boltFingerprint(t, a)
+		var skip []string
+		if tc.audited {
+			skip = []string{"audit", "audit_by_case", "meta"}
+		}
+		before := boltFingerprint(t, a, skip...)
 		status, header, raw := sendBadInput(t, c, tc.method, tc.path, tc.contentType, tc.body, lang)
-		if after := boltFingerprint(t, a); after != before {
+		if after := boltFingerprint(t, a, skip...); after != before {
 			t.Errorf("%s: the database changed (answer %d %s)", req, status, abbreviate(string(raw)))
 		}
 		if status != tc.wantStatus {
@@ -213,7 +217,7 @@ func sendBadInput(t *testing.T, c *client, method, path, contentType, body, lang
 
 // boltFingerprint is SHA-256 over every bucket's name and sequence and every
 // key and value in it, after the pending read audits are written.
-func boltFingerprint(t testing.TB, a *testApp) string {
+func boltFingerprint(t testing.TB, a *testApp, skip ...string) string {
 	t.Helper()
 	a.DB.FlushReads()
 	h := sha256.New()
@@ -224,6 +228,9 @@ func boltFingerprint(t testing.TB, a *testApp) string {
 	}
 	err := a.DB.Bolt().View(func(tx *bolt.Tx) error {
 		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+			if slices.Contains(skip, string(name)) {
+				return nil
+			}
 			field('B', name)
 			field('S', binary.BigEndian.AppendUint64(nil, b.Sequence()))
 			return b.ForEach(func(k, v []byte) error {

@@ -30,12 +30,16 @@ func badInputTable() []badInputCase {
 
 	// POST /access, by anyone holding an invitation.
 	access := badRoute{"Access", "anon", "POST", "/api/v1/access"}
-	accessBody := jsonObject{{"token", `"{tokenA1}"`}}
+	accessBody := jsonObject{{"token", `"{tokenA1}"`}, {"pin", `"` + testPIN + `"`}}
 	add(access.malformed(accessBody.String())...)
 	add(
 		access.invalid("TokenWrongType", accessBody.with("token", "123"), "token"),
 		access.invalid("TokenMissing", `{}`, "token"),
 		access.invalid("TokenTooLong", accessBody.with("token", jsonRepeat("A", 65)), "token"),
+		access.invalid("PINMissing", accessBody.without("pin"), "pin"),
+		access.invalid("PINFiveDigits", accessBody.with("pin", `"24681"`), "pin"),
+		access.invalid("PINFullWidthDigits", accessBody.with("pin", jsonText("２４６８１０")), "pin"),
+		access.invalid("PINWrongType", accessBody.with("pin", "246810"), "pin"),
 		access.row("TokenUnknown", accessBody.with("token", jsonRepeat("A", 22)), http.StatusUnauthorized, mediation.EUNAUTHORIZED, ""),
 		access.row("TokenNotAToken", accessBody.with("token", jsonText("not a token")), http.StatusUnauthorized, mediation.EUNAUTHORIZED, ""),
 	)
@@ -186,7 +190,7 @@ func badInputTable() []badInputCase {
 		trans.at("/api/v1/cases/{caseB}/transitions").notFound("CaseOfAnotherMediator", `{"to":"mediating"}`),
 	)
 
-	// POST /cases/{case}/mediators, by an assigned mediator or the admin.
+	// POST /cases/{case}/mediators, by an assigned mediator.
 	assign := badRoute{"AssignMediator", "mediator", "POST", "/api/v1/cases/{caseA}/mediators"}
 	add(assign.malformed(`{"user_id":"{userWang}"}`)...)
 	add(
@@ -201,14 +205,14 @@ func badInputTable() []badInputCase {
 		assign.invalid("UserIDEmpty", `{"user_id":""}`, "user_id"),
 		assign.invalid("UserNotFound", `{"user_id":`+unknownRaw+`}`, "user_id"),
 		assign.invalid("UserIsOffice", `{"user_id":"{userOffice}"}`, "user_id"),
-		assign.by("admin").invalid("UserIsAdmin", `{"user_id":"{userAdmin}"}`, "user_id"),
+		assign.invalid("UserIsAdmin", `{"user_id":"{userAdmin}"}`, "user_id"),
 		assign.row("UnknownFieldRole", `{"user_id":"{userLi}","role":"lead"}`, http.StatusBadRequest, mediation.EMALFORMED, "role"),
-		assign.by("admin").at("/api/v1/cases/"+unknownID+"/mediators").notFound("CaseNotFound", `{"user_id":"{userLi}"}`),
+		assign.at("/api/v1/cases/"+unknownID+"/mediators").notFound("CaseNotFound", `{"user_id":"{userLi}"}`),
 		assign.at("/api/v1/cases/{caseB}/mediators").notFound("CaseOfAnotherMediator", `{"user_id":"{userWang}"}`),
 	)
 
-	// DELETE /cases/{case}/mediators/{user}, by the admin.
-	remove := badRoute{"RemoveMediator", "admin", "DELETE", "/api/v1/cases/{caseA}/mediators/{userWang}"}
+	// DELETE /cases/{case}/mediators/{user}, by the mediator stepping aside.
+	remove := badRoute{"RemoveMediator", "mediator", "DELETE", "/api/v1/cases/{caseA}/mediators/{userWang}"}
 	add(remove.malformed(`{"reason":"申请回避"}`)...)
 	add(
 		remove.invalid("ReasonMissing", `{}`, "reason"),
@@ -254,7 +258,7 @@ func badInputTable() []badInputCase {
 		parties.invalid("AddressEscape", partyBody.with("address", jsonText("5号楼\x1b")), "address"),
 		parties.invalid("RepresentsTooLong", partyBody.with("represents", jsonRepeat("户", 201)), "represents"),
 		parties.invalid("RepresentsNUL", partyBody.with("represents", jsonText("3号楼\x00全体业主")), "represents"),
-		parties.row("ConflictOfInterest", partyBody.with("name", jsonText("名 wang")), http.StatusConflict, mediation.ECONFLICT, ""),
+		auditedHit(parties.row("ConflictOfInterest", partyBody.with("name", jsonText("名 wang")), http.StatusConflict, mediation.ECONFLICT, "")),
 		parties.row("UnknownFieldCaseID", partyBody.with("case_id", `"{caseB}"`), http.StatusBadRequest, mediation.EMALFORMED, "case_id"),
 		parties.at("/api/v1/cases/"+unknownID+"/parties").notFound("CaseNotFound", partyBody.String()),
 		parties.at("/api/v1/cases/{caseB}/parties").notFound("CaseOfAnotherMediator", partyBody.String()),

@@ -27,6 +27,9 @@ type badInputCase struct {
 	wantField   string   // must be named in error.fields
 	allowed     []string // error.allowed must be exactly this (illegal transitions)
 	missing     []string // error.missing must be exactly this (incomplete case file)
+	// audited says the refusal is itself audited (a conflict-of-interest
+	// check that hit): the audit chain may grow, nothing else may change.
+	audited bool
 }
 
 const withoutContentType = "none"
@@ -42,6 +45,9 @@ func (r badRoute) row(name, body string, status int, code, field string) badInpu
 	return badInputCase{name: r.label + "/" + name, as: r.as, method: r.method, path: r.path, body: body,
 		wantStatus: status, wantCode: code, wantField: field}
 }
+
+// auditedHit is a refusal that is itself audited.
+func auditedHit(tc badInputCase) badInputCase { tc.audited = true; return tc }
 
 // invalid is a 422 naming field.
 func (r badRoute) invalid(name, body, field string) badInputCase {

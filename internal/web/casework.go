@@ -16,13 +16,15 @@ type Casework interface {
 	Ping() error
 
 	SignIn(username, password string) (mediation.Credential, *mediation.User, error)
-	Enter(token string) (mediation.Credential, *mediation.Party, error)
+	Enter(p mediation.Principal, token, pin string) (mediation.Credential, *mediation.Party, error)
+	Entry(token string) (*mediation.Entry, error)
+	OwnEntry(p mediation.Principal) (*mediation.Entry, error)
 	ValidToken(token string) bool
 	Authenticate(cookie string) (mediation.Principal, []byte, error)
 	SignOut(login []byte) error
 	Me(p mediation.Principal) (*mediation.User, mediation.Visible[mediation.Party], mediation.Visible[mediation.Case], error)
 	DisplayName(p mediation.Principal) string
-	Staff(ids []mediation.ID) []mediation.Person
+	Mediators(cs *mediation.Case) []mediation.Person
 
 	Case(p mediation.Principal, id mediation.ID) (mediation.Visible[mediation.Case], error)
 	Cases(p mediation.Principal, query mediation.Input) ([]mediation.Visible[mediation.Case], mediation.ID, error)
@@ -33,11 +35,13 @@ type Casework interface {
 	AssignMediator(r *mediation.Request, id mediation.ID, in mediation.Input) (mediation.Visible[mediation.Case], error)
 	RemoveMediator(r *mediation.Request, id, user mediation.ID, in mediation.Input) (mediation.Visible[mediation.Case], error)
 	MediatorCandidates(p mediation.Principal, cs *mediation.Case) ([]mediation.User, error)
+	MayChangeMediators(p mediation.Principal, cs *mediation.Case) bool
 
 	CaseForNewParty(p mediation.Principal, id mediation.ID) (*mediation.Case, error)
 	AddParty(r *mediation.Request, id mediation.ID, in mediation.Input) (*mediation.Party, string, error)
 	Parties(p mediation.Principal, id mediation.ID) ([]mediation.Visible[mediation.Party], error)
 	Reinvite(r *mediation.Request, caseID, partyID mediation.ID) (*mediation.Party, string, error)
+	ResetPIN(r *mediation.Request, caseID, partyID mediation.ID) (*mediation.Party, error)
 
 	Submit(r *mediation.Request, caseID mediation.ID, in mediation.Input) (*mediation.Submission, error)
 	Submissions(p mediation.Principal, caseID mediation.ID, page mediation.Input) ([][]byte, mediation.ID, error)
@@ -48,6 +52,8 @@ type Casework interface {
 
 	CreateUser(r *mediation.Request, in mediation.Input) (*mediation.User, error)
 	Users(p mediation.Principal, page mediation.Input) ([]mediation.User, mediation.ID, error)
+	UpdateUser(r *mediation.Request, id mediation.ID, in mediation.Input) (*mediation.User, error)
+	ChangePassword(r *mediation.Request, login []byte, in mediation.Input) error
 
 	Trail(p mediation.Principal, caseID mediation.ID, page mediation.Input) ([]mediation.TrailEntry, mediation.ID, error)
 	LatestTrail(p mediation.Principal, caseID mediation.ID, n int) ([]mediation.TrailEntry, bool, error)

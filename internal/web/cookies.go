@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 	"time"
+
+	"github.com/labstack/echo/v4"
 )
 
 // The login cookie: its value is auth's (an id and a secret); its name and
@@ -49,4 +51,12 @@ func baseCookie(secure bool) *http.Cookie {
 		HttpOnly: true,
 		SameSite: http.SameSiteLaxMode,
 	}
+}
+
+// signedOut tells the browser that the login ended: its cookie expires, and
+// the browser drops what it kept of the origin's pages (the back/forward
+// cache of a shared phone among them) and its cookies.
+func signedOut(c echo.Context, secure bool) {
+	c.SetCookie(expiredLoginCookie(secure))
+	c.Response().Header().Set("Clear-Site-Data", `"cache", "cookies"`)
 }

@@ -27,7 +27,7 @@ func typed(c echo.Context) *formState {
 	st := &formState{values: map[string]string{}}
 	if form, err := c.FormParams(); err == nil {
 		for k, v := range form {
-			if k != csrfField && k != "password" && len(v) > 0 {
+			if k != csrfField && k != "password" && k != "pin" && k != "pin2" && len(v) > 0 {
 				st.values[k] = v[0]
 			}
 		}

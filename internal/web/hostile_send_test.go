@@ -327,7 +327,7 @@ func (h *hostile) form(r hsRoute) hsForm {
 	case "POST /api/v1/cases/:case/parties":
 		return hsForm{capable: "mediator", valid: `{"name":"新当事人","kind":"person","side":"third_party"}`,
 			strings: []string{"name", "kind", "side", "phone", "address", "represents"}}
-	case "POST /api/v1/cases/:case/parties/:party/invitation":
+	case "POST /api/v1/cases/:case/parties/:party/invitation", "POST /api/v1/cases/:case/parties/:party/pin-reset":
 		return hsForm{bodyless: true, outsiders: []string{"other", "a1", "office", "admin"}}
 	case "POST /api/v1/cases/:case/submissions":
 		return hsForm{capable: "a1", valid: `{"kind":"response","body":"补充说明"}`,

@@ -218,7 +218,7 @@ func newHostile(t *testing.T) *hostile {
 	}
 	party := func(token string) func() string {
 		return func() string {
-			cred, _, err := a.Auth.Redeem(token)
+			cred, _, err := a.Auth.Redeem(token, testPIN)
 			if err != nil {
 				t.Fatalf("redeem: %v", err)
 			}
@@ -317,7 +317,7 @@ func (h *hostile) deadPrincipals() {
 	}
 	h.who["dead:signedinagain"] = fixed(name + "=" + cred.Cookie)
 	// A party's session ended by a new invitation for it.
-	cred, _, err = a.Auth.Redeem(h.liveA3)
+	cred, _, err = a.Auth.Redeem(h.liveA3, testPIN)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -118,14 +118,14 @@ func TestReplayNeverRestoresARemovedMediator(t *testing.T) {
 	}
 	casePath := "/api/v1/cases/" + decodeID(t, raw)
 	assign := map[string]string{"user_id": s.otherUser.ID.String()}
-	if status, raw, _ := keyedPost(s.admin, casePath+"/mediators", "assign-1", assign); status != http.StatusOK {
+	if status, raw, _ := keyedPost(s.mediator, casePath+"/mediators", "assign-1", assign); status != http.StatusOK {
 		t.Fatal(status, string(raw))
 	}
-	remove := func(u mediation.ID) {
+	stepAside := func(c *client, u mediation.ID) {
 		t.Helper()
-		s.admin.mustJSON("DELETE", casePath+"/mediators/"+u.String(), map[string]string{"reason": "当事人申请回避"}, http.StatusOK, nil)
+		c.mustJSON("DELETE", casePath+"/mediators/"+u.String(), map[string]string{"reason": "当事人申请回避"}, http.StatusOK, nil)
 	}
-	remove(s.mediatorUser.ID)
+	stepAside(s.mediator, s.mediatorUser.ID)
 	if status, _ := s.mediator.do("GET", casePath, nil); status != http.StatusNotFound {
 		t.Fatalf("removed mediator reads the case: %d", status)
 	}
@@ -137,9 +137,9 @@ func TestReplayNeverRestoresARemovedMediator(t *testing.T) {
 	}
 
 	// The same for an assignment replayed after a removal.
-	s.admin.mustJSON("POST", casePath+"/mediators", map[string]string{"user_id": s.mediatorUser.ID.String()}, http.StatusOK, nil)
-	remove(s.otherUser.ID)
-	if status, _, _ := keyedPost(s.admin, casePath+"/mediators", "assign-1", assign); status != http.StatusOK {
+	s.other.mustJSON("POST", casePath+"/mediators", map[string]string{"user_id": s.mediatorUser.ID.String()}, http.StatusOK, nil)
+	stepAside(s.other, s.otherUser.ID)
+	if status, _, _ := keyedPost(s.mediator, casePath+"/mediators", "assign-1", assign); status != http.StatusOK {
 		t.Fatal(status)
 	}
 	if status, _ := s.other.do("GET", casePath, nil); status != http.StatusNotFound {

@@ -58,8 +58,9 @@ func authzMatrix() map[string][]mxRow {
 		"POST /api/v1/logout": {{name: "own session", want: statuses{401, 204, 204, 204, 204, 204, 204, 204}}},
 		"POST /api/v1/access": {
 			{name: "empty body", body: fixedBody(map[string]string{}), want: allStatus(422)},
-			{name: "token of A1", body: func(w *mxWorld, _ mxWho) any { return map[string]string{"token": w.tokenA1} },
-				want: allStatus(200), becomes: true,
+			// A staff login never becomes a party (403, left as it was).
+			{name: "token of A1", body: func(w *mxWorld, _ mxWho) any { return map[string]string{"token": w.tokenA1, "pin": testPIN} },
+				want: statuses{200, 403, 403, 403, 403, 200, 200, 200}, becomes: true, errorGroup: "invitation",
 				check: func(t *testing.T, w *mxWorld, p mxWho, raw []byte) {
 					var out struct {
 						Party struct {
@@ -100,6 +101,20 @@ func authzMatrix() map[string][]mxRow {
 					"role": "mediator", "password": "一个足够长的口令"}
 			},
 			want: statuses{401, 201, 403, 403, 403, 403, 403, 403}}},
+		"PATCH /api/v1/users/:user": {{name: "another account", at: map[string]string{"user": "zhou"},
+			setup: func(t *testing.T, w *mxWorld) {
+				u, _ := w.app.user(mediation.RoleMediator, "zhou.patch")
+				w.extra["zhou"] = u.ID.String()
+			},
+			body: fixedBody(map[string]string{"display_name": "周新", "phone": "13500135000"}),
+			want: statuses{401, 200, 403, 403, 403, 403, 403, 403}}},
+		// Each staff principal changes its own password, given the current one.
+		"POST /api/v1/me/password": {{name: "own password",
+			body: func(w *mxWorld, p mxWho) any {
+				name := map[mxWho]string{pAdmin: "admin", pOffice: "office", pMed: "wang", pOther: "li.jianguo"}[p]
+				return map[string]string{"current": "pw-" + name + "-密码", "new": "一个新的足够长的口令"}
+			},
+			want: statuses{401, 204, 204, 204, 204, 403, 403, 403}}},
 		"GET /api/v1/users": {{name: "all accounts", want: statuses{401, 200, 403, 403, 403, 403, 403, 403},
 			check: func(t *testing.T, w *mxWorld, p mxWho, raw []byte) {
 				items := mxItems(t, raw)
@@ -149,25 +164,29 @@ func authzMatrix() map[string][]mxRow {
 			{name: "case A", at: map[string]string{"case": "A"},
 				setup: func(t *testing.T, w *mxWorld) { w.addMediator(t) },
 				body:  func(w *mxWorld, _ mxWho) any { return map[string]string{"user_id": w.extra["zhang"]} },
-				want:  statuses{401, 200, 403, 200, 404, 403, 403, 403}},
+				want:  statuses{401, 404, 403, 200, 404, 403, 403, 403}},
 			{name: "case B", at: map[string]string{"case": "B"},
 				body: func(w *mxWorld, _ mxWho) any { return map[string]string{"user_id": w.extra["zhang"]} },
-				want: statuses{401, 200, 403, 404, 200, 403, 403, 403}},
+				want: statuses{401, 404, 403, 404, 200, 403, 403, 403}},
 		},
-		// zhang is added to case A as a second mediator, so that removing him
-		// is allowed; only the admin may.
+		// zhang is added to case A as a second mediator. No one takes him off:
+		// the admin cares only for a case without an active mediator, and a
+		// mediator takes only itself off, stepping aside while zhang remains.
 		"DELETE " + casePath + "/mediators/:user": {
 			{name: "second mediator of A", at: map[string]string{"case": "A", "user": "zhang"},
 				setup: func(t *testing.T, w *mxWorld) {
 					w.addMediator(t)
-					w.admin.mustJSON("POST", "/api/v1/cases/"+w.caseA+"/mediators",
+					w.mediator.mustJSON("POST", "/api/v1/cases/"+w.caseA+"/mediators",
 						map[string]string{"user_id": w.extra["zhang"]}, http.StatusOK, nil)
 				},
 				body: fixedBody(map[string]string{"reason": "当事人申请回避"}),
-				want: statuses{401, 200, 403, 403, 403, 403, 403, 403}},
+				want: statuses{401, 404, 403, 404, 404, 403, 403, 403}},
+			{name: "the mediator of A steps aside", at: map[string]string{"case": "A", "user": "mediatorUser"},
+				body: fixedBody(map[string]string{"reason": "本人与当事人相识，申请回避"}),
+				want: statuses{401, 404, 403, 200, 404, 403, 403, 403}},
 			{name: "mediator of another case", at: map[string]string{"case": "A", "user": "otherUser"},
 				body: fixedBody(map[string]string{"reason": "当事人申请回避"}),
-				want: statuses{401, 404, 403, 403, 403, 403, 403, 403}},
+				want: statuses{401, 404, 403, 404, 404, 403, 403, 403}},
 		},
 
 		"POST " + casePath + "/parties": {
@@ -195,6 +214,18 @@ func authzMatrix() map[string][]mxRow {
 				want: statuses{401, 403, 403, 201, 404, 403, 403, 403}},
 			{name: "party B2 of B", at: map[string]string{"case": "B", "party": "B2"},
 				want: statuses{401, 403, 403, 404, 201, 403, 403, 403}},
+			{name: "party B2 under case A", at: map[string]string{"case": "A", "party": "B2"},
+				want: statuses{401, 403, 403, 404, 404, 403, 403, 403}},
+		},
+		"POST " + casePath + "/parties/:party/pin-reset": {
+			{name: "party A3 of A", at: map[string]string{"case": "A", "party": "A3"},
+				setup: func(t *testing.T, w *mxWorld) {
+					w.addParty(t, w.mediator, "A", "A3", nameA3)
+					w.addParty(t, w.other, "B", "B2", nameB2)
+				},
+				want: statuses{401, 403, 403, 204, 404, 403, 403, 403}},
+			{name: "party B2 of B", at: map[string]string{"case": "B", "party": "B2"},
+				want: statuses{401, 403, 403, 404, 204, 403, 403, 403}},
 			{name: "party B2 under case A", at: map[string]string{"case": "A", "party": "B2"},
 				want: statuses{401, 403, 403, 404, 404, 403, 403, 403}},
 			{name: "party A3 under case B", at: map[string]string{"case": "B", "party": "A3"},

@@ -100,13 +100,13 @@ func pageMatrix() map[string][]mxRow {
 				setup: mxInvitationSetup},
 		},
 		"POST /a/:token": {
-			withoutToken(map[string]string{"token": "tokenA1"}, nil),
-			{name: "unknown token", at: map[string]string{"token": "unknown"},
+			withoutToken(map[string]string{"token": "tokenA1"}, fixedBody(map[string]string{"pin": testPIN})),
+			{name: "unknown token", at: map[string]string{"token": "unknown"}, body: fixedBody(map[string]string{"pin": testPIN}),
 				want: statuses{401, 403, 403, 403, 403, 401, 401, 401}, errorGroup: "invitation",
 				setup: mxInvitationSetup},
-			{name: "replaced token", at: map[string]string{"token": "replaced"},
+			{name: "replaced token", at: map[string]string{"token": "replaced"}, body: fixedBody(map[string]string{"pin": testPIN}),
 				want: statuses{401, 403, 403, 403, 403, 401, 401, 401}, errorGroup: "invitation"},
-			{name: "token of A1", at: map[string]string{"token": "tokenA1"},
+			{name: "token of A1", at: map[string]string{"token": "tokenA1"}, body: fixedBody(map[string]string{"pin": testPIN}),
 				want: statuses{303, 403, 403, 403, 403, 303, 303, 303}, becomes: true, errorGroup: "invitation",
 				location: mxToCase("A"),
 				check: func(t *testing.T, w *mxWorld, p mxWho, _ []byte) {
@@ -143,21 +143,23 @@ func pageMatrix() map[string][]mxRow {
 		},
 		"POST /cases/:case/mediators": {
 			{name: "case A", at: caseA, setup: func(t *testing.T, w *mxWorld) { w.addMediator(t) },
-				body: zhang, location: mxToCase("A"), want: statuses{401, 303, 403, 303, 404, 403, 403, 403}},
+				body: zhang, location: mxToCase("A"), want: statuses{401, 404, 403, 303, 404, 403, 403, 403}},
 			{name: "case B", at: caseB, body: zhang, location: mxToCase("B"),
-				want: statuses{401, 303, 403, 404, 303, 403, 403, 403}},
+				want: statuses{401, 404, 403, 404, 303, 403, 403, 403}},
 			withoutToken(caseA, zhang),
 		},
 		"POST /cases/:case/mediators/:user/remove": {
 			{name: "second mediator of A", at: map[string]string{"case": "A", "user": "zhang"},
 				setup: func(t *testing.T, w *mxWorld) {
 					w.addMediator(t)
-					w.admin.mustJSON("POST", "/api/v1/cases/"+w.caseA+"/mediators",
+					w.mediator.mustJSON("POST", "/api/v1/cases/"+w.caseA+"/mediators",
 						map[string]string{"user_id": w.extra["zhang"]}, http.StatusOK, nil)
 				},
-				body: recusal, location: mxToCase("A"), want: statuses{401, 303, 403, 403, 403, 403, 403, 403}},
+				body: recusal, want: statuses{401, 404, 403, 404, 404, 403, 403, 403}},
+			{name: "the mediator of A steps aside", at: map[string]string{"case": "A", "user": "mediatorUser"},
+				body: recusal, location: mxToCase("A"), want: statuses{401, 404, 403, 303, 404, 403, 403, 403}},
 			{name: "mediator of another case", at: map[string]string{"case": "A", "user": "otherUser"},
-				body: recusal, want: statuses{401, 404, 403, 403, 403, 403, 403, 403}},
+				body: recusal, want: statuses{401, 404, 403, 404, 404, 403, 403, 403}},
 			withoutToken(map[string]string{"case": "A", "user": "zhang"}, recusal),
 		},
 
@@ -188,6 +190,20 @@ func pageMatrix() map[string][]mxRow {
 			{name: "party B2 under case A", at: map[string]string{"case": "A", "party": "B2"},
 				want: statuses{401, 403, 403, 404, 404, 403, 403, 403}},
 			{name: "party A3 under case B", at: map[string]string{"case": "B", "party": "A3"},
+				want: statuses{401, 403, 403, 404, 404, 403, 403, 403}},
+			withoutToken(map[string]string{"case": "A", "party": "A3"}, nil),
+		},
+		// Resetting the PIN of a party that is none of the principals.
+		"POST /cases/:case/parties/:party/pin-reset": {
+			{name: "party A3 of A", at: map[string]string{"case": "A", "party": "A3"},
+				setup: func(t *testing.T, w *mxWorld) {
+					w.addParty(t, w.mediator, "A", "A3", nameA3)
+					w.addParty(t, w.other, "B", "B2", nameB2)
+				},
+				location: mxToCase("A"), want: statuses{401, 403, 403, 303, 404, 403, 403, 403}},
+			{name: "party B2 of B", at: map[string]string{"case": "B", "party": "B2"},
+				location: mxToCase("B"), want: statuses{401, 403, 403, 404, 303, 403, 403, 403}},
+			{name: "party B2 under case A", at: map[string]string{"case": "A", "party": "B2"},
 				want: statuses{401, 403, 403, 404, 404, 403, 403, 403}},
 			withoutToken(map[string]string{"case": "A", "party": "A3"}, nil),
 		},

@@ -236,7 +236,7 @@ func runMatrixRoute(t *testing.T, w *mxWorld, route string, rows []mxRow, got *m
 						return
 					}
 					status, raw := mxSend(t, w.as(p), method, path, b)
-					got.add(mxAnswer{where: where, status: status, body: raw})
+					got.add(mxAnswer{where: where, status: status, body: raw, group: r.errorGroup})
 					if status != r.want[p] {
 						t.Errorf("%s: got %d, want %d: %s", where, status, r.want[p], raw)
 						return

@@ -18,14 +18,12 @@ const (
 	ctxLogin     = "login"
 )
 
-// methods answers HEAD as GET (the server sends no body with it) and OPTIONS
-// as absent: the pages and the API are same-origin, so there is no preflight
-// to answer, and which methods a path takes is no one's business.
+// methods answers OPTIONS as absent: the pages and the API are same-origin,
+// so there is no preflight to answer, and which methods a path takes is no
+// one's business. (HEAD is answered by headOnly before echo routes.)
 func methods(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		switch r := c.Request(); r.Method {
-		case http.MethodHead:
-			r.Method = http.MethodGet
 		case http.MethodOptions:
 			// Answered before the middleware runs, so with its headers here.
 			setSecurityHeaders(c.Response().Header(), r)
@@ -151,3 +149,28 @@ func principalKind(p mediation.Principal) string {
 	}
 	return "anonymous"
 }
+
+// headOnly answers HEAD as GET without the body. The GET is a copy of the
+// request: net/http leaves out a HEAD answer's body by looking at the request
+// it handed over, so rewriting that one's method sent the body (and behind a
+// keep-alive proxy, case content arrived as an unsolicited answer). The
+// writer drops the body too, whatever serves the handler.
+func headOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodHead {
+			next.ServeHTTP(w, r)
+			return
+		}
+		get := r.Clone(r.Context())
+		get.Method = http.MethodGet
+		next.ServeHTTP(headWriter{w}, get)
+	})
+}
+
+// headWriter is an answer to HEAD: headers only, whatever is written.
+type headWriter struct{ http.ResponseWriter }
+
+func (w headWriter) Write(p []byte) (int, error) { return len(p), nil }
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (w headWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -158,6 +158,8 @@ type casePageData struct {
 	Kinds         []mediation.SubmissionKind
 	Trail         []auditView
 	TrailMore     bool
+	// Candidates are the mediators who may be added to the case.
+	Candidates []mediation.User
 }
 
 // mediatorView is the mediators' case page: every party, every submission side
@@ -175,8 +177,13 @@ func (s *Server) mediatorView(p mediation.Principal, cs *mediation.Case) (*caseP
 	if err != nil {
 		return nil, err
 	}
+	candidates, err := s.cw.MediatorCandidates(p, cs)
+	if err != nil {
+		return nil, err
+	}
 	data := &casePageData{Case: s.caseFullOf(cs), CommunityName: s.communityName(cs.Community),
-		Parties: fullParties(parties), Kinds: mediation.SubmissionKinds, Trail: auditViews(trail), TrailMore: more}
+		Parties: fullParties(parties), Kinds: mediation.SubmissionKinds, Trail: auditViews(trail), TrailMore: more,
+		Candidates: candidates}
 	for _, pt := range data.Parties {
 		col := partyColumn{Party: pt.Party}
 		for _, kind := range mediation.SubmissionKinds {
@@ -210,6 +217,8 @@ type myCasePageData struct {
 	Shared []sharedSubmission
 	Kinds  []mediation.SubmissionKind
 	Open   bool
+	// Entry says who reset the party's PIN and when, if anyone did.
+	Entry *mediation.Entry
 }
 
 // partyCaseView is a party's page: its own submissions, what others released,
@@ -219,8 +228,12 @@ func (s *Server) partyCaseView(p mediation.Principal, cs *mediation.Case) (*myCa
 	if err != nil {
 		return nil, err
 	}
+	entry, err := s.cw.OwnEntry(p)
+	if err != nil {
+		return nil, err
+	}
 	data := &myCasePageData{Case: s.caseOverviewOf(cs), Others: publicParties(parties),
-		Kinds: mediation.SubmissionKinds, Open: cs.AcceptsSubmissions() == nil}
+		Kinds: mediation.SubmissionKinds, Open: cs.AcceptsSubmissions() == nil, Entry: entry}
 	names := map[mediation.ID]string{}
 	for _, v := range parties {
 		names[v.Record.ID] = v.Record.Name
@@ -258,7 +271,7 @@ func (s *Server) adminCaseView(p mediation.Principal, cs *mediation.Case) (*case
 		return nil, err
 	}
 	return &caseMetaPageData{Case: s.caseMetaOf(cs), CommunityName: s.communityName(cs.Community),
-		Candidates: candidates, CanRemove: s.cw.May(p, mediation.AbilityRemoveMediator)}, nil
+		Candidates: candidates, CanRemove: s.cw.MayChangeMediators(p, cs)}, nil
 }
 
 // caseFormSubmit adapts an operation on a case to a form on the case page: on

@@ -39,6 +39,7 @@ func (s *Server) pageRoutes() {
 	e.GET("/cases/:case/parties/new", s.newPartyPage)
 	e.POST("/cases/:case/parties/new", s.newPartySubmit, s.pageForm)
 	e.POST("/cases/:case/parties/:party/invitation", s.reinviteSubmit, s.pageForm)
+	e.POST("/cases/:case/parties/:party/pin-reset", s.resetPINSubmit, s.pageForm)
 	e.POST("/cases/:case/submissions", s.submissionSubmit, s.pageForm)
 	e.GET("/cases/:case/submissions/:submission/release", s.releasePage)
 	e.POST("/cases/:case/submissions/:submission/release", s.releaseSubmit, s.pageForm)

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -34,7 +35,7 @@ func (s *Server) logoutSubmit(c echo.Context) error {
 	if err := s.endLogin(c); err != nil {
 		return err
 	}
-	c.SetCookie(expiredLoginCookie(s.secure))
+	signedOut(c, s.secure)
 	return c.Redirect(http.StatusSeeOther, "/login")
 }
 
@@ -42,6 +43,29 @@ func (s *Server) logoutSubmit(c echo.Context) error {
 type enterPageData struct {
 	// Staff is set for a staff login, which an invitation never replaces.
 	Staff bool
+	// SetPIN asks for a new PIN, twice: the party has none (a first entry,
+	// or the first after a reset).
+	SetPIN bool
+	// ResetBy and ResetAt say who reset the party's PIN and when.
+	ResetBy string
+	ResetAt *time.Time
+}
+
+// enterPage shows the landing of an invitation: what the token's holder is
+// asked for, or the form again with what was wrong.
+func (s *Server) enterPage(c echo.Context, status int, st *formState) error {
+	p := principal(c)
+	data := enterPageData{Staff: !p.Anonymous() && !s.cw.May(p, mediation.AbilityEnter)}
+	if !data.Staff {
+		// An unknown token is shown the same page: the press of the button
+		// is what says so, under its rate limits.
+		if entry, err := s.cw.Entry(c.Param("token")); err == nil {
+			data.SetPIN, data.ResetBy, data.ResetAt = !entry.HasPIN, entry.ResetBy, entry.ResetAt
+		} else if mediation.ErrorCode(err) != mediation.EUNAUTHORIZED {
+			return err
+		}
+	}
+	return s.render(c, status, templates.PageEnter, data, st)
 }
 
 // invitationLanding is where an invitation link leads: a button that enters
@@ -53,21 +77,28 @@ func (s *Server) invitationLanding(c echo.Context) error {
 	if !s.cw.ValidToken(c.Param("token")) {
 		return mediation.NotFound()
 	}
-	p := principal(c)
-	return s.render(c, http.StatusOK, templates.PageEnter, enterPageData{Staff: !p.Anonymous() && !p.IsParty()}, nil)
+	return s.enterPage(c, http.StatusOK, nil)
 }
 
 // invitationEnter turns the token into a login and sends the party to its
 // case, so that the token leaves the address bar.
 func (s *Server) invitationEnter(c echo.Context) error {
-	if p := principal(c); !p.Anonymous() && !p.IsParty() {
-		return mediation.Errorf(mediation.EFORBIDDEN, "enter.staff")
-	}
 	if !s.cw.ValidToken(c.Param("token")) {
 		return mediation.NotFound()
 	}
-	party, err := s.enter(c, c.Param("token"))
-	if err != nil {
+	pin := c.FormValue("pin")
+	if pin2, twice := c.Request().PostForm["pin2"]; twice && mediation.ValidPIN(pin) && pin2[0] != pin {
+		st := typed(c)
+		st.err = mediation.Invalid("pin2", "validation.pin_mismatch", "")
+		return s.enterPage(c, http.StatusUnprocessableEntity, st)
+	}
+	party, err := s.enter(c, c.Param("token"), pin)
+	var e *mediation.Error
+	if errors.As(err, &e) && (e.Code == mediation.EINVALID || wrongPIN(err)) {
+		st := typed(c)
+		st.err = e
+		return s.enterPage(c, statuses[e.Code], st)
+	} else if err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/cases/"+party.CaseID.String())

@@ -107,3 +107,14 @@ func qrSVG(s string) (template.HTML, error) {
 	// The markup is built here from numbers only; nothing of the input is in it.
 	return template.HTML(b.String()), nil
 }
+
+// resetPINSubmit clears a party's forgotten PIN from the case page and goes
+// back to it.
+func (s *Server) resetPINSubmit(c echo.Context) error {
+	party, err := s.cw.ResetPIN(call(c), idParam(c, "case"), idParam(c, "party"))
+	if err != nil {
+		return err
+	}
+	s.forgetPINFailures(party.ID)
+	return c.Redirect(http.StatusSeeOther, "/cases/"+party.CaseID.String())
+}

@@ -9,6 +9,7 @@ import (
 	"math"
 	"net/netip"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -121,6 +122,34 @@ func (s *Server) limitLogin(c echo.Context, username string) (outcome, error) {
 // device, several behind one address).
 func (s *Server) limitAccess(c echo.Context, token string) (outcome, error) {
 	return s.admit(c, s.limits.accessToken, token, s.limits.accessAddress)
+}
+
+// pinWrong is the answer to a wrong PIN: how many tries are left before the
+// party (and the address) must wait, and the mediators to call, with their
+// numbers, to have the PIN reset.
+func (s *Server) pinWrong(c echo.Context, key string, entry *mediation.Entry) error {
+	ls := s.limits
+	k, _ := ls.key(key)
+	a, _ := ls.key(addressKey(c.RealIP()))
+	left := min(ls.accessToken.Left(k), ls.accessAddress.Left(a))
+	t := s.cat.forRequest(c.Request())
+	var contacts []string
+	for _, m := range entry.Mediators {
+		if m.Phone != "" {
+			contacts = append(contacts, t.T("punct.paren", map[string]any{"Text": m.Name, "Note": m.Phone}))
+		} else {
+			contacts = append(contacts, m.Name)
+		}
+	}
+	return &mediation.Error{Code: mediation.EUNAUTHORIZED, Message: "error.pin_wrong",
+		Args: map[string]any{"Left": left, "Contact": strings.Join(contacts, t.T("punct.list", nil))}}
+}
+
+// forgetPINFailures clears a party's failed entries once its mediator has
+// reset its PIN (having heard from the party): it sets a new one at once.
+func (s *Server) forgetPINFailures(party mediation.ID) {
+	k, _ := s.limits.key("party:" + party.String())
+	s.limits.accessToken.Forget(k)
 }
 
 // admit takes one attempt from the secret's limiter and one from the

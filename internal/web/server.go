@@ -96,7 +96,7 @@ func New(cfg Config) (*Server, error) {
 		setSecurityHeaders(w.Header(), r)
 		s.handleError(mediation.Forbidden(), c)
 	}))
-	s.handler = cop.Handler(e)
+	s.handler = headOnly(cop.Handler(e))
 	return s, nil
 }
 
@@ -128,6 +128,8 @@ func (s *Server) routes() {
 
 	api.POST("/users", s.apiCreateUser)
 	api.GET("/users", s.apiListUsers)
+	api.PATCH("/users/:user", s.apiUpdateUser)
+	api.POST("/me/password", s.apiChangePassword)
 
 	api.POST("/cases", s.apiCreateCase)
 	api.GET("/cases", s.apiListCases)
@@ -140,6 +142,7 @@ func (s *Server) routes() {
 	api.POST("/cases/:case/parties", s.apiCreateParty)
 	api.GET("/cases/:case/parties", s.apiListParties)
 	api.POST("/cases/:case/parties/:party/invitation", s.apiCreateInvitation)
+	api.POST("/cases/:case/parties/:party/pin-reset", s.apiResetPIN)
 
 	api.POST("/cases/:case/submissions", s.apiCreateSubmission)
 	api.GET("/cases/:case/submissions", s.apiListSubmissions)

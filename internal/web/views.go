@@ -55,7 +55,7 @@ func (s *Server) caseView(v mediation.Visible[mediation.Case]) any {
 func (s *Server) caseMetaOf(cs *mediation.Case) caseMeta {
 	return caseMeta{ID: cs.ID, Reference: cs.Reference, Category: cs.Category, Status: cs.Status,
 		Community: cs.Community, Street: cs.Street, OpenedAt: cs.OpenedAt, ClosedAt: cs.ClosedAt,
-		Mediators: s.cw.Staff(cs.Mediators), View: mediation.LevelMeta}
+		Mediators: s.cw.Mediators(cs), View: mediation.LevelMeta}
 }
 
 func (s *Server) caseOverviewOf(cs *mediation.Case) caseOverview {
@@ -129,12 +129,13 @@ type userView struct {
 	DisplayName string         `json:"display_name"`
 	Role        mediation.Role `json:"role"`
 	Phone       string         `json:"phone,omitempty"`
+	Active      bool           `json:"active"`
 	CreatedAt   time.Time      `json:"created_at"`
 }
 
 func newUserView(u *mediation.User) userView {
 	return userView{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: u.Role,
-		Phone: u.Phone, CreatedAt: u.CreatedAt}
+		Phone: u.Phone, Active: u.Active(), CreatedAt: u.CreatedAt}
 }
 
 // auditView is one entry of a case's trail, with the actor named.
