@@ -114,3 +114,36 @@ func BenchmarkPartyCreatesSubmission(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkMediatorCaseListPage lists the newest 50 of 300 cases, each with
+// parties and submissions, on the mediator's start page.
+func BenchmarkMediatorCaseListPage(b *testing.B) {
+	s := newScene(b)
+	for i := range 300 {
+		var cs idOnly
+		s.mediator.mustJSON("POST", "/api/v1/cases", map[string]string{"title": fmt.Sprint("纠纷 ", i), "category": "parking",
+			"community": "heping-li", "source": "party_application"}, http.StatusCreated, &cs)
+		s.mediator.mustJSON("POST", "/api/v1/cases/"+cs.ID+"/submissions", map[string]string{"kind": "position",
+			"party_id": s.partyA1, "body": "电话记录"}, http.StatusUnprocessableEntity, nil)
+	}
+	bs := &benchScene{app: s.app, mediatorCookie: cookieOf(b, s.mediator)}
+	bs.run(b, http.MethodGet, "/cases", bs.mediatorCookie, http.StatusOK)
+}
+
+// BenchmarkMediatorCasePageAfterViews opens the case page fresh and after
+// 3,000 views: a page must not slow down with use.
+func BenchmarkMediatorCasePageAfterViews(b *testing.B) {
+	bs := newBenchScene(b)
+	path := "/cases/" + bs.caseID
+	view := func() {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Header.Set("Cookie", bs.mediatorCookie)
+		bs.app.Server.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	b.Run("fresh", func(b *testing.B) { bs.run(b, http.MethodGet, path, bs.mediatorCookie, http.StatusOK) })
+	for range 3000 {
+		view()
+	}
+	bs.app.DB.FlushReads()
+	b.Run("after3000views", func(b *testing.B) { bs.run(b, http.MethodGet, path, bs.mediatorCookie, http.StatusOK) })
+}
