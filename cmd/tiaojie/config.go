@@ -88,6 +88,7 @@ func (c *Config) bindServeFlags(fs *flag.FlagSet) {
 		{&c.Limits.LoginAddress, "rate-login-address", "failed sign-ins per client address (IPv6: per /64)", web.DefaultLimits.LoginAddress},
 		{&c.Limits.AccessToken, "rate-access-token", "failed invitation redemptions per token", web.DefaultLimits.AccessToken},
 		{&c.Limits.AccessAddress, "rate-access-address", "failed invitation redemptions per client address (IPv6: per /64)", web.DefaultLimits.AccessAddress},
+		{&c.Limits.LoginDevice, "rate-login-device", "failed sign-ins from a browser that signed in as the account before (its device cookie)", web.DefaultLimits.LoginDevice},
 	}
 	for _, r := range rates {
 		envName := "TIAOJIE_" + strings.ToUpper(strings.ReplaceAll(r.name, "-", "_"))

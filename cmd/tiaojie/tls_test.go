@@ -187,7 +187,7 @@ func TestServeFlags(t *testing.T) {
 			t.Errorf("trusted proxies %q", got)
 		}
 		want := web.Limits{LoginAccount: ratelimit.Rate{Burst: 3, Per: time.Hour}, LoginAddress: ratelimit.Rate{Burst: 20, Per: 2 * time.Minute},
-			AccessToken: web.DefaultLimits.AccessToken, AccessAddress: ratelimit.Rate{Off: true}}
+			AccessToken: web.DefaultLimits.AccessToken, AccessAddress: ratelimit.Rate{Off: true}, LoginDevice: web.DefaultLimits.LoginDevice}
 		if c.Limits != want {
 			t.Errorf("limits %+v, want %+v", c.Limits, want)
 		}

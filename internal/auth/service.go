@@ -23,6 +23,13 @@ type Service struct {
 	// InvitationTTL is how long an invitation works until its first use;
 	// zero never expires.
 	InvitationTTL time.Duration
+	// HashBudget is the memory, in bytes, all concurrent password and PIN
+	// hashes may take (DefaultHashBudget when zero); HashWait how long one
+	// waits for its turn (DefaultHashWait when zero).
+	HashBudget int64
+	HashWait   time.Duration
+
+	cap hashSlots
 }
 
 // Credential is what a sign-in hands the client: the cookie value that carries
@@ -44,12 +51,17 @@ var errInvitation = &mediation.Error{Code: mediation.EUNAUTHORIZED, Message: "er
 func (s *Service) Login(username, password string) (Credential, *mediation.User, error) {
 	u, err := s.DB.UserByName(username)
 	if mediation.ErrorCode(err) == mediation.ENOTFOUND {
-		DummyVerify(password, s.Params)
+		if busy := s.hashing(func() { DummyVerify(password, s.Params) }); busy != nil {
+			return Credential{}, nil, busy
+		}
 		return Credential{}, nil, errLoginFailed
 	} else if err != nil {
 		return Credential{}, nil, err
 	}
-	ok, err := VerifyPassword(password, u.PasswordHash)
+	ok, err := s.verify(password, u.PasswordHash)
+	if mediation.ErrorCode(err) == mediation.EUNAVAILABLE {
+		return Credential{}, nil, err
+	}
 	if err != nil {
 		return Credential{}, nil, fmt.Errorf("auth: verify password of user %d: %w", u.ID, err)
 	}
@@ -87,10 +99,12 @@ func (s *Service) Redeem(token, pin string) (Credential, *mediation.Party, error
 	var pinHash string
 	if inv.PINHash == "" {
 		var err error
-		if pinHash, err = HashPassword(pin, s.Params); err != nil {
+		if pinHash, err = s.HashPassword(pin); err != nil {
 			return Credential{}, nil, err
 		}
-	} else if ok, err := VerifyPassword(pin, inv.PINHash); err != nil {
+	} else if ok, err := s.verify(pin, inv.PINHash); mediation.ErrorCode(err) == mediation.EUNAVAILABLE {
+		return Credential{}, nil, err
+	} else if err != nil {
 		return Credential{}, nil, fmt.Errorf("auth: verify PIN of party %d: %w", inv.PartyID, err)
 	} else if !ok {
 		return Credential{}, nil, errPIN
@@ -187,8 +201,11 @@ func (s *Service) NewInvitation(party, caseID, by mediation.ID) (string, *mediat
 }
 
 // HashPassword hashes a new password with the service's parameters.
-func (s *Service) HashPassword(password string) (string, error) {
-	return HashPassword(password, s.Params)
+func (s *Service) HashPassword(password string) (hash string, err error) {
+	if busy := s.hashing(func() { hash, err = HashPassword(password, s.Params) }); busy != nil {
+		return "", busy
+	}
+	return hash, err
 }
 
 // NewUser validates a new staff account and hashes its password, ready to
@@ -198,7 +215,7 @@ func (s *Service) NewUser(in *mediation.UserInput) (*mediation.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	if u.PasswordHash, err = HashPassword(in.Password, s.Params); err != nil {
+	if u.PasswordHash, err = s.HashPassword(in.Password); err != nil {
 		return nil, err
 	}
 	return u, nil

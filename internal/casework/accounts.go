@@ -1,7 +1,6 @@
 package casework
 
 import (
-	"tiaojie/internal/auth"
 	"tiaojie/internal/authz"
 	"tiaojie/internal/mediation"
 	"tiaojie/internal/store"
@@ -77,7 +76,7 @@ func (s *Service) ChangePassword(r *mediation.Request, login []byte, in mediatio
 	if err != nil {
 		return err
 	}
-	if ok, err := auth.VerifyPassword(pc.Current, u.PasswordHash); err != nil {
+	if ok, err := s.auth.Verify(pc.Current, u.PasswordHash); err != nil {
 		return err
 	} else if !ok {
 		return mediation.Invalid("current", "validation.password_wrong", "")

@@ -15,6 +15,7 @@ const (
 	ECONFLICT     = "conflict"     // illegal transition, double booking, duplicate (409)
 	ETOOLARGE     = "too_large"    // body over the limit (413)
 	ERATELIMIT    = "rate_limited" // too many attempts (429)
+	EUNAVAILABLE  = "unavailable"  // the server is too busy now: try again shortly (503)
 	EINTERNAL     = "internal"     // anything else (500)
 )
 

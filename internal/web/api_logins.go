@@ -34,6 +34,7 @@ func (s *Server) signIn(c echo.Context, in mediation.Input) (*mediation.User, er
 	if err != nil {
 		return nil, err
 	}
+	s.rememberDevice(c, req.Username)
 	return u, s.startLogin(c, cred)
 }
 

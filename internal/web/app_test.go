@@ -44,6 +44,8 @@ type testApp struct {
 	// clock and how long an unused invitation lasts.
 	now           func() time.Time
 	invitationTTL time.Duration
+	// configureAuth, when set before a (re)start, adjusts the sign-in service.
+	configureAuth func(*auth.Service)
 }
 
 // newApp starts the server on a new database in t.TempDir(). At cleanup the
@@ -82,6 +84,9 @@ func (a *testApp) start() {
 	}
 	a.Auth = &auth.Service{DB: db, Params: testParams, IdleTimeout: 30 * 60e9, AbsoluteTimeout: 12 * 3600e9,
 		InvitationTTL: a.invitationTTL}
+	if a.configureAuth != nil {
+		a.configureAuth(a.Auth)
+	}
 	if a.Authz, err = authz.Load(db); err != nil {
 		a.t.Fatal(err)
 	}

@@ -60,3 +60,25 @@ func signedOut(c echo.Context, secure bool) {
 	c.SetCookie(expiredLoginCookie(secure))
 	c.Response().Header().Set("Clear-Site-Data", `"cache", "cookies"`)
 }
+
+// The device cookie (OWASP's "device cookies" against lockout): a browser
+// that signed in as an account carries a cookie naming the account, with a
+// nonce, signed by the server. Its failed sign-ins to that account are
+// counted by the cookie alone, so failures from elsewhere never lock it out.
+
+// DeviceCookieName returns the device cookie's name.
+func DeviceCookieName(secure bool) string {
+	if secure {
+		return "__Host-tiaojie-device"
+	}
+	return "tiaojie-device"
+}
+
+// deviceCookieAge is how long a browser stays a known device without
+// signing in again.
+const deviceCookieAge = 365 * 24 * time.Hour
+
+func newDeviceCookie(value string, secure bool) *http.Cookie {
+	return &http.Cookie{Name: DeviceCookieName(secure), Value: value, Path: "/", MaxAge: int(deviceCookieAge.Seconds()),
+		HttpOnly: true, Secure: secure, SameSite: http.SameSiteStrictMode}
+}

@@ -20,6 +20,7 @@ var statuses = map[string]int{
 	mediation.EINVALID:      http.StatusUnprocessableEntity,
 	mediation.ERATELIMIT:    http.StatusTooManyRequests,
 	mediation.EINTERNAL:     http.StatusInternalServerError,
+	mediation.EUNAVAILABLE:  http.StatusServiceUnavailable,
 }
 
 // errorBody is the JSON shape of every error answer.
@@ -45,6 +46,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	c.Response().Header().Del(echo.HeaderAllow)
 	e := asMediationError(err)
+	if e.Code == mediation.EUNAVAILABLE {
+		c.Response().Header().Set("Retry-After", "2")
+	}
 	if e.Code == mediation.EINTERNAL {
 		s.log.Error("internal error", "request_id", requestID(c), "route", c.Path(), "err", err)
 	}

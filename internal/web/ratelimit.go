@@ -28,6 +28,11 @@ type Limits struct {
 	LoginAddress  ratelimit.Rate // failed sign-ins per client address
 	AccessToken   ratelimit.Rate // failed invitation redemptions per token
 	AccessAddress ratelimit.Rate // failed invitation redemptions per client address
+	// LoginDevice counts the failed sign-ins of a browser that holds the
+	// account's device cookie (it signed in as that account before): such a
+	// browser is counted alone, never against the account or the address,
+	// so that no one elsewhere can lock it out.
+	LoginDevice ratelimit.Rate
 }
 
 // DefaultLimits are used for every Rate left zero. Five failures per account
@@ -41,6 +46,7 @@ var DefaultLimits = Limits{
 	LoginAddress:  ratelimit.Rate{Burst: 10, Per: time.Minute},
 	AccessToken:   ratelimit.Rate{Burst: 5, Per: 15 * time.Minute},
 	AccessAddress: ratelimit.Rate{Burst: 10, Per: time.Minute},
+	LoginDevice:   ratelimit.Rate{Burst: 5, Per: 15 * time.Minute},
 }
 
 // withDefaults fills every zero Rate from DefaultLimits.
@@ -54,12 +60,13 @@ func (l Limits) withDefaults() Limits {
 	fill(&l.LoginAddress, DefaultLimits.LoginAddress)
 	fill(&l.AccessToken, DefaultLimits.AccessToken)
 	fill(&l.AccessAddress, DefaultLimits.AccessAddress)
+	fill(&l.LoginDevice, DefaultLimits.LoginDevice)
 	return l
 }
 
 // limits are the server's limiters and the key that hides what they count.
 type limits struct {
-	loginAccount, loginAddress, accessToken, accessAddress *ratelimit.Limiter
+	loginAccount, loginAddress, accessToken, accessAddress, loginDevice *ratelimit.Limiter
 	// secret keys the hash of every limited name, token and address, so that
 	// neither the maps nor the log hold them, and a logged hash prefix cannot
 	// be reversed by hashing a list of likely names. It is new at every start.
@@ -75,11 +82,12 @@ func newLimits(cfg Limits, now func() time.Time) *limits {
 		loginAddress:  ratelimit.New("login_address", cfg.LoginAddress, now),
 		accessToken:   ratelimit.New("access_token", cfg.AccessToken, now),
 		accessAddress: ratelimit.New("access_address", cfg.AccessAddress, now),
+		loginDevice:   ratelimit.New("login_device", cfg.LoginDevice, now),
 	}
 }
 
 func (ls *limits) all() []*ratelimit.Limiter {
-	return []*ratelimit.Limiter{ls.loginAccount, ls.loginAddress, ls.accessToken, ls.accessAddress}
+	return []*ratelimit.Limiter{ls.loginAccount, ls.loginAddress, ls.accessToken, ls.accessAddress, ls.loginDevice}
 }
 
 // key is the hidden form of a limited value: its map key and the prefix
@@ -112,7 +120,14 @@ type outcome func(err error)
 // guesses that came before. It does not clear the address's failures, or an
 // attacker with one account could sign in now and then to keep guessing
 // others from the same address.
+//
+// A browser holding the account's device cookie (OWASP's device cookies) is
+// counted by its cookie alone: the failures of others, at the account or at
+// the address, never lock it out, and its own are limited as an account's.
 func (s *Server) limitLogin(c echo.Context, username string) (outcome, error) {
+	if device := s.trustedDevice(c, username); device != "" {
+		return s.admit(c, s.limits.loginDevice, device, nil)
+	}
 	return s.admit(c, s.limits.loginAccount, username, s.limits.loginAddress)
 }
 
@@ -162,8 +177,11 @@ func (s *Server) admit(c echo.Context, bySecret *ratelimit.Limiter, secret strin
 	secretKey, secretLogged := ls.key(secret)
 	addrKey, addrLogged := ls.key(addressKey(c.RealIP()))
 	tries := []attempt{
-		{limiter: bySecret, key: secretKey, logged: secretLogged, forgetOnSuccess: bySecret == ls.loginAccount},
-		{limiter: byAddress, key: addrKey, logged: addrLogged},
+		{limiter: bySecret, key: secretKey, logged: secretLogged,
+			forgetOnSuccess: bySecret == ls.loginAccount || bySecret == ls.loginDevice},
+	}
+	if byAddress != nil {
+		tries = append(tries, attempt{limiter: byAddress, key: addrKey, logged: addrLogged})
 	}
 	var wait time.Duration
 	refused := false
@@ -175,9 +193,10 @@ func (s *Server) admit(c echo.Context, bySecret *ratelimit.Limiter, secret strin
 	if refused {
 		secs := max(1, int(math.Ceil(wait.Seconds())))
 		attrs := []any{"request_id", requestID(c), "route", c.Path(), "retry_after_s", secs}
+		// A refused attempt keeps what it took from the other buckets: a
+		// guesser polling a locked account pays for it at its address.
 		for _, a := range tries {
 			if !a.refused {
-				a.limiter.Refund(a.key)
 				continue
 			}
 			attrs = append(attrs, slog.String(a.limiter.Name()+"_key", a.logged))

@@ -6,11 +6,13 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"tiaojie/internal/auth"
 )
 
 // The attacks of the trust review, replayed through real HTTP: each test
@@ -185,8 +187,6 @@ func TestSupersedesNamesOnlyWhatTheReaderSees(t *testing.T) {
 	}
 }
 
-var _ = url.Values{}
-
 // The review's finding 2, with the PIN: a mediator who re-issues a party's
 // link cannot enter with it, so cannot release, submit or sign as the party;
 // guessing the PIN is rate limited per party, whatever link is used; only a
@@ -248,5 +248,34 @@ func TestReissuedLinkNeedsThePartysPIN(t *testing.T) {
 	loc := page.wantRedirect(t, "/cases/"+s.caseA)
 	if text := openPage(t, a1, loc).main(); !strings.Contains(text, "名 wang") || !strings.Contains(text, "重置了您的密码") {
 		t.Errorf("the party's page does not say who reset its PIN: %s", text)
+	}
+}
+
+// The review's finding 5: sign-ins beyond the cap on concurrent hashes wait
+// their turn and, past the deadline, are answered 503 with Retry-After,
+// never by hashing beyond the memory budget. (The peak RSS of 50 sign-ins
+// with the real parameters is measured in internal/auth.)
+func TestSignInsBeyondTheHashCapAreTurnedAway(t *testing.T) {
+	a := newApp(t)
+	a.configureAuth = func(s *auth.Service) { s.HashBudget, s.HashWait = 8<<20, time.Millisecond }
+	a.restart()
+	var mu sync.Mutex
+	got := map[int]int{}
+	var wg sync.WaitGroup
+	for i := range 12 {
+		wg.Go(func() {
+			c := a.client()
+			status, _, h := c.doHeaders("POST", "/api/v1/login", map[string]string{"username": fmt.Sprintf("nobody.%d", i), "password": "猜的口令"})
+			if status == http.StatusServiceUnavailable && h.Get("Retry-After") == "" {
+				t.Errorf("503 without Retry-After")
+			}
+			mu.Lock()
+			got[status]++
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if got[http.StatusServiceUnavailable] == 0 || got[http.StatusUnauthorized] == 0 || got[401]+got[503] != 12 {
+		t.Errorf("12 concurrent sign-ins with one hashing slot answered %v, want some 401 and some 503", got)
 	}
 }
