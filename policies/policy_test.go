@@ -83,6 +83,9 @@ var want = map[string]map[string]string{
 		"stats":               ".   G   .   .   .   .   .   .   .   .",
 		"backup":              ".   G   .   .   .   .   .   .   .   .",
 		"calendar":            ".   .   .   .   .   .   .   .   .   .",
+		"session":             ".   .   .   .   .   .   .   .   .   .",
+		"caucus":              ".   .   .   .   .   .   .   .   .   .",
+		"session_record":      ".   .   .   .   .   .   .   .   .   .",
 	},
 	"role:office": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel
@@ -98,6 +101,9 @@ var want = map[string]map[string]string{
 		"stats":               ".   G   .   .   .   .   .   .   .   .",
 		"backup":              ".   .   .   .   .   .   .   .   .   .",
 		"calendar":            ".   .   .   .   .   .   .   .   .   .",
+		"session":             ".   .   .   .   .   .   .   .   .   .",
+		"caucus":              ".   .   .   .   .   .   .   .   .   .",
+		"session_record":      ".   .   .   .   .   .   .   .   .   .",
 	},
 	"role:mediator_account": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel
@@ -112,7 +118,10 @@ var want = map[string]map[string]string{
 		"audit":               ".   .   .   .   .   .   .   .   .   .",
 		"stats":               ".   .   .   .   .   .   .   .   .   .",
 		"backup":              ".   .   .   .   .   .   .   .   .   .",
-		"calendar":            ".   G   .   .   .   .   .   .   .   .",
+		"calendar":            ".   G   .   .   .   G   .   .   .   .",
+		"session":             ".   .   .   .   .   .   .   .   .   .",
+		"caucus":              ".   .   .   .   .   .   .   .   .   .",
+		"session_record":      ".   .   .   .   .   .   .   .   .   .",
 	},
 	"role:mediator": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel
@@ -128,6 +137,9 @@ var want = map[string]map[string]string{
 		"stats":               ".   .   .   .   .   .   .   .   .   .",
 		"backup":              ".   .   .   .   .   .   .   .   .   .",
 		"calendar":            ".   .   .   .   .   .   .   .   .   .",
+		"session":             "C   C   .   .   .   C   .   .   .   .",
+		"caucus":              ".   C   .   .   .   C   .   .   .   .",
+		"session_record":      ".   C   .   .   .   C   .   .   .   .",
 	},
 	"role:party": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel
@@ -143,6 +155,9 @@ var want = map[string]map[string]string{
 		"stats":               ".   .   .   .   .   .   .   .   .   .",
 		"backup":              ".   .   .   .   .   .   .   .   .   .",
 		"calendar":            ".   .   .   .   .   .   .   .   .   .",
+		"session":             ".   C   .   .   .   .   .   .   .   .",
+		"caucus":              ".   S   .   .   .   .   .   .   .   .",
+		"session_record":      ".   .   .   .   .   .   .   .   .   .",
 	},
 	"no role": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel
@@ -158,6 +173,9 @@ var want = map[string]map[string]string{
 		"stats":               ".   .   .   .   .   .   .   .   .   .",
 		"backup":              ".   .   .   .   .   .   .   .   .   .",
 		"calendar":            ".   .   .   .   .   .   .   .   .   .",
+		"session":             ".   .   .   .   .   .   .   .   .   .",
+		"caucus":              ".   .   .   .   .   .   .   .   .   .",
+		"session_record":      ".   .   .   .   .   .   .   .   .   .",
 	},
 }
 

@@ -14,6 +14,12 @@ const (
 	ObjStats              = "stats"
 	ObjBackup             = "backup"
 	ObjCalendar           = "calendar"
+	// ObjSession is a case's sessions as a whole (scheduling one, listing
+	// them) and a joint session; ObjCaucus is a caucus, owned by its party.
+	ObjSession = "session"
+	ObjCaucus  = "caucus"
+	// ObjSessionRecord is the mediation record (调解笔录) of a session.
+	ObjSessionRecord = "session_record"
 )
 
 // Actions, as named in policies/policy.csv.

@@ -32,3 +32,12 @@ func SubmissionObject(s *mediation.Submission) Object {
 // GlobalObject is an object that belongs to no case: users, statistics,
 // backups, the calendar, and a case not yet created.
 func GlobalObject(kind string) Object { return Object{Kind: kind, Domain: DomainGlobal} }
+
+// SessionObject is a session: a joint session is every party's to see, a
+// caucus only its own party's.
+func SessionObject(s *mediation.Session) Object {
+	if s.Kind == mediation.SessionCaucus {
+		return Object{Kind: ObjCaucus, Domain: mediation.CaseDomain(s.CaseID), Owner: mediation.PartySubject(s.PartyID)}
+	}
+	return Object{Kind: ObjSession, Domain: mediation.CaseDomain(s.CaseID)}
+}

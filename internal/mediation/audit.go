@@ -30,9 +30,15 @@ const (
 	AuditSubmissionRelease = "submission.release"
 	AuditSubmissionRead    = "submission.read"
 	AuditBackupRead        = "backup.read"
+	// The mediation's sessions (meetings), not sign-ins ("session.login"
+	// is a sign-in, named before the meetings came).
+	AuditSessionSchedule = "session.schedule"
+	AuditSessionChange   = "session.change"
+	AuditRecordWrite     = "record.write"
 )
 
 // AuditActions lists every action an audit entry may record.
 var AuditActions = []string{AuditUserCreate, AuditLogin, AuditAccess, AuditCaseCreate, AuditCaseUpdate,
 	AuditCaseTransition, AuditMediatorAssign, AuditMediatorRemove, AuditPartyCreate,
-	AuditInvitationCreate, AuditSubmissionCreate, AuditSubmissionRelease, AuditSubmissionRead, AuditBackupRead}
+	AuditInvitationCreate, AuditSubmissionCreate, AuditSubmissionRelease, AuditSubmissionRead, AuditBackupRead,
+	AuditSessionSchedule, AuditSessionChange, AuditRecordWrite}

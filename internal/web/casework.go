@@ -46,6 +46,11 @@ type Casework interface {
 	ToRelease(p mediation.Principal, caseID, id mediation.ID) (*mediation.Submission, []mediation.Visible[mediation.Party], error)
 	Release(r *mediation.Request, caseID, id mediation.ID) (*mediation.Submission, error)
 
+	ScheduleSession(r *mediation.Request, caseID mediation.ID, in mediation.Input) (mediation.Visible[mediation.Session], error)
+	Sessions(p mediation.Principal, caseID mediation.ID) ([]mediation.Visible[mediation.Session], error)
+	Session(p mediation.Principal, caseID, id mediation.ID) (mediation.Visible[mediation.Session], error)
+	ChangeSession(r *mediation.Request, caseID, id mediation.ID, in mediation.Input) (mediation.Visible[mediation.Session], error)
+
 	CreateUser(r *mediation.Request, in mediation.Input) (*mediation.User, error)
 	Users(p mediation.Principal, page mediation.Input) ([]mediation.User, mediation.ID, error)
 

@@ -146,6 +146,11 @@ func (s *Server) routes() {
 	api.GET("/cases/:case/submissions/:submission", s.apiShowSubmission)
 	api.POST("/cases/:case/submissions/:submission/release", s.apiReleaseSubmission)
 
+	api.POST("/cases/:case/sessions", s.apiScheduleSession)
+	api.GET("/cases/:case/sessions", s.apiListSessions)
+	api.GET("/cases/:case/sessions/:session", s.apiShowSession)
+	api.PATCH("/cases/:case/sessions/:session", s.apiChangeSession)
+
 	api.GET("/cases/:case/audit", s.showAudit)
 
 	api.GET("/admin/backup", s.backup)

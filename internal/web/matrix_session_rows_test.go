@@ -1,0 +1,143 @@
+package web_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+)
+
+// slot is a time on the day after tomorrow (UTC), at the given hour, as the
+// API writes it: an hour's session starting then.
+func slot(day, hour int) (string, string) {
+	d := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, day)
+	start := d.Add(time.Duration(hour) * time.Hour)
+	return start.Format(time.RFC3339), start.Add(time.Hour).Format(time.RFC3339)
+}
+
+func sessionBody(kind, party string, day, hour int, location string) map[string]string {
+	start, end := slot(day, hour)
+	b := map[string]string{"kind": kind, "starts_at": start, "ends_at": end, "location": location}
+	if party != "" {
+		b["party_id"] = party
+	}
+	return b
+}
+
+// addSessions schedules, through the API, a joint session and a caucus with
+// each party in case A (by its mediator), and a joint session in case B,
+// recorded as sessJA, sessCA1, sessCA2 and sessJB.
+func (w *mxWorld) addSessions(t *testing.T) {
+	t.Helper()
+	for _, s := range []struct {
+		sym  string
+		by   *client
+		cs   string
+		body map[string]string
+	}{
+		{"sessJA", w.mediator, w.caseA, sessionBody("joint", "", 2, 2, "第一调解室")},
+		{"sessCA1", w.mediator, w.caseA, sessionBody("caucus", w.partyA1, 2, 4, "第一调解室")},
+		{"sessCA2", w.mediator, w.caseA, sessionBody("caucus", w.partyA2, 2, 6, "3号楼院子")},
+		{"sessJB", w.other, w.caseB, sessionBody("joint", "", 2, 2, "社区会议室")},
+	} {
+		var out idOnly
+		s.by.mustJSON("POST", "/api/v1/cases/"+s.cs+"/sessions", s.body, http.StatusCreated, &out)
+		w.extra[s.sym] = out.ID
+	}
+}
+
+// sessionsCheck checks a session list: a party sees the joint sessions and
+// its own caucus, and of them only time, place and status.
+func sessionsCheck(t *testing.T, w *mxWorld, p mxWho, raw []byte) {
+	items := mxItems(t, raw)
+	w.sameIDs(t, items, map[mxWho][]string{pMed: {"sessJA", "sessCA1", "sessCA2"}, pOther: {"sessJB"},
+		pA1: {"sessJA", "sessCA1"}, pA2: {"sessJA", "sessCA2"}, pB1: {"sessJB"}}[p]...)
+	for _, it := range items {
+		checkSessionView(t, p, it)
+	}
+}
+
+func checkSessionView(t *testing.T, p mxWho, it map[string]any) {
+	t.Helper()
+	want := "full"
+	if p >= pA1 {
+		want = "overview"
+		for _, k := range []string{"mediator_ids", "reason", "created_by", "room"} {
+			if _, ok := it[k]; ok {
+				t.Errorf("a party is shown the session's %s: %v", k, it)
+			}
+		}
+	}
+	if it["view"] != want {
+		t.Errorf("session view %v, want %s", it["view"], want)
+	}
+}
+
+func sameSession(sym string) func(t *testing.T, w *mxWorld, p mxWho, raw []byte) {
+	return func(t *testing.T, w *mxWorld, p mxWho, raw []byte) {
+		var it map[string]any
+		mxDecode(t, raw, &it)
+		if it["id"] != w.id(t, sym) {
+			t.Errorf("answered session %v, want %s", it["id"], sym)
+		}
+		checkSessionView(t, p, it)
+	}
+}
+
+// sessionMatrix is the table's rows for the session routes.
+func sessionMatrix() map[string][]mxRow {
+	const sessions = "/api/v1/cases/:case/sessions"
+	const one = sessions + "/:session"
+	setup := func(t *testing.T, w *mxWorld) { w.addSessions(t) }
+	return map[string][]mxRow{
+		// want: anonymous, admin, office, assigned mediator (of A),
+		// unassigned mediator (of B only), A1, A2, B1.
+		"POST " + sessions: {
+			{name: "joint in A", at: map[string]string{"case": "A"},
+				body: fixedBody(sessionBody("joint", "", 3, 2, "第一调解室")),
+				want: statuses{401, 403, 403, 201, 404, 403, 403, 403}, check: func(t *testing.T, w *mxWorld, p mxWho, raw []byte) {
+					var it map[string]any
+					mxDecode(t, raw, &it)
+					checkSessionView(t, p, it)
+				}},
+			{name: "joint in B", at: map[string]string{"case": "B"},
+				body: fixedBody(sessionBody("joint", "", 3, 2, "3号楼院子")),
+				want: statuses{401, 403, 403, 404, 201, 403, 403, 403}},
+			{name: "caucus in A with a party of B", at: map[string]string{"case": "A"},
+				body: func(w *mxWorld, _ mxWho) any { return sessionBody("caucus", w.partyB1, 3, 6, "3号楼院子") },
+				want: statuses{401, 403, 403, 422, 404, 403, 403, 403}},
+		},
+		"GET " + sessions: {
+			{name: "case A", at: map[string]string{"case": "A"}, setup: setup,
+				want: statuses{401, 403, 403, 200, 404, 200, 200, 404}, check: sessionsCheck},
+			{name: "case B", at: map[string]string{"case": "B"},
+				want: statuses{401, 403, 403, 404, 200, 404, 404, 200}, check: sessionsCheck},
+		},
+		"GET " + one: {
+			{name: "joint in A", at: map[string]string{"case": "A", "session": "sessJA"}, setup: setup,
+				want: statuses{401, 403, 403, 200, 404, 200, 200, 404}, check: sameSession("sessJA")},
+			{name: "A1's caucus", at: map[string]string{"case": "A", "session": "sessCA1"},
+				want: statuses{401, 403, 403, 200, 404, 200, 404, 404}, check: sameSession("sessCA1")},
+			{name: "A2's caucus", at: map[string]string{"case": "A", "session": "sessCA2"},
+				want: statuses{401, 403, 403, 200, 404, 404, 200, 404}, check: sameSession("sessCA2")},
+			{name: "joint in B", at: map[string]string{"case": "B", "session": "sessJB"},
+				want: statuses{401, 403, 403, 404, 200, 404, 404, 200}, check: sameSession("sessJB")},
+			{name: "B's under case A", at: map[string]string{"case": "A", "session": "sessJB"},
+				want: statuses{401, 403, 403, 404, 404, 404, 404, 404}},
+		},
+		// Moving a session to where it is changes nothing the second time.
+		"PATCH " + one: {
+			{name: "joint in A", at: map[string]string{"case": "A", "session": "sessJA"}, setup: setup,
+				body: fixedBody(map[string]string{"location": "第二调解室"}),
+				want: statuses{401, 403, 403, 200, 404, 403, 403, 403}, check: sameSession("sessJA")},
+			{name: "A1's caucus", at: map[string]string{"case": "A", "session": "sessCA1"},
+				body: fixedBody(map[string]string{"location": "社区会议室"}),
+				want: statuses{401, 403, 403, 200, 404, 403, 403, 403}},
+			{name: "joint in B", at: map[string]string{"case": "B", "session": "sessJB"},
+				body: fixedBody(map[string]string{"location": "3号楼院子"}),
+				want: statuses{401, 403, 403, 404, 200, 403, 403, 403}},
+			{name: "B's under case A", at: map[string]string{"case": "A", "session": "sessJB"},
+				body: fixedBody(map[string]string{"location": "3号楼院子"}),
+				want: statuses{401, 403, 403, 404, 404, 403, 403, 403}},
+		},
+	}
+}
