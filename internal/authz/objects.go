@@ -41,3 +41,9 @@ func SessionObject(s *mediation.Session) Object {
 	}
 	return Object{Kind: ObjSession, Domain: mediation.CaseDomain(s.CaseID)}
 }
+
+// RecordObject is the mediation record of a session: its case's mediators'
+// alone, whatever the session's kind.
+func RecordObject(s *mediation.Session) Object {
+	return Object{Kind: ObjSessionRecord, Domain: mediation.CaseDomain(s.CaseID)}
+}

@@ -35,6 +35,12 @@ var (
 	sessionRecords = jsonRecords("sessions", // session ID
 		func(k []byte, s *mediation.Session) string { return fmt.Sprintf("session %d", s.ID) },
 		func(s *mediation.Session) []byte { return idKey(s.ID) })
+	// session ID → its mediation record.
+	recordRecords = jsonRecords("session_records", // session ID
+		func(k []byte, r *mediation.SessionRecord) string {
+			return fmt.Sprintf("record of session %d", r.SessionID)
+		},
+		func(r *mediation.SessionRecord) []byte { return idKey(r.SessionID) })
 	// The audit chain's order is VerifyAudit's to check, not the key's.
 	auditRecords = jsonRecords("audit", // sequence number
 		func(k []byte, ch *chained) string { return fmt.Sprintf("audit entry %d", ch.Entry.Seq) }, nil)

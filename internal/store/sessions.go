@@ -2,7 +2,10 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -220,7 +223,63 @@ func (db *DB) Sessions(f SessionFilter) ([]mediation.Session, error) {
 		if c := a.StartsAt.Compare(b.StartsAt); c != 0 {
 			return c
 		}
-		return int(a.ID) - int(b.ID)
+		return cmp.Compare(a.ID, b.ID)
 	})
 	return out, err
+}
+
+// WriteRecord stores the record of a held session, replacing the one before
+// (its version one higher), with an audit entry naming the parts changed. In
+// the same transaction it checks that the session is held and its case not
+// closed (ECONFLICT). A record the same as the stored one writes nothing.
+func (db *DB) WriteRecord(r *mediation.SessionRecord, actor string, opts ...Option) (*mediation.SessionRecord, error) {
+	var out *mediation.SessionRecord
+	err := db.update(func(tx *bolt.Tx) error {
+		s, err := getSession(tx, r.SessionID)
+		if err != nil {
+			return err
+		}
+		c, err := getCase(tx, s.CaseID)
+		if err != nil {
+			return err
+		}
+		if err := c.AcceptsSessions(); err != nil {
+			return err
+		}
+		if s.Status != mediation.SessionHeld || s.CaseID != r.CaseID {
+			return mediation.Errorf(mediation.ECONFLICT, "error.record_not_held")
+		}
+		old, err := recordRecords.get(tx, idKey(s.ID))
+		if mediation.ErrorCode(err) == mediation.ENOTFOUND {
+			old = nil
+		} else if err != nil {
+			return err
+		}
+		changed := r.Changed(old)
+		if len(changed) == 0 {
+			out = old
+			return nil
+		}
+		w := *r
+		w.Version = 1
+		if old != nil {
+			w.Version = old.Version + 1
+		}
+		out = &w
+		var ch change
+		recordRecords.put(&ch, idKey(s.ID), &w)
+		ch.log(mediation.AuditEntry{CaseID: s.CaseID, At: w.UpdatedAt, Actor: actor, Action: mediation.AuditRecordWrite,
+			Object: "session:" + s.ID.String(), Detail: map[string]string{"version": strconv.Itoa(w.Version),
+				"changed": strings.Join(changed, ",")}})
+		return commit(tx, &ch)
+	}, opts...)
+	return out, err
+}
+
+// Record returns the record of the session, or ENOTFOUND when none is
+// written yet.
+func (db *DB) Record(session mediation.ID) (*mediation.SessionRecord, error) {
+	var r *mediation.SessionRecord
+	err := db.view(func(tx *bolt.Tx) (err error) { r, err = recordRecords.get(tx, idKey(session)); return })
+	return r, err
 }

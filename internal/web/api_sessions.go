@@ -81,3 +81,20 @@ func (s *Server) apiChangeSession(c echo.Context) error {
 	}
 	return answer(c, r, http.StatusOK, sessionView(v))
 }
+
+func (s *Server) apiWriteRecord(c echo.Context) error {
+	r := call(c)
+	rec, err := s.cw.WriteRecord(r, idParam(c, "case"), idParam(c, "session"), jsonInput(c))
+	if err != nil {
+		return err
+	}
+	return answer(c, r, http.StatusOK, rec)
+}
+
+func (s *Server) apiShowRecord(c echo.Context) error {
+	rec, err := s.cw.Record(principal(c), idParam(c, "case"), idParam(c, "session"))
+	if err != nil {
+		return err
+	}
+	return ok(c, rec)
+}

@@ -47,6 +47,10 @@ func TestBadInput(t *testing.T) {
 	var sessA idOnly
 	s.mediator.mustJSON("POST", "/api/v1/cases/"+s.caseA+"/sessions", sessionBody("joint", "", 2, 2, "第一调解室"), http.StatusCreated, &sessA)
 	s.mediator.mustJSON("POST", "/api/v1/cases/"+s.caseA+"/sessions", sessionBody("joint", "", 2, 4, "第一调解室"), http.StatusCreated, nil)
+	var heldA idOnly
+	held := sessionBody("joint", "", -1, 2, "3号楼院子")
+	held["status"] = "held"
+	s.mediator.mustJSON("POST", "/api/v1/cases/"+s.caseA+"/sessions", held, http.StatusCreated, &heldA)
 
 	office, err := a.DB.UserByName("office")
 	if err != nil {
@@ -56,7 +60,7 @@ func TestBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fill := strings.NewReplacer(append(sessionTimes(), "{sessA}", sessA.ID,
+	fill := strings.NewReplacer(append(sessionTimes(), "{sessA}", sessA.ID, "{heldA}", heldA.ID,
 		"{caseA}", s.caseA, "{caseB}", s.caseB, "{caseEmpty}", caseEmpty, "{caseOneSided}", caseOneSided,
 		"{caseSpare}", caseSpare,
 		"{partyA1}", s.partyA1, "{partyA2}", s.partyA2, "{partyB1}", s.partyB1, "{partyOneSided}", oneSided.ID,

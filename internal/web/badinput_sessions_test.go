@@ -93,5 +93,25 @@ func sessionBadInputs() []badInputCase {
 		change.at("/api/v1/cases/{caseA}/sessions/999999").notFound("SessionNotFound", `{"location":"3号楼院子"}`),
 		change.at("/api/v1/cases/{caseB}/sessions/{sessA}").notFound("CaseMismatch", `{"location":"3号楼院子"}`),
 	)
+
+	// PUT /cases/{case}/sessions/{session}/record, by the case's mediator.
+	rec := badRoute{"WriteRecord", "mediator", "PUT", "/api/v1/cases/{caseA}/sessions/{heldA}/record"}
+	recBody := jsonObject{{"attendance", `{"{partyA1}":true,"{partyA2}":false}`}, {"notes", jsonText("双方陈述了意见。")}}
+	add(rec.malformed(recBody.String())...)
+	add(
+		rec.invalid("AttendanceMissingAParty", recBody.with("attendance", `{"{partyA1}":true}`), "attendance"),
+		rec.invalid("AttendanceOfAnotherCase", recBody.with("attendance", `{"{partyA1}":true,"{partyA2}":false,"{partyB1}":true}`), "attendance"),
+		rec.invalid("AttendanceNotDecimal", recBody.with("attendance", `{"0{partyA1}":true,"{partyA2}":false}`), "attendance"),
+		rec.invalid("AttendanceNotBool", recBody.with("attendance", `{"{partyA1}":"yes","{partyA2}":false}`), "attendance"),
+		rec.invalid("AttendanceMissing", recBody.without("attendance"), "attendance"),
+		rec.invalid("NothingWritten", recBody.with("notes", jsonText("  ")), "notes"),
+		rec.invalid("NotesTooLong", recBody.with("notes", jsonRepeat("谈", mediation.MaxRecordNotes+1)), "notes"),
+		rec.invalid("NotesNUL", recBody.with("notes", jsonText("谈\x00")), "notes"),
+		rec.invalid("OutcomeTooLong", recBody.with("outcome", jsonRepeat("谈", mediation.MaxRecordText+1)), "outcome"),
+		rec.row("UnknownFieldVersion", recBody.with("version", "2"), http.StatusBadRequest, mediation.EMALFORMED, "version"),
+		rec.at("/api/v1/cases/{caseA}/sessions/{sessA}/record").row("SessionNotHeld", recBody.String(),
+			http.StatusConflict, mediation.ECONFLICT, ""),
+		rec.at("/api/v1/cases/{caseB}/sessions/{heldA}/record").notFound("CaseMismatch", recBody.String()),
+	)
 	return rows
 }

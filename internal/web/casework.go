@@ -50,6 +50,8 @@ type Casework interface {
 	Sessions(p mediation.Principal, caseID mediation.ID) ([]mediation.Visible[mediation.Session], error)
 	Session(p mediation.Principal, caseID, id mediation.ID) (mediation.Visible[mediation.Session], error)
 	ChangeSession(r *mediation.Request, caseID, id mediation.ID, in mediation.Input) (mediation.Visible[mediation.Session], error)
+	WriteRecord(r *mediation.Request, caseID, id mediation.ID, in mediation.Input) (*mediation.SessionRecord, error)
+	Record(p mediation.Principal, caseID, id mediation.ID) (*mediation.SessionRecord, error)
 
 	CreateUser(r *mediation.Request, in mediation.Input) (*mediation.User, error)
 	Users(p mediation.Principal, page mediation.Input) ([]mediation.User, mediation.ID, error)

@@ -45,6 +45,37 @@ func (w *mxWorld) addSessions(t *testing.T) {
 	}
 }
 
+// addRecords logs a held joint session in each case (sessHA, sessHB) and
+// writes the record of each, as its case's mediator.
+func (w *mxWorld) addRecords(t *testing.T) {
+	t.Helper()
+	for _, s := range []struct {
+		sym  string
+		by   *client
+		cs   string
+		body map[string]any
+	}{
+		{"sessHA", w.mediator, w.caseA, recordBody(w, "A")},
+		{"sessHB", w.other, w.caseB, recordBody(w, "B")},
+	} {
+		held := sessionBody("joint", "", -1, 2, "3号楼院子")
+		held["status"] = "held"
+		var out idOnly
+		s.by.mustJSON("POST", "/api/v1/cases/"+s.cs+"/sessions", held, http.StatusCreated, &out)
+		w.extra[s.sym] = out.ID
+		s.by.mustJSON("PUT", "/api/v1/cases/"+s.cs+"/sessions/"+out.ID+"/record", s.body, http.StatusOK, nil)
+	}
+}
+
+// recordBody is a record of a joint session of the case: every party there.
+func recordBody(w *mxWorld, cs string) map[string]any {
+	att := map[string]bool{w.partyA1: true, w.partyA2: false}
+	if cs == "B" {
+		att = map[string]bool{w.partyB1: true}
+	}
+	return map[string]any{"attendance": att, "notes": "双方陈述了意见。", "outcome": "约定下周再谈。"}
+}
+
 // sessionsCheck checks a session list: a party sees the joint sessions and
 // its own caucus, and of them only time, place and status.
 func sessionsCheck(t *testing.T, w *mxWorld, p mxWho, raw []byte) {
@@ -88,7 +119,33 @@ func sessionMatrix() map[string][]mxRow {
 	const sessions = "/api/v1/cases/:case/sessions"
 	const one = sessions + "/:session"
 	setup := func(t *testing.T, w *mxWorld) { w.addSessions(t) }
+	records := func(t *testing.T, w *mxWorld) { w.addSessions(t); w.addRecords(t) }
+	const record = one + "/record"
 	return map[string][]mxRow{
+		// A second identical record changes nothing, so the rows do not
+		// disturb one another.
+		"PUT " + record: {
+			{name: "held in A", at: map[string]string{"case": "A", "session": "sessHA"}, setup: records,
+				body: func(w *mxWorld, _ mxWho) any { return recordBody(w, "A") },
+				want: statuses{401, 403, 403, 200, 404, 403, 403, 403}},
+			{name: "held in B", at: map[string]string{"case": "B", "session": "sessHB"},
+				body: func(w *mxWorld, _ mxWho) any { return recordBody(w, "B") },
+				want: statuses{401, 403, 403, 404, 200, 403, 403, 403}},
+			{name: "scheduled in A", at: map[string]string{"case": "A", "session": "sessJA"},
+				body: func(w *mxWorld, _ mxWho) any { return recordBody(w, "A") },
+				want: statuses{401, 403, 403, 409, 404, 403, 403, 403}},
+			{name: "B's under case A", at: map[string]string{"case": "A", "session": "sessHB"},
+				body: func(w *mxWorld, _ mxWho) any { return recordBody(w, "B") },
+				want: statuses{401, 403, 403, 404, 404, 403, 403, 403}},
+		},
+		"GET " + record: {
+			{name: "held in A", at: map[string]string{"case": "A", "session": "sessHA"}, setup: records,
+				want: statuses{401, 403, 403, 200, 404, 403, 403, 403}, check: recordCheck("sessHA")},
+			{name: "held in B", at: map[string]string{"case": "B", "session": "sessHB"},
+				want: statuses{401, 403, 403, 404, 200, 403, 403, 403}, check: recordCheck("sessHB")},
+			{name: "A's caucus, no record yet", at: map[string]string{"case": "A", "session": "sessCA1"},
+				want: statuses{401, 403, 403, 404, 404, 403, 403, 403}},
+		},
 		// want: anonymous, admin, office, assigned mediator (of A),
 		// unassigned mediator (of B only), A1, A2, B1.
 		"POST " + sessions: {
@@ -139,5 +196,19 @@ func sessionMatrix() map[string][]mxRow {
 				body: fixedBody(map[string]string{"location": "3号楼院子"}),
 				want: statuses{401, 403, 403, 404, 404, 403, 403, 403}},
 		},
+	}
+}
+
+func recordCheck(sym string) func(t *testing.T, w *mxWorld, p mxWho, raw []byte) {
+	return func(t *testing.T, w *mxWorld, p mxWho, raw []byte) {
+		var r struct {
+			SessionID string `json:"session_id"`
+			Version   int    `json:"version"`
+			Notes     string `json:"notes"`
+		}
+		mxDecode(t, raw, &r)
+		if r.SessionID != w.id(t, sym) || r.Version != 1 || r.Notes == "" {
+			t.Errorf("record %s: %s", sym, raw)
+		}
 	}
 }

@@ -150,6 +150,8 @@ func (s *Server) routes() {
 	api.GET("/cases/:case/sessions", s.apiListSessions)
 	api.GET("/cases/:case/sessions/:session", s.apiShowSession)
 	api.PATCH("/cases/:case/sessions/:session", s.apiChangeSession)
+	api.PUT("/cases/:case/sessions/:session/record", s.apiWriteRecord)
+	api.GET("/cases/:case/sessions/:session/record", s.apiShowRecord)
 
 	api.GET("/cases/:case/audit", s.showAudit)
 

@@ -250,3 +250,90 @@ func TestSessionRace(t *testing.T) {
 		t.Errorf("%d sessions stored, want 2", len(list.Items))
 	}
 }
+
+func TestSessionRecord(t *testing.T) {
+	s := newScene(t)
+	inA := "/api/v1/cases/" + s.caseA + "/sessions"
+	var caucus, joint sessionJSON
+	s.mediator.mustJSON("POST", inA, sessionBody("caucus", s.partyA1, 2, 2, "3号楼院子"), http.StatusCreated, &caucus)
+	held := sessionBody("joint", "", -1, 2, "第一调解室")
+	held["status"] = "held"
+	s.mediator.mustJSON("POST", inA, held, http.StatusCreated, &joint)
+
+	// A scheduled session has no record until it is held.
+	caucusRecord := map[string]any{"attendance": map[string]bool{s.partyA1: true}, "notes": "单独听取了赵明的意见。"}
+	status, raw := s.mediator.do("PUT", inA+"/"+caucus.ID+"/record", caucusRecord)
+	if status != http.StatusConflict {
+		t.Errorf("record of a scheduled session: %d %s", status, raw)
+	}
+	// A caucus's attendance names its one party.
+	status, _ = s.mediator.do("PUT", inA+"/"+joint.ID+"/record", caucusRecord)
+	if status != http.StatusUnprocessableEntity {
+		t.Errorf("a joint session's record naming one party of two: %d", status)
+	}
+
+	type record struct {
+		Version    int             `json:"version"`
+		Attendance map[string]bool `json:"attendance"`
+		Outcome    string          `json:"outcome"`
+	}
+	body := map[string]any{"attendance": map[string]bool{s.partyA1: true, s.partyA2: false},
+		"notes": "赵明到场，钱丽未到。", "outcome": "改期再谈。"}
+	var r record
+	s.mediator.mustJSON("PUT", inA+"/"+joint.ID+"/record", body, http.StatusOK, &r)
+	if r.Version != 1 || !r.Attendance[s.partyA1] || r.Attendance[s.partyA2] {
+		t.Fatalf("first version: %+v", r)
+	}
+	s.mediator.mustJSON("PUT", inA+"/"+joint.ID+"/record", body, http.StatusOK, &r)
+	if r.Version != 1 {
+		t.Errorf("the same record again made version %d", r.Version)
+	}
+	body["outcome"] = "双方同意下周三再谈。"
+	s.mediator.mustJSON("PUT", inA+"/"+joint.ID+"/record", body, http.StatusOK, &r)
+	s.mediator.mustJSON("GET", inA+"/"+joint.ID+"/record", nil, http.StatusOK, &r)
+	if r.Version != 2 || r.Outcome != "双方同意下周三再谈。" {
+		t.Errorf("second version: %+v", r)
+	}
+
+	// Each change is audited, naming the parts changed, never their text.
+	var trail struct {
+		Items []struct {
+			Action string            `json:"action"`
+			Object string            `json:"object"`
+			Detail map[string]string `json:"detail"`
+		} `json:"items"`
+	}
+	s.mediator.mustJSON("GET", "/api/v1/cases/"+s.caseA+"/audit?limit=200", nil, http.StatusOK, &trail)
+	var changes []string
+	for _, e := range trail.Items {
+		if e.Action == "record.write" && e.Object == "session:"+joint.ID {
+			changes = append(changes, e.Detail["version"]+":"+e.Detail["changed"])
+		}
+	}
+	if strings.Join(changes, " ") != "2:outcome 1:attendance,next_steps,notes,outcome,proposals" &&
+		strings.Join(changes, " ") != "1:attendance,next_steps,notes,outcome,proposals 2:outcome" {
+		t.Errorf("record changes audited as %q", changes)
+	}
+	_, raw = s.mediator.do("GET", "/api/v1/cases/"+s.caseA+"/audit?limit=200", nil)
+	if strings.Contains(string(raw), "改期") || strings.Contains(string(raw), "下周三") {
+		t.Errorf("the audit trail holds the record's text")
+	}
+
+	// No party reads it, not even one who attended; nor sees it in a
+	// session's answer.
+	for _, c := range []*client{s.a1, s.a2, s.b1} {
+		if status, _ := c.do("GET", inA+"/"+joint.ID+"/record", nil); status != http.StatusForbidden {
+			t.Errorf("a party reading the record: %d", status)
+		}
+		_, raw := c.do("GET", inA+"/"+joint.ID, nil)
+		if strings.Contains(string(raw), "下周三") {
+			t.Errorf("a party's session answer holds the record: %s", raw)
+		}
+	}
+
+	// Once the case is closed the record is kept as it is.
+	s.mediator.mustJSON("POST", "/api/v1/cases/"+s.caseA+"/transitions", map[string]string{"to": "withdrawn", "reason": "申请人撤回"}, http.StatusOK, nil)
+	if status, raw := s.mediator.do("PUT", inA+"/"+joint.ID+"/record", body); status != http.StatusConflict {
+		t.Errorf("record of a withdrawn case's session: %d %s", status, raw)
+	}
+}
