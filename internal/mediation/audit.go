@@ -35,10 +35,11 @@ const (
 	AuditSessionSchedule = "session.schedule"
 	AuditSessionChange   = "session.change"
 	AuditRecordWrite     = "record.write"
+	AuditFeedIssue       = "calendar.feed"
 )
 
 // AuditActions lists every action an audit entry may record.
 var AuditActions = []string{AuditUserCreate, AuditLogin, AuditAccess, AuditCaseCreate, AuditCaseUpdate,
 	AuditCaseTransition, AuditMediatorAssign, AuditMediatorRemove, AuditPartyCreate,
 	AuditInvitationCreate, AuditSubmissionCreate, AuditSubmissionRelease, AuditSubmissionRead, AuditBackupRead,
-	AuditSessionSchedule, AuditSessionChange, AuditRecordWrite}
+	AuditSessionSchedule, AuditSessionChange, AuditRecordWrite, AuditFeedIssue}

@@ -71,6 +71,9 @@ type Session struct {
 	CreatedBy ID        `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// Revision counts the changes since it was scheduled: a calendar takes
+	// the event with the highest (iCalendar's SEQUENCE).
+	Revision int `json:"revision"`
 }
 
 // Blocks reports whether the session holds its slot: every session but a
@@ -350,6 +353,9 @@ func (s *Session) Apply(p SessionPatch, places *Places, now time.Time) (moved bo
 		return false, err
 	}
 	moved = !start.Equal(s.StartsAt) || !end.Equal(s.EndsAt) || loc != s.Location
+	if moved || to != s.Status || reason != s.Reason {
+		s.Revision++
+	}
 	s.StartsAt, s.EndsAt, s.Location, s.Room, s.Status, s.Reason, s.UpdatedAt = start, end, loc, room, to, reason, now
 	return moved, nil
 }

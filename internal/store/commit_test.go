@@ -56,6 +56,9 @@ func addSessions(t *testing.T, db *DB) {
 			t.Fatal(err)
 		}
 	}
+	if err := db.IssueFeed(&mediation.Feed{UserID: c.Mediators[0], TokenHash: bytes.Repeat([]byte{7}, 32), CreatedAt: start}, "system"); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func indexSnapshot(t *testing.T, db *DB) map[string]map[string]string {

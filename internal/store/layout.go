@@ -41,6 +41,9 @@ var (
 			return fmt.Sprintf("record of session %d", r.SessionID)
 		},
 		func(r *mediation.SessionRecord) []byte { return idKey(r.SessionID) })
+	feedRecords = jsonRecords("feeds", // token hash
+		func(k []byte, f *mediation.Feed) string { return "feed " + hashPrefix(k) },
+		func(f *mediation.Feed) []byte { return f.TokenHash })
 	// The audit chain's order is VerifyAudit's to check, not the key's.
 	auditRecords = jsonRecords("audit", // sequence number
 		func(k []byte, ch *chained) string { return fmt.Sprintf("audit entry %d", ch.Entry.Seq) }, nil)
@@ -116,6 +119,18 @@ var (
 		},
 		what: func(k []byte, inv *mediation.Invitation) string {
 			return fmt.Sprintf("invitation %s of party %d", hashPrefix(k), inv.PartyID)
+		},
+	})
+	// A mediator has one calendar feed: the entry names it.
+	feedsByUser = declare(feedRecords, indexOf[mediation.Feed]{
+		bucket: "feeds_by_user",
+		key:    []part{idPart("user", "belongs to")},
+		value:  holds(hashPart("feed", "")), points: inValue,
+		entries: func(k []byte, f *mediation.Feed) []entry {
+			return []entry{{key: idKey(f.UserID), value: k}}
+		},
+		what: func(k []byte, f *mediation.Feed) string {
+			return fmt.Sprintf("feed %s of user %d", hashPrefix(k), f.UserID)
 		},
 	})
 	usersByName = declare(userRecords, indexOf[storedUser]{

@@ -52,6 +52,10 @@ type Casework interface {
 	ChangeSession(r *mediation.Request, caseID, id mediation.ID, in mediation.Input) (mediation.Visible[mediation.Session], error)
 	WriteRecord(r *mediation.Request, caseID, id mediation.ID, in mediation.Input) (*mediation.SessionRecord, error)
 	Record(p mediation.Principal, caseID, id mediation.ID) (*mediation.SessionRecord, error)
+	Calendar(p mediation.Principal, in mediation.Input) ([]mediation.CalendarEntry, error)
+	CaseCalendar(p mediation.Principal, caseID mediation.ID) ([]mediation.CalendarEntry, error)
+	IssueFeed(r *mediation.Request) (string, error)
+	Feed(token string) ([]mediation.CalendarEntry, error)
 
 	CreateUser(r *mediation.Request, in mediation.Input) (*mediation.User, error)
 	Users(p mediation.Principal, page mediation.Input) ([]mediation.User, mediation.ID, error)

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"maps"
 	"net/http"
 	"testing"
 	"time"
@@ -121,7 +122,7 @@ func sessionMatrix() map[string][]mxRow {
 	setup := func(t *testing.T, w *mxWorld) { w.addSessions(t) }
 	records := func(t *testing.T, w *mxWorld) { w.addSessions(t); w.addRecords(t) }
 	const record = one + "/record"
-	return map[string][]mxRow{
+	rows := map[string][]mxRow{
 		// A second identical record changes nothing, so the rows do not
 		// disturb one another.
 		"PUT " + record: {
@@ -197,6 +198,8 @@ func sessionMatrix() map[string][]mxRow {
 				want: statuses{401, 403, 403, 404, 404, 403, 403, 403}},
 		},
 	}
+	maps.Copy(rows, calendarMatrix())
+	return rows
 }
 
 func recordCheck(sym string) func(t *testing.T, w *mxWorld, p mxWho, raw []byte) {

@@ -118,6 +118,7 @@ func (s *Server) routes() {
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", s.showMetrics)
+	e.GET("/feeds/:feed", s.feed)
 
 	api := e.Group("/api/v1")
 	api.POST("/login", s.apiLogin)
@@ -152,6 +153,11 @@ func (s *Server) routes() {
 	api.PATCH("/cases/:case/sessions/:session", s.apiChangeSession)
 	api.PUT("/cases/:case/sessions/:session/record", s.apiWriteRecord)
 	api.GET("/cases/:case/sessions/:session/record", s.apiShowRecord)
+	api.GET("/cases/:case/sessions.ics", s.apiCaseICS)
+
+	api.GET("/calendar", s.apiCalendar)
+	api.GET("/calendar.ics", s.apiCalendarICS)
+	api.POST("/calendar/feed", s.apiIssueFeed)
 
 	api.GET("/cases/:case/audit", s.showAudit)
 
