@@ -86,6 +86,7 @@ var want = map[string]map[string]string{
 		"session":             ".   .   .   .   .   .   .   .   .   .",
 		"caucus":              ".   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .",
+		"deadline":            ".   .   .   .   .   .   .   .   .   .",
 	},
 	"role:office": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel
@@ -104,6 +105,7 @@ var want = map[string]map[string]string{
 		"session":             ".   .   .   .   .   .   .   .   .   .",
 		"caucus":              ".   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .",
+		"deadline":            ".   .   .   .   .   .   .   .   .   .",
 	},
 	"role:mediator_account": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel
@@ -122,6 +124,7 @@ var want = map[string]map[string]string{
 		"session":             ".   .   .   .   .   .   .   .   .   .",
 		"caucus":              ".   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .",
+		"deadline":            ".   .   .   .   G   .   .   .   .   .",
 	},
 	"role:mediator": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel
@@ -140,6 +143,7 @@ var want = map[string]map[string]string{
 		"session":             "C   C   .   .   .   C   .   .   .   .",
 		"caucus":              ".   C   .   .   .   C   .   .   .   .",
 		"session_record":      ".   C   .   .   .   C   .   .   .   .",
+		"deadline":            ".   C   .   .   .   .   .   .   .   .",
 	},
 	"role:party": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel
@@ -158,6 +162,7 @@ var want = map[string]map[string]string{
 		"session":             ".   C   .   .   .   .   .   .   .   .",
 		"caucus":              ".   S   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .",
+		"deadline":            ".   .   .   .   .   .   .   .   .   .",
 	},
 	"no role": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel
@@ -176,6 +181,7 @@ var want = map[string]map[string]string{
 		"session":             ".   .   .   .   .   .   .   .   .   .",
 		"caucus":              ".   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .",
+		"deadline":            ".   .   .   .   .   .   .   .   .   .",
 	},
 }
 

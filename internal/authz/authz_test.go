@@ -341,7 +341,7 @@ func TestAdapterIsLoadOnly(t *testing.T) {
 func TestNamesMatchPolicies(t *testing.T) {
 	objects := []string{ObjUser, ObjCase, ObjMediator, ObjParty, ObjPartyContact, ObjInvitation,
 		ObjSubmission, ObjReleasedSubmission, ObjAudit, ObjStats, ObjBackup, ObjCalendar,
-		ObjSession, ObjCaucus, ObjSessionRecord}
+		ObjSession, ObjCaucus, ObjSessionRecord, ObjDeadline}
 	actions := []string{ActCreate, ActRead, ActReadMeta, ActReadOverview, ActList, ActUpdate,
 		ActTransition, ActAssign, ActRemove, ActRelease}
 	for _, c := range []struct {

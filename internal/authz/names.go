@@ -20,6 +20,8 @@ const (
 	ObjCaucus  = "caucus"
 	// ObjSessionRecord is the mediation record (调解笔录) of a session.
 	ObjSessionRecord = "session_record"
+	// ObjDeadline is a case's statutory deadlines (internal/clock).
+	ObjDeadline = "deadline"
 )
 
 // Actions, as named in policies/policy.csv.

@@ -56,6 +56,8 @@ type Casework interface {
 	CaseCalendar(p mediation.Principal, caseID mediation.ID) ([]mediation.CalendarEntry, error)
 	IssueFeed(r *mediation.Request) (string, error)
 	Feed(token string) ([]mediation.CalendarEntry, error)
+	CaseDeadlines(p mediation.Principal, caseID mediation.ID) ([]mediation.Deadline, error)
+	Deadlines(p mediation.Principal) ([]mediation.Deadline, error)
 
 	CreateUser(r *mediation.Request, in mediation.Input) (*mediation.User, error)
 	Users(p mediation.Principal, page mediation.Input) ([]mediation.User, mediation.ID, error)

@@ -46,6 +46,16 @@ func calendarMatrix() map[string][]mxRow {
 	seen := map[mxWho][]string{pMed: {"sessJA", "sessCA1", "sessCA2"}, pOther: {"sessJB"},
 		pA1: {"sessJA", "sessCA1"}, pA2: {"sessJA", "sessCA2"}, pB1: {"sessJB"}}
 	return map[string][]mxRow{
+		"GET /api/v1/cases/:case/deadlines": {
+			{name: "case A", at: map[string]string{"case": "A"},
+				want: statuses{401, 403, 403, 200, 404, 403, 403, 403}, check: deadlinesOf("A")},
+			{name: "case B", at: map[string]string{"case": "B"},
+				want: statuses{401, 403, 403, 404, 200, 403, 403, 403}, check: deadlinesOf("B")},
+		},
+		"GET /api/v1/deadlines": {{name: "own cases", want: statuses{401, 403, 403, 200, 200, 403, 403, 403},
+			check: func(t *testing.T, w *mxWorld, p mxWho, raw []byte) {
+				deadlinesOf(map[mxWho]string{pMed: "A", pOther: "B"}[p])(t, w, p, raw)
+			}}},
 		"GET /api/v1/calendar": {{name: "own sessions, the coming week", setup: setup,
 			want: statuses{401, 403, 403, 200, 200, 403, 403, 403},
 			check: func(t *testing.T, w *mxWorld, p mxWho, raw []byte) {
@@ -92,5 +102,21 @@ func calendarMatrix() map[string][]mxRow {
 			{name: "case B", at: map[string]string{"case": "B"},
 				want: statuses{401, 403, 403, 404, 200, 404, 404, 200}, check: feedOf(seen)},
 		},
+	}
+}
+
+// deadlinesOf checks that the answer is the open term of the case alone.
+func deadlinesOf(cs string) func(t *testing.T, w *mxWorld, p mxWho, raw []byte) {
+	return func(t *testing.T, w *mxWorld, p mxWho, raw []byte) {
+		var l listOf[struct {
+			CaseID string `json:"case_id"`
+			Kind   string `json:"kind"`
+			DueOn  string `json:"due_on"`
+			Status string `json:"status"`
+		}]
+		mxDecode(t, raw, &l)
+		if len(l.Items) != 1 || l.Items[0].CaseID != w.id(t, cs) || l.Items[0].Kind != "term" || l.Items[0].Status != "open" {
+			t.Errorf("deadlines of case %s: %s", cs, raw)
+		}
 	}
 }

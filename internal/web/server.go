@@ -155,6 +155,9 @@ func (s *Server) routes() {
 	api.GET("/cases/:case/sessions/:session/record", s.apiShowRecord)
 	api.GET("/cases/:case/sessions.ics", s.apiCaseICS)
 
+	api.GET("/cases/:case/deadlines", s.apiCaseDeadlines)
+	api.GET("/deadlines", s.apiDeadlines)
+
 	api.GET("/calendar", s.apiCalendar)
 	api.GET("/calendar.ics", s.apiCalendarICS)
 	api.POST("/calendar/feed", s.apiIssueFeed)
