@@ -19,6 +19,7 @@ var Policy string
 var Objects = []string{
 	"user", "case", "mediator", "party", "party_contact", "invitation",
 	"submission", "released_submission", "audit", "stats", "backup", "calendar", "password", "pin",
+	"session", "caucus", "session_record", "deadline",
 }
 
 // Actions lists every action the rules speak about.

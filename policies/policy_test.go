@@ -91,6 +91,10 @@ var want = map[string]map[string]string{
 		"calendar":            ".   .   .   .   .   .   .   .   .   .   .   .",
 		"pin":                 ".   .   .   .   .   .   .   .   .   .   .   .",
 		"password":            ".   .   .   .   .   O   .   .   .   .   .   .",
+		"session":             ".   .   .   .   .   .   .   .   .   .   .   .",
+		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
+		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
+		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:office": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -108,6 +112,10 @@ var want = map[string]map[string]string{
 		"calendar":            ".   .   .   .   .   .   .   .   .   .   .   .",
 		"pin":                 ".   .   .   .   .   .   .   .   .   .   .   .",
 		"password":            ".   .   .   .   .   O   .   .   .   .   .   .",
+		"session":             ".   .   .   .   .   .   .   .   .   .   .   .",
+		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
+		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
+		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:mediator_account": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -122,9 +130,13 @@ var want = map[string]map[string]string{
 		"audit":               ".   .   .   .   .   .   .   .   .   .   .   .",
 		"stats":               ".   .   .   .   .   .   .   .   .   .   .   .",
 		"backup":              ".   .   .   .   .   .   .   .   .   .   .   .",
-		"calendar":            ".   G   .   .   .   .   .   .   .   .   .   .",
+		"calendar":            ".   G   .   .   .   G   .   .   .   .   .   .",
 		"pin":                 ".   .   .   .   .   .   .   .   .   .   .   .",
 		"password":            ".   .   .   .   .   O   .   .   .   .   .   .",
+		"session":             ".   .   .   .   .   .   .   .   .   .   .   .",
+		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
+		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
+		"deadline":            ".   .   .   .   G   .   .   .   .   .   .   .",
 	},
 	"role:mediator": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -142,6 +154,10 @@ var want = map[string]map[string]string{
 		"calendar":            ".   .   .   .   .   .   .   .   .   .   .   .",
 		"pin":                 ".   .   .   .   .   .   .   .   .   .   .   C",
 		"password":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"session":             "C   C   .   .   .   C   .   .   .   .   .   .",
+		"caucus":              ".   C   .   .   .   C   .   .   .   .   .   .",
+		"session_record":      ".   C   .   .   .   C   .   .   .   .   .   .",
+		"deadline":            ".   C   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:party": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -159,6 +175,10 @@ var want = map[string]map[string]string{
 		"calendar":            ".   .   .   .   .   .   .   .   .   .   .   .",
 		"pin":                 ".   .   .   .   .   .   .   .   .   .   .   .",
 		"password":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"session":             ".   C   .   .   .   .   .   .   .   .   .   .",
+		"caucus":              ".   S   .   .   .   .   .   .   .   .   .   .",
+		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
+		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:caretaker": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -176,6 +196,10 @@ var want = map[string]map[string]string{
 		"calendar":            ".   .   .   .   .   .   .   .   .   .   .   .",
 		"pin":                 ".   .   .   .   .   .   .   .   .   .   .   .",
 		"password":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"session":             ".   .   .   .   .   .   .   .   .   .   .   .",
+		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
+		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
+		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"no role": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -193,6 +217,10 @@ var want = map[string]map[string]string{
 		"calendar":            ".   .   .   .   .   .   .   .   .   .   .   .",
 		"pin":                 ".   .   .   .   .   .   .   .   .   .   .   .",
 		"password":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"session":             ".   .   .   .   .   .   .   .   .   .   .   .",
+		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
+		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
+		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 }
 

@@ -66,15 +66,15 @@ func (m *Main) Open() error {
 	if m.Authz, err = authz.Load(m.DB); err != nil {
 		return err
 	}
-	m.Casework = casework.New(casework.Config{DB: m.DB, Authz: m.Authz, Auth: m.Auth, Places: places})
+	zone, err := m.Config.location()
+	if err != nil {
+		return err
+	}
+	m.Casework = casework.New(casework.Config{DB: m.DB, Authz: m.Authz, Auth: m.Auth, Places: places, Zone: zone})
 	if m.Config.Demo {
 		if err := seedDemo(m.Casework, m.DB, m.Out); err != nil {
 			return err
 		}
-	}
-	zone, err := m.Config.location()
-	if err != nil {
-		return err
 	}
 	m.Server, err = web.New(web.Config{Casework: m.Casework, Places: places, Zone: zone,
 		Collectors:      []prometheus.Collector{m.DB.Collector()},

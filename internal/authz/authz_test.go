@@ -345,7 +345,8 @@ func TestAdapterIsLoadOnly(t *testing.T) {
 
 func TestNamesMatchPolicies(t *testing.T) {
 	objects := []string{ObjUser, ObjCase, ObjMediator, ObjParty, ObjPartyContact, ObjInvitation,
-		ObjSubmission, ObjReleasedSubmission, ObjAudit, ObjStats, ObjBackup, ObjCalendar, ObjPassword, ObjPIN}
+		ObjSubmission, ObjReleasedSubmission, ObjAudit, ObjStats, ObjBackup, ObjCalendar, ObjPassword, ObjPIN,
+		ObjSession, ObjCaucus, ObjSessionRecord, ObjDeadline}
 	actions := []string{ActCreate, ActRead, ActReadMeta, ActReadOverview, ActList, ActUpdate,
 		ActTransition, ActAssign, ActRemove, ActRelease, ActRedeem, ActReset}
 	for _, c := range []struct {

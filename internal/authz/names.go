@@ -16,6 +16,14 @@ const (
 	ObjCalendar           = "calendar"
 	ObjPassword           = "password"
 	ObjPIN                = "pin"
+	// ObjSession is a case's sessions as a whole (scheduling one, listing
+	// them) and a joint session; ObjCaucus is a caucus, owned by its party.
+	ObjSession = "session"
+	ObjCaucus  = "caucus"
+	// ObjSessionRecord is the mediation record (调解笔录) of a session.
+	ObjSessionRecord = "session_record"
+	// ObjDeadline is a case's statutory deadlines (internal/clock).
+	ObjDeadline = "deadline"
 )
 
 // Actions, as named in policies/policy.csv.

@@ -48,3 +48,18 @@ func SubmissionObject(s *mediation.Submission) Object {
 // GlobalObject is an object that belongs to no case: users, statistics,
 // backups, the calendar, and a case not yet created.
 func GlobalObject(kind string) Object { return Object{Kind: kind, Domain: DomainGlobal} }
+
+// SessionObject is a session: a joint session is every party's to see, a
+// caucus only its own party's.
+func SessionObject(s *mediation.Session) Object {
+	if s.Kind == mediation.SessionCaucus {
+		return Object{Kind: ObjCaucus, Domain: mediation.CaseDomain(s.CaseID), Owner: mediation.PartySubject(s.PartyID)}
+	}
+	return Object{Kind: ObjSession, Domain: mediation.CaseDomain(s.CaseID)}
+}
+
+// RecordObject is the mediation record of a session: its case's mediators'
+// alone, whatever the session's kind.
+func RecordObject(s *mediation.Session) Object {
+	return Object{Kind: ObjSessionRecord, Domain: mediation.CaseDomain(s.CaseID)}
+}

@@ -24,6 +24,9 @@ type Config struct {
 	Authz  *authz.Authorizer
 	Auth   *auth.Service
 	Places *mediation.Places
+	// Zone is where the days of the statutory deadlines are counted
+	// (default Asia/Shanghai).
+	Zone *time.Location
 }
 
 // Service carries out the operations. It is safe for concurrent use.
@@ -32,6 +35,7 @@ type Service struct {
 	authz  *authz.Authorizer
 	auth   *auth.Service
 	places *mediation.Places
+	zone   *time.Location
 
 	// membership orders every change of who belongs where (a case's
 	// mediators and parties, the staff accounts) against every other
@@ -49,7 +53,14 @@ type Service struct {
 
 // New returns the operations on cfg's store and authorizer.
 func New(cfg Config) *Service {
-	return &Service{db: cfg.DB, authz: cfg.Authz, auth: cfg.Auth, places: cfg.Places}
+	zone := cfg.Zone
+	if zone == nil {
+		var err error
+		if zone, err = time.LoadLocation("Asia/Shanghai"); err != nil {
+			zone = time.FixedZone("CST", 8*3600)
+		}
+	}
+	return &Service{db: cfg.DB, authz: cfg.Authz, auth: cfg.Auth, places: cfg.Places, zone: zone}
 }
 
 // decided holds the membership lock shared while an operation decides and

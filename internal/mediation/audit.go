@@ -37,10 +37,17 @@ const (
 	AuditConflictCheck = "conflict.check"
 	AuditPINSet        = "party.pin_set"
 	AuditPINReset      = "party.pin_reset"
+	// The mediation's sessions (meetings), not sign-ins ("session.login"
+	// is a sign-in, named before the meetings came).
+	AuditSessionSchedule = "session.schedule"
+	AuditSessionChange   = "session.change"
+	AuditRecordWrite     = "record.write"
+	AuditFeedIssue       = "calendar.feed"
 )
 
 // AuditActions lists every action an audit entry may record.
 var AuditActions = []string{AuditUserCreate, AuditLogin, AuditAccess, AuditCaseCreate, AuditCaseUpdate,
 	AuditCaseTransition, AuditMediatorAssign, AuditMediatorRemove, AuditPartyCreate,
 	AuditInvitationCreate, AuditSubmissionCreate, AuditSubmissionRelease, AuditSubmissionRead, AuditBackupRead,
-	AuditUserUpdate, AuditPasswordChange, AuditConflictCheck, AuditPINSet, AuditPINReset}
+	AuditUserUpdate, AuditPasswordChange, AuditConflictCheck, AuditPINSet, AuditPINReset,
+	AuditSessionSchedule, AuditSessionChange, AuditRecordWrite, AuditFeedIssue}

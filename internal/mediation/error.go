@@ -33,6 +33,9 @@ type Error struct {
 	Allowed []string
 	// Missing names the parts of the case file that are still absent.
 	Missing []string
+	// Clash describes the session in the way of a double booking, as far as
+	// the reader may see it.
+	Clash *Clash
 }
 
 // FieldError is one field's problem: a catalogue key and its parameter.

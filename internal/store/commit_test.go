@@ -6,8 +6,11 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"tiaojie/internal/mediation"
 )
 
 // openFixture opens a copy of testdata/v1.db, upgraded.
@@ -26,7 +29,36 @@ func openFixture(t *testing.T) *DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	addSessions(t, db)
 	return db
+}
+
+// addSessions gives case 1 of the fixture, which predates sessions, a joint
+// session in a room and a caucus elsewhere, so that every index has entries.
+func addSessions(t *testing.T, db *DB) {
+	t.Helper()
+	c, err := db.Case(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parties, err := db.Parties(1)
+	if err != nil || len(parties) == 0 {
+		t.Fatalf("parties of case 1: %v", err)
+	}
+	start := time.Date(2027, 3, 1, 2, 0, 0, 0, time.UTC)
+	for _, s := range []*mediation.Session{
+		{CaseID: 1, Kind: mediation.SessionJoint, StartsAt: start, EndsAt: start.Add(time.Hour), Location: "第一调解室", Room: true},
+		{CaseID: 1, Kind: mediation.SessionCaucus, PartyID: parties[0].ID, StartsAt: start.Add(2 * time.Hour),
+			EndsAt: start.Add(3 * time.Hour), Location: "3号楼院子"},
+	} {
+		s.MediatorIDs, s.Status, s.CreatedAt = c.Mediators, mediation.SessionScheduled, start
+		if err := db.CreateSession(s, "system"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.IssueFeed(&mediation.Feed{UserID: c.Mediators[0], TokenHash: bytes.Repeat([]byte{7}, 32), CreatedAt: start}, "system"); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func indexSnapshot(t *testing.T, db *DB) map[string]map[string]string {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -160,6 +161,8 @@ type part struct {
 	// ("has status"); only for the parts that are not the record's key.
 	relation string
 	show     func(b []byte) string
+	// described is the layout a report gives, when not the size's.
+	described string
 }
 
 // holds is the part an index's value holds.
@@ -192,8 +195,22 @@ func hashPart(name, relation string) part {
 	return part{name: name, relation: relation, show: func(b []byte) string { return name + " " + hashPrefix(b) }}
 }
 
+// timePart is a moment, big-endian Unix seconds, shown in UTC: keys under
+// one prefix sort by it.
+func timePart(name, relation string) part {
+	return part{name: name, size: 8, relation: relation, described: name + " (8 bytes, Unix seconds)",
+		show: func(b []byte) string {
+			if len(b) != 8 {
+				return fmt.Sprintf("%s [%x]", name, b)
+			}
+			return name + " " + time.Unix(int64(btoi(b)), 0).UTC().Format(time.RFC3339)
+		}}
+}
+
 func (p part) layout() string {
 	switch {
+	case p.described != "":
+		return p.described
 	case p.size == 8:
 		return p.name + " ID (8 bytes)"
 	case p.zeroEnded:

@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/binary"
+	"time"
 
 	"tiaojie/internal/mediation"
 )
@@ -59,4 +60,20 @@ func under(owner mediation.ID, key []byte) []byte {
 // the case's key.
 func statusKey(s mediation.Status, key []byte) []byte {
 	return append(append([]byte(s), 0), key...)
+}
+
+// timeKey is a moment as an index key part: big-endian Unix seconds, so that
+// entries under one prefix sort by time.
+func timeKey(t time.Time) []byte { return itob(uint64(t.Unix())) }
+
+// at is the key of an index entry that files the record at key under
+// owner's ID at time t: the ID, the time, then the record's key.
+func at(owner mediation.ID, t time.Time, key []byte) []byte {
+	return append(append(itob(uint64(owner)), timeKey(t)...), key...)
+}
+
+// roomKey is the key of a sessions_by_room entry: the room, a zero byte, the
+// start, the session's key.
+func roomKey(room string, t time.Time, key []byte) []byte {
+	return append(append(append([]byte(room), 0), timeKey(t)...), key...)
 }

@@ -32,6 +32,18 @@ var (
 	submissionRecords = jsonRecords("submissions", // submission ID
 		func(k []byte, s *mediation.Submission) string { return fmt.Sprintf("submission %d", s.ID) },
 		func(s *mediation.Submission) []byte { return idKey(s.ID) })
+	sessionRecords = jsonRecords("sessions", // session ID
+		func(k []byte, s *mediation.Session) string { return fmt.Sprintf("session %d", s.ID) },
+		func(s *mediation.Session) []byte { return idKey(s.ID) })
+	// session ID → its mediation record.
+	recordRecords = jsonRecords("session_records", // session ID
+		func(k []byte, r *mediation.SessionRecord) string {
+			return fmt.Sprintf("record of session %d", r.SessionID)
+		},
+		func(r *mediation.SessionRecord) []byte { return idKey(r.SessionID) })
+	feedRecords = jsonRecords("feeds", // token hash
+		func(k []byte, f *mediation.Feed) string { return "feed " + hashPrefix(k) },
+		func(f *mediation.Feed) []byte { return f.TokenHash })
 	// The audit chain's order is VerifyAudit's to check, not the key's.
 	auditRecords = jsonRecords("audit", // sequence number
 		func(k []byte, ch *chained) string { return fmt.Sprintf("audit entry %d", ch.Entry.Seq) }, nil)
@@ -109,6 +121,18 @@ var (
 			return fmt.Sprintf("invitation %s of party %d", hashPrefix(k), inv.PartyID)
 		},
 	})
+	// A mediator has one calendar feed: the entry names it.
+	feedsByUser = declare(feedRecords, indexOf[mediation.Feed]{
+		bucket: "feeds_by_user",
+		key:    []part{idPart("user", "belongs to")},
+		value:  holds(hashPart("feed", "")), points: inValue,
+		entries: func(k []byte, f *mediation.Feed) []entry {
+			return []entry{{key: idKey(f.UserID), value: k}}
+		},
+		what: func(k []byte, f *mediation.Feed) string {
+			return fmt.Sprintf("feed %s of user %d", hashPrefix(k), f.UserID)
+		},
+	})
 	usersByName = declare(userRecords, indexOf[storedUser]{
 		bucket: "users_by_name",
 		key:    []part{textPart("username", "has username")},
@@ -127,6 +151,67 @@ var (
 		},
 		what:   func(k []byte, l *Login) string { return fmt.Sprintf("a login of party %d", l.PartyID) },
 		absent: "is a staff user's, not a party's",
+	})
+	// Sessions by start time, under each of their mediators, their case, and
+	// (caucuses only) their party; joint sessions apart, for a party's list;
+	// sessions in a configured room under the room. The overlap check seeks
+	// each from a start 8 hours (MaxSessionLength) before the new session's.
+	sessionsByMediator = declare(sessionRecords, indexOf[mediation.Session]{
+		bucket: "sessions_by_mediator",
+		key:    []part{idPart("mediator", "is attended by"), timePart("start", "starts at"), idPart("session", "")}, points: 2,
+		entries: func(k []byte, s *mediation.Session) []entry {
+			es := make([]entry, len(s.MediatorIDs))
+			for i, m := range s.MediatorIDs {
+				es[i] = entry{key: at(m, s.StartsAt, k)}
+			}
+			return es
+		},
+		what:   describeSession,
+		absent: "has no mediator",
+	})
+	sessionsByCase = declare(sessionRecords, indexOf[mediation.Session]{
+		bucket: "sessions_by_case",
+		key:    []part{idPart("case", "belongs to"), timePart("start", "starts at"), idPart("session", "")}, points: 2,
+		entries: func(k []byte, s *mediation.Session) []entry {
+			return []entry{{key: at(s.CaseID, s.StartsAt, k)}}
+		},
+		what: describeSession,
+	})
+	sessionsJoint = declare(sessionRecords, indexOf[mediation.Session]{
+		bucket: "sessions_joint",
+		key:    []part{idPart("case", "is a joint session of"), timePart("start", "starts at"), idPart("session", "")}, points: 2,
+		entries: func(k []byte, s *mediation.Session) []entry {
+			if s.Kind != mediation.SessionJoint {
+				return nil
+			}
+			return []entry{{key: at(s.CaseID, s.StartsAt, k)}}
+		},
+		what:   func(k []byte, s *mediation.Session) string { return "joint " + describeSession(k, s) },
+		absent: "is a caucus",
+	})
+	sessionsByParty = declare(sessionRecords, indexOf[mediation.Session]{
+		bucket: "sessions_by_party",
+		key:    []part{idPart("party", "is a caucus with"), timePart("start", "starts at"), idPart("session", "")}, points: 2,
+		entries: func(k []byte, s *mediation.Session) []entry {
+			if s.Kind != mediation.SessionCaucus {
+				return nil
+			}
+			return []entry{{key: at(s.PartyID, s.StartsAt, k)}}
+		},
+		what:   func(k []byte, s *mediation.Session) string { return "caucus " + describeSession(k, s) },
+		absent: "is a joint session",
+	})
+	sessionsByRoom = declare(sessionRecords, indexOf[mediation.Session]{
+		bucket: "sessions_by_room",
+		key:    []part{wordPart("room", "takes place in"), timePart("start", "starts at"), idPart("session", "")}, points: 2,
+		entries: func(k []byte, s *mediation.Session) []entry {
+			if !s.Room {
+				return nil
+			}
+			return []entry{{key: roomKey(s.Location, s.StartsAt, k)}}
+		},
+		what:   describeSession,
+		absent: "is not in a configured room",
 	})
 	// Only the entries about a case.
 	auditByCase = declare(auditRecords, indexOf[chained]{
@@ -147,4 +232,8 @@ var (
 
 func describeSubmission(k []byte, s *mediation.Submission) string {
 	return fmt.Sprintf("submission %d of case %d by party %d", s.ID, s.CaseID, s.PartyID)
+}
+
+func describeSession(k []byte, s *mediation.Session) string {
+	return fmt.Sprintf("session %d of case %d", s.ID, s.CaseID)
 }

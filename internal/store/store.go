@@ -152,10 +152,8 @@ func Open(path string, opt Options) (*DB, error) {
 
 // prepare creates every bucket and brings the schema up to date.
 func prepare(tx *bolt.Tx) error {
-	for _, name := range allBuckets() {
-		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-			return fmt.Errorf("store: create bucket %s: %w", name, err)
-		}
+	if err := createBuckets(tx); err != nil {
+		return err
 	}
 	meta := tx.Bucket(bucketMeta)
 	v := uint64(schemaVersion) // a new file starts at the current version
@@ -170,7 +168,22 @@ func prepare(tx *bolt.Tx) error {
 			return fmt.Errorf("store: upgrade schema from %d: %w", v, err)
 		}
 	}
+	// An upgrade may have moved away a bucket whose name the layout has
+	// since given to something else: version 1's sign-ins were "sessions",
+	// which are now the mediation's meetings. They start empty.
+	if err := createBuckets(tx); err != nil {
+		return err
+	}
 	return meta.Put(metaSchema, itob(schemaVersion))
+}
+
+func createBuckets(tx *bolt.Tx) error {
+	for _, name := range allBuckets() {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("store: create bucket %s: %w", name, err)
+		}
+	}
+	return nil
 }
 
 // Close writes pending read audits and closes the file.

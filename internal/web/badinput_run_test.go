@@ -43,6 +43,14 @@ func TestBadInput(t *testing.T) {
 		"kind": "person", "side": "applicant"}, http.StatusCreated, &oneSided)
 	withdraw(caseEmpty)
 	withdraw(caseOneSided)
+	// Two sessions of case A, an hour apart, for the session rows.
+	var sessA idOnly
+	s.mediator.mustJSON("POST", "/api/v1/cases/"+s.caseA+"/sessions", sessionBody("joint", "", 2, 2, "第一调解室"), http.StatusCreated, &sessA)
+	s.mediator.mustJSON("POST", "/api/v1/cases/"+s.caseA+"/sessions", sessionBody("joint", "", 2, 4, "第一调解室"), http.StatusCreated, nil)
+	var heldA idOnly
+	held := sessionBody("joint", "", -1, 2, "3号楼院子")
+	held["status"] = "held"
+	s.mediator.mustJSON("POST", "/api/v1/cases/"+s.caseA+"/sessions", held, http.StatusCreated, &heldA)
 
 	office, err := a.DB.UserByName("office")
 	if err != nil {
@@ -52,14 +60,14 @@ func TestBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fill := strings.NewReplacer(
+	fill := strings.NewReplacer(append(sessionTimes(), "{sessA}", sessA.ID, "{heldA}", heldA.ID,
 		"{caseA}", s.caseA, "{caseB}", s.caseB, "{caseEmpty}", caseEmpty, "{caseOneSided}", caseOneSided,
 		"{caseSpare}", caseSpare,
 		"{partyA1}", s.partyA1, "{partyA2}", s.partyA2, "{partyB1}", s.partyB1, "{partyOneSided}", oneSided.ID,
 		"{subA1}", s.subA1, "{subA2}", s.subA2, "{subB1}", s.subB1,
 		"{tokenA1}", s.tokenA1,
 		"{userWang}", s.mediatorUser.ID.String(), "{userLi}", s.otherUser.ID.String(),
-		"{userOffice}", office.ID.String(), "{userAdmin}", admin.ID.String(),
+		"{userOffice}", office.ID.String(), "{userAdmin}", admin.ID.String())...,
 	)
 	clients := map[string]*client{"anon": a.client(), "admin": s.admin, "mediator": s.mediator, "a1": s.a1}
 
@@ -160,7 +168,7 @@ func parseBadInputError(t *testing.T, raw []byte) badInputError {
 		t.Fatalf("error is not an object: %s", raw)
 	}
 	for k := range keys {
-		if !slices.Contains([]string{"code", "message", "fields", "allowed", "missing", "request_id"}, k) {
+		if !slices.Contains([]string{"code", "message", "fields", "allowed", "missing", "conflict", "request_id"}, k) {
 			t.Errorf("error has an unexpected member %q: %s", k, raw)
 		}
 	}

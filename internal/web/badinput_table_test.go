@@ -327,5 +327,6 @@ func badInputTable() []badInputCase {
 		release.at("/api/v1/cases/{caseA}/submissions/"+unknownID+"/release").notFound("SubmissionNotFound", ""),
 		release.at("/api/v1/cases/{caseA}/submissions/first/release").notFound("SubmissionIDNotDecimal", ""),
 	)
+	add(sessionBadInputs()...)
 	return rows
 }

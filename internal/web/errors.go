@@ -34,6 +34,7 @@ type errorDetail struct {
 	Fields    map[string]string `json:"fields,omitempty"`
 	Allowed   []string          `json:"allowed,omitempty"`
 	Missing   []string          `json:"missing,omitempty"`
+	Conflict  *mediation.Clash  `json:"conflict,omitempty"`
 	RequestID string            `json:"request_id,omitempty"`
 }
 
@@ -59,7 +60,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	t := s.cat.forRequest(c.Request())
-	d := errorDetail{Code: e.Code, Message: t.T(e.Message, e.Args), Allowed: e.Allowed, Missing: e.Missing}
+	d := errorDetail{Code: e.Code, Message: t.T(e.Message, e.Args), Allowed: e.Allowed, Missing: e.Missing,
+		Conflict: e.Clash}
 	if e.Code == mediation.EINTERNAL {
 		d.RequestID = requestID(c)
 	}

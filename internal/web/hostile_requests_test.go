@@ -83,7 +83,8 @@ func (h *hostile) requests() []hsReq {
 			if f.bodyless {
 				who = map[string]string{"POST /api/v1/logout": "mediator",
 					"POST /api/v1/cases/:case/parties/:party/invitation":       "mediator",
-					"POST /api/v1/cases/:case/submissions/:submission/release": "a1"}[r.key()]
+					"POST /api/v1/cases/:case/submissions/:submission/release": "a1",
+					"POST /api/v1/calendar/feed":                               "mediator"}[r.key()]
 			}
 			if who != "" {
 				for _, hdr := range []string{"Origin: https://evil.example", "Sec-Fetch-Site: cross-site", "Origin: null"} {

@@ -334,6 +334,8 @@ func (h *hostile) form(r hsRoute) hsForm {
 			strings: []string{"kind", "body"}, ids: []string{"party_id", "supersedes"}}
 	case "POST /api/v1/cases/:case/submissions/:submission/release":
 		return hsForm{bodyless: true, outsiders: []string{"a2", "mediator", "b1"}}
+	case "POST /api/v1/calendar/feed":
+		return hsForm{bodyless: true, outsiders: []string{"anon", "a1", "office", "admin"}}
 	}
 	if r.method == http.MethodGet || r.method == http.MethodHead {
 		return hsForm{}

@@ -243,6 +243,9 @@ func runPageCell(t *testing.T, w *mxWorld, p mxWho, r mxRow, method, path, where
 		if stylesheet {
 			wantType = "text/css"
 		}
+		if strings.HasPrefix(path, "/feeds/") && status == http.StatusOK {
+			wantType = "text/calendar"
+		}
 		if ct := h.Get("Content-Type"); !strings.HasPrefix(ct, wantType) {
 			t.Errorf("%s: Content-Type %q, want %s", where, ct, wantType)
 		}

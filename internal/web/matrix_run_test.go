@@ -72,6 +72,7 @@ func (a *mxAnswers) add(x mxAnswer) {
 func TestMatrix(t *testing.T) {
 	table := authzMatrix()
 	maps.Copy(table, pageMatrix())
+	maps.Copy(table, sessionMatrix())
 
 	// The table and the router must list the same routes.
 	ref := newMxWorld(t)

@@ -118,6 +118,7 @@ func (s *Server) routes() {
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", s.showMetrics)
+	e.GET("/feeds/:feed", s.feed)
 
 	api := e.Group("/api/v1")
 	api.POST("/login", s.apiLogin)
@@ -148,6 +149,21 @@ func (s *Server) routes() {
 	api.GET("/cases/:case/submissions", s.apiListSubmissions)
 	api.GET("/cases/:case/submissions/:submission", s.apiShowSubmission)
 	api.POST("/cases/:case/submissions/:submission/release", s.apiReleaseSubmission)
+
+	api.POST("/cases/:case/sessions", s.apiScheduleSession)
+	api.GET("/cases/:case/sessions", s.apiListSessions)
+	api.GET("/cases/:case/sessions/:session", s.apiShowSession)
+	api.PATCH("/cases/:case/sessions/:session", s.apiChangeSession)
+	api.PUT("/cases/:case/sessions/:session/record", s.apiWriteRecord)
+	api.GET("/cases/:case/sessions/:session/record", s.apiShowRecord)
+	api.GET("/cases/:case/sessions.ics", s.apiCaseICS)
+
+	api.GET("/cases/:case/deadlines", s.apiCaseDeadlines)
+	api.GET("/deadlines", s.apiDeadlines)
+
+	api.GET("/calendar", s.apiCalendar)
+	api.GET("/calendar.ics", s.apiCalendarICS)
+	api.POST("/calendar/feed", s.apiIssueFeed)
 
 	api.GET("/cases/:case/audit", s.showAudit)
 
