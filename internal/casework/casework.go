@@ -94,6 +94,7 @@ var abilities = map[mediation.Ability]struct{ obj, act string }{
 	mediation.AbilityManageUsers:    {authz.ObjUser, authz.ActCreate},
 	mediation.AbilityReadStats:      {authz.ObjStats, authz.ActRead},
 	mediation.AbilityRemoveMediator: {authz.ObjMediator, authz.ActRemove},
+	mediation.AbilityReadDeadlines:  {authz.ObjDeadline, authz.ActList},
 }
 
 // Require answers 401 to the anonymous and 403 when the principal's kind may

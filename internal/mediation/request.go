@@ -117,4 +117,5 @@ const (
 	AbilityManageUsers    Ability = "manage_users"
 	AbilityReadStats      Ability = "read_stats"
 	AbilityRemoveMediator Ability = "remove_mediator"
+	AbilityReadDeadlines  Ability = "read_deadlines"
 )
