@@ -96,6 +96,11 @@ func TestBrowserSessions(t *testing.T) {
 			if !strings.Contains(week, cs.Reference) || strings.Contains(week, "赵明") {
 				t.Errorf("the week: %s", week)
 			}
+			desk.follow(chromedp.Click(chromedp.CSS(`form[action="/calendar/feed"] button`)))
+			feed := desk.text(".link code")
+			if !strings.Contains(feed, "/feeds/") || !strings.HasSuffix(feed, ".ics") {
+				t.Errorf("feed address %q", feed)
+			}
 			desk.noHorizontalScroll("week")
 			desk.screenshot(size.name + "-week")
 			href := desk.eval(`document.querySelector('a.lang').href`)

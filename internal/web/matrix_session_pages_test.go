@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -62,6 +63,15 @@ func sessionPageMatrix() map[string][]mxRow {
 				want: statuses{401, 403, 403, 404, 303, 403, 403, 403}},
 			{name: "without CSRF token", at: map[string]string{"case": "A", "session": "sessHCA1"},
 				body: recordForm("A1"), noCSRF: true, want: allStatus(403), errorGroup: "csrf"},
+		},
+		"POST /calendar/feed": {
+			{name: "new address", want: statuses{401, 403, 403, 200, 200, 403, 403, 403},
+				check: mxOnPage(func(t *testing.T, w *mxWorld, p mxWho, raw []byte) {
+					if !strings.Contains(string(raw), "/feeds/") {
+						t.Errorf("no feed address on the page")
+					}
+				})},
+			{name: "without CSRF token", noCSRF: true, want: allStatus(403), errorGroup: "csrf"},
 		},
 		"GET /calendar": {{name: "own week", setup: func(t *testing.T, w *mxWorld) { w.addSessions(t) },
 			want: statuses{303, 403, 403, 200, 200, 403, 403, 403}}},

@@ -184,9 +184,23 @@ type calendarPageData struct {
 	Days       []calendarDay
 	Prev, Next string
 	From, To   time.Time
+	// FeedURL is the new secret address of the feed, shown once after it
+	// was made.
+	FeedURL string
 }
 
-func (s *Server) calendarPage(c echo.Context) error {
+func (s *Server) calendarPage(c echo.Context) error { return s.showCalendar(c, "") }
+
+// feedSubmit makes a new feed address and shows it, this once, on the week.
+func (s *Server) feedSubmit(c echo.Context) error {
+	token, err := s.cw.IssueFeed(call(c))
+	if err != nil {
+		return err
+	}
+	return s.showCalendar(c, c.Scheme()+"://"+c.Request().Host+"/feeds/"+token+".ics")
+}
+
+func (s *Server) showCalendar(c echo.Context, feedURL string) error {
 	zone := s.views.zone
 	from := c.QueryParam("from")
 	if from == "" {
@@ -203,7 +217,7 @@ func (s *Server) calendarPage(c echo.Context) error {
 		return err
 	}
 	data := calendarPageData{From: q.From, To: q.To.AddDate(0, 0, -1),
-		Prev: q.From.AddDate(0, 0, -7).Format(time.DateOnly), Next: q.To.Format(time.DateOnly)}
+		Prev: q.From.AddDate(0, 0, -7).Format(time.DateOnly), Next: q.To.Format(time.DateOnly), FeedURL: feedURL}
 	today := time.Now().In(zone).Format(time.DateOnly)
 	for d := q.From; d.Before(q.To); d = d.AddDate(0, 0, 1) {
 		day := calendarDay{Date: d, Today: d.Format(time.DateOnly) == today}
