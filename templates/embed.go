@@ -29,8 +29,11 @@ const (
 	PageUsers      Page = "users"      // staff accounts
 	PageOffice     Page = "office"     // the street office's start page
 	PageError      Page = "error"      // 403, 404, 500 and the like
+	PageRecord     Page = "record"     // a session's mediation record (调解笔录)
+	PageCalendar   Page = "calendar"   // a mediator's week across its cases
 )
 
 // Pages lists every page.
 var Pages = []Page{PageLogin, PageCases, PageCaseNew, PageCase, PageMyCase, PageCaseMeta,
-	PagePartyNew, PageInvitation, PageRelease, PageEnter, PageUsers, PageOffice, PageError}
+	PagePartyNew, PageInvitation, PageRelease, PageEnter, PageUsers, PageOffice, PageError,
+	PageRecord, PageCalendar}

@@ -97,6 +97,7 @@ var abilities = map[mediation.Ability]struct{ obj, act string }{
 	mediation.AbilityReadStats:      {authz.ObjStats, authz.ActRead},
 	mediation.AbilityRemoveMediator: {authz.ObjMediator, authz.ActRemove},
 	mediation.AbilityEnter:          {authz.ObjInvitation, authz.ActRedeem},
+	mediation.AbilityReadDeadlines:  {authz.ObjDeadline, authz.ActList},
 }
 
 // Require answers 401 to the anonymous and 403 when the principal's kind may

@@ -122,5 +122,6 @@ const (
 	AbilityReadStats      Ability = "read_stats"
 	AbilityRemoveMediator Ability = "remove_mediator"
 	// AbilityEnter is redeeming a party's invitation while signed in.
-	AbilityEnter Ability = "enter"
+	AbilityEnter         Ability = "enter"
+	AbilityReadDeadlines Ability = "read_deadlines"
 )

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -61,6 +62,14 @@ func TestDeadlinesFollowTheClock(t *testing.T) {
 				t.Errorf("%s at %s: %s due %s %s, want term due 2027-02-28 %s", path, tc.at, kind, due, status, tc.status)
 			}
 		}
+	}
+	// The start page lists the overdue term and flags the case.
+	c := signIn()
+	resp, raw := c.send(t, "GET", "/cases", nil, "")
+	page := string(raw)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `class="overdue"`) ||
+		!strings.Contains(page, "应于 2027-02-28 完成") || strings.Count(page, "已逾期") < 2 {
+		t.Errorf("the case list does not show the overdue term: %d\n%s", resp.StatusCode, pageMainOrRaw(raw))
 	}
 	// A case that ended in time met its term.
 	set("2027-02-10 09:00")

@@ -73,6 +73,7 @@ func TestMatrix(t *testing.T) {
 	table := authzMatrix()
 	maps.Copy(table, pageMatrix())
 	maps.Copy(table, sessionMatrix())
+	maps.Copy(table, sessionPageMatrix())
 
 	// The table and the router must list the same routes.
 	ref := newMxWorld(t)

@@ -66,6 +66,17 @@ func (w *mxWorld) addRecords(t *testing.T) {
 		w.extra[s.sym] = out.ID
 		s.by.mustJSON("PUT", "/api/v1/cases/"+s.cs+"/sessions/"+out.ID+"/record", s.body, http.StatusOK, nil)
 	}
+	// Held caucuses with A1 and B1, whose records the page rows write.
+	for sym, c := range map[string]struct {
+		by        *client
+		cs, party string
+	}{"sessHCA1": {w.mediator, w.caseA, w.partyA1}, "sessHCB1": {w.other, w.caseB, w.partyB1}} {
+		held := sessionBody("caucus", c.party, -1, 4, "3号楼院子")
+		held["status"] = "held"
+		var out idOnly
+		c.by.mustJSON("POST", "/api/v1/cases/"+c.cs+"/sessions", held, http.StatusCreated, &out)
+		w.extra[sym] = out.ID
+	}
 }
 
 // recordBody is a record of a joint session of the case: every party there.

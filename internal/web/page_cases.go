@@ -21,6 +21,7 @@ type caseRow struct {
 	Community string
 	OpenedAt  time.Time
 	New       int
+	Overdue   bool
 	activity  time.Time
 }
 
@@ -32,6 +33,9 @@ type casesPageData struct {
 	Statuses  []mediation.Status
 	CanCreate bool
 	IsAdmin   bool
+	// Due are the deadlines of the mediator's cases due this week, Overdue
+	// those past.
+	Due, Overdue []deadlineRow
 }
 
 func (s *Server) casesPage(c echo.Context) error {
@@ -57,10 +61,24 @@ func (s *Server) casesPage(c echo.Context) error {
 			rows[i].Title = cs.Title
 		}
 	}
+	var due, overdue []deadlineRow
+	if s.cw.May(p, mediation.AbilityReadDeadlines) {
+		if due, overdue, err = s.deadlineRows(p, cases); err != nil {
+			return err
+		}
+		late := map[mediation.ID]bool{}
+		for _, d := range overdue {
+			late[d.CaseID] = true
+		}
+		for i := range rows {
+			rows[i].Overdue = late[rows[i].ID]
+		}
+	}
 	// Newest activity first: a new submission brings a case to the top.
 	slices.SortStableFunc(rows, func(a, b caseRow) int { return b.activity.Compare(a.activity) })
 	data := casesPageData{Rows: rows, Status: c.QueryParam("status"), Statuses: mediation.Statuses,
-		CanCreate: s.cw.May(p, mediation.AbilityOpenCase), IsAdmin: s.cw.May(p, mediation.AbilityManageUsers)}
+		CanCreate: s.cw.May(p, mediation.AbilityOpenCase), IsAdmin: s.cw.May(p, mediation.AbilityManageUsers),
+		Due: due, Overdue: overdue}
 	if next != 0 {
 		data.Next = next.String()
 	}
@@ -159,7 +177,10 @@ type casePageData struct {
 	Trail         []auditView
 	TrailMore     bool
 	// Candidates are the mediators who may be added to the case.
-	Candidates []mediation.User
+	Candidates   []mediation.User
+	Sessions     []sessionRow
+	SessionKinds []mediation.SessionKind
+	Rooms        []string
 }
 
 // mediatorView is the mediators' case page: every party, every submission side
@@ -183,7 +204,14 @@ func (s *Server) mediatorView(p mediation.Principal, cs *mediation.Case) (*caseP
 	}
 	data := &casePageData{Case: s.caseFullOf(cs), CommunityName: s.communityName(cs.Community),
 		Parties: fullParties(parties), Kinds: mediation.SubmissionKinds, Trail: auditViews(trail), TrailMore: more,
-		Candidates: candidates}
+		Candidates: candidates, SessionKinds: mediation.SessionKinds, Rooms: s.places.Rooms}
+	names := map[mediation.ID]string{}
+	for _, pt := range parties {
+		names[pt.Record.ID] = pt.Record.Name
+	}
+	if data.Sessions, err = s.sessionRows(p, cs.ID, names); err != nil {
+		return nil, err
+	}
 	for _, pt := range data.Parties {
 		col := partyColumn{Party: pt.Party}
 		for _, kind := range mediation.SubmissionKinds {
@@ -219,6 +247,8 @@ type myCasePageData struct {
 	Open   bool
 	// Entry says who reset the party's PIN and when, if anyone did.
 	Entry *mediation.Entry
+	// Sessions are the joint sessions and the party's own caucuses.
+	Sessions []sessionRow
 }
 
 // partyCaseView is a party's page: its own submissions, what others released,
@@ -240,6 +270,9 @@ func (s *Server) partyCaseView(p mediation.Principal, cs *mediation.Case) (*myCa
 		if v.Record.ID == p.PartyID {
 			data.Me = partyView(v).(partyFull)
 		}
+	}
+	if data.Sessions, err = s.sessionRows(p, cs.ID, nil); err != nil {
+		return nil, err
 	}
 	subs, err := s.cw.AllSubmissions(p, cs.ID)
 	if err != nil {

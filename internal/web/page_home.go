@@ -44,6 +44,12 @@ func (s *Server) pageRoutes() {
 	e.GET("/cases/:case/submissions/:submission/release", s.releasePage)
 	e.POST("/cases/:case/submissions/:submission/release", s.releaseSubmit, s.pageForm)
 
+	e.POST("/cases/:case/sessions", s.sessionSubmit, s.pageForm)
+	e.GET("/cases/:case/sessions/:session/record", s.recordPage)
+	e.POST("/cases/:case/sessions/:session/record", s.recordSubmit, s.pageForm)
+	e.GET("/calendar", s.calendarPage)
+	e.POST("/calendar/feed", s.feedSubmit, s.pageForm)
+
 	e.GET("/admin/users", s.usersPage)
 	e.POST("/admin/users", s.usersSubmit, s.pageForm)
 }

@@ -70,6 +70,7 @@ func (w *pageWorld) data() []string {
 	for _, c := range mediation.DefaultPlaces().Communities {
 		d = append(d, c.Name, c.Street)
 	}
+	d = append(append(d, mediation.DefaultPlaces().Rooms...), "3号楼院子")
 	// Longest first, so that no part of a longer one is taken away alone.
 	slices.SortFunc(d, func(a, b string) int { return len(b) - len(a) })
 	return d

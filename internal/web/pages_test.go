@@ -138,6 +138,7 @@ type pageWorld struct {
 	subA2m     string // A2's proposal, entered by the mediator
 	partyB2    string
 	b2         *client
+	heldA      string                       // a held joint session of case A, with its record
 	cat        map[string]map[string]string // language → catalogue
 }
 
@@ -158,6 +159,11 @@ func newPageWorld(t *testing.T) *pageWorld {
 	w.mediator.mustJSON("POST", "/api/v1/cases/"+w.caseA+"/submissions", map[string]string{"party_id": w.partyA2,
 		"kind": "proposal", "body": bodyA2m}, http.StatusCreated, &sub)
 	w.subA2m = sub.ID
+	held := sessionBody("joint", "", -1, 2, "第一调解室")
+	held["status"] = "held"
+	w.mediator.mustJSON("POST", "/api/v1/cases/"+w.caseA+"/sessions", held, http.StatusCreated, &sub)
+	w.heldA = sub.ID
+	w.mediator.mustJSON("POST", "/api/v1/cases/"+w.caseA+"/sessions", sessionBody("caucus", w.partyA1, 2, 2, "3号楼院子"), http.StatusCreated, nil)
 	w.a2.mustJSON("POST", "/api/v1/cases/"+w.caseA+"/submissions/"+w.subA2+"/release", nil, http.StatusOK, nil)
 	var p partyCreated
 	w.other.mustJSON("POST", "/api/v1/cases/"+w.caseB+"/parties", map[string]string{"name": nameB2pg,
@@ -220,4 +226,6 @@ var pageMarks = map[templates.Page]string{
 	templates.PageUsers:      `main form[action="/admin/users"]`,
 	templates.PageOffice:     `main section.narrow`,
 	templates.PageError:      `main section.narrow a[href="/"]`,
+	templates.PageRecord:     `main form[action$="/record"]`,
+	templates.PageCalendar:   `main ol.week`,
 }

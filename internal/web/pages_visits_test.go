@@ -183,6 +183,11 @@ func (w *pageWorld) visits(lang string) []pageVisit {
 		{name: "release B1's position", who: "B1", path: release(w.caseB, w.subB1), page: templates.PageRelease,
 			title: cat["release.title"], check: releaseCheck(w.caseB, w.partyB1, privateB1[1])},
 
+		{name: "record of a held session", who: "mediator", path: "/cases/" + w.caseA + "/sessions/" + w.heldA + "/record",
+			page: templates.PageRecord, title: cat["record.title"] + " · " + w.refA},
+		{name: "week of the mediator", who: "mediator", path: "/calendar", page: templates.PageCalendar,
+			title: cat["calendar.week"]},
+
 		{name: "staff accounts", who: "admin", path: "/admin/users", page: templates.PageUsers,
 			title: cat["users.title"], check: usersCheck},
 

@@ -103,6 +103,15 @@ func (v *views) funcs(t translator) template.FuncMap {
 			return strings.Join(names, t.T("punct.list", nil))
 		},
 		"date": func(tm time.Time) string { return v.format(t, tm, false) },
+		// clock is the time of day alone; weekday the day's name.
+		"clock": func(tm time.Time) string { return tm.In(v.zone).Format("15:04") },
+		"monthday": func(tm time.Time) string {
+			if t.tag == language.English {
+				return tm.In(v.zone).Format("2 Jan")
+			}
+			return tm.In(v.zone).Format("1月2日")
+		},
+		"weekday": func(tm time.Time) string { return t.T(fmt.Sprintf("weekday.%d", tm.In(v.zone).Weekday()), nil) },
 		"datetime": func(tm any) string {
 			switch x := tm.(type) {
 			case time.Time:
