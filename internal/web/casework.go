@@ -62,6 +62,7 @@ type Casework interface {
 	Feed(token string) ([]mediation.CalendarEntry, error)
 	CaseDeadlines(p mediation.Principal, caseID mediation.ID) ([]mediation.Deadline, error)
 	Deadlines(p mediation.Principal) ([]mediation.Deadline, error)
+	ListedDeadlines(p mediation.Principal, cases []mediation.Visible[mediation.Case]) ([]mediation.Deadline, error)
 
 	CreateUser(r *mediation.Request, in mediation.Input) (*mediation.User, error)
 	Users(p mediation.Principal, page mediation.Input) ([]mediation.User, mediation.ID, error)

@@ -16,7 +16,7 @@ type deadlineRow struct {
 // deadlineRows are the mediator's deadlines due this week (today and the
 // six days after) and those overdue, each named by its case's reference.
 func (s *Server) deadlineRows(p mediation.Principal, cases []mediation.Visible[mediation.Case]) (due, overdue []deadlineRow, err error) {
-	ds, err := s.cw.Deadlines(p)
+	ds, err := s.cw.ListedDeadlines(p, cases)
 	if err != nil {
 		return nil, nil, err
 	}
