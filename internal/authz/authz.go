@@ -75,6 +75,22 @@ type holder struct {
 // New builds an Authorizer from the embedded rules and the given grants,
 // rebuilt from the store.
 func New(grants []Grant) (*Authorizer, error) {
+	c, err := compiledPolicy()
+	if err != nil {
+		return nil, err
+	}
+	// The compiled rules are fixed and only read: every Authorizer shares
+	// them, each with grants of its own.
+	a := &Authorizer{table: c.table, ever: c.ever, roles: c.roles, bits: c.bits, grants: map[holder]roleSet{}}
+	if err := a.Grant(grants...); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// compiledPolicy compiles the embedded policy once per process: the rules
+// are fixed at build time.
+var compiledPolicy = sync.OnceValues(func() (*Authorizer, error) {
 	m, err := model.NewModelFromString(policies.Model)
 	if err != nil {
 		return nil, fmt.Errorf("authz: model: %w", err)
@@ -84,15 +100,8 @@ func New(grants []Grant) (*Authorizer, error) {
 		return nil, fmt.Errorf("authz: enforcer: %w", err)
 	}
 	e.EnableAutoSave(false)
-	a, err := compile(e)
-	if err != nil {
-		return nil, err
-	}
-	if err := a.Grant(grants...); err != nil {
-		return nil, err
-	}
-	return a, nil
-}
+	return compile(e)
+})
 
 // compile asks casbin, for every role, kind and action of the policy,
 // whether a subject holding the role in a case may act there on another's
