@@ -67,15 +67,7 @@ func (s *Service) calendar(p mediation.Principal, q mediation.CalendarQuery) ([]
 // joint sessions and its own caucuses), for a calendar.
 func (s *Service) CaseCalendar(p mediation.Principal, caseID mediation.ID) ([]mediation.CalendarEntry, error) {
 	defer s.decided()()
-	cs, err := s.loadCase(p, caseID, authz.ObjSession, authz.ActRead)
-	if err != nil {
-		return nil, err
-	}
-	f := store.SessionFilter{Case: cs.ID}
-	if p.IsParty() {
-		f.Party = p.PartyID
-	}
-	sessions, err := s.db.Sessions(f)
+	sessions, err := s.caseSessions(p, caseID)
 	if err != nil {
 		return nil, err
 	}

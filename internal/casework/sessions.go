@@ -103,11 +103,10 @@ func (s *Service) loadSession(p mediation.Principal, caseID, id mediation.ID, ac
 	return sess, nil
 }
 
-// Sessions lists the case's sessions the principal may see, earliest first:
-// every one for its mediators; the joint sessions and its own caucuses for a
-// party, read through their own indexes.
-func (s *Service) Sessions(p mediation.Principal, caseID mediation.ID) ([]mediation.Visible[mediation.Session], error) {
-	defer s.decided()()
+// caseSessions loads the case's sessions for a principal who may read its
+// sessions: every one, or a party's joint sessions and its own caucuses
+// (which index is read is a matter of speed; each is still decided).
+func (s *Service) caseSessions(p mediation.Principal, caseID mediation.ID) ([]mediation.Session, error) {
 	cs, err := s.loadCase(p, caseID, authz.ObjSession, authz.ActRead)
 	if err != nil {
 		return nil, err
@@ -116,7 +115,15 @@ func (s *Service) Sessions(p mediation.Principal, caseID mediation.ID) ([]mediat
 	if p.IsParty() {
 		f.Party = p.PartyID
 	}
-	sessions, err := s.db.Sessions(f)
+	return s.db.Sessions(f)
+}
+
+// Sessions lists the case's sessions the principal may see, earliest first:
+// every one for its mediators; the joint sessions and its own caucuses for a
+// party, read through their own indexes.
+func (s *Service) Sessions(p mediation.Principal, caseID mediation.ID) ([]mediation.Visible[mediation.Session], error) {
+	defer s.decided()()
+	sessions, err := s.caseSessions(p, caseID)
 	if err != nil {
 		return nil, err
 	}
