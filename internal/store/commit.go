@@ -67,6 +67,32 @@ func (rs records[T]) del(c *change, key []byte) {
 	c.writes = append(c.writes, write{of: rs.kind, key: key})
 }
 
+// deleteWhere deletes, in one transaction of its own, every record of the
+// kind for which gone is true, and says how many (the sweeps of expired
+// logins and idempotency keys).
+func (rs records[T]) deleteWhere(db *DB, gone func(*T) bool) (int, error) {
+	var n int
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		var ch change
+		err := tx.Bucket(rs.bucket).ForEach(func(k, v []byte) error {
+			r, err := rs.decode(v)
+			if err != nil {
+				return fmt.Errorf("store: %s [%x]: %w", rs.bucket, k, err)
+			}
+			if gone(r.(*T)) {
+				rs.del(&ch, bytes.Clone(k))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		n = len(ch.writes)
+		return commit(tx, &ch)
+	})
+	return n, err
+}
+
 // nextID takes the next ID of the kind's bucket.
 func (k *kind) nextID(tx *bolt.Tx) (mediation.ID, error) {
 	n, err := tx.Bucket(k.bucket).NextSequence()

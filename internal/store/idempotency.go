@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"fmt"
 	"strings"
 	"time"
 
@@ -95,25 +94,5 @@ func (db *DB) update(fn func(tx *bolt.Tx) error, opts ...Option) error {
 
 // DeleteIdempotencyKeys forgets the keys of mutations made before t.
 func (db *DB) DeleteIdempotencyKeys(before time.Time) (int, error) {
-	var n int
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		n = 0
-		var ch change
-		err := tx.Bucket(idempotencyRecords.bucket).ForEach(func(k, v []byte) error {
-			r, err := idempotencyRecords.decode(v)
-			if err != nil {
-				return fmt.Errorf("idempotency key %x: %w", k, err)
-			}
-			if r.(*idempotencyRecord).At.Before(before) {
-				idempotencyRecords.del(&ch, bytes.Clone(k))
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		n = len(ch.writes)
-		return commit(tx, &ch)
-	})
-	return n, err
+	return idempotencyRecords.deleteWhere(db, func(r *idempotencyRecord) bool { return r.At.Before(before) })
 }

@@ -96,25 +96,5 @@ func deleteUserLogins(tx *bolt.Tx, ch *change, user mediation.ID, keep []byte) e
 
 // DeleteExpiredLogins removes every login for which expired is true.
 func (db *DB) DeleteExpiredLogins(expired func(*Login) bool) (int, error) {
-	var n int
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		n = 0
-		var ch change
-		err := tx.Bucket(loginRecords.bucket).ForEach(func(k, v []byte) error {
-			r, err := loginRecords.decode(v)
-			if err != nil {
-				return err
-			}
-			if expired(r.(*Login)) {
-				loginRecords.del(&ch, bytes.Clone(k))
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		n = len(ch.writes)
-		return commit(tx, &ch)
-	})
-	return n, err
+	return loginRecords.deleteWhere(db, expired)
 }
