@@ -95,6 +95,12 @@ var want = map[string]map[string]string{
 		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		// Agreements and return visits.
+		"agreement":         ".   .   .   .   .   .   .   .   .   .   .   .",
+		"agreement_draft":   ".   .   .   .   .   .   .   .   .   .   .   .",
+		"signature":         ".   .   .   .   .   .   .   .   .   .   .   .",
+		"agreement_decline": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"visit":             ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:office": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -116,6 +122,12 @@ var want = map[string]map[string]string{
 		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		// Agreements and return visits.
+		"agreement":         ".   .   .   .   .   .   .   .   .   .   .   .",
+		"agreement_draft":   ".   .   .   .   .   .   .   .   .   .   .   .",
+		"signature":         ".   .   .   .   .   .   .   .   .   .   .   .",
+		"agreement_decline": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"visit":             ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:mediator_account": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -137,6 +149,12 @@ var want = map[string]map[string]string{
 		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   G   .   .   .   .   .   .   .",
+		// Agreements and return visits.
+		"agreement":         ".   .   .   .   .   .   .   .   .   .   .   .",
+		"agreement_draft":   ".   .   .   .   .   .   .   .   .   .   .   .",
+		"signature":         ".   .   .   .   .   .   .   .   .   .   .   .",
+		"agreement_decline": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"visit":             ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:mediator": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -158,6 +176,12 @@ var want = map[string]map[string]string{
 		"caucus":              ".   C   .   .   .   C   .   .   .   .   .   .",
 		"session_record":      ".   C   .   .   .   C   .   .   .   .   .   .",
 		"deadline":            ".   C   .   .   .   .   .   .   .   .   .   .",
+		// Agreements and return visits.
+		"agreement":         ".   C   .   .   .   .   .   .   .   .   .   .",
+		"agreement_draft":   "C   C   .   .   .   C   C   .   .   .   .   .",
+		"signature":         "S   .   .   .   .   .   .   .   .   .   .   .",
+		"agreement_decline": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"visit":             "C   C   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:party": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -179,6 +203,12 @@ var want = map[string]map[string]string{
 		"caucus":              ".   S   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		// Agreements and return visits.
+		"agreement":         ".   C   .   .   .   .   .   .   .   .   .   .",
+		"agreement_draft":   ".   .   .   .   .   .   .   .   .   .   .   .",
+		"signature":         "S   .   .   .   .   .   .   .   .   .   .   .",
+		"agreement_decline": "S   .   .   .   .   .   .   .   .   .   .   .",
+		"visit":             ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:caretaker": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -200,6 +230,12 @@ var want = map[string]map[string]string{
 		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		// Agreements and return visits.
+		"agreement":         ".   .   .   .   .   .   .   .   .   .   .   .",
+		"agreement_draft":   ".   .   .   .   .   .   .   .   .   .   .   .",
+		"signature":         ".   .   .   .   .   .   .   .   .   .   .   .",
+		"agreement_decline": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"visit":             ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"no role": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -221,6 +257,12 @@ var want = map[string]map[string]string{
 		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		// Agreements and return visits.
+		"agreement":         ".   .   .   .   .   .   .   .   .   .   .   .",
+		"agreement_draft":   ".   .   .   .   .   .   .   .   .   .   .   .",
+		"signature":         ".   .   .   .   .   .   .   .   .   .   .   .",
+		"agreement_decline": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"visit":             ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 }
 

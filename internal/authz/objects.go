@@ -63,3 +63,9 @@ func SessionObject(s *mediation.Session) Object {
 func RecordObject(s *mediation.Session) Object {
 	return Object{Kind: ObjSessionRecord, Domain: mediation.CaseDomain(s.CaseID)}
 }
+
+// SignatureObject is a signature on an agreement of the case, owned by the
+// signer it would be (a party's or a mediator's subject).
+func SignatureObject(c *mediation.Case, signer string) Object {
+	return Object{Kind: ObjSignature, Domain: mediation.CaseDomain(c.ID), Owner: signer}
+}

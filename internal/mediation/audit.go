@@ -43,6 +43,14 @@ const (
 	AuditSessionChange   = "session.change"
 	AuditRecordWrite     = "record.write"
 	AuditFeedIssue       = "calendar.feed"
+	// Agreements (调解协议书) and return visits (回访).
+	AuditAgreementCreate  = "agreement.create"
+	AuditAgreementRevise  = "agreement.revise"
+	AuditAgreementPropose = "agreement.propose"
+	AuditAgreementSign    = "agreement.sign"
+	AuditAgreementDecline = "agreement.decline"
+	AuditAgreementEffect  = "agreement.effective"
+	AuditVisitCreate      = "visit.create"
 )
 
 // AuditActions lists every action an audit entry may record.
@@ -50,4 +58,6 @@ var AuditActions = []string{AuditUserCreate, AuditLogin, AuditAccess, AuditCaseC
 	AuditCaseTransition, AuditMediatorAssign, AuditMediatorRemove, AuditPartyCreate,
 	AuditInvitationCreate, AuditSubmissionCreate, AuditSubmissionRelease, AuditSubmissionRead, AuditBackupRead,
 	AuditUserUpdate, AuditPasswordChange, AuditConflictCheck, AuditPINSet, AuditPINReset,
-	AuditSessionSchedule, AuditSessionChange, AuditRecordWrite, AuditFeedIssue}
+	AuditSessionSchedule, AuditSessionChange, AuditRecordWrite, AuditFeedIssue,
+	AuditAgreementCreate, AuditAgreementRevise, AuditAgreementPropose, AuditAgreementSign,
+	AuditAgreementDecline, AuditAgreementEffect, AuditVisitCreate}

@@ -28,6 +28,8 @@ type Case struct {
 	OpenedAt  time.Time        `json:"opened_at"`
 	UpdatedAt time.Time        `json:"updated_at"`
 	ClosedAt  *time.Time       `json:"closed_at,omitempty"`
+	// Agreed summarises the agreement in effect, once one has taken effect.
+	Agreed *Agreed `json:"agreed,omitempty"`
 }
 
 // CaseReference formats the reference of the case with the given id, opened at t.

@@ -72,4 +72,15 @@ type Casework interface {
 	Trail(p mediation.Principal, caseID mediation.ID, page mediation.Input) ([]mediation.TrailEntry, mediation.ID, error)
 	LatestTrail(p mediation.Principal, caseID mediation.ID, n int) ([]mediation.TrailEntry, bool, error)
 	Backup(p mediation.Principal, begin func(size int64) (io.Writer, error)) (int64, error)
+
+	// Agreements (调解协议书) and return visits (回访).
+	CreateAgreement(r *mediation.Request, caseID mediation.ID, in mediation.Input) (mediation.Visible[mediation.Agreement], error)
+	Agreements(p mediation.Principal, caseID mediation.ID) ([]mediation.Visible[mediation.Agreement], error)
+	Agreement(p mediation.Principal, caseID, id mediation.ID) (mediation.Visible[mediation.Agreement], error)
+	ReviseAgreement(r *mediation.Request, caseID, id mediation.ID, in mediation.Input) (mediation.Visible[mediation.Agreement], error)
+	ProposeAgreement(r *mediation.Request, caseID, id mediation.ID) (mediation.Visible[mediation.Agreement], error)
+	SignAgreement(r *mediation.Request, caseID, id mediation.ID, in mediation.Input) (mediation.Visible[mediation.Agreement], error)
+	DeclineAgreement(r *mediation.Request, caseID, id mediation.ID, in mediation.Input) (mediation.Visible[mediation.Agreement], error)
+	CreateVisit(r *mediation.Request, caseID mediation.ID, in mediation.Input) (*mediation.Visit, error)
+	Visits(p mediation.Principal, caseID mediation.ID) ([]mediation.Visit, error)
 }
