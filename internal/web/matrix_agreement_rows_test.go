@@ -158,3 +158,86 @@ func agreementMatrix() map[string][]mxRow {
 		},
 	}
 }
+
+// agreementPageMatrix is the table's rows for the agreement and visit
+// pages and their forms.
+func agreementPageMatrix() map[string][]mxRow {
+	setup := func(t *testing.T, w *mxWorld) { w.addAgreements(t) }
+	inA := func(sym string) map[string]string { return map[string]string{"case": "A", "agreement": sym} }
+	inB := func(sym string) map[string]string { return map[string]string{"case": "B", "agreement": sym} }
+	toAgreement := func(sym string) func(*mxWorld, mxWho) string {
+		return func(w *mxWorld, _ mxWho) string {
+			id, _ := w.lookup(sym)
+			return "/cases/" + w.caseA + "/agreements/" + id
+		}
+	}
+	newAgreement := func(cs string) func(*mxWorld, mxWho) string {
+		return func(w *mxWorld, _ mxWho) string { id, _ := w.lookup(cs); return "/cases/" + id + "/agreements/*" }
+	}
+	form := func(obligor string) func(w *mxWorld, _ mxWho) any {
+		return func(w *mxWorld, _ mxWho) any {
+			id, _ := w.lookup(obligor)
+			return map[string]string{"form": "agreement", "facts": "双方因车位发生争执。", "disputed_matters": "车位B-12。",
+				"term_obligor_0": id, "term_text_0": "移车。", "term_manner_0": "自行", "term_place_0": "", "term_deadline_0": shanghaiDay(2)}
+		}
+	}
+	signForm := func(w *mxWorld, p mxWho) any {
+		b := signerBody(w, p).(map[string]any)
+		out := map[string]string{"confirm_name": b["confirm_name"].(string), "version": "1"}
+		if pin, ok := b["pin"].(string); ok {
+			out["pin"] = pin
+		}
+		return out
+	}
+	reason := fixedBody(map[string]string{"reason": "补偿太少。", "version": "1"})
+	return map[string][]mxRow{
+		"POST /cases/:case/agreements": {
+			{name: "case A", at: map[string]string{"case": "A"}, setup: setup, body: form("A2"), location: newAgreement("A"),
+				want: statuses{401, 403, 403, 303, 404, 403, 403, 403}},
+			{name: "case B", at: map[string]string{"case": "B"}, body: form("B1"), location: newAgreement("B"),
+				want: statuses{401, 403, 403, 404, 303, 403, 403, 403}},
+			{name: "obligor of another case", at: map[string]string{"case": "A"}, body: form("B1"),
+				want: statuses{401, 403, 403, 422, 404, 403, 403, 403}},
+			{name: "without CSRF token", at: map[string]string{"case": "A"}, body: form("A2"), noCSRF: true,
+				want: allStatus(403), errorGroup: "csrf"},
+		},
+		"GET /cases/:case/agreements/:agreement": {
+			{name: "proposed in A", at: inA("agrPropA"), setup: setup, want: statuses{303, 403, 403, 200, 404, 200, 200, 404}},
+			{name: "draft in A", at: inA("agrDraftA"), want: statuses{303, 403, 403, 200, 404, 404, 404, 404}},
+			{name: "proposed in B", at: inB("agrPropB"), want: statuses{303, 403, 403, 404, 200, 404, 404, 200}},
+		},
+		"GET /cases/:case/agreements/:agreement/print": {
+			{name: "proposed in A", at: inA("agrPropA"), setup: setup, want: statuses{303, 403, 403, 200, 404, 200, 200, 404}},
+			{name: "draft in A", at: inA("agrDraftA"), want: statuses{303, 403, 403, 200, 404, 404, 404, 404}},
+		},
+		"POST /cases/:case/agreements/:agreement": {
+			{name: "draft in A", at: inA("agrDraftA"), setup: setup, body: form("A2"), location: toAgreement("agrDraftA"),
+				want: statuses{401, 403, 403, 303, 404, 403, 403, 403}},
+			{name: "without CSRF token", at: inA("agrDraftA"), body: form("A2"), noCSRF: true, want: allStatus(403), errorGroup: "csrf"},
+		},
+		"POST /cases/:case/agreements/:agreement/propose": {
+			{name: "draft in A", at: inA("agrDraftA"), setup: setup, location: toAgreement("agrDraftA"),
+				want: statuses{401, 403, 403, 303, 404, 403, 403, 403}},
+			{name: "without CSRF token", at: inA("agrDraftA"), noCSRF: true, want: allStatus(403), errorGroup: "csrf"},
+		},
+		"POST /cases/:case/agreements/:agreement/sign": {
+			{name: "proposed in A", at: inA("agrPropA"), setup: setup, body: signForm, location: toAgreement("agrPropA"),
+				want: statuses{401, 403, 403, 303, 404, 303, 303, 404}},
+			{name: "without CSRF token", at: inA("agrPropA"), body: signForm, noCSRF: true, want: allStatus(403), errorGroup: "csrf"},
+		},
+		"POST /cases/:case/agreements/:agreement/decline": {
+			{name: "proposed in A", at: inA("agrPropA"), setup: setup, body: reason, location: toAgreement("agrPropA"),
+				want: statuses{401, 403, 403, 403, 403, 303, 303, 404}},
+			{name: "without CSRF token", at: inA("agrPropA"), body: reason, noCSRF: true, want: allStatus(403), errorGroup: "csrf"},
+		},
+		"POST /cases/:case/visits": {
+			{name: "A, agreement in effect", at: map[string]string{"case": "A"}, setup: func(t *testing.T, w *mxWorld) { w.agreeA(t) },
+				body: func(w *mxWorld, _ mxWho) any {
+					return map[string]string{"form": "visit", "party_id": w.partyA1, "visited_on": shanghaiDay(0),
+						"performance_0": "performed", "satisfaction": "5"}
+				}, location: mxToCase("A"), want: statuses{401, 403, 403, 303, 404, 403, 403, 403}},
+			{name: "without CSRF token", at: map[string]string{"case": "A"}, body: fixedBody(map[string]string{"satisfaction": "5"}),
+				noCSRF: true, want: allStatus(403), errorGroup: "csrf"},
+		},
+	}
+}

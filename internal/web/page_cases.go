@@ -181,6 +181,8 @@ type casePageData struct {
 	Sessions     []sessionRow
 	SessionKinds []mediation.SessionKind
 	Rooms        []string
+	// Agreements are the agreements section, with the return visits.
+	Agreements *agreementSection
 }
 
 // mediatorView is the mediators' case page: every party, every submission side
@@ -210,6 +212,9 @@ func (s *Server) mediatorView(p mediation.Principal, cs *mediation.Case) (*caseP
 		names[pt.Record.ID] = pt.Record.Name
 	}
 	if data.Sessions, err = s.sessionRows(p, cs.ID, names); err != nil {
+		return nil, err
+	}
+	if data.Agreements, err = s.agreementSection(p, cs, parties, true); err != nil {
 		return nil, err
 	}
 	for _, pt := range data.Parties {
@@ -249,6 +254,8 @@ type myCasePageData struct {
 	Entry *mediation.Entry
 	// Sessions are the joint sessions and the party's own caucuses.
 	Sessions []sessionRow
+	// Agreements are the proposed agreements the party reads and signs.
+	Agreements *agreementSection
 }
 
 // partyCaseView is a party's page: its own submissions, what others released,
@@ -272,6 +279,9 @@ func (s *Server) partyCaseView(p mediation.Principal, cs *mediation.Case) (*myCa
 		}
 	}
 	if data.Sessions, err = s.sessionRows(p, cs.ID, nil); err != nil {
+		return nil, err
+	}
+	if data.Agreements, err = s.agreementSection(p, cs, parties, false); err != nil {
 		return nil, err
 	}
 	subs, err := s.cw.AllSubmissions(p, cs.ID)

@@ -52,6 +52,9 @@ func (s *Server) pageRoutes() {
 
 	e.GET("/admin/users", s.usersPage)
 	e.POST("/admin/users", s.usersSubmit, s.pageForm)
+
+	// Agreements (调解协议书) and return visits (回访).
+	s.agreementPageRoutes()
 }
 
 // isPage says whether a request is for a page (rather than the API), so that

@@ -140,6 +140,7 @@ type pageWorld struct {
 	b2         *client
 	heldA      string                       // a held joint session of case A, with its record
 	cat        map[string]map[string]string // language → catalogue
+	agrB       string                       // case B's agreement, proposed, signed by B1
 }
 
 const (
@@ -176,6 +177,7 @@ func newPageWorld(t *testing.T) *pageWorld {
 	w.refA = cs.Reference
 	w.other.mustJSON("GET", "/api/v1/cases/"+w.caseB, nil, http.StatusOK, &cs)
 	w.refB = cs.Reference
+	w.addAgreementPages(t)
 	return w
 }
 
@@ -228,4 +230,7 @@ var pageMarks = map[templates.Page]string{
 	templates.PageError:      `main section.narrow a[href="/"]`,
 	templates.PageRecord:     `main form[action$="/record"]`,
 	templates.PageCalendar:   `main ol.week`,
+	// Agreements.
+	templates.PageAgreement:      `main article#agreement`,
+	templates.PageAgreementPrint: `main article.copy`,
 }
