@@ -352,7 +352,6 @@ func (s *Server) agreementDeclineSubmit(c echo.Context) error {
 	return s.agreementFormDone(c, err, "#signatures")
 }
 
-
 // prefilled is the revising form filled with the version shown.
 func prefilled(av *agreementView) *formState {
 	v := map[string]string{"facts": av.Facts, "disputed_matters": av.DisputedMatters,
