@@ -64,7 +64,7 @@ func (s *Server) agreementSection(p mediation.Principal, cs *mediation.Case, par
 		return nil, err
 	}
 	sec := &agreementSection{CaseID: cs.ID, Mediating: cs.Status == mediation.StatusMediating,
-		Parties: publicParties(parties), Today: s.today(), Names: map[mediation.ID]string{}}
+		Parties: partyNames(parties), Today: s.today(), Names: map[mediation.ID]string{}}
 	for i := range formTermRows {
 		sec.FormTerms = append(sec.FormTerms, i)
 	}
@@ -165,7 +165,7 @@ func (s *Server) loadAgreementPage(c echo.Context) (*agreementPageData, error) {
 	a := v.Record
 	d := &agreementPageData{Case: s.caseOverviewOf(cs.Record), Agreement: av, Mediator: v.Level == mediation.LevelFull,
 		Names: map[mediation.ID]string{}, Open: cs.Record.Status == mediation.StatusMediating && !a.InEffect() && !a.Oral,
-		Parties: publicParties(parties), Today: s.today()}
+		Parties: partyNames(parties), Today: s.today()}
 	for i := range max(formTermRows, len(av.Terms)+2) {
 		d.FormTerms = append(d.FormTerms, i)
 	}
@@ -366,4 +366,15 @@ func prefilled(av *agreementView) *formState {
 		v["term_place_"+k], v["term_deadline_"+k] = t.Place, t.Deadline
 	}
 	return &formState{values: v}
+}
+
+// partyNames are the name and side of every party the reader may see, for
+// the obligors of terms and the visits' form (no contact details).
+func partyNames(parties []mediation.Visible[mediation.Party]) []partyPublic {
+	out := make([]partyPublic, 0, len(parties))
+	for _, v := range parties {
+		pt := v.Record
+		out = append(out, partyPublic{ID: pt.ID, CaseID: pt.CaseID, Name: pt.Name, Kind: pt.Kind, Side: pt.Side, View: mediation.LevelPublic})
+	}
+	return out
 }
