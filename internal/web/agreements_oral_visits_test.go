@@ -116,3 +116,24 @@ func TestReturnVisits(t *testing.T) {
 		}
 	}
 }
+
+// A signed-in party guesses its PIN no faster than a stranger: wrong PINs
+// on signing share the budget of wrong PINs at entry.
+func TestSigningLimitsWrongPINs(t *testing.T) {
+	s := newScene(t)
+	one, _ := proposed(t, s)
+	wrong := map[string]any{"confirm_name": "赵明", "pin": "135799"}
+	got := []int{}
+	for range 6 {
+		status, _ := s.a1.do("POST", one+"/sign", wrong)
+		got = append(got, status)
+	}
+	if !slices.Equal(got, []int{422, 422, 422, 422, 422, 429}) {
+		t.Errorf("six wrong PINs answered %v, want five refusals and then 429", got)
+	}
+	if status, _ := s.a1.do("POST", one+"/sign", sign("赵明")); status != http.StatusTooManyRequests {
+		t.Errorf("the right PIN while limited: %d, want 429", status)
+	}
+	// The mediator is not limited by the party's guesses.
+	s.mediator.mustJSON("POST", one+"/sign", map[string]string{"confirm_name": "名 wang"}, http.StatusOK, nil)
+}

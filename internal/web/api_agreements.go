@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -186,11 +187,38 @@ func (s *Server) apiProposeAgreement(c echo.Context) error {
 
 func (s *Server) apiSignAgreement(c echo.Context) error {
 	r := call(c)
-	v, err := s.cw.SignAgreement(r, idParam(c, "case"), idParam(c, "agreement"), jsonInput(c))
+	var v mediation.Visible[mediation.Agreement]
+	err := s.limitSigning(c, func() (err error) {
+		v, err = s.cw.SignAgreement(r, idParam(c, "case"), idParam(c, "agreement"), jsonInput(c))
+		return err
+	})
 	if err != nil {
 		return err
 	}
 	return s.agreementAnswer(c, r, http.StatusOK, v)
+}
+
+// limitSigning runs a party's signature under the limit of its wrong PINs
+// at entry, one budget per party: a signed-in session guesses the PIN no
+// faster than a stranger holding the link. A wrong PIN on signing counts as
+// a failed entry; anything else gives its attempt back.
+func (s *Server) limitSigning(c echo.Context, sign func() error) error {
+	p := principal(c)
+	if !p.IsParty() {
+		return sign()
+	}
+	done, err := s.limitAccess(c, "party:"+p.PartyID.String())
+	if err != nil {
+		return err
+	}
+	err = sign()
+	var e *mediation.Error
+	if errors.As(err, &e) && e.Fields["pin"].Key == "validation.pin_wrong" {
+		done(mediation.Unauthorized())
+	} else {
+		done(err)
+	}
+	return err
 }
 
 func (s *Server) apiDeclineAgreement(c echo.Context) error {

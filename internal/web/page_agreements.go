@@ -335,7 +335,10 @@ func (s *Server) agreementSignSubmit(c echo.Context) error {
 		si.Version, _ = strconv.Atoi(c.FormValue("version"))
 		return nil
 	}
-	_, err := s.cw.SignAgreement(call(c), idParam(c, "case"), idParam(c, "agreement"), in)
+	err := s.limitSigning(c, func() error {
+		_, err := s.cw.SignAgreement(call(c), idParam(c, "case"), idParam(c, "agreement"), in)
+		return err
+	})
 	return s.agreementFormDone(c, err, "#signatures")
 }
 
