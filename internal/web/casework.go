@@ -53,6 +53,7 @@ type Casework interface {
 	ScheduleSession(r *mediation.Request, caseID mediation.ID, in mediation.Input) (mediation.Visible[mediation.Session], error)
 	Sessions(p mediation.Principal, caseID mediation.ID) ([]mediation.Visible[mediation.Session], error)
 	Session(p mediation.Principal, caseID, id mediation.ID) (mediation.Visible[mediation.Session], error)
+	SessionToChange(p mediation.Principal, caseID, id mediation.ID) (mediation.Visible[mediation.Session], error)
 	ChangeSession(r *mediation.Request, caseID, id mediation.ID, in mediation.Input) (mediation.Visible[mediation.Session], error)
 	WriteRecord(r *mediation.Request, caseID, id mediation.ID, in mediation.Input) (*mediation.SessionRecord, error)
 	Record(p mediation.Principal, caseID, id mediation.ID) (*mediation.SessionRecord, error)

@@ -45,6 +45,8 @@ func (s *Server) pageRoutes() {
 	e.POST("/cases/:case/submissions/:submission/release", s.releaseSubmit, s.pageForm)
 
 	e.POST("/cases/:case/sessions", s.sessionSubmit, s.pageForm)
+	e.GET("/cases/:case/sessions/:session", s.sessionPage)
+	e.POST("/cases/:case/sessions/:session", s.sessionChangeSubmit, s.pageForm)
 	e.GET("/cases/:case/sessions/:session/record", s.recordPage)
 	e.POST("/cases/:case/sessions/:session/record", s.recordSubmit, s.pageForm)
 	e.GET("/calendar", s.calendarPage)
