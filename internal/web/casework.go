@@ -32,6 +32,7 @@ type Casework interface {
 	CreateCase(r *mediation.Request, in mediation.Input) (mediation.Visible[mediation.Case], error)
 	UpdateCase(r *mediation.Request, id mediation.ID, in mediation.Input) (mediation.Visible[mediation.Case], error)
 	Transition(r *mediation.Request, id mediation.ID, in mediation.Input) (mediation.Visible[mediation.Case], error)
+	ExtendTerm(r *mediation.Request, id mediation.ID, in mediation.Input) (mediation.Visible[mediation.Case], error)
 	AssignMediator(r *mediation.Request, id mediation.ID, in mediation.Input) (mediation.Visible[mediation.Case], error)
 	RemoveMediator(r *mediation.Request, id, user mediation.ID, in mediation.Input) (mediation.Visible[mediation.Case], error)
 	MediatorCandidates(p mediation.Principal, cs *mediation.Case) ([]mediation.User, error)
