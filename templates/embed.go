@@ -31,6 +31,7 @@ const (
 	PageError      Page = "error"      // 403, 404, 500 and the like
 	PageRecord     Page = "record"     // a session's mediation record (调解笔录)
 	PageCalendar   Page = "calendar"   // a mediator's week across its cases
+	PageSession    Page = "session"    // one session: reschedule it, cancel, postpone or log it held
 	// Agreements (调解协议书).
 	PageAgreement      Page = "agreement"       // an agreement: read, compare, revise, propose, sign, decline
 	PageAgreementPrint Page = "agreement_print" // the printed 人民调解协议书, one copy per party and one for the file
@@ -39,5 +40,5 @@ const (
 // Pages lists every page.
 var Pages = []Page{PageLogin, PageCases, PageCaseNew, PageCase, PageMyCase, PageCaseMeta,
 	PagePartyNew, PageInvitation, PageRelease, PageEnter, PageUsers, PageOffice, PageError,
-	PageRecord, PageCalendar,
+	PageRecord, PageCalendar, PageSession,
 	PageAgreement, PageAgreementPrint}

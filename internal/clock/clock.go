@@ -75,12 +75,11 @@ type Facts struct {
 }
 
 // FactsOf are the facts of a case record, in zone: its acceptance (the day
-// it was opened), the day its mediation ended, when it has, and the
-// agreement in effect as the record summarises it (the day it took effect,
-// each term's deadline, what return visits found). Extensions are not
-// recorded yet.
+// it was opened), its extension, the day its mediation ended, when it has,
+// and the agreement in effect as the record summarises it (the day it took
+// effect, each term's deadline, what return visits found).
 func FactsOf(c *mediation.Case, zone *time.Location) Facts {
-	f := Facts{CaseID: c.ID, Accepted: DateOf(c.OpenedAt, zone)}
+	f := Facts{CaseID: c.ID, Accepted: DateOf(c.OpenedAt, zone), Extended: c.Extension != nil}
 	if g := c.Agreed; g != nil {
 		effective := DateOf(g.EffectiveAt, zone)
 		f.Effective = &effective

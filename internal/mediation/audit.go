@@ -43,6 +43,8 @@ const (
 	AuditSessionChange   = "session.change"
 	AuditRecordWrite     = "record.write"
 	AuditFeedIssue       = "calendar.feed"
+	// AuditTermExtend is the mediation term extended by a month.
+	AuditTermExtend = "case.extend"
 	// Agreements (调解协议书) and return visits (回访).
 	AuditAgreementCreate  = "agreement.create"
 	AuditAgreementRevise  = "agreement.revise"
@@ -58,6 +60,6 @@ var AuditActions = []string{AuditUserCreate, AuditLogin, AuditAccess, AuditCaseC
 	AuditCaseTransition, AuditMediatorAssign, AuditMediatorRemove, AuditPartyCreate,
 	AuditInvitationCreate, AuditSubmissionCreate, AuditSubmissionRelease, AuditSubmissionRead, AuditBackupRead,
 	AuditUserUpdate, AuditPasswordChange, AuditConflictCheck, AuditPINSet, AuditPINReset,
-	AuditSessionSchedule, AuditSessionChange, AuditRecordWrite, AuditFeedIssue,
+	AuditSessionSchedule, AuditSessionChange, AuditRecordWrite, AuditFeedIssue, AuditTermExtend,
 	AuditAgreementCreate, AuditAgreementRevise, AuditAgreementPropose, AuditAgreementSign,
 	AuditAgreementDecline, AuditAgreementEffect, AuditVisitCreate}
