@@ -155,10 +155,10 @@ func (s *Service) Agreement(p mediation.Principal, caseID, id mediation.ID) (med
 	return v, err
 }
 
-// changeAgreement is the common course of the operations that change an
-// agreement: the access decision on (obj, act) in the case, then the input,
-// then fn inside the store's transaction.
-func (s *Service) changeAgreement(r *mediation.Request, caseID, id mediation.ID, obj, act string,
+// changeAgreement carries out fn on the agreement inside the store's
+// transaction (after the operation's access decision and its input) and
+// answers the agreement as the principal may see it.
+func (s *Service) changeAgreement(r *mediation.Request, caseID, id mediation.ID,
 	fn func(a *mediation.Agreement, c *mediation.Case, parties []mediation.Party) (store.AgreementChange, error)) (mediation.Visible[mediation.Agreement], error) {
 	var none mediation.Visible[mediation.Agreement]
 	p := r.Principal
@@ -209,7 +209,7 @@ func (s *Service) ReviseAgreement(r *mediation.Request, caseID, id mediation.ID,
 		return mediation.Visible[mediation.Agreement]{}, err
 	}
 	now, today := s.db.Now().UTC(), s.dayStart()
-	return s.changeAgreement(r, caseID, id, authz.ObjAgreementDraft, authz.ActUpdate,
+	return s.changeAgreement(r, caseID, id,
 		func(a *mediation.Agreement, c *mediation.Case, parties []mediation.Party) (store.AgreementChange, error) {
 			if err := a.Revise(content, c, parties, p.UserID, now, today); err != nil {
 				return store.AgreementChange{}, err
@@ -229,7 +229,7 @@ func (s *Service) ProposeAgreement(r *mediation.Request, caseID, id mediation.ID
 		return mediation.Visible[mediation.Agreement]{}, err
 	}
 	now := s.db.Now().UTC()
-	return s.changeAgreement(r, caseID, id, authz.ObjAgreementDraft, authz.ActTransition,
+	return s.changeAgreement(r, caseID, id,
 		func(a *mediation.Agreement, c *mediation.Case, _ []mediation.Party) (store.AgreementChange, error) {
 			v, err := a.Propose(c, p.UserID, now)
 			if err != nil {
@@ -271,7 +271,7 @@ func (s *Service) SignAgreement(r *mediation.Request, caseID, id mediation.ID, i
 		return none, err
 	}
 	now := s.db.Now().UTC()
-	return s.changeAgreement(r, caseID, id, authz.ObjSignature, authz.ActCreate,
+	return s.changeAgreement(r, caseID, id,
 		func(a *mediation.Agreement, c *mediation.Case, parties []mediation.Party) (store.AgreementChange, error) {
 			sig, _, err := a.Sign(c, parties, p.PartyID, p.UserID, name, si.Version, now)
 			if err != nil {
@@ -342,7 +342,7 @@ func (s *Service) DeclineAgreement(r *mediation.Request, caseID, id mediation.ID
 		return none, err
 	}
 	now := s.db.Now().UTC()
-	return s.changeAgreement(r, caseID, id, authz.ObjAgreementDecline, authz.ActCreate,
+	return s.changeAgreement(r, caseID, id,
 		func(a *mediation.Agreement, c *mediation.Case, _ []mediation.Party) (store.AgreementChange, error) {
 			d, err := a.Decline(c, p.PartyID, di, now)
 			if err != nil {

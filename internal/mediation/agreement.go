@@ -436,6 +436,9 @@ func (a *Agreement) Sign(c *Case, parties []Party, party, user ID, name string, 
 	if err != nil {
 		return nil, false, err
 	}
+	if !v.names(parties) {
+		return nil, false, Errorf(ECONFLICT, "error.agreement_parties_changed")
+	}
 	if a.SignedBy(party, user, v.Version) != nil {
 		return nil, false, Errorf(ECONFLICT, "error.agreement_already_signed")
 	}
@@ -451,6 +454,18 @@ func (a *Agreement) Sign(c *Case, parties []Party, party, user ID, name string, 
 	}
 	a.EffectiveVersion, a.EffectiveAt = v.Version, &now
 	return sig, true, nil
+}
+
+// names reports whether the version states every one of the parties (a
+// party added to the case after it was saved is not in it, and cannot sign
+// a text that does not name it: a new version is needed).
+func (v *AgreementVersion) names(parties []Party) bool {
+	for _, p := range parties {
+		if !slices.ContainsFunc(v.Content.Parties, func(ap AgreementParty) bool { return ap.PartyID == p.ID }) {
+			return false
+		}
+	}
+	return true
 }
 
 // complete reports whether every party of the case and one of its

@@ -80,6 +80,15 @@ func TestSignaturesCountOnlyForTheirVersion(t *testing.T) {
 	}
 }
 
+func TestSigningNeedsEveryPartyNamed(t *testing.T) {
+	a, c := draft(t)
+	a.Propose(c, 7, opened)
+	joined := append(agreementParties, mediation.Party{ID: 21, CaseID: 42, Name: "孙强"})
+	if _, _, err := a.Sign(c, joined, 19, 0, "赵明", 0, opened); mediation.ErrorCode(err) != mediation.ECONFLICT || len(a.Signatures) != 0 {
+		t.Errorf("signing a version that does not name a party of the case: %v, %d signatures", err, len(a.Signatures))
+	}
+}
+
 func TestCanonicalTextIsStable(t *testing.T) {
 	a, _ := draft(t)
 	text := string(a.CanonicalText(&a.Versions[0]))
