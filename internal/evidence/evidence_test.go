@@ -204,3 +204,17 @@ func TestHugeHeaderAllocatesLittle(t *testing.T) {
 		t.Errorf("refusing it allocated %d bytes in %.0f allocations", perRun, allocs)
 	}
 }
+
+// BenchmarkProcess is the cost of re-encoding alone: a 12-megapixel phone
+// JPEG of about 4 MB, turned sideways, decoded, turned upright, encoded again
+// and previewed.
+func BenchmarkProcess(b *testing.B) {
+	photo := evidencetest.PhonePhoto(evidencetest.Frame(4000, 3000, 1), 88, 6)
+	b.SetBytes(int64(len(photo)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := evidence.Process(photo); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -27,9 +27,15 @@ const (
 // Picture is a w × h test picture: smooth gradients, a dark square in the
 // top-left quarter (so that orientation shows), and, with noise, grain like
 // a phone sensor's (so that it compresses like a photo).
-func Picture(w, h int, noise bool) *image.RGBA {
+func Picture(w, h int, noise bool) *image.RGBA { return picture(w, h, noise, 1) }
+
+// Frame is a noisy Picture whose grain is drawn from seed: frames of
+// different seeds are different photos.
+func Frame(w, h int, seed uint64) *image.RGBA { return picture(w, h, true, seed) }
+
+func picture(w, h int, noise bool, seed uint64) *image.RGBA {
 	m := image.NewRGBA(image.Rect(0, 0, w, h))
-	r := rand.New(rand.NewPCG(1, 2))
+	r := rand.New(rand.NewPCG(seed, 2))
 	for y := range h {
 		for x := range w {
 			c := color.RGBA{uint8(x * 255 / max(1, w-1)), uint8(y * 255 / max(1, h-1)), 128, 255}
