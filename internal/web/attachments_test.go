@@ -305,3 +305,65 @@ func TestCaseQuota(t *testing.T) {
 	// Another case has its own.
 	mustAttach(t, s.b1, s.caseB, s.subB1, "b.pdf", big)
 }
+
+// An upload sent again with its Idempotency-Key is answered from the record;
+// the same key with another file is a conflict.
+func TestAttachmentIdempotent(t *testing.T) {
+	s := newScene(t)
+	path := "/api/v1/cases/" + s.caseA + "/submissions/" + s.subA1 + "/attachments"
+	send := func(data []byte) (int, []byte, string) {
+		body, ct := multipartFile(t, "a.pdf", "application/pdf", data, nil)
+		s.a1.Header.Set("Idempotency-Key", "upload-1")
+		defer s.a1.Header.Del("Idempotency-Key")
+		resp, raw := s.a1.send(t, http.MethodPost, path, body, ct)
+		return resp.StatusCode, raw, resp.Header.Get("Idempotent-Replayed")
+	}
+	// Two documents that agree in their first MiB and differ after it.
+	big := append(evidencetest.PDF(), make([]byte, 2<<20)...)
+	other := bytes.Clone(big)
+	other[len(other)-1] = '\n'
+	status, first, _ := send(big)
+	if status != http.StatusCreated {
+		t.Fatalf("first: %d %s", status, first)
+	}
+	status, again, replayed := send(big)
+	if status != http.StatusCreated || replayed != "true" || decodeID(t, again) != decodeID(t, first) {
+		t.Errorf("again: %d %s (replayed %q)", status, again, replayed)
+	}
+	if status, raw, _ := send(other); status != http.StatusConflict {
+		t.Errorf("the same key with another file: %d %s", status, raw)
+	}
+	var l listOf[attachmentJSON]
+	s.a1.mustJSON("GET", path, nil, http.StatusOK, &l)
+	if len(l.Items) != 1 {
+		t.Errorf("%d attachments, want 1", len(l.Items))
+	}
+}
+
+// A file refused on the page is said beside the form it came from, in the
+// reader's language, and the page is the party's case page again.
+func TestAttachmentFormRefused(t *testing.T) {
+	s := newScene(t)
+	body, ct := multipartFile(t, "photo.jpg", "image/jpeg", evidencetest.Script(), map[string]string{"csrf": mxCSRF(t, s.a1)})
+	resp, raw := s.a1.send(t, http.MethodPost, "/cases/"+s.caseA+"/submissions/"+s.subA1+"/attachments", body, ct)
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d: %s", resp.StatusCode, pageMainOrRaw(raw))
+	}
+	doc := pageDoc(t, raw)
+	msg := strings.TrimSpace(doc.Find("#submission-" + s.subA1 + " form.attach .field-error").Text())
+	if !containsHan(msg) || !strings.Contains(msg, "JPEG") {
+		t.Errorf("the message beside the form: %q", msg)
+	}
+	if doc.Find(".form-error").Length() != 0 {
+		t.Errorf("the message is shown elsewhere too: %s", doc.Find(".form-error").Text())
+	}
+	// Without its CSRF token the form is refused before anything is read.
+	body, ct = multipartFile(t, "photo.png", "image/png", evidencetest.PNG(evidencetest.Picture(4, 4, false)), nil)
+	before := boltFingerprint(t, s.app)
+	if resp, _ := s.a1.send(t, http.MethodPost, "/cases/"+s.caseA+"/submissions/"+s.subA1+"/attachments", body, ct); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("without a CSRF token: %d", resp.StatusCode)
+	}
+	if boltFingerprint(t, s.app) != before {
+		t.Error("a form without its token changed the database")
+	}
+}

@@ -131,17 +131,15 @@ func (up *upload) input() mediation.Input {
 	}
 }
 
-// keyed makes a keyed request's remembered hash cover the whole file (the
-// idempotency middleware hashes the body's first MiB only).
+// keyed makes a keyed request's remembered hash the file's: a retry sends
+// the same file in another envelope (a new multipart boundary), and the
+// idempotency middleware hashes only the body's first MiB.
 func (up *upload) keyed(r *mediation.Request) {
 	if r.Key == nil || up.err != nil {
 		return
 	}
-	h := sha256.New()
-	h.Write(r.Body)
-	sum := sha256.Sum256(up.file)
-	h.Write(sum[:])
-	r.Body = h.Sum(nil)
+	sum := sha256.Sum256(append([]byte("attachment\x00"), up.file...))
+	r.Body = sum[:]
 }
 
 // attachmentQuery reads ?preview= ("1": a photo's preview).
