@@ -43,6 +43,8 @@ const (
 	AuditSessionChange   = "session.change"
 	AuditRecordWrite     = "record.write"
 	AuditFeedIssue       = "calendar.feed"
+	// AuditTermExtend is the mediation term extended by a month.
+	AuditTermExtend = "case.extend"
 	// Attachments: one stored, one downloaded (a read of its submission).
 	AuditAttachmentCreate = "attachment.create"
 	AuditAttachmentRead   = "attachment.read"
@@ -53,5 +55,5 @@ var AuditActions = []string{AuditUserCreate, AuditLogin, AuditAccess, AuditCaseC
 	AuditCaseTransition, AuditMediatorAssign, AuditMediatorRemove, AuditPartyCreate,
 	AuditInvitationCreate, AuditSubmissionCreate, AuditSubmissionRelease, AuditSubmissionRead, AuditBackupRead,
 	AuditUserUpdate, AuditPasswordChange, AuditConflictCheck, AuditPINSet, AuditPINReset,
-	AuditSessionSchedule, AuditSessionChange, AuditRecordWrite, AuditFeedIssue,
+	AuditSessionSchedule, AuditSessionChange, AuditRecordWrite, AuditFeedIssue, AuditTermExtend,
 	AuditAttachmentCreate, AuditAttachmentRead}
