@@ -85,9 +85,6 @@ func fileProblem(key, param string) error { return mediation.Invalid("file", key
 
 var errTooLarge = mediation.Errorf(mediation.ETOOLARGE, "error.attachment_too_large")
 
-// TooLarge is the error of a file over MaxSize.
-func TooLarge() error { return errTooLarge }
-
 // Process decides what the upload is from its content and returns what is
 // kept of it: a photo re-encoded as JPEG with its preview, or a PDF as sent.
 // It returns EINVALID naming "file" for an empty file, a type other than

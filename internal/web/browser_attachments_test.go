@@ -57,6 +57,22 @@ func TestBrowserAttachPhoto(t *testing.T) {
 	}
 	phone.noHorizontalScroll("my case with a photo")
 	phone.screenshot("phone-attachment")
+	// The preview opens the photo itself, which shows though it is served
+	// in a sandbox.
+	href := phone.eval(`document.querySelector('article.submission .evidence a.photo').href`)
+	phone.do(chromedp.Navigate(href.(string)))
+	full := `(() => { const img = document.images[0]; return img && img.complete && img.naturalWidth > 0 ? [img.naturalWidth, img.naturalHeight] : null })()`
+	var shown any
+	for range 50 {
+		if shown = phone.eval(full); shown != nil {
+			break
+		}
+		phone.do(chromedp.Sleep(100 * time.Millisecond))
+	}
+	if d, ok := shown.([]any); !ok || d[0] != float64(900) || d[1] != float64(1200) {
+		t.Errorf("the photo opened from its preview: %v", shown)
+	}
+	phone.open("/cases/" + cs.ID)
 	phone.open("/lang?to=en")
 	phone.open("/cases/" + cs.ID)
 	if !strings.Contains(phone.text("form.attach"), "Add a photo or PDF") {
