@@ -329,5 +329,6 @@ func badInputTable() []badInputCase {
 	)
 	add(sessionBadInputs()...)
 	add(extensionBadInputs()...)
+	add(attachmentBadInputs()...)
 	return rows
 }
