@@ -95,6 +95,7 @@ var want = map[string]map[string]string{
 		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"attachment":          ".   .   .   .   .   .   .   .   .   .   .   .",
 		// Agreements and return visits.
 		"agreement":         ".   .   .   .   .   .   .   .   .   .   .   .",
 		"agreement_draft":   ".   .   .   .   .   .   .   .   .   .   .   .",
@@ -122,6 +123,7 @@ var want = map[string]map[string]string{
 		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"attachment":          ".   .   .   .   .   .   .   .   .   .   .   .",
 		// Agreements and return visits.
 		"agreement":         ".   .   .   .   .   .   .   .   .   .   .   .",
 		"agreement_draft":   ".   .   .   .   .   .   .   .   .   .   .   .",
@@ -149,6 +151,7 @@ var want = map[string]map[string]string{
 		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   G   .   .   .   .   .   .   .",
+		"attachment":          ".   .   .   .   .   .   .   .   .   .   .   .",
 		// Agreements and return visits.
 		"agreement":         ".   .   .   .   .   .   .   .   .   .   .   .",
 		"agreement_draft":   ".   .   .   .   .   .   .   .   .   .   .   .",
@@ -176,6 +179,7 @@ var want = map[string]map[string]string{
 		"caucus":              ".   C   .   .   .   C   .   .   .   .   .   .",
 		"session_record":      ".   C   .   .   .   C   .   .   .   .   .   .",
 		"deadline":            ".   C   .   .   .   .   .   .   .   .   .   .",
+		"attachment":          "C   .   .   .   .   .   .   .   .   .   .   .",
 		// Agreements and return visits.
 		"agreement":         ".   C   .   .   .   .   .   .   .   .   .   .",
 		"agreement_draft":   "C   C   .   .   .   C   C   .   .   .   .   .",
@@ -203,6 +207,7 @@ var want = map[string]map[string]string{
 		"caucus":              ".   S   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"attachment":          "S   .   .   .   .   .   .   .   .   .   .   .",
 		// Agreements and return visits.
 		"agreement":         ".   C   .   .   .   .   .   .   .   .   .   .",
 		"agreement_draft":   ".   .   .   .   .   .   .   .   .   .   .   .",
@@ -230,6 +235,7 @@ var want = map[string]map[string]string{
 		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"attachment":          ".   .   .   .   .   .   .   .   .   .   .   .",
 		// Agreements and return visits.
 		"agreement":         ".   .   .   .   .   .   .   .   .   .   .   .",
 		"agreement_draft":   ".   .   .   .   .   .   .   .   .   .   .   .",
@@ -257,6 +263,7 @@ var want = map[string]map[string]string{
 		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"attachment":          ".   .   .   .   .   .   .   .   .   .   .   .",
 		// Agreements and return visits.
 		"agreement":         ".   .   .   .   .   .   .   .   .   .   .   .",
 		"agreement_draft":   ".   .   .   .   .   .   .   .   .   .   .   .",

@@ -347,6 +347,7 @@ func TestNamesMatchPolicies(t *testing.T) {
 	objects := []string{ObjUser, ObjCase, ObjMediator, ObjParty, ObjPartyContact, ObjInvitation,
 		ObjSubmission, ObjReleasedSubmission, ObjAudit, ObjStats, ObjBackup, ObjCalendar, ObjPassword, ObjPIN,
 		ObjSession, ObjCaucus, ObjSessionRecord, ObjDeadline,
+		ObjAttachment,
 		// Agreements and return visits.
 		ObjAgreement, ObjAgreementDraft, ObjSignature, ObjAgreementDecline, ObjVisit}
 	actions := []string{ActCreate, ActRead, ActReadMeta, ActReadOverview, ActList, ActUpdate,

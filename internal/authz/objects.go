@@ -64,6 +64,12 @@ func RecordObject(s *mediation.Session) Object {
 	return Object{Kind: ObjSessionRecord, Domain: mediation.CaseDomain(s.CaseID)}
 }
 
+// AttachmentObject is a submission as something to attach to: owned by its
+// author, whether or not it was released.
+func AttachmentObject(s *mediation.Submission) Object {
+	return Object{Kind: ObjAttachment, Domain: mediation.CaseDomain(s.CaseID), Owner: mediation.PartySubject(s.PartyID)}
+}
+
 // SignatureObject is a signature on an agreement of the case, owned by the
 // signer it would be (a party's or a mediator's subject).
 func SignatureObject(c *mediation.Case, signer string) Object {

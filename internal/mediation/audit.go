@@ -45,6 +45,9 @@ const (
 	AuditFeedIssue       = "calendar.feed"
 	// AuditTermExtend is the mediation term extended by a month.
 	AuditTermExtend = "case.extend"
+	// Attachments: one stored, one downloaded (a read of its submission).
+	AuditAttachmentCreate = "attachment.create"
+	AuditAttachmentRead   = "attachment.read"
 	// Agreements (调解协议书) and return visits (回访).
 	AuditAgreementCreate  = "agreement.create"
 	AuditAgreementRevise  = "agreement.revise"
@@ -61,5 +64,6 @@ var AuditActions = []string{AuditUserCreate, AuditLogin, AuditAccess, AuditCaseC
 	AuditInvitationCreate, AuditSubmissionCreate, AuditSubmissionRelease, AuditSubmissionRead, AuditBackupRead,
 	AuditUserUpdate, AuditPasswordChange, AuditConflictCheck, AuditPINSet, AuditPINReset,
 	AuditSessionSchedule, AuditSessionChange, AuditRecordWrite, AuditFeedIssue, AuditTermExtend,
+	AuditAttachmentCreate, AuditAttachmentRead,
 	AuditAgreementCreate, AuditAgreementRevise, AuditAgreementPropose, AuditAgreementSign,
 	AuditAgreementDecline, AuditAgreementEffect, AuditVisitCreate}

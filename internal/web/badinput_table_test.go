@@ -329,6 +329,7 @@ func badInputTable() []badInputCase {
 	)
 	add(sessionBadInputs()...)
 	add(extensionBadInputs()...)
+	add(attachmentBadInputs()...)
 	add(agreementBadInputs()...)
 	return rows
 }

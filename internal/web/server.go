@@ -170,6 +170,10 @@ func (s *Server) routes() {
 
 	api.GET("/admin/backup", s.backup)
 
+	// Attachments.
+	api.POST("/cases/:case/submissions/:submission/attachments", s.apiCreateAttachment)
+	api.GET("/cases/:case/submissions/:submission/attachments", s.apiListAttachments)
+	api.GET("/cases/:case/submissions/:submission/attachments/:attachment", s.showAttachment)
 	// Agreements (调解协议书) and return visits (回访).
 	api.POST("/cases/:case/agreements", s.apiCreateAgreement)
 	api.GET("/cases/:case/agreements", s.apiListAgreements)
