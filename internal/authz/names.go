@@ -62,6 +62,7 @@ const (
 // ObjAttachment is attaching a photo or document to a submission, owned by
 // the submission's author. Reading one is reading its submission.
 const ObjAttachment = "attachment"
+
 // Agreements (调解协议书) and return visits (回访).
 const (
 	// ObjAgreement is an agreement as its parties read it: its proposed
