@@ -32,9 +32,13 @@ const (
 	PageRecord     Page = "record"     // a session's mediation record (调解笔录)
 	PageCalendar   Page = "calendar"   // a mediator's week across its cases
 	PageSession    Page = "session"    // one session: reschedule it, cancel, postpone or log it held
+	// Agreements (调解协议书).
+	PageAgreement      Page = "agreement"       // an agreement: read, compare, revise, propose, sign, decline
+	PageAgreementPrint Page = "agreement_print" // the printed 人民调解协议书, one copy per party and one for the file
 )
 
 // Pages lists every page.
 var Pages = []Page{PageLogin, PageCases, PageCaseNew, PageCase, PageMyCase, PageCaseMeta,
 	PagePartyNew, PageInvitation, PageRelease, PageEnter, PageUsers, PageOffice, PageError,
-	PageRecord, PageCalendar, PageSession}
+	PageRecord, PageCalendar, PageSession,
+	PageAgreement, PageAgreementPrint}

@@ -330,5 +330,6 @@ func badInputTable() []badInputCase {
 	add(sessionBadInputs()...)
 	add(extensionBadInputs()...)
 	add(attachmentBadInputs()...)
+	add(agreementBadInputs()...)
 	return rows
 }

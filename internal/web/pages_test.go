@@ -141,6 +141,7 @@ type pageWorld struct {
 	heldA      string                       // a held joint session of case A, with its record
 	caucusA1   string                       // a scheduled caucus with A1
 	cat        map[string]map[string]string // language → catalogue
+	agrB       string                       // case B's agreement, proposed, signed by B1
 }
 
 const (
@@ -178,6 +179,7 @@ func newPageWorld(t *testing.T) *pageWorld {
 	w.refA = cs.Reference
 	w.other.mustJSON("GET", "/api/v1/cases/"+w.caseB, nil, http.StatusOK, &cs)
 	w.refB = cs.Reference
+	w.addAgreementPages(t)
 	return w
 }
 
@@ -231,4 +233,7 @@ var pageMarks = map[templates.Page]string{
 	templates.PageRecord:     `main form[action$="/record"]`,
 	templates.PageCalendar:   `main ol.week`,
 	templates.PageSession:    `main form#move`,
+	// Agreements.
+	templates.PageAgreement:      `main article#agreement`,
+	templates.PageAgreementPrint: `main article.copy`,
 }
