@@ -95,6 +95,10 @@ var want = map[string]map[string]string{
 		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		// Closing, the mediator's own neutrality and recusals.
+		"case_file": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"recusal":   ".   .   .   .   .   .   .   .   .   .   .   .",
+		"interests": ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:office": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -116,6 +120,10 @@ var want = map[string]map[string]string{
 		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		// Closing, the mediator's own neutrality and recusals.
+		"case_file": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"recusal":   ".   .   .   .   .   .   .   .   .   .   .   .",
+		"interests": ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:mediator_account": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -137,6 +145,10 @@ var want = map[string]map[string]string{
 		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   G   .   .   .   .   .   .   .",
+		// Closing, the mediator's own neutrality and recusals.
+		"case_file": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"recusal":   ".   .   .   .   .   .   .   .   .   .   .   .",
+		"interests": ".   O   .   .   .   O   .   .   .   .   .   .",
 	},
 	"role:mediator": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -158,6 +170,10 @@ var want = map[string]map[string]string{
 		"caucus":              ".   C   .   .   .   C   .   .   .   .   .   .",
 		"session_record":      ".   C   .   .   .   C   .   .   .   .   .   .",
 		"deadline":            ".   C   .   .   .   .   .   .   .   .   .   .",
+		// Closing, the mediator's own neutrality and recusals.
+		"case_file": ".   C   .   .   .   C   .   .   .   .   .   .",
+		"recusal":   ".   C   .   .   .   .   .   .   .   .   .   .",
+		"interests": ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:party": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -179,6 +195,10 @@ var want = map[string]map[string]string{
 		"caucus":              ".   S   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		// Closing, the mediator's own neutrality and recusals.
+		"case_file": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"recusal":   "S   S   .   .   .   .   .   .   .   .   .   .",
+		"interests": ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:caretaker": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -200,6 +220,10 @@ var want = map[string]map[string]string{
 		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		// Closing, the mediator's own neutrality and recusals.
+		"case_file": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"recusal":   ".   .   .   .   .   .   .   .   .   .   .   .",
+		"interests": ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"no role": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -221,6 +245,10 @@ var want = map[string]map[string]string{
 		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		// Closing, the mediator's own neutrality and recusals.
+		"case_file": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"recusal":   ".   .   .   .   .   .   .   .   .   .   .   .",
+		"interests": ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 }
 

@@ -31,9 +31,13 @@ const (
 	PageError      Page = "error"      // 403, 404, 500 and the like
 	PageRecord     Page = "record"     // a session's mediation record (调解笔录)
 	PageCalendar   Page = "calendar"   // a mediator's week across its cases
+	// Closing, the mediator's own neutrality and recusals.
+	PageCaseFile  Page = "case_file" // the printable case file (卷宗), A4
+	PageInterests Page = "interests" // a mediator's conflict-of-interest profile
 )
 
 // Pages lists every page.
 var Pages = []Page{PageLogin, PageCases, PageCaseNew, PageCase, PageMyCase, PageCaseMeta,
 	PagePartyNew, PageInvitation, PageRelease, PageEnter, PageUsers, PageOffice, PageError,
-	PageRecord, PageCalendar}
+	PageRecord, PageCalendar,
+	PageCaseFile, PageInterests}

@@ -43,6 +43,12 @@ const (
 	AuditSessionChange   = "session.change"
 	AuditRecordWrite     = "record.write"
 	AuditFeedIssue       = "calendar.feed"
+	// Closing, the mediator's own neutrality and recusals.
+	AuditNoticeRecord    = "file.notice"
+	AuditIdentityConfirm = "file.identity"
+	AuditNoAgreement     = "file.no_agreement"
+	AuditInterestsUpdate = "interests.update"
+	AuditRecusalRequest  = "recusal.request"
 )
 
 // AuditActions lists every action an audit entry may record.
@@ -50,4 +56,5 @@ var AuditActions = []string{AuditUserCreate, AuditLogin, AuditAccess, AuditCaseC
 	AuditCaseTransition, AuditMediatorAssign, AuditMediatorRemove, AuditPartyCreate,
 	AuditInvitationCreate, AuditSubmissionCreate, AuditSubmissionRelease, AuditSubmissionRead, AuditBackupRead,
 	AuditUserUpdate, AuditPasswordChange, AuditConflictCheck, AuditPINSet, AuditPINReset,
-	AuditSessionSchedule, AuditSessionChange, AuditRecordWrite, AuditFeedIssue}
+	AuditSessionSchedule, AuditSessionChange, AuditRecordWrite, AuditFeedIssue,
+	AuditNoticeRecord, AuditIdentityConfirm, AuditNoAgreement, AuditInterestsUpdate, AuditRecusalRequest}

@@ -84,7 +84,7 @@ func TestMutationsKeepIndexesAndAudit(t *testing.T) {
 		file = f
 		return store.CaseChange{}, nil
 	})
-	if file != (mediation.CaseFile{Applicants: 1, Respondents: 1}) {
+	if len(file.Parties) != 2 || file.Parties[0].Side != mediation.SideApplicant || file.Parties[1].Side != mediation.SideRespondent {
 		t.Errorf("UpdateCase passed case file %+v, want one applicant and one respondent", file)
 	}
 
@@ -117,8 +117,9 @@ func TestMutationsKeepIndexesAndAudit(t *testing.T) {
 	}
 	step("IssueInvitation", mediation.AuditInvitationCreate)
 
-	transition(t, db, c.ID, mediation.StatusAgreement, "")
-	step("TransitionCase to agreement", mediation.AuditCaseTransition)
+	// Withdrawn: a closing that needs the registration alone.
+	transition(t, db, c.ID, mediation.StatusWithdrawn, "申请人撤回")
+	step("TransitionCase to withdrawn", mediation.AuditCaseTransition)
 	closed := transition(t, db, c.ID, mediation.StatusClosed, "")
 	if closed.ClosedAt == nil {
 		t.Error("closed case has no ClosedAt")

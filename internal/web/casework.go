@@ -72,4 +72,17 @@ type Casework interface {
 	Trail(p mediation.Principal, caseID mediation.ID, page mediation.Input) ([]mediation.TrailEntry, mediation.ID, error)
 	LatestTrail(p mediation.Principal, caseID mediation.ID, n int) ([]mediation.TrailEntry, bool, error)
 	Backup(p mediation.Principal, begin func(size int64) (io.Writer, error)) (int64, error)
+
+	// Closing, the mediator's own neutrality and recusals.
+	Checklist(p mediation.Principal, caseID mediation.ID) (*mediation.Checklist, error)
+	Dossier(p mediation.Principal, caseID mediation.ID) (*mediation.Dossier, error)
+	RecordNotice(r *mediation.Request, caseID, partyID mediation.ID, in mediation.Input) (*mediation.Checklist, error)
+	ConfirmIdentity(r *mediation.Request, caseID, partyID mediation.ID, in mediation.Input) (*mediation.Checklist, error)
+	RecordNoAgreement(r *mediation.Request, caseID mediation.ID, in mediation.Input) (*mediation.Checklist, error)
+	Interests(p mediation.Principal) (*mediation.Interests, error)
+	SetInterests(r *mediation.Request, in mediation.Input) (*mediation.Interests, error)
+	RequestRecusal(r *mediation.Request, caseID mediation.ID, in mediation.Input) (*mediation.Recusal, error)
+	Recusals(p mediation.Principal, caseID mediation.ID) ([]mediation.Recusal, error)
+	Recusal(p mediation.Principal, caseID, id mediation.ID) (*mediation.Recusal, error)
+	CaseFile(p mediation.Principal, caseID mediation.ID) (*mediation.CaseFileView, error)
 }

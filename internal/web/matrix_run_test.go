@@ -74,6 +74,8 @@ func TestMatrix(t *testing.T) {
 	maps.Copy(table, pageMatrix())
 	maps.Copy(table, sessionMatrix())
 	maps.Copy(table, sessionPageMatrix())
+	// Closing, the mediator's own neutrality and recusals.
+	maps.Copy(table, closingMatrix())
 
 	// The table and the router must list the same routes.
 	ref := newMxWorld(t)

@@ -181,6 +181,9 @@ type casePageData struct {
 	Sessions     []sessionRow
 	SessionKinds []mediation.SessionKind
 	Rooms        []string
+	// Closing is the checklist of the case file, the overrides of conflict
+	// checks and the recusal requests.
+	Closing *closingView
 }
 
 // mediatorView is the mediators' case page: every party, every submission side
@@ -210,6 +213,9 @@ func (s *Server) mediatorView(p mediation.Principal, cs *mediation.Case) (*caseP
 		names[pt.Record.ID] = pt.Record.Name
 	}
 	if data.Sessions, err = s.sessionRows(p, cs.ID, names); err != nil {
+		return nil, err
+	}
+	if data.Closing, err = s.closingSection(p, cs, data.Parties); err != nil {
 		return nil, err
 	}
 	for _, pt := range data.Parties {
@@ -249,6 +255,8 @@ type myCasePageData struct {
 	Entry *mediation.Entry
 	// Sessions are the joint sessions and the party's own caucuses.
 	Sessions []sessionRow
+	// Recusals are the party's own requests that a mediator step aside.
+	Recusals *partyRecusals
 }
 
 // partyCaseView is a party's page: its own submissions, what others released,
@@ -272,6 +280,9 @@ func (s *Server) partyCaseView(p mediation.Principal, cs *mediation.Case) (*myCa
 		}
 	}
 	if data.Sessions, err = s.sessionRows(p, cs.ID, nil); err != nil {
+		return nil, err
+	}
+	if data.Recusals, err = s.recusalSection(p, cs); err != nil {
 		return nil, err
 	}
 	subs, err := s.cw.AllSubmissions(p, cs.ID)

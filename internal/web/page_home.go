@@ -52,6 +52,9 @@ func (s *Server) pageRoutes() {
 
 	e.GET("/admin/users", s.usersPage)
 	e.POST("/admin/users", s.usersSubmit, s.pageForm)
+
+	// Closing a case, the mediator's own neutrality and recusals.
+	s.closingPageRoutes()
 }
 
 // isPage says whether a request is for a page (rather than the API), so that

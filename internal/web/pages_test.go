@@ -228,4 +228,7 @@ var pageMarks = map[templates.Page]string{
 	templates.PageError:      `main section.narrow a[href="/"]`,
 	templates.PageRecord:     `main form[action$="/record"]`,
 	templates.PageCalendar:   `main ol.week`,
+	// Closing, the mediator's own neutrality and recusals.
+	templates.PageCaseFile:  `main article.dossier`,
+	templates.PageInterests: `main form[action="/me/interests"]`,
 }

@@ -169,6 +169,9 @@ func (s *Server) routes() {
 
 	api.GET("/admin/backup", s.backup)
 
+	// Closing a case, the mediator's own neutrality and recusals.
+	s.closingRoutes(api)
+
 	s.pageRoutes()
 }
 
