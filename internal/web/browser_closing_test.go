@@ -3,10 +3,12 @@ package web_test
 import (
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"tiaojie/internal/mediation"
@@ -105,6 +107,9 @@ func TestBrowserClosing(t *testing.T) {
 		desk.noHorizontalScroll("case file")
 		desk.screenshot(size.name + "-case-file")
 		if !size.mobile {
+			printedA4(t, desk, []string{"人民调解卷宗", "3 号楼地下车位被占用", "赵明", "钱丽", "居民身份证"})
+		}
+		if !size.mobile {
 			desk.open("/lang?to=en&back=" + casePath)
 			desk.open(casePath + "#closing")
 			if got := desk.text("#closing"); !strings.Contains(got, "Case file checklist") {
@@ -117,6 +122,55 @@ func TestBrowserClosing(t *testing.T) {
 		}
 	}
 	_ = password
+}
+
+// printedA4 prints the tab's page to PDF as the browser's print dialog does
+// (the page's own @page size) and checks that its pages are A4 and its text
+// holds want.
+func printedA4(t *testing.T, tb *tab, want []string) {
+	t.Helper()
+	for _, tool := range []string{"pdfinfo", "pdftotext"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s is not installed (poppler-utils)", tool)
+			}
+			t.Logf("%s is not installed (poppler-utils): the printed file is not read back", tool)
+			return
+		}
+	}
+	yes := true
+	res, err := chromedp.Call(tb.ctx, page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: &yes})
+	if err != nil {
+		t.Fatalf("print to PDF: %v", err)
+	}
+	file := filepath.Join(t.TempDir(), "file.pdf")
+	if err := os.WriteFile(file, res.Data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if dir := os.Getenv("TIAOJIE_SCREENSHOTS"); dir != "" {
+		os.WriteFile(filepath.Join(dir, "case-file.pdf"), res.Data, 0o644)
+	}
+	info, err := exec.Command("pdfinfo", file).Output()
+	if err != nil {
+		t.Fatalf("pdfinfo: %v", err)
+	}
+	// pdfinfo names the paper of a page 210 × 297 mm, give or take a point.
+	if !strings.Contains(string(info), "(A4)") {
+		t.Errorf("the printed case file is not A4:\n%s", info)
+	}
+	text, err := exec.Command("pdftotext", "-layout", file, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	flat := strings.Join(strings.Fields(string(text)), "")
+	for _, w := range want {
+		if !strings.Contains(flat, strings.Join(strings.Fields(w), "")) {
+			t.Errorf("the printed case file lacks %q", w)
+		}
+	}
+	if strings.Contains(flat, "退出") {
+		t.Error("the printed case file carries the page's header")
+	}
 }
 
 // sectionShot writes one element of the page to TIAOJIE_SCREENSHOTS/<name>.png,
