@@ -164,6 +164,21 @@ func (s *Service) Recusal(p mediation.Principal, caseID, id mediation.ID) (*medi
 	return s.recusalOf(p, caseID, func(r mediation.Recusal) bool { return r.ID == id })
 }
 
+// FormerMediators names the mediators who left the case, each with when it
+// joined and left, so that the parties see every change of who mediates
+// their case.
+func (s *Service) FormerMediators(cs *mediation.Case) []mediation.Person {
+	out := make([]mediation.Person, len(cs.Former))
+	for i, d := range cs.Former {
+		left := d.Left
+		out[i] = mediation.Person{ID: d.UserID, Since: d.Since, Until: &left}
+		if u, err := s.db.User(d.UserID); err == nil {
+			out[i].Username, out[i].DisplayName, out[i].Active = u.Username, u.DisplayName, u.Active()
+		}
+	}
+	return out
+}
+
 // conflictResult is what a conflict-of-interest check found, for its audit
 // entry: a hit (refused), an override (a hit added all the same, with its
 // justification) or a miss; "" when it was refused before any check ran.

@@ -31,6 +31,16 @@ type Case struct {
 	// Outcome is the status a closed case closed from: agreement,
 	// no_agreement or withdrawn.
 	Outcome Status `json:"outcome,omitempty"`
+	// Former are the mediators taken off the case (stepping aside, on a
+	// recusal), so that its parties see every change of who mediates it.
+	Former []Departure `json:"former,omitempty"`
+}
+
+// Departure is a mediator's time on a case, once it left.
+type Departure struct {
+	UserID ID         `json:"user_id"`
+	Since  *time.Time `json:"since,omitempty"`
+	Left   time.Time  `json:"left"`
 }
 
 // CaseReference formats the reference of the case with the given id, opened at t.

@@ -195,6 +195,7 @@ func (db *DB) RemoveMediator(caseID, user mediation.ID, actor, reason string) (*
 		c.UpdatedAt = db.now()
 		c.Joined = maps.Clone(old.Joined)
 		delete(c.Joined, user)
+		c.Former = append(slices.Clone(old.Former), mediation.Departure{UserID: user, Since: old.JoinedAt(user), Left: c.UpdatedAt})
 		out = &c
 		var ch change
 		caseRecords.put(&ch, idKey(c.ID), &c)

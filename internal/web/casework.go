@@ -85,4 +85,5 @@ type Casework interface {
 	Recusals(p mediation.Principal, caseID mediation.ID) ([]mediation.Recusal, error)
 	Recusal(p mediation.Principal, caseID, id mediation.ID) (*mediation.Recusal, error)
 	CaseFile(p mediation.Principal, caseID mediation.ID) (*mediation.CaseFileView, error)
+	FormerMediators(cs *mediation.Case) []mediation.Person
 }

@@ -197,10 +197,20 @@ func TestRecusalFlow(t *testing.T) {
 		Mediators []struct {
 			ID string `json:"id"`
 		} `json:"mediators"`
+		Former []struct {
+			ID    string `json:"id"`
+			Until string `json:"until"`
+		} `json:"former_mediators"`
 	}
 	s.a2.mustJSON("GET", a, nil, http.StatusOK, &cs)
 	if len(cs.Mediators) != 1 || cs.Mediators[0].ID != li {
 		t.Errorf("the parties see mediators %+v, want li alone", cs.Mediators)
+	}
+	if len(cs.Former) != 1 || cs.Former[0].ID != wang || cs.Former[0].Until == "" {
+		t.Errorf("the parties see former mediators %+v, want wang with the day he left", cs.Former)
+	}
+	if text := squashSpace(openPage(t, s.a2, "/cases/"+s.caseA).doc.Find("main dl.facts").Text()); !strings.Contains(text, "曾任调解员名 wang") {
+		t.Errorf("the other party's page does not show who left: %s", text)
 	}
 
 	// The grants survive a restart: the admin's care is rebuilt from the store.
