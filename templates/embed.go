@@ -31,6 +31,7 @@ const (
 	PageError      Page = "error"      // 403, 404, 500 and the like
 	PageRecord     Page = "record"     // a session's mediation record (调解笔录)
 	PageCalendar   Page = "calendar"   // a mediator's week across its cases
+	PageSession    Page = "session"    // one session: reschedule it, cancel, postpone or log it held
 	// Closing, the mediator's own neutrality and recusals.
 	PageCaseFile  Page = "case_file" // the printable case file (卷宗), A4
 	PageInterests Page = "interests" // a mediator's conflict-of-interest profile
@@ -39,5 +40,5 @@ const (
 // Pages lists every page.
 var Pages = []Page{PageLogin, PageCases, PageCaseNew, PageCase, PageMyCase, PageCaseMeta,
 	PagePartyNew, PageInvitation, PageRelease, PageEnter, PageUsers, PageOffice, PageError,
-	PageRecord, PageCalendar,
+	PageRecord, PageCalendar, PageSession,
 	PageCaseFile, PageInterests}

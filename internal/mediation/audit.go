@@ -43,6 +43,8 @@ const (
 	AuditSessionChange   = "session.change"
 	AuditRecordWrite     = "record.write"
 	AuditFeedIssue       = "calendar.feed"
+	// AuditTermExtend is the mediation term extended by a month.
+	AuditTermExtend = "case.extend"
 	// Closing, the mediator's own neutrality and recusals.
 	AuditNoticeRecord    = "file.notice"
 	AuditIdentityConfirm = "file.identity"
@@ -56,5 +58,5 @@ var AuditActions = []string{AuditUserCreate, AuditLogin, AuditAccess, AuditCaseC
 	AuditCaseTransition, AuditMediatorAssign, AuditMediatorRemove, AuditPartyCreate,
 	AuditInvitationCreate, AuditSubmissionCreate, AuditSubmissionRelease, AuditSubmissionRead, AuditBackupRead,
 	AuditUserUpdate, AuditPasswordChange, AuditConflictCheck, AuditPINSet, AuditPINReset,
-	AuditSessionSchedule, AuditSessionChange, AuditRecordWrite, AuditFeedIssue,
+	AuditSessionSchedule, AuditSessionChange, AuditRecordWrite, AuditFeedIssue, AuditTermExtend,
 	AuditNoticeRecord, AuditIdentityConfirm, AuditNoAgreement, AuditInterestsUpdate, AuditRecusalRequest}

@@ -34,6 +34,8 @@ type Case struct {
 	// Former are the mediators taken off the case (stepping aside, on a
 	// recusal), so that its parties see every change of who mediates it.
 	Former []Departure `json:"former,omitempty"`
+	// Extension is the one further month both sides consented to, if any.
+	Extension *TermExtension `json:"extension,omitempty"`
 }
 
 // Departure is a mediator's time on a case, once it left.

@@ -185,6 +185,8 @@ func TestClosedCaseRefusesChanges(t *testing.T) {
 		{"identity", s.mediator, "PUT", a + "/parties/" + s.partyA1 + "/identity", map[string]string{"method": "护照"}},
 		{"no agreement", s.mediator, "PUT", a + "/no-agreement", map[string]any{"reason": "改写", "remedies_explained": true}},
 		{"recusal", s.a1, "POST", a + "/recusals", map[string]string{"user_id": s.mediatorUser.ID.String(), "reason": "不公正"}},
+		{"term extension", s.mediator, "POST", a + "/extension", map[string]any{"reason": "双方同意延长",
+			"consented_by": []string{s.partyA1, s.partyA2}}},
 	} {
 		status, raw := c.by.do(c.method, c.path, c.body)
 		if status != http.StatusConflict {
