@@ -95,6 +95,7 @@ var want = map[string]map[string]string{
 		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"attachment":          ".   .   .   .   .   .   .   .   .   .   .   .",
 		// Closing, the mediator's own neutrality and recusals.
 		"case_file": ".   .   .   .   .   .   .   .   .   .   .   .",
 		"recusal":   ".   .   .   .   .   .   .   .   .   .   .   .",
@@ -120,6 +121,7 @@ var want = map[string]map[string]string{
 		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"attachment":          ".   .   .   .   .   .   .   .   .   .   .   .",
 		// Closing, the mediator's own neutrality and recusals.
 		"case_file": ".   .   .   .   .   .   .   .   .   .   .   .",
 		"recusal":   ".   .   .   .   .   .   .   .   .   .   .   .",
@@ -145,6 +147,7 @@ var want = map[string]map[string]string{
 		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   G   .   .   .   .   .   .   .",
+		"attachment":          ".   .   .   .   .   .   .   .   .   .   .   .",
 		// Closing, the mediator's own neutrality and recusals.
 		"case_file": ".   .   .   .   .   .   .   .   .   .   .   .",
 		"recusal":   ".   .   .   .   .   .   .   .   .   .   .   .",
@@ -170,6 +173,7 @@ var want = map[string]map[string]string{
 		"caucus":              ".   C   .   .   .   C   .   .   .   .   .   .",
 		"session_record":      ".   C   .   .   .   C   .   .   .   .   .   .",
 		"deadline":            ".   C   .   .   .   .   .   .   .   .   .   .",
+		"attachment":          "C   .   .   .   .   .   .   .   .   .   .   .",
 		// Closing, the mediator's own neutrality and recusals.
 		"case_file": ".   C   .   .   .   C   .   .   .   .   .   .",
 		"recusal":   ".   C   .   .   .   .   .   .   .   .   .   .",
@@ -195,6 +199,7 @@ var want = map[string]map[string]string{
 		"caucus":              ".   S   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"attachment":          "S   .   .   .   .   .   .   .   .   .   .   .",
 		// Closing, the mediator's own neutrality and recusals.
 		"case_file": ".   .   .   .   .   .   .   .   .   .   .   .",
 		"recusal":   "S   S   .   .   .   .   .   .   .   .   .   .",
@@ -220,6 +225,7 @@ var want = map[string]map[string]string{
 		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"attachment":          ".   .   .   .   .   .   .   .   .   .   .   .",
 		// Closing, the mediator's own neutrality and recusals.
 		"case_file": ".   .   .   .   .   .   .   .   .   .   .   .",
 		"recusal":   ".   .   .   .   .   .   .   .   .   .   .   .",
@@ -245,6 +251,7 @@ var want = map[string]map[string]string{
 		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"attachment":          ".   .   .   .   .   .   .   .   .   .   .   .",
 		// Closing, the mediator's own neutrality and recusals.
 		"case_file": ".   .   .   .   .   .   .   .   .   .   .   .",
 		"recusal":   ".   .   .   .   .   .   .   .   .   .   .   .",

@@ -347,6 +347,8 @@ func TestNamesMatchPolicies(t *testing.T) {
 	objects := []string{ObjUser, ObjCase, ObjMediator, ObjParty, ObjPartyContact, ObjInvitation,
 		ObjSubmission, ObjReleasedSubmission, ObjAudit, ObjStats, ObjBackup, ObjCalendar, ObjPassword, ObjPIN,
 		ObjSession, ObjCaucus, ObjSessionRecord, ObjDeadline,
+		ObjAttachment,
+
 		ObjCaseFile, ObjInterests, ObjRecusal}
 	actions := []string{ActCreate, ActRead, ActReadMeta, ActReadOverview, ActList, ActUpdate,
 		ActTransition, ActAssign, ActRemove, ActRelease, ActRedeem, ActReset}

@@ -45,6 +45,9 @@ const (
 	AuditFeedIssue       = "calendar.feed"
 	// AuditTermExtend is the mediation term extended by a month.
 	AuditTermExtend = "case.extend"
+	// Attachments: one stored, one downloaded (a read of its submission).
+	AuditAttachmentCreate = "attachment.create"
+	AuditAttachmentRead   = "attachment.read"
 	// Closing, the mediator's own neutrality and recusals.
 	AuditNoticeRecord    = "file.notice"
 	AuditIdentityConfirm = "file.identity"
@@ -59,4 +62,5 @@ var AuditActions = []string{AuditUserCreate, AuditLogin, AuditAccess, AuditCaseC
 	AuditInvitationCreate, AuditSubmissionCreate, AuditSubmissionRelease, AuditSubmissionRead, AuditBackupRead,
 	AuditUserUpdate, AuditPasswordChange, AuditConflictCheck, AuditPINSet, AuditPINReset,
 	AuditSessionSchedule, AuditSessionChange, AuditRecordWrite, AuditFeedIssue, AuditTermExtend,
+	AuditAttachmentCreate, AuditAttachmentRead,
 	AuditNoticeRecord, AuditIdentityConfirm, AuditNoAgreement, AuditInterestsUpdate, AuditRecusalRequest}

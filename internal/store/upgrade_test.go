@@ -209,6 +209,10 @@ func TestUpgradeFromV1(t *testing.T) {
 		"dossiers", "interests", "recusals", "recusals_by_case"} {
 		want[b] = 0
 	}
+	// So do the attachments' buckets.
+	for _, b := range []string{"attachments", "attachments_by_submission", "attachments_by_case", "blobs"} {
+		want[b] = 0
+	}
 	diffCounts(t, bucketCounts(t, path), want)
 	for from, to := range v1Moved {
 		if got := bucketContents(t, path, to); !maps.Equal(got, before[from]) {

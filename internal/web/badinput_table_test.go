@@ -329,6 +329,7 @@ func badInputTable() []badInputCase {
 	)
 	add(sessionBadInputs()...)
 	add(extensionBadInputs()...)
+	add(attachmentBadInputs()...)
 	// Closing, the mediator's own neutrality and recusals.
 	add(closingBadInputs()...)
 	return rows

@@ -75,6 +75,11 @@ type Casework interface {
 	LatestTrail(p mediation.Principal, caseID mediation.ID, n int) ([]mediation.TrailEntry, bool, error)
 	Backup(p mediation.Principal, begin func(size int64) (io.Writer, error)) (int64, error)
 
+	// Attachments.
+	Attach(r *mediation.Request, caseID, subID mediation.ID, in mediation.Input) (*mediation.Attachment, error)
+	Attachments(p mediation.Principal, caseID, subID mediation.ID) ([]mediation.Attachment, error)
+	AttachmentFile(p mediation.Principal, caseID, subID, id mediation.ID, in mediation.Input) (*mediation.AttachmentFile, error)
+	CaseAttachments(p mediation.Principal, caseID mediation.ID) (map[mediation.ID][]mediation.Attachment, error)
 	// Closing, the mediator's own neutrality and recusals.
 	Checklist(p mediation.Principal, caseID mediation.ID) (*mediation.Checklist, error)
 	Dossier(p mediation.Principal, caseID mediation.ID) (*mediation.Dossier, error)

@@ -74,6 +74,7 @@ func TestMatrix(t *testing.T) {
 	maps.Copy(table, pageMatrix())
 	maps.Copy(table, sessionMatrix())
 	maps.Copy(table, sessionPageMatrix())
+	maps.Copy(table, attachmentMatrix())
 	// Closing, the mediator's own neutrality and recusals.
 	maps.Copy(table, closingMatrix())
 

@@ -56,6 +56,10 @@ func (s *Server) pageRoutes() {
 	e.GET("/admin/users", s.usersPage)
 	e.POST("/admin/users", s.usersSubmit, s.pageForm)
 
+	// Attachments: the form is multipart, read (and its CSRF token checked)
+	// by the handler itself.
+	e.POST("/cases/:case/submissions/:submission/attachments", s.attachmentSubmit)
+	e.GET("/cases/:case/submissions/:submission/attachments/:attachment", s.showAttachment)
 	// Closing a case, the mediator's own neutrality and recusals.
 	s.closingPageRoutes()
 }

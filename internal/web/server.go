@@ -170,6 +170,10 @@ func (s *Server) routes() {
 
 	api.GET("/admin/backup", s.backup)
 
+	// Attachments.
+	api.POST("/cases/:case/submissions/:submission/attachments", s.apiCreateAttachment)
+	api.GET("/cases/:case/submissions/:submission/attachments", s.apiListAttachments)
+	api.GET("/cases/:case/submissions/:submission/attachments/:attachment", s.showAttachment)
 	// Closing a case, the mediator's own neutrality and recusals.
 	s.closingRoutes(api)
 
