@@ -24,6 +24,8 @@ var Objects = []string{
 	"attachment",
 	// Agreements and return visits.
 	"agreement", "agreement_draft", "signature", "agreement_decline", "visit",
+	// Closing, the mediator's own neutrality and recusals.
+	"case_file", "interests", "recusal",
 }
 
 // Actions lists every action the rules speak about.

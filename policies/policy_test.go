@@ -102,6 +102,10 @@ var want = map[string]map[string]string{
 		"signature":         ".   .   .   .   .   .   .   .   .   .   .   .",
 		"agreement_decline": ".   .   .   .   .   .   .   .   .   .   .   .",
 		"visit":             ".   .   .   .   .   .   .   .   .   .   .   .",
+		// Closing, the mediator's own neutrality and recusals.
+		"case_file": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"recusal":   ".   .   .   .   .   .   .   .   .   .   .   .",
+		"interests": ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:office": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -130,6 +134,10 @@ var want = map[string]map[string]string{
 		"signature":         ".   .   .   .   .   .   .   .   .   .   .   .",
 		"agreement_decline": ".   .   .   .   .   .   .   .   .   .   .   .",
 		"visit":             ".   .   .   .   .   .   .   .   .   .   .   .",
+		// Closing, the mediator's own neutrality and recusals.
+		"case_file": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"recusal":   ".   .   .   .   .   .   .   .   .   .   .   .",
+		"interests": ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:mediator_account": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -158,6 +166,10 @@ var want = map[string]map[string]string{
 		"signature":         ".   .   .   .   .   .   .   .   .   .   .   .",
 		"agreement_decline": ".   .   .   .   .   .   .   .   .   .   .   .",
 		"visit":             ".   .   .   .   .   .   .   .   .   .   .   .",
+		// Closing, the mediator's own neutrality and recusals.
+		"case_file": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"recusal":   ".   .   .   .   .   .   .   .   .   .   .   .",
+		"interests": ".   O   .   .   .   O   .   .   .   .   .   .",
 	},
 	"role:mediator": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -186,6 +198,10 @@ var want = map[string]map[string]string{
 		"signature":         "S   .   .   .   .   .   .   .   .   .   .   .",
 		"agreement_decline": ".   .   .   .   .   .   .   .   .   .   .   .",
 		"visit":             "C   C   .   .   .   .   .   .   .   .   .   .",
+		// Closing, the mediator's own neutrality and recusals.
+		"case_file": ".   C   .   .   .   C   .   .   .   .   .   .",
+		"recusal":   ".   C   .   .   .   .   .   .   .   .   .   .",
+		"interests": ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:party": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -214,6 +230,10 @@ var want = map[string]map[string]string{
 		"signature":         "S   .   .   .   .   .   .   .   .   .   .   .",
 		"agreement_decline": "S   .   .   .   .   .   .   .   .   .   .   .",
 		"visit":             ".   .   .   .   .   .   .   .   .   .   .   .",
+		// Closing, the mediator's own neutrality and recusals.
+		"case_file": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"recusal":   "S   S   .   .   .   .   .   .   .   .   .   .",
+		"interests": ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:caretaker": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -242,6 +262,10 @@ var want = map[string]map[string]string{
 		"signature":         ".   .   .   .   .   .   .   .   .   .   .   .",
 		"agreement_decline": ".   .   .   .   .   .   .   .   .   .   .   .",
 		"visit":             ".   .   .   .   .   .   .   .   .   .   .   .",
+		// Closing, the mediator's own neutrality and recusals.
+		"case_file": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"recusal":   ".   .   .   .   .   .   .   .   .   .   .   .",
+		"interests": ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"no role": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -270,6 +294,10 @@ var want = map[string]map[string]string{
 		"signature":         ".   .   .   .   .   .   .   .   .   .   .   .",
 		"agreement_decline": ".   .   .   .   .   .   .   .   .   .   .   .",
 		"visit":             ".   .   .   .   .   .   .   .   .   .   .   .",
+		// Closing, the mediator's own neutrality and recusals.
+		"case_file": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"recusal":   ".   .   .   .   .   .   .   .   .   .   .   .",
+		"interests": ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 }
 

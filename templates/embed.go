@@ -35,10 +35,14 @@ const (
 	// Agreements (调解协议书).
 	PageAgreement      Page = "agreement"       // an agreement: read, compare, revise, propose, sign, decline
 	PageAgreementPrint Page = "agreement_print" // the printed 人民调解协议书, one copy per party and one for the file
+	// Closing, the mediator's own neutrality and recusals.
+	PageCaseFile  Page = "case_file" // the printable case file (卷宗), A4
+	PageInterests Page = "interests" // a mediator's conflict-of-interest profile
 )
 
 // Pages lists every page.
 var Pages = []Page{PageLogin, PageCases, PageCaseNew, PageCase, PageMyCase, PageCaseMeta,
 	PagePartyNew, PageInvitation, PageRelease, PageEnter, PageUsers, PageOffice, PageError,
 	PageRecord, PageCalendar, PageSession,
-	PageAgreement, PageAgreementPrint}
+	PageAgreement, PageAgreementPrint,
+	PageCaseFile, PageInterests}

@@ -349,7 +349,9 @@ func TestNamesMatchPolicies(t *testing.T) {
 		ObjSession, ObjCaucus, ObjSessionRecord, ObjDeadline,
 		ObjAttachment,
 		// Agreements and return visits.
-		ObjAgreement, ObjAgreementDraft, ObjSignature, ObjAgreementDecline, ObjVisit}
+		ObjAgreement, ObjAgreementDraft, ObjSignature, ObjAgreementDecline, ObjVisit,
+		// Closing, the mediator's own neutrality and recusals.
+		ObjCaseFile, ObjInterests, ObjRecusal}
 	actions := []string{ActCreate, ActRead, ActReadMeta, ActReadOverview, ActList, ActUpdate,
 		ActTransition, ActAssign, ActRemove, ActRelease, ActRedeem, ActReset}
 	for _, c := range []struct {

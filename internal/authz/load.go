@@ -8,7 +8,7 @@ import (
 // Load builds the Authorizer with every grant rebuilt from the store: each
 // active staff account's role, each active mediator's assignments, each
 // party's case, and each active admin's care of every case left without an
-// active mediator.
+// active mediator or with a pending recusal request.
 func Load(db *store.DB) (*Authorizer, error) {
 	users, err := db.AllUsers()
 	if err != nil {
@@ -43,6 +43,18 @@ func Load(db *store.DB) (*Authorizer, error) {
 		func(party, caseID mediation.ID) { grants = append(grants, PartyGrant(party, caseID)) })
 	if err != nil {
 		return nil, err
+	}
+	// A pending recusal puts the case in the admins' care too.
+	recusing, err := db.Recusing()
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range recusing {
+		attended[c] = false
+		if !known[c] {
+			known[c] = true
+			cases = append(cases, c)
+		}
 	}
 	for _, c := range cases {
 		if !attended[c] {

@@ -1,6 +1,8 @@
 package casework
 
 import (
+	"slices"
+
 	"tiaojie/internal/authz"
 	"tiaojie/internal/mediation"
 	"tiaojie/internal/store"
@@ -106,7 +108,11 @@ func (s *Service) syncCaretakers(cs *mediation.Case) error {
 		return err
 	}
 	active := activeAccounts(users)
-	unattended := authz.Unattended(cs, func(id mediation.ID) bool { return active[id] })
+	recusing, err := s.recusing(cs.ID)
+	if err != nil {
+		return err
+	}
+	unattended := authz.InCare(cs, func(id mediation.ID) bool { return active[id] }, recusing)
 	var grant, revoke []authz.Grant
 	for _, u := range users {
 		if u.Role != mediation.RoleAdmin {
@@ -159,10 +165,14 @@ func (s *Service) syncAccounts() error {
 	if err != nil {
 		return err
 	}
+	recusing, err := s.db.Recusing()
+	if err != nil {
+		return err
+	}
 	for _, c := range cases {
 		for _, u := range users {
 			if u.Role == mediation.RoleAdmin {
-				sort(authz.CaretakerGrant(u.ID, c), u.Active() && !attended[c])
+				sort(authz.CaretakerGrant(u.ID, c), u.Active() && (!attended[c] || slices.Contains(recusing, c)))
 			}
 		}
 	}

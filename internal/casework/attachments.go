@@ -49,6 +49,10 @@ func (s *Service) attachable(p mediation.Principal, caseID, subID mediation.ID) 
 	if err := s.authz.Check(p, authz.ActCreate, authz.AttachmentObject(sub)); err != nil {
 		return nil, err
 	}
+	// Nothing is attached to a closed case's submissions.
+	if err := s.guardOpenID(sub.CaseID); err != nil {
+		return nil, err
+	}
 	return sub, nil
 }
 

@@ -1,7 +1,6 @@
 package casework
 
 import (
-	"errors"
 	"maps"
 	"slices"
 	"strings"
@@ -213,6 +212,9 @@ func (s *Service) UpdateCase(r *mediation.Request, id mediation.ID, in mediation
 	if err != nil {
 		return none, err
 	}
+	if err := s.guardOpen(cs); err != nil {
+		return none, err
+	}
 	var patch mediation.CasePatch
 	if err := in(&patch); err != nil {
 		return none, err
@@ -245,10 +247,12 @@ func changedFields(a, b *mediation.Case) string {
 
 // Transition moves a case through its status machine. An illegal move is
 // ECONFLICT naming the statuses allowed; closing an incomplete file is
-// ECONFLICT naming what is missing.
+// ECONFLICT naming what is missing. It holds the membership lock
+// exclusively: a write decided on an open case (guardOpen) commits before
+// the case closes, never after.
 func (s *Service) Transition(r *mediation.Request, id mediation.ID, in mediation.Input) (mediation.Visible[mediation.Case], error) {
 	var none mediation.Visible[mediation.Case]
-	defer s.decided()()
+	defer s.changing()()
 	cs, err := s.loadCase(r.Principal, id, authz.ObjCase, authz.ActTransition)
 	if err != nil {
 		return none, err
@@ -266,7 +270,9 @@ func (s *Service) Transition(r *mediation.Request, id mediation.ID, in mediation
 
 // AssignMediator adds a mediator to the case. It returns EINVALID when the
 // user is not a mediator and ECONFLICT when the mediator appears to be one of
-// the case's parties.
+// the case's parties, or (error.conflicts) when its conflict-of-interest
+// profile conflicts with the case and no override_reason justifies adding
+// it all the same; an override is recorded in the case file.
 func (s *Service) AssignMediator(r *mediation.Request, id mediation.ID, in mediation.Input) (mediation.Visible[mediation.Case], error) {
 	var none mediation.Visible[mediation.Case]
 	defer s.changing()()
@@ -274,18 +280,25 @@ func (s *Service) AssignMediator(r *mediation.Request, id mediation.ID, in media
 	if err != nil {
 		return none, err
 	}
+	if err := s.guardOpen(cs); err != nil {
+		return none, err
+	}
 	var a mediation.Assignment
 	if err := in(&a); err != nil {
 		return none, err
 	}
-	if err := mediation.Validate(&a); err != nil {
+	if err := a.Validate(); err != nil {
 		return none, err
 	}
-	assigned, err := s.db.AssignMediator(cs.ID, a.UserID, r.Principal.Subject(), keyed(r)...)
+	opts := keyed(r)
+	if a.OverrideReason != "" {
+		opts = append(opts, store.Overriding(a.OverrideReason))
+	}
+	assigned, err := s.db.AssignMediator(cs.ID, a.UserID, r.Principal.Subject(), opts...)
 	if _, ok := replayed(r, err); ok {
 		assigned, err = s.db.Case(cs.ID)
 	} else if !cs.HasMediator(a.UserID) {
-		s.auditConflictCheck(r.Principal, cs.ID, "user:"+a.UserID.String(), err)
+		s.auditConflictCheck(r.Principal, cs.ID, "user:"+a.UserID.String(), s.conflictResult(cs, a.UserID, assigned, err))
 	}
 	if err != nil {
 		return none, err
@@ -300,12 +313,8 @@ func (s *Service) AssignMediator(r *mediation.Request, id mediation.ID, in media
 // case and what it found: a hit tells whoever ran it that a party's name or
 // phone is a staff user's, so a hit is audited as well as a miss. Like a
 // read, the entry is written within about a second.
-func (s *Service) auditConflictCheck(p mediation.Principal, caseID mediation.ID, of string, err error) {
-	result := "miss"
-	var e *mediation.Error
-	if errors.As(err, &e) && e.Message == "error.conflict_of_interest" {
-		result = "hit"
-	} else if err != nil {
+func (s *Service) auditConflictCheck(p mediation.Principal, caseID mediation.ID, of string, result string) {
+	if result == "" {
 		return // refused before any check ran
 	}
 	s.db.RecordRead(mediation.AuditEntry{CaseID: caseID, Actor: p.Subject(), Action: mediation.AuditConflictCheck,
@@ -330,6 +339,9 @@ func (s *Service) RemoveMediator(r *mediation.Request, id, user mediation.ID, in
 	// The mediator taken off owns the object: an assigned mediator may take
 	// only itself off (step aside); a caretaking admin, anyone.
 	if err := s.authz.Check(r.Principal, authz.ActRemove, authz.MediatorObject(cs, user)); err != nil {
+		return none, err
+	}
+	if err := s.guardOpen(cs); err != nil {
 		return none, err
 	}
 	var rm mediation.Removal

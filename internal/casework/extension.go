@@ -17,6 +17,9 @@ func (s *Service) ExtendTerm(r *mediation.Request, id mediation.ID, in mediation
 	if err != nil {
 		return none, err
 	}
+	if err := s.guardOpen(cs); err != nil {
+		return none, err
+	}
 	var ext mediation.ExtensionInput
 	if err := in(&ext); err != nil {
 		return none, err

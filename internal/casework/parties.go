@@ -1,6 +1,8 @@
 package casework
 
 import (
+	"errors"
+
 	"tiaojie/internal/authz"
 	"tiaojie/internal/mediation"
 )
@@ -23,6 +25,9 @@ func (s *Service) AddParty(r *mediation.Request, id mediation.ID, in mediation.I
 	if err != nil {
 		return nil, "", err
 	}
+	if err := s.guardOpen(cs); err != nil {
+		return nil, "", err
+	}
 	var pi mediation.PartyInput
 	if err := in(&pi); err != nil {
 		return nil, "", err
@@ -40,7 +45,7 @@ func (s *Service) AddParty(r *mediation.Request, id mediation.ID, in mediation.I
 		token = ""
 		party, err = s.db.Party(rp.ID())
 	} else {
-		s.auditConflictCheck(p, cs.ID, "party", err)
+		s.auditConflictCheck(p, cs.ID, "party", partyCheckResult(err))
 	}
 	if err != nil {
 		return nil, "", err
@@ -106,6 +111,9 @@ func (s *Service) ResetPIN(r *mediation.Request, caseID, partyID mediation.ID) (
 	if err := s.authz.Check(p, authz.ActReset, authz.PartyObject(authz.ObjPIN, party)); err != nil {
 		return nil, err
 	}
+	if err := s.guardOpenID(party.CaseID); err != nil {
+		return nil, err
+	}
 	return party, s.db.ResetPIN(party.ID, p.UserID, p.Subject())
 }
 
@@ -127,9 +135,25 @@ func (s *Service) Reinvite(r *mediation.Request, caseID, partyID mediation.ID) (
 	if err := s.authz.Check(p, authz.ActCreate, authz.PartyObject(authz.ObjInvitation, party)); err != nil {
 		return nil, "", err
 	}
+	if err := s.guardOpenID(party.CaseID); err != nil {
+		return nil, "", err
+	}
 	token, inv, err := s.auth.NewInvitation(party.ID, party.CaseID, p.UserID)
 	if err != nil {
 		return nil, "", err
 	}
 	return party, token, s.db.IssueInvitation(inv, p.Subject())
+}
+
+// partyCheckResult is what the check that a new party is none of the case's
+// mediators found, for its audit entry ("" when refused before it ran).
+func partyCheckResult(err error) string {
+	var e *mediation.Error
+	switch {
+	case errors.As(err, &e) && e.Message == "error.conflict_of_interest":
+		return "hit"
+	case err != nil:
+		return ""
+	}
+	return "miss"
 }

@@ -33,6 +33,9 @@ func (s *Service) WriteRecord(r *mediation.Request, caseID, id mediation.ID, in 
 	if err != nil {
 		return nil, err
 	}
+	if err := s.guardOpenID(sess.CaseID); err != nil {
+		return nil, err
+	}
 	var ri mediation.RecordInput
 	if err := in(&ri); err != nil {
 		return nil, err

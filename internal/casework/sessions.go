@@ -56,6 +56,12 @@ func (s *Service) ScheduleSession(r *mediation.Request, caseID mediation.ID, in 
 	if err != nil {
 		return none, err
 	}
+	if err := s.guardOpen(cs); err != nil {
+		return none, err
+	}
+	if err := s.noPendingRecusal(cs.ID); err != nil {
+		return none, err
+	}
 	var si mediation.SessionInput
 	if err := in(&si); err != nil {
 		return none, err
@@ -177,6 +183,9 @@ func (s *Service) ChangeSession(r *mediation.Request, caseID, id mediation.ID, i
 	defer s.decided()()
 	sess, err := s.loadSession(p, caseID, id, authz.ActUpdate)
 	if err != nil {
+		return none, err
+	}
+	if err := s.guardOpenID(sess.CaseID); err != nil {
 		return none, err
 	}
 	var patch mediation.SessionPatch

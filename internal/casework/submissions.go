@@ -29,6 +29,9 @@ func (s *Service) Submit(r *mediation.Request, caseID mediation.ID, in mediation
 	if s.caseLevel(p, cs) == mediation.LevelNone {
 		return nil, mediation.NotFound()
 	}
+	if err := s.guardOpen(cs); err != nil {
+		return nil, err
+	}
 	var si mediation.SubmissionInput
 	if err := in(&si); err != nil {
 		return nil, err
@@ -331,6 +334,9 @@ func (s *Service) Release(r *mediation.Request, caseID, id mediation.ID) (*media
 	defer s.decided()()
 	sub, err := s.loadSubmission(p, caseID, id, authz.ActRelease)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.guardOpenID(sub.CaseID); err != nil {
 		return nil, err
 	}
 	released, err := s.db.ReleaseSubmission(sub.ID, p.Subject())

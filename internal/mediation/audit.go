@@ -56,6 +56,12 @@ const (
 	AuditAgreementDecline = "agreement.decline"
 	AuditAgreementEffect  = "agreement.effective"
 	AuditVisitCreate      = "visit.create"
+	// Closing, the mediator's own neutrality and recusals.
+	AuditNoticeRecord    = "file.notice"
+	AuditIdentityConfirm = "file.identity"
+	AuditNoAgreement     = "file.no_agreement"
+	AuditInterestsUpdate = "interests.update"
+	AuditRecusalRequest  = "recusal.request"
 )
 
 // AuditActions lists every action an audit entry may record.
@@ -66,4 +72,5 @@ var AuditActions = []string{AuditUserCreate, AuditLogin, AuditAccess, AuditCaseC
 	AuditSessionSchedule, AuditSessionChange, AuditRecordWrite, AuditFeedIssue, AuditTermExtend,
 	AuditAttachmentCreate, AuditAttachmentRead,
 	AuditAgreementCreate, AuditAgreementRevise, AuditAgreementPropose, AuditAgreementSign,
-	AuditAgreementDecline, AuditAgreementEffect, AuditVisitCreate}
+	AuditAgreementDecline, AuditAgreementEffect, AuditVisitCreate,
+	AuditNoticeRecord, AuditIdentityConfirm, AuditNoAgreement, AuditInterestsUpdate, AuditRecusalRequest}

@@ -28,10 +28,23 @@ type Case struct {
 	OpenedAt  time.Time        `json:"opened_at"`
 	UpdatedAt time.Time        `json:"updated_at"`
 	ClosedAt  *time.Time       `json:"closed_at,omitempty"`
+	// Outcome is the status a closed case closed from: agreement,
+	// no_agreement or withdrawn.
+	Outcome Status `json:"outcome,omitempty"`
+	// Former are the mediators taken off the case (stepping aside, on a
+	// recusal), so that its parties see every change of who mediates it.
+	Former []Departure `json:"former,omitempty"`
 	// Extension is the one further month both sides consented to, if any.
 	Extension *TermExtension `json:"extension,omitempty"`
 	// Agreed summarises the agreement in effect, once one has taken effect.
 	Agreed *Agreed `json:"agreed,omitempty"`
+}
+
+// Departure is a mediator's time on a case, once it left.
+type Departure struct {
+	UserID ID         `json:"user_id"`
+	Since  *time.Time `json:"since,omitempty"`
+	Left   time.Time  `json:"left"`
 }
 
 // CaseReference formats the reference of the case with the given id, opened at t.
@@ -182,10 +195,15 @@ func (p *Places) Validate() error {
 	return nil
 }
 
-// Assignment names a mediator to add to a case.
+// Assignment names a mediator to add to a case and, when its own interests
+// conflict with the case, the justification for adding it all the same.
 type Assignment struct {
-	UserID ID `json:"user_id" validate:"required"`
+	UserID         ID     `json:"user_id" validate:"required"`
+	OverrideReason string `json:"override_reason" validate:"text,max=1000"`
 }
+
+// Validate trims and validates the assignment.
+func (a *Assignment) Validate() error { trim(&a.OverrideReason); return Validate(a) }
 
 // Removal says why a mediator leaves a case, for example on recusal (回避).
 type Removal struct {

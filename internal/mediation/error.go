@@ -36,6 +36,8 @@ type Error struct {
 	// Clash describes the session in the way of a double booking, as far as
 	// the reader may see it.
 	Clash *Clash
+	// Conflicts names why a mediator's own interests conflict with a case.
+	Conflicts []Conflict
 }
 
 // FieldError is one field's problem: a catalogue key and its parameter.

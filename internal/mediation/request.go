@@ -94,6 +94,8 @@ type Person struct {
 	DisplayName string     `json:"display_name"`
 	Since       *time.Time `json:"since,omitempty"`
 	Active      bool       `json:"active"`
+	// Until is when a former mediator left the case.
+	Until *time.Time `json:"until,omitempty"`
 }
 
 // TrailEntry is an audit entry with its actor named, for a reader of the

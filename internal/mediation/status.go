@@ -30,24 +30,6 @@ func needsReason(from, to Status) bool {
 	return to == StatusWithdrawn || to == StatusNoAgreement || from == StatusClosed
 }
 
-// CaseFile summarises what the case file holds, for the check before closing.
-type CaseFile struct {
-	Applicants  int
-	Respondents int
-}
-
-// Missing lists what the case file still lacks before the case may close.
-func (f CaseFile) Missing() []string {
-	var m []string
-	if f.Applicants == 0 {
-		m = append(m, "applicant")
-	}
-	if f.Respondents == 0 {
-		m = append(m, "respondent")
-	}
-	return m
-}
-
 // Move applies the transition to the case. It returns ECONFLICT, naming the
 // legal next statuses, when the move is illegal, and ECONFLICT with Missing
 // when the case file is incomplete for closing.
@@ -72,12 +54,19 @@ func (c *Case) Move(t Transition, file CaseFile, now time.Time) error {
 		return &Error{Code: ECONFLICT, Message: "error.agreement_not_in_effect", Missing: []string{"agreement"}}
 	}
 	if t.To == StatusClosed {
-		if missing := file.Missing(); len(missing) > 0 {
+		if missing := file.Missing(c); len(missing) > 0 {
 			return &Error{Code: ECONFLICT, Message: "error.case_file_incomplete", Missing: missing}
 		}
+		c.Outcome = c.Status
 		c.ClosedAt = &now
 	} else {
 		c.ClosedAt = nil
+		c.Outcome = ""
+	}
+	if c.Status == StatusClosed && t.To == StatusMediating {
+		// Mediation begins again: an agreement that was in effect no longer
+		// ends it, and a new one must take effect before status agreement.
+		c.Agreed = nil
 	}
 	c.Status = t.To
 	c.UpdatedAt = now

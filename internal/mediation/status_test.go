@@ -12,9 +12,22 @@ import (
 var (
 	opened = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	moved  = time.Date(2026, 3, 20, 15, 30, 0, 0, time.UTC)
-	// fullFile has what closing a case needs.
-	fullFile = mediation.CaseFile{Applicants: 1, Respondents: 2}
+	// fullFile has what closing a case needs, whatever its outcome.
+	fullFile = completeFile()
 )
+
+// completeFile is a case file with an applicant and a respondent, each
+// given the notice and identified, a session record, an agreement and the
+// record of a failed mediation.
+func completeFile() mediation.CaseFile {
+	mark := mediation.Mark{At: opened, By: "u:7", Way: mediation.WayMediator}
+	return mediation.CaseFile{
+		Parties: []mediation.Party{{ID: 1, Side: mediation.SideApplicant}, {ID: 2, Side: mediation.SideRespondent}},
+		Dossier: mediation.Dossier{Notices: map[mediation.ID]mediation.Mark{1: mark, 2: mark},
+			Identities:  map[mediation.ID]mediation.Mark{1: mark, 2: mark},
+			NoAgreement: &mediation.NoAgreementNote{Reason: "双方分歧过大", RemediesExplained: true}},
+		Records: 1, Agreement: true}
+}
 
 // legal is the status machine as the product defines it, written out here
 // independently of the code.
@@ -28,7 +41,7 @@ var legal = map[mediation.Status][]mediation.Status{
 }
 
 func caseIn(s mediation.Status) *mediation.Case {
-	c := &mediation.Case{ID: 42, Title: "楼上漏水", Status: s, Mediators: []mediation.ID{7},
+	c := &mediation.Case{ID: 42, Title: "楼上漏水", Summary: "楼上卫生间漏水。", Status: s, Mediators: []mediation.ID{7},
 		OpenedAt: opened, UpdatedAt: opened}
 	if s == mediation.StatusClosed {
 		closedAt := opened.Add(time.Hour)
@@ -176,22 +189,47 @@ func TestMoveReasons(t *testing.T) {
 }
 
 func TestCloseNeedsCaseFile(t *testing.T) {
+	without := func(change func(f *mediation.CaseFile)) mediation.CaseFile {
+		f := completeFile()
+		change(&f)
+		return f
+	}
 	for _, tc := range []struct {
 		name    string
+		from    mediation.Status
 		file    mediation.CaseFile
+		summary string
 		missing []string
 	}{
-		{"ErrNoParties", mediation.CaseFile{}, []string{"applicant", "respondent"}},
-		{"ErrNoRespondent", mediation.CaseFile{Applicants: 2}, []string{"respondent"}},
-		{"ErrNoApplicant", mediation.CaseFile{Respondents: 1}, []string{"applicant"}},
-		{"Complete", mediation.CaseFile{Applicants: 1, Respondents: 1}, nil},
+		{"ErrNoParties", mediation.StatusAgreement, mediation.CaseFile{Agreement: true, Records: 1}, "摘要",
+			[]string{"registration"}},
+		{"ErrNoSummary", mediation.StatusAgreement, fullFile, "", []string{"registration"}},
+		{"ErrNoRespondent", mediation.StatusAgreement, without(func(f *mediation.CaseFile) { f.Parties = f.Parties[:1] }), "摘要",
+			[]string{"registration"}},
+		{"ErrNoNoticeOfParty2", mediation.StatusAgreement, without(func(f *mediation.CaseFile) { delete(f.Dossier.Notices, 2) }), "摘要",
+			[]string{"notice_of_rights:party:2"}},
+		{"ErrNothingRecorded", mediation.StatusAgreement, without(func(f *mediation.CaseFile) {
+			f.Dossier, f.Records, f.Agreement = mediation.Dossier{}, 0, false
+		}), "摘要", []string{"notice_of_rights:party:1", "notice_of_rights:party:2", "identity_confirmed:party:1",
+			"identity_confirmed:party:2", "session_record", "agreement"}},
+		{"ErrNoReason", mediation.StatusNoAgreement, without(func(f *mediation.CaseFile) { f.Dossier.NoAgreement = nil }), "摘要",
+			[]string{"no_agreement_reason", "remedies_explained"}},
+		{"ErrRemediesNotExplained", mediation.StatusNoAgreement, without(func(f *mediation.CaseFile) {
+			f.Dossier.NoAgreement = &mediation.NoAgreementNote{Reason: "分歧过大"}
+		}), "摘要", []string{"remedies_explained"}},
+		{"WithdrawnNeedsRegistrationOnly", mediation.StatusWithdrawn, without(func(f *mediation.CaseFile) {
+			f.Dossier, f.Records, f.Agreement = mediation.Dossier{}, 0, false
+		}), "摘要", nil},
+		{"CompleteAgreement", mediation.StatusAgreement, without(func(f *mediation.CaseFile) { f.Dossier.NoAgreement = nil }), "摘要", nil},
+		{"CompleteNoAgreement", mediation.StatusNoAgreement, without(func(f *mediation.CaseFile) { f.Agreement = false }), "摘要", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := caseIn(mediation.StatusAgreement)
+			c := caseIn(tc.from)
+			c.Summary = tc.summary
 			err := c.Move(mediation.Transition{To: mediation.StatusClosed}, tc.file, moved)
 			if tc.missing == nil {
-				if err != nil || c.Status != mediation.StatusClosed {
-					t.Fatalf("Move = %v, status %s", err, c.Status)
+				if err != nil || c.Status != mediation.StatusClosed || c.Outcome != tc.from {
+					t.Fatalf("Move = %v, status %s, outcome %s", err, c.Status, c.Outcome)
 				}
 				return
 			}
@@ -199,7 +237,7 @@ func TestCloseNeedsCaseFile(t *testing.T) {
 			if e.Code != mediation.ECONFLICT || !slices.Equal(e.Missing, tc.missing) {
 				t.Errorf("error = code %q, missing %v; want %q, %v", e.Code, e.Missing, mediation.ECONFLICT, tc.missing)
 			}
-			if c.Status != mediation.StatusAgreement || c.ClosedAt != nil {
+			if c.Status != tc.from || c.ClosedAt != nil {
 				t.Errorf("a refused close changed the case: status %s, closed %v", c.Status, c.ClosedAt)
 			}
 		})

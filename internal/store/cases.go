@@ -74,7 +74,7 @@ func (db *DB) UpdateCase(id mediation.ID, actor string, fn func(c *mediation.Cas
 		}
 		c := *old
 		c.Mediators = slices.Clone(old.Mediators)
-		file, err := caseFile(tx, id)
+		file, err := caseFile(tx, &c)
 		if err != nil {
 			return err
 		}
@@ -91,21 +91,6 @@ func (db *DB) UpdateCase(id mediation.ID, actor string, fn func(c *mediation.Cas
 			Action: did.Action, Object: "case:" + id.String(), Detail: did.Detail})
 	}, opts...)
 	return out, err
-}
-
-// caseFile summarises what the case file holds.
-func caseFile(tx *bolt.Tx, caseID mediation.ID) (mediation.CaseFile, error) {
-	var f mediation.CaseFile
-	parties, err := partiesOf(tx, caseID)
-	for _, p := range parties {
-		switch p.Side {
-		case mediation.SideApplicant:
-			f.Applicants++
-		case mediation.SideRespondent:
-			f.Respondents++
-		}
-	}
-	return f, err
 }
 
 func requireMediator(tx *bolt.Tx, id mediation.ID) error {
@@ -146,6 +131,17 @@ func (db *DB) AssignMediator(caseID, user mediation.ID, actor string, opts ...Op
 				return mediation.Errorf(mediation.ECONFLICT, "error.conflict_of_interest")
 			}
 		}
+		var o options
+		for _, opt := range opts {
+			opt(&o)
+		}
+		conflicts, err := conflictsOf(tx, old, user, parties)
+		if err != nil {
+			return err
+		}
+		if len(conflicts) > 0 && o.override == "" {
+			return &mediation.Error{Code: mediation.ECONFLICT, Message: "error.interests_conflict", Conflicts: conflicts}
+		}
 		c := *old
 		c.Mediators = append(slices.Clone(old.Mediators), user)
 		c.UpdatedAt = db.now()
@@ -155,8 +151,25 @@ func (db *DB) AssignMediator(caseID, user mediation.ID, actor string, opts ...Op
 		}
 		c.Joined[user] = c.UpdatedAt
 		out = &c
-		return changeCase(tx, &c, mediation.AuditEntry{CaseID: caseID, At: c.UpdatedAt, Actor: actor,
-			Action: mediation.AuditMediatorAssign, Object: "user:" + user.String()})
+		if len(conflicts) == 0 {
+			return changeCase(tx, &c, mediation.AuditEntry{CaseID: caseID, At: c.UpdatedAt, Actor: actor,
+				Action: mediation.AuditMediatorAssign, Object: "user:" + user.String()})
+		}
+		// Overridden: the justification goes into the case file, shown on
+		// the case page, and into the audit entry.
+		d, err := getDossier(tx, caseID)
+		if err != nil {
+			return err
+		}
+		d.Overrides = append(slices.Clone(d.Overrides), mediation.Override{UserID: user, Reason: o.override,
+			Conflicts: conflicts, By: actor, At: c.UpdatedAt})
+		var ch change
+		caseRecords.put(&ch, idKey(c.ID), &c)
+		dossierRecords.put(&ch, idKey(caseID), d)
+		ch.log(mediation.AuditEntry{CaseID: caseID, At: c.UpdatedAt, Actor: actor,
+			Action: mediation.AuditMediatorAssign, Object: "user:" + user.String(),
+			Detail: map[string]string{"override": o.override}})
+		return commit(tx, &ch)
 	}, opts...)
 	return out, err
 }
@@ -182,10 +195,18 @@ func (db *DB) RemoveMediator(caseID, user mediation.ID, actor, reason string) (*
 		c.UpdatedAt = db.now()
 		c.Joined = maps.Clone(old.Joined)
 		delete(c.Joined, user)
+		c.Former = append(slices.Clone(old.Former), mediation.Departure{UserID: user, Since: old.JoinedAt(user), Left: c.UpdatedAt})
 		out = &c
-		return changeCase(tx, &c, mediation.AuditEntry{CaseID: caseID, At: c.UpdatedAt, Actor: actor,
+		var ch change
+		caseRecords.put(&ch, idKey(c.ID), &c)
+		ch.log(mediation.AuditEntry{CaseID: caseID, At: c.UpdatedAt, Actor: actor,
 			Action: mediation.AuditMediatorRemove, Object: "user:" + user.String(),
 			Detail: map[string]string{"reason": reason}})
+		// A request that the mediator step aside is settled by its removal.
+		if err := settleRecusals(tx, &ch, caseID, user, c.UpdatedAt); err != nil {
+			return err
+		}
+		return commit(tx, &ch)
 	})
 	return out, err
 }

@@ -60,6 +60,11 @@ func addSessions(t *testing.T, db *DB) {
 	if err := db.IssueFeed(&mediation.Feed{UserID: c.Mediators[0], TokenHash: bytes.Repeat([]byte{7}, 32), CreatedAt: start}, "system"); err != nil {
 		t.Fatal(err)
 	}
+	// A party's request that the mediator step aside (recusals_by_case).
+	if err := db.CreateRecusal(&mediation.Recusal{CaseID: 1, PartyID: parties[0].ID, UserID: c.Mediators[0],
+		Reason: "调解员是对方亲戚", CreatedAt: start}, "system"); err != nil {
+		t.Fatal(err)
+	}
 	addAgreement(t, db, parties[0].ID, start)
 }
 

@@ -15,6 +15,9 @@ type Option func(*options)
 
 type options struct {
 	key, request []byte
+	// override is the justification of an assignment despite a conflict
+	// of interest (Overriding).
+	override string
 }
 
 // IdempotencyKey makes the mutation happen at most once for key. The key and

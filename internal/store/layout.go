@@ -287,3 +287,28 @@ var (
 		},
 	})
 )
+
+// Closing a case, the mediator's own neutrality and recusals (回避).
+var (
+	// case ID → what its file holds beyond the case's own records: each
+	// party's notice of rights and identity check, the record of a failed
+	// mediation, the overrides of conflict checks.
+	dossierRecords = jsonRecords("dossiers", // case ID
+		func(k []byte, d *mediation.Dossier) string { return fmt.Sprintf("file of case %d", d.CaseID) },
+		func(d *mediation.Dossier) []byte { return idKey(d.CaseID) })
+	// user ID → the mediator's conflict-of-interest profile.
+	interestRecords = jsonRecords("interests", // user ID
+		func(k []byte, in *mediation.Interests) string { return fmt.Sprintf("interests of user %d", in.UserID) },
+		func(in *mediation.Interests) []byte { return idKey(in.UserID) })
+	recusalRecords = jsonRecords("recusals", // recusal ID
+		func(k []byte, r *mediation.Recusal) string { return fmt.Sprintf("recusal %d", r.ID) },
+		func(r *mediation.Recusal) []byte { return idKey(r.ID) })
+	recusalsByCase = declare(recusalRecords, indexOf[mediation.Recusal]{
+		bucket: "recusals_by_case",
+		key:    []part{idPart("case", "is a recusal request of"), idPart("recusal", "")}, points: 1,
+		entries: func(k []byte, r *mediation.Recusal) []entry { return []entry{{key: under(r.CaseID, k)}} },
+		what: func(k []byte, r *mediation.Recusal) string {
+			return fmt.Sprintf("recusal %d of case %d", r.ID, r.CaseID)
+		},
+	})
+)

@@ -125,6 +125,11 @@ func (db *DB) Redeem(hash []byte, l *Login, audit *mediation.AuditEntry, pinHash
 		if inv.RedeemedAt == nil {
 			at := l.CreatedAt
 			inv.RedeemedAt, changed = &at, true
+			// The entry page shows the notice of rights and duties: a
+			// first entry records that it was given.
+			if err := noticeAtEntry(tx, &ch, inv.CaseID, inv.PartyID, at, audit.Actor); err != nil {
+				return err
+			}
 		}
 		if pinHash != "" {
 			if inv.PINHash != "" {

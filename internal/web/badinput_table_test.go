@@ -174,8 +174,8 @@ func badInputTable() []badInputCase {
 		illegal("IllegalIntakeToAgreement", trans.path, "agreement", "mediating", "withdrawn"),
 		illegal("IllegalIntakeToIntake", trans.path, "intake", "mediating", "withdrawn"),
 		illegal("IllegalWithdrawnToMediating", "/api/v1/cases/{caseEmpty}/transitions", "mediating", "closed"),
-		incomplete("ClosingWithoutParties", "/api/v1/cases/{caseEmpty}/transitions", "applicant", "respondent"),
-		incomplete("ClosingWithoutRespondent", "/api/v1/cases/{caseOneSided}/transitions", "respondent"),
+		incomplete("ClosingWithoutParties", "/api/v1/cases/{caseEmpty}/transitions", "registration"),
+		incomplete("ClosingWithoutRespondent", "/api/v1/cases/{caseOneSided}/transitions", "registration"),
 		trans.invalid("StatusInvalid", `{"to":"done"}`, "to"),
 		trans.invalid("StatusUpperCase", `{"to":"CLOSED"}`, "to"),
 		trans.invalid("StatusMissing", `{"reason":"双方同意"}`, "to"),
@@ -331,5 +331,7 @@ func badInputTable() []badInputCase {
 	add(extensionBadInputs()...)
 	add(attachmentBadInputs()...)
 	add(agreementBadInputs()...)
+	// Closing, the mediator's own neutrality and recusals.
+	add(closingBadInputs()...)
 	return rows
 }

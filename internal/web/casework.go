@@ -90,4 +90,17 @@ type Casework interface {
 	DeclineAgreement(r *mediation.Request, caseID, id mediation.ID, in mediation.Input) (mediation.Visible[mediation.Agreement], error)
 	CreateVisit(r *mediation.Request, caseID mediation.ID, in mediation.Input) (*mediation.Visit, error)
 	Visits(p mediation.Principal, caseID mediation.ID) ([]mediation.Visit, error)
+	// Closing, the mediator's own neutrality and recusals.
+	Checklist(p mediation.Principal, caseID mediation.ID) (*mediation.Checklist, error)
+	Dossier(p mediation.Principal, caseID mediation.ID) (*mediation.Dossier, error)
+	RecordNotice(r *mediation.Request, caseID, partyID mediation.ID, in mediation.Input) (*mediation.Checklist, error)
+	ConfirmIdentity(r *mediation.Request, caseID, partyID mediation.ID, in mediation.Input) (*mediation.Checklist, error)
+	RecordNoAgreement(r *mediation.Request, caseID mediation.ID, in mediation.Input) (*mediation.Checklist, error)
+	Interests(p mediation.Principal) (*mediation.Interests, error)
+	SetInterests(r *mediation.Request, in mediation.Input) (*mediation.Interests, error)
+	RequestRecusal(r *mediation.Request, caseID mediation.ID, in mediation.Input) (*mediation.Recusal, error)
+	Recusals(p mediation.Principal, caseID mediation.ID) ([]mediation.Recusal, error)
+	Recusal(p mediation.Principal, caseID, id mediation.ID) (*mediation.Recusal, error)
+	CaseFile(p mediation.Principal, caseID mediation.ID) (*mediation.CaseFileView, error)
+	FormerMediators(cs *mediation.Case) []mediation.Person
 }

@@ -29,13 +29,15 @@ type errorBody struct {
 }
 
 type errorDetail struct {
-	Code      string            `json:"code"`
-	Message   string            `json:"message"`
-	Fields    map[string]string `json:"fields,omitempty"`
-	Allowed   []string          `json:"allowed,omitempty"`
-	Missing   []string          `json:"missing,omitempty"`
-	Conflict  *mediation.Clash  `json:"conflict,omitempty"`
-	RequestID string            `json:"request_id,omitempty"`
+	Code     string            `json:"code"`
+	Message  string            `json:"message"`
+	Fields   map[string]string `json:"fields,omitempty"`
+	Allowed  []string          `json:"allowed,omitempty"`
+	Missing  []string          `json:"missing,omitempty"`
+	Conflict *mediation.Clash  `json:"conflict,omitempty"`
+	// Conflicts names why a mediator's own interests conflict with a case.
+	Conflicts []mediation.Conflict `json:"conflicts,omitempty"`
+	RequestID string               `json:"request_id,omitempty"`
 }
 
 // handleError is echo's one error handler: it turns any error into the JSON
@@ -61,7 +63,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	t := s.cat.forRequest(c.Request())
 	d := errorDetail{Code: e.Code, Message: t.T(e.Message, e.Args), Allowed: e.Allowed, Missing: e.Missing,
-		Conflict: e.Clash}
+		Conflict: e.Clash, Conflicts: e.Conflicts}
 	if e.Code == mediation.EINTERNAL {
 		d.RequestID = requestID(c)
 	}

@@ -90,7 +90,7 @@ func TestCatalogueComplete(t *testing.T) {
 	add("side", strs(mediation.Sides)...)
 	add("submission_kind", strs(mediation.SubmissionKinds)...)
 	add("role", strs(mediation.Roles)...)
-	add("missing", mediation.CaseFile{}.Missing()...)
+	add("missing", mediation.MissingItems...)
 	add("audit", mediation.AuditActions...)
 	for _, k := range mediation.SubmissionKinds {
 		add("submission_kind", string(k)+".explain")

@@ -77,6 +77,8 @@ func TestMatrix(t *testing.T) {
 	maps.Copy(table, attachmentMatrix())
 	maps.Copy(table, agreementMatrix())
 	maps.Copy(table, agreementPageMatrix())
+	// Closing, the mediator's own neutrality and recusals.
+	maps.Copy(table, closingMatrix())
 
 	// The table and the router must list the same routes.
 	ref := newMxWorld(t)

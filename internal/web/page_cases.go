@@ -203,6 +203,9 @@ type casePageData struct {
 	Evidence map[mediation.ID]*evidenceView
 	// Agreements are the agreements section, with the return visits.
 	Agreements *agreementSection
+	// Closing is the checklist of the case file, the overrides of conflict
+	// checks and the recusal requests.
+	Closing *closingView
 }
 
 // mediatorView is the mediators' case page: every party, every submission side
@@ -235,6 +238,9 @@ func (s *Server) mediatorView(p mediation.Principal, cs *mediation.Case) (*caseP
 		return nil, err
 	}
 	if data.Agreements, err = s.agreementSection(p, cs, parties, true); err != nil {
+		return nil, err
+	}
+	if data.Closing, err = s.closingSection(p, cs, data.Parties); err != nil {
 		return nil, err
 	}
 	for _, pt := range data.Parties {
@@ -278,6 +284,8 @@ type myCasePageData struct {
 	Evidence map[mediation.ID]*evidenceView
 	// Agreements are the proposed agreements the party reads and signs.
 	Agreements *agreementSection
+	// Recusals are the party's own requests that a mediator step aside.
+	Recusals *partyRecusals
 }
 
 // partyCaseView is a party's page: its own submissions, what others released,
@@ -304,6 +312,9 @@ func (s *Server) partyCaseView(p mediation.Principal, cs *mediation.Case) (*myCa
 		return nil, err
 	}
 	if data.Agreements, err = s.agreementSection(p, cs, parties, false); err != nil {
+		return nil, err
+	}
+	if data.Recusals, err = s.recusalSection(p, cs); err != nil {
 		return nil, err
 	}
 	subs, err := s.cw.AllSubmissions(p, cs.ID)

@@ -62,6 +62,8 @@ func (s *Server) pageRoutes() {
 	e.GET("/cases/:case/submissions/:submission/attachments/:attachment", s.showAttachment)
 	// Agreements (调解协议书) and return visits (回访).
 	s.agreementPageRoutes()
+	// Closing a case, the mediator's own neutrality and recusals.
+	s.closingPageRoutes()
 }
 
 // isPage says whether a request is for a page (rather than the API), so that

@@ -236,4 +236,7 @@ var pageMarks = map[templates.Page]string{
 	// Agreements.
 	templates.PageAgreement:      `main article#agreement`,
 	templates.PageAgreementPrint: `main article.copy`,
+	// Closing, the mediator's own neutrality and recusals.
+	templates.PageCaseFile:  `main article.dossier`,
+	templates.PageInterests: `main form[action="/me/interests"]`,
 }

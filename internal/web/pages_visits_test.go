@@ -190,6 +190,12 @@ func (w *pageWorld) visits(lang string) []pageVisit {
 		{name: "week of the mediator", who: "mediator", path: "/calendar", page: templates.PageCalendar,
 			title: cat["calendar.week"]},
 
+		// Closing, the mediator's own neutrality and recusals.
+		{name: "case file of A", who: "mediator", path: "/cases/" + w.caseA + "/file", page: templates.PageCaseFile,
+			title: cat["file.title"] + " · " + w.refA, check: caseFileCheck(w.refA)},
+		{name: "interests of the mediator", who: "mediator", path: "/me/interests", page: templates.PageInterests,
+			title: cat["interests.title"]},
+
 		{name: "staff accounts", who: "admin", path: "/admin/users", page: templates.PageUsers,
 			title: cat["users.title"], check: usersCheck},
 

@@ -87,6 +87,16 @@ func (v *views) funcs(t translator) template.FuncMap {
 			}
 			return t.T(key, data)
 		},
+		// missing names an item of error.missing, with the party it is
+		// about: missing "notice_of_rights:party:12".
+		"missing": func(m string) string {
+			item, party := mediation.SplitMissing(m)
+			label := t.T("missing."+item, nil)
+			if party != 0 {
+				label = t.T("punct.paren", map[string]any{"Text": label, "Note": t.T("closing.party_no", map[string]any{"ID": party.String()})})
+			}
+			return label
+		},
 		// label names a code of an enumeration: label "status" .Status.
 		"label": func(prefix string, code any) string { return t.T(prefix+"."+fmt.Sprint(code), nil) },
 		// paren writes a text with a note, in the reader's punctuation:
@@ -162,7 +172,9 @@ type pageData struct {
 	Error   string
 	Allowed []string
 	Missing []string
-	Data    any
+	// Conflicts are why a mediator's own interests conflict with a case.
+	Conflicts []mediation.Conflict
+	Data      any
 }
 
 // render writes a page in the reader's language.
@@ -187,7 +199,7 @@ func (s *Server) render(c echo.Context, status int, page templates.Page, data an
 		d.Form = form.values
 		if form.err != nil {
 			d.Error = t.T(form.err.Message, form.err.Args)
-			d.Allowed, d.Missing = form.err.Allowed, form.err.Missing
+			d.Allowed, d.Missing, d.Conflicts = form.err.Allowed, form.err.Missing, form.err.Conflicts
 			for name, fe := range form.err.Fields {
 				d.Errors[name] = t.T(fe.Key, map[string]any{"Param": fe.Param})
 			}

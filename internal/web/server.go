@@ -184,6 +184,8 @@ func (s *Server) routes() {
 	api.POST("/cases/:case/agreements/:agreement/decline", s.apiDeclineAgreement)
 	api.POST("/cases/:case/visits", s.apiCreateVisit)
 	api.GET("/cases/:case/visits", s.apiListVisits)
+	// Closing a case, the mediator's own neutrality and recusals.
+	s.closingRoutes(api)
 
 	s.pageRoutes()
 }

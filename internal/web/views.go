@@ -18,9 +18,13 @@ type caseMeta struct {
 	Community string             `json:"community"`
 	Street    string             `json:"street"`
 	Mediators []mediation.Person `json:"mediators"`
-	OpenedAt  time.Time          `json:"opened_at"`
-	ClosedAt  *time.Time         `json:"closed_at,omitempty"`
-	View      mediation.Level    `json:"view"`
+	// FormerMediators are the mediators who left the case, with when.
+	FormerMediators []mediation.Person `json:"former_mediators,omitempty"`
+	// Outcome is what a closed case closed with.
+	Outcome  mediation.Status `json:"outcome,omitempty"`
+	OpenedAt time.Time        `json:"opened_at"`
+	ClosedAt *time.Time       `json:"closed_at,omitempty"`
+	View     mediation.Level  `json:"view"`
 }
 
 // caseOverview is what a party sees.
@@ -59,7 +63,8 @@ func (s *Server) caseView(v mediation.Visible[mediation.Case]) any {
 func (s *Server) caseMetaOf(cs *mediation.Case) caseMeta {
 	return caseMeta{ID: cs.ID, Reference: cs.Reference, Category: cs.Category, Status: cs.Status,
 		Community: cs.Community, Street: cs.Street, OpenedAt: cs.OpenedAt, ClosedAt: cs.ClosedAt,
-		Mediators: s.cw.Mediators(cs), View: mediation.LevelMeta}
+		Mediators: s.cw.Mediators(cs), FormerMediators: s.cw.FormerMediators(cs), Outcome: cs.Outcome,
+		View: mediation.LevelMeta}
 }
 
 func (s *Server) caseOverviewOf(cs *mediation.Case) caseOverview {
