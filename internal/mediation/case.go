@@ -28,6 +28,12 @@ type Case struct {
 	OpenedAt  time.Time        `json:"opened_at"`
 	UpdatedAt time.Time        `json:"updated_at"`
 	ClosedAt  *time.Time       `json:"closed_at,omitempty"`
+	// Outcome is how a closed case ended: the status it closed from
+	// (agreement, no_agreement or withdrawn). Empty while it is open.
+	Outcome Status `json:"outcome,omitempty"`
+	// RegisterSessions counts the sessions a case brought in from a paper
+	// register (补录) held before tiaojie; the sessions held since are records.
+	RegisterSessions int `json:"register_sessions,omitempty"`
 }
 
 // CaseReference formats the reference of the case with the given id, opened at t.

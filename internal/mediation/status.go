@@ -73,8 +73,10 @@ func (c *Case) Move(t Transition, file CaseFile, now time.Time) error {
 			return &Error{Code: ECONFLICT, Message: "error.case_file_incomplete", Missing: missing}
 		}
 		c.ClosedAt = &now
+		c.Outcome = c.Status
 	} else {
 		c.ClosedAt = nil
+		c.Outcome = ""
 	}
 	c.Status = t.To
 	c.UpdatedAt = now
