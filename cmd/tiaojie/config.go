@@ -48,6 +48,10 @@ type Config struct {
 	Limits web.Limits
 	// envErrs are TIAOJIE_* variables that could not be read.
 	envErrs []error
+
+	// Statistics for the street office: counts from 1 to StatsK−1 are
+	// withheld from its tables.
+	StatsK int
 }
 
 // bindFlags defines the flags every subcommand shares, defaulting from env.
@@ -72,6 +76,9 @@ func (c *Config) bindServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.LogFormat, "log-format", env("TIAOJIE_LOG_FORMAT", "json"), "log format: json or text (env TIAOJIE_LOG_FORMAT)")
 	fs.StringVar(&c.Zone, "zone", env("TIAOJIE_ZONE", "Asia/Shanghai"), "time zone the pages show times in (env TIAOJIE_ZONE)")
 	fs.BoolVar(&c.Demo, "demo", false, "fill an empty database with a sample before serving")
+	// Statistics for the street office.
+	fs.IntVar(&c.StatsK, "stats-k", c.envInt("TIAOJIE_STATS_K", 5),
+		"the street office's tables withhold counts from 1 to this less one, and rates over fewer cases; at least 3 (env TIAOJIE_STATS_K)")
 	fs.StringVar(&c.TLSCert, "tls-cert", env("TIAOJIE_TLS_CERT", ""),
 		"PEM certificate (chain) file: serve HTTPS, with HSTS; needs --tls-key (env TIAOJIE_TLS_CERT)")
 	fs.StringVar(&c.TLSKey, "tls-key", env("TIAOJIE_TLS_KEY", ""),
@@ -114,6 +121,9 @@ func (c *Config) validate() error {
 	}
 	if _, err := c.location(); err != nil {
 		errs = append(errs, err)
+	}
+	if c.StatsK != 0 && c.StatsK < 3 {
+		errs = append(errs, fmt.Errorf("--stats-k %d is below 3: counts of 1 and 2 would point at households", c.StatsK))
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		errs = append(errs, fmt.Errorf("--log-format %q is neither json nor text", c.LogFormat))
@@ -160,6 +170,20 @@ func env(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// envInt reads an integer variable, def when it is unset.
+func (c *Config) envInt(name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q is not a whole number", name, v))
+		return def
+	}
+	return n
 }
 
 func (c *Config) envBool(name string) bool {

@@ -27,6 +27,9 @@ type Config struct {
 	// Zone is where the days of the statutory deadlines are counted
 	// (default Asia/Shanghai).
 	Zone *time.Location
+	// StatsK: the street office's tables withhold counts from 1 to
+	// StatsK−1 (default 5, at least 3).
+	StatsK int
 }
 
 // Service carries out the operations. It is safe for concurrent use.
@@ -36,6 +39,7 @@ type Service struct {
 	auth   *auth.Service
 	places *mediation.Places
 	zone   *time.Location
+	statsK int
 
 	// membership orders every change of who belongs where (a case's
 	// mediators and parties, the staff accounts) against every other
@@ -60,7 +64,7 @@ func New(cfg Config) *Service {
 			zone = time.FixedZone("CST", 8*3600)
 		}
 	}
-	return &Service{db: cfg.DB, authz: cfg.Authz, auth: cfg.Auth, places: cfg.Places, zone: zone}
+	return &Service{db: cfg.DB, authz: cfg.Authz, auth: cfg.Auth, places: cfg.Places, zone: zone, statsK: cfg.StatsK}
 }
 
 // decided holds the membership lock shared while an operation decides and

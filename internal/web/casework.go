@@ -4,6 +4,7 @@ import (
 	"io"
 
 	"tiaojie/internal/mediation"
+	"tiaojie/internal/stats"
 )
 
 // Casework is the operations the handlers call (internal/casework gives
@@ -72,4 +73,9 @@ type Casework interface {
 	Trail(p mediation.Principal, caseID mediation.ID, page mediation.Input) ([]mediation.TrailEntry, mediation.ID, error)
 	LatestTrail(p mediation.Principal, caseID mediation.ID, n int) ([]mediation.TrailEntry, bool, error)
 	Backup(p mediation.Principal, begin func(size int64) (io.Writer, error)) (int64, error)
+
+	// Statistics for the street office.
+	Statistics(p mediation.Principal, period string) (stats.Report, error)
+	StatsMonths(p mediation.Principal, period string) ([]stats.Report, error)
+	StatsPeriods() []string
 }

@@ -74,6 +74,7 @@ func TestMatrix(t *testing.T) {
 	maps.Copy(table, pageMatrix())
 	maps.Copy(table, sessionMatrix())
 	maps.Copy(table, sessionPageMatrix())
+	maps.Copy(table, statsMatrix()) // statistics for the street office
 
 	// The table and the router must list the same routes.
 	ref := newMxWorld(t)

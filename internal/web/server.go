@@ -169,6 +169,10 @@ func (s *Server) routes() {
 
 	api.GET("/admin/backup", s.backup)
 
+	// Statistics for the street office.
+	api.GET("/stats", s.apiStats)
+	api.GET("/stats/:file", s.apiStatsCSV)
+
 	s.pageRoutes()
 }
 
