@@ -399,13 +399,24 @@ func (md *model) cheapest(t int, fresh []int) int {
 	for _, v := range tv {
 		near[v] = true
 	}
+	if ci := md.cheapestOf(t, fresh, near); ci >= 0 {
+		return ci
+	}
+	// None shares an equation with it: the attacker reaches it through the
+	// ties, so any cell of the month may help.
+	return md.cheapestOf(t, fresh, nil)
+}
+
+// cheapestOf is the cheapest shown cell of fresh with a variable in near
+// (any, when near is nil).
+func (md *model) cheapestOf(t int, fresh []int, near map[int]bool) int {
 	best, bestCost := -1, math.Inf(1)
 	for _, ci := range fresh {
 		c := md.cells[ci]
 		if c.suppressed || ci == t {
 			continue
 		}
-		hit := false
+		hit := near == nil
 		for _, v := range c.vars {
 			if near[v] {
 				hit = true
