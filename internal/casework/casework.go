@@ -40,6 +40,8 @@ type Service struct {
 	places *mediation.Places
 	zone   *time.Location
 	statsK int
+	// Statistics for the street office: built reports.
+	reports reports
 
 	// membership orders every change of who belongs where (a case's
 	// mediators and parties, the staff accounts) against every other

@@ -1,6 +1,11 @@
 package casework
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sync"
+
 	"tiaojie/internal/authz"
 	"tiaojie/internal/mediation"
 	"tiaojie/internal/stats"
@@ -32,11 +37,43 @@ func (s *Service) Statistics(p mediation.Principal, period string) (stats.Report
 	if !per.Completed(now, s.zone) {
 		return stats.Report{}, mediation.NotFound()
 	}
-	counters, err := s.db.Counters(per.YearToDate())
+	counters, err := s.db.Counters(per.Months())
 	if err != nil {
 		return stats.Report{}, err
 	}
-	return stats.Build(s.statsConfig(), per, counters), nil
+	return s.build(per, counters), nil
+}
+
+// reports remembers built reports by period and counters: suppression
+// solves linear programs, and a completed period's counters rarely change.
+type reports struct {
+	mu   sync.Mutex
+	byID map[string]stats.Report
+}
+
+// build builds the period's report, or answers the one built before from
+// the same counters.
+func (s *Service) build(per stats.Period, counters []mediation.Counter) stats.Report {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s|%+v|", per, s.statsConfig())
+	for _, c := range counters {
+		fmt.Fprintf(h, "%+v|", c)
+	}
+	id := hex.EncodeToString(h.Sum(nil))
+	s.reports.mu.Lock()
+	r, ok := s.reports.byID[id]
+	s.reports.mu.Unlock()
+	if ok {
+		return r
+	}
+	r = stats.Build(s.statsConfig(), per, counters)
+	s.reports.mu.Lock()
+	if s.reports.byID == nil || len(s.reports.byID) >= 256 {
+		s.reports.byID = map[string]stats.Report{}
+	}
+	s.reports.byID[id] = r
+	s.reports.mu.Unlock()
+	return r
 }
 
 // StatsPeriods are the completed periods the office's chooser offers.
@@ -56,16 +93,17 @@ func (s *Service) StatsMonths(p mediation.Principal, period string) ([]stats.Rep
 		return nil, err
 	}
 	per, _ := stats.ParsePeriod(r.Period)
-	counters, err := s.db.Counters(per.YearToDate())
-	if err != nil {
-		return nil, err
-	}
 	var out []stats.Report
 	for _, m := range per.YearToDate() {
 		mp, _ := stats.ParsePeriod(m)
-		if mp.Completed(s.db.Now(), s.zone) {
-			out = append(out, stats.Build(s.statsConfig(), mp, counters))
+		if !mp.Completed(s.db.Now(), s.zone) {
+			continue
 		}
+		counters, err := s.db.Counters(mp.Months())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s.build(mp, counters))
 	}
 	return out, nil
 }

@@ -40,3 +40,18 @@ func BenchmarkSuppressYear(b *testing.B) {
 		stats.Build(cfg, stats.Period{Year: 2025}, counters)
 	}
 }
+
+// A month's tables (October: the suppression of its year to date) from the
+// counters of a year of 1,000 and of 100,000 cases.
+func BenchmarkBuildMonth(b *testing.B) {
+	communities := []string{"heping-li", "dongfeng", "xinhua", "qingnian-lu", "chaoyang-yuan"}
+	cfg := stats.Config{K: 5, Communities: communities}
+	for _, n := range []int{1_000, 100_000} {
+		counters := yearOf(2025, n, communities)
+		b.Run(fmt.Sprintf("cases=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				stats.Build(cfg, stats.Period{Year: 2025, Month: 10}, counters)
+			}
+		})
+	}
+}

@@ -313,9 +313,9 @@ func (r *reduced) solve(sign float64, guess []float64) float64 {
 // shown, so that it is their sum and tells the attacker nothing new: the
 // equations of all periods together are those of the months, which are
 // independent of each other.
-func (md *model) suppress(through int) {
+func (md *model) suppress(from, through int) {
 	k := int64(md.k)
-	for m := 0; m < through; m++ {
+	for m := from - 1; m < through; m++ {
 		for pop := popOpened; pop <= popTerms; pop++ {
 			var fresh []int
 			for i := range md.cells {
@@ -333,7 +333,7 @@ func (md *model) suppress(through int) {
 	}
 	ps := periodsOfYear(0)
 	for pi := 12; pi < len(ps); pi++ {
-		if ps[pi].last() > through {
+		if ps[pi].last() > through || ps[pi].first() < from {
 			continue
 		}
 		n := len(md.cells) - md.periodStart[pi]
@@ -354,11 +354,19 @@ func (md *model) suppress(through int) {
 // suppressed count of the population is narrowed into 1..k−1.
 func (md *model) secondary(pop int, fresh []int) {
 	k := float64(md.k)
+	// Withholding more only takes equations away, so a cell the attacker
+	// cannot narrow stays so: it is not checked again.
+	safe := map[int]bool{}
 	for {
 		var tight []int
 		for _, i := range fresh {
-			if md.cells[i].primary && md.maxOf(i) < k-eps {
+			if !md.cells[i].primary || safe[i] {
+				continue
+			}
+			if md.maxOf(i) < k-eps {
 				tight = append(tight, i)
+			} else {
+				safe[i] = true
 			}
 		}
 		if len(tight) == 0 {

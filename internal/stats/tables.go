@@ -128,16 +128,16 @@ func (cfg Config) dims() dims {
 }
 
 // Build makes every table of the period p from counters, which must hold
-// every counter of the months of p's year up to p's last (YearToDate): the
-// suppression of p is decided with everything its year published up to
-// then, month by month, so that a month's tables read today are those it
-// had when it completed (as long as the counters of the past stay as they
-// were).
+// every counter of p's months. Each month's suppression is decided from
+// that month alone, and a quarter or year shows only sums of shown month
+// cells, so a month's tables read today are those it had when it completed
+// (as long as the counters of the past stay as they were), and what the
+// periods publish together tells no more than the months do.
 func Build(cfg Config, p Period, counters []mediation.Counter) Report {
 	k := max(cfg.K, MinK)
 	d := cfg.dims()
 	md, refs := newModel(d, k, p.Year, p.last(), counters)
-	md.suppress(p.last())
+	md.suppress(p.first(), p.last())
 	pi := slices.Index(periodsOfYear(p.Year), p)
 	ref := refs[pi]
 	in := map[string]bool{}

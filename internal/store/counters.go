@@ -71,15 +71,21 @@ func counterKey(c mediation.Counter) []byte {
 
 func parseCounterKey(k []byte) (mediation.Counter, error) {
 	p := strings.Split(string(k), "\x00")
-	bad := fmt.Errorf("store: statistics counter %q is not laid out as its family's", strings.ReplaceAll(string(k), "\x00", "|"))
 	if len(p) < 3 {
-		return mediation.Counter{}, bad
+		return mediation.Counter{}, badCounterKey(k)
 	}
 	c := mediation.Counter{Family: mediation.CounterFamily(p[0]), Month: p[1], Category: mediation.Category(p[2])}
-	want := map[mediation.CounterFamily]int{mediation.CountOpened: 5, mediation.CountClosed: 6,
-		mediation.CountDays: 4, mediation.CountSessions: 4, mediation.CountTerms: 4}[c.Family]
+	want := 0
+	switch c.Family {
+	case mediation.CountOpened:
+		want = 5
+	case mediation.CountClosed:
+		want = 6
+	case mediation.CountDays, mediation.CountSessions, mediation.CountTerms:
+		want = 4
+	}
 	if want == 0 || len(p) != want {
-		return mediation.Counter{}, bad
+		return mediation.Counter{}, badCounterKey(k)
 	}
 	switch c.Family {
 	case mediation.CountOpened:
@@ -89,13 +95,17 @@ func parseCounterKey(k []byte) (mediation.Counter, error) {
 	case mediation.CountDays, mediation.CountSessions:
 		n, err := strconv.Atoi(p[3])
 		if err != nil {
-			return mediation.Counter{}, bad
+			return mediation.Counter{}, badCounterKey(k)
 		}
 		c.Value = n
 	case mediation.CountTerms:
 		c.Performance = p[3]
 	}
 	return c, nil
+}
+
+func badCounterKey(k []byte) error {
+	return fmt.Errorf("store: statistics counter %q is not laid out as its family's", strings.ReplaceAll(string(k), "\x00", "|"))
 }
 
 // countersOf is what one case contributes to the counters: it is opened in
