@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -89,7 +90,7 @@ func (s *Server) statsPage(c echo.Context) error {
 		v.Tables = append(v.Tables, s.tableView(r, &r.Tables[i]))
 	}
 	v.Bars = categoryBars(r)
-	v.BarsH = 28 * max(len(v.Bars), 1)
+	v.BarsH = 40 * max(len(v.Bars), 1)
 	v.Line = monthLine(months)
 	return s.render(c, http.StatusOK, templates.PageOffice, v, nil)
 }
@@ -149,12 +150,12 @@ func categoryBars(r stats.Report) []statsBar {
 	}
 	var out []statsBar
 	for i, c := range cells {
-		b := statsBar{Label: statsLabel{Key: "category." + c.Dim("category")}, Y: i * 28, Suppressed: c.Suppressed}
+		b := statsBar{Label: statsLabel{Key: "category." + c.Dim("category")}, Y: i * 40, Suppressed: c.Suppressed}
 		if c.Count != nil {
-			b.W = int(*c.Count * 200 / most)
+			b.W = int(*c.Count * 280 / most)
 			b.Count = fmt.Sprint(*c.Count)
 		}
-		b.ValueX = 134 + b.W
+		b.ValueX = b.W + 4
 		out = append(out, b)
 	}
 	return out
@@ -163,7 +164,7 @@ func categoryBars(r stats.Report) []statsBar {
 // monthLine is the line of cases opened per month (the grand total of each
 // month's opened tables), withheld months left out.
 func monthLine(months []stats.Report) statsLine {
-	l := statsLine{Width: 40 + 24*max(len(months)-1, 1)}
+	l := statsLine{Width: 40 + 28*max(len(months)-1, 1)}
 	totals := make([]*int64, len(months))
 	most := int64(1)
 	for i, r := range months {
@@ -179,7 +180,7 @@ func monthLine(months []stats.Report) statsLine {
 		}
 	}
 	for i, n := range totals {
-		m := statsMark{X: 20 + 24*i, Month: months[i].Period[5:]}
+		m := statsMark{X: 20 + 28*i, Month: strings.TrimPrefix(months[i].Period[5:], "0")}
 		if n == nil {
 			l.Missing = true
 			m.Y = 110
