@@ -46,6 +46,8 @@ type Config struct {
 	// Limits are the rate limits on sign-in and invitation redemption; a zero
 	// Rate is the default.
 	Limits web.Limits
+	// Pprof is the loopback address of the profiler; empty: none.
+	Pprof string
 	// envErrs are TIAOJIE_* variables that could not be read.
 	envErrs []error
 
@@ -74,6 +76,8 @@ func (c *Config) bindServeFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.InvitationTTL, "invitation-ttl", c.envDuration("TIAOJIE_INVITATION_TTL", defaultInvitationTTL),
 		"an invitation link not used this long after it was issued stops working (env TIAOJIE_INVITATION_TTL)")
 	fs.StringVar(&c.LogFormat, "log-format", env("TIAOJIE_LOG_FORMAT", "json"), "log format: json or text (env TIAOJIE_LOG_FORMAT)")
+	fs.StringVar(&c.Pprof, "pprof", env("TIAOJIE_PPROF", ""),
+		"serve net/http/pprof on this loopback `address` (e.g. 127.0.0.1:6060); empty: off (env TIAOJIE_PPROF)")
 	fs.StringVar(&c.Zone, "zone", env("TIAOJIE_ZONE", "Asia/Shanghai"), "time zone the pages show times in (env TIAOJIE_ZONE)")
 	fs.BoolVar(&c.Demo, "demo", false, "fill an empty database with a sample before serving")
 	// Statistics for the street office.
@@ -124,6 +128,11 @@ func (c *Config) validate() error {
 	}
 	if c.StatsK != 0 && c.StatsK < 3 {
 		errs = append(errs, fmt.Errorf("--stats-k %d is below 3: counts of 1 and 2 would point at households", c.StatsK))
+	}
+	if c.Pprof != "" {
+		if err := loopbackAddr(c.Pprof); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		errs = append(errs, fmt.Errorf("--log-format %q is neither json nor text", c.LogFormat))

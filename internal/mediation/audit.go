@@ -44,6 +44,8 @@ const (
 	AuditSessionChange   = "session.change"
 	AuditRecordWrite     = "record.write"
 	AuditFeedIssue       = "calendar.feed"
+	// AuditTermExtend is the mediation term extended by a month.
+	AuditTermExtend = "case.extend"
 )
 
 // AuditActions lists every action an audit entry may record.
@@ -51,4 +53,4 @@ var AuditActions = []string{AuditUserCreate, AuditLogin, AuditAccess, AuditCaseC
 	AuditCaseTransition, AuditMediatorAssign, AuditMediatorRemove, AuditPartyCreate,
 	AuditInvitationCreate, AuditSubmissionCreate, AuditSubmissionRelease, AuditSubmissionRead, AuditBackupRead,
 	AuditUserUpdate, AuditPasswordChange, AuditConflictCheck, AuditPINSet, AuditPINReset,
-	AuditSessionSchedule, AuditSessionChange, AuditRecordWrite, AuditFeedIssue}
+	AuditSessionSchedule, AuditSessionChange, AuditRecordWrite, AuditFeedIssue, AuditTermExtend}

@@ -328,5 +328,6 @@ func badInputTable() []badInputCase {
 		release.at("/api/v1/cases/{caseA}/submissions/first/release").notFound("SubmissionIDNotDecimal", ""),
 	)
 	add(sessionBadInputs()...)
+	add(extensionBadInputs()...)
 	return rows
 }
