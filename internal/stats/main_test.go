@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// TestMain bounds the property tests to 20 checks each unless -rapid.checks
+// TestMain bounds the property tests to 8 checks each unless -rapid.checks
 // says otherwise: each check builds and attacks a year of tables, and CI
 // should take seconds.
 func TestMain(m *testing.M) {
@@ -14,7 +14,7 @@ func TestMain(m *testing.M) {
 	set := false
 	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "rapid.checks" })
 	if !set {
-		flag.Set("rapid.checks", "20")
+		flag.Set("rapid.checks", "8")
 	}
 	os.Exit(m.Run())
 }

@@ -329,5 +329,6 @@ func badInputTable() []badInputCase {
 	)
 	add(sessionBadInputs()...)
 	add(extensionBadInputs()...)
+	add(statsBadInputs()...) // statistics for the street office
 	return rows
 }
