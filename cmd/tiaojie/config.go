@@ -54,6 +54,8 @@ type Config struct {
 	// Statistics for the street office: counts from 1 to StatsK−1 are
 	// withheld from its tables.
 	StatsK int
+	// CaseQuotaMiB is the most MiB of attachments one case may hold.
+	CaseQuotaMiB int64
 }
 
 // bindFlags defines the flags every subcommand shares, defaulting from env.
@@ -106,6 +108,7 @@ func (c *Config) bindServeFlags(fs *flag.FlagSet) {
 		*r.rate = c.envRate(envName, r.def)
 		fs.Var(r.rate, r.name, r.help+": `N/PERIOD` allows N at once, refilled at N per PERIOD; or off (env "+envName+")")
 	}
+	c.bindAttachmentFlags(fs)
 }
 
 // validate reports every problem with the configuration at once.
@@ -143,6 +146,11 @@ func (c *Config) validate() error {
 	case c.TLSCert != "":
 		if _, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey); err != nil {
 			errs = append(errs, fmt.Errorf("--tls-cert %s with --tls-key %s: %w", c.TLSCert, c.TLSKey, err))
+		}
+	}
+	if c.CaseQuotaMiB != 0 {
+		if err := c.validateAttachments(); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)

@@ -73,7 +73,7 @@ func (m *Main) Open() error {
 		return err
 	}
 	m.Casework = casework.New(casework.Config{DB: m.DB, Authz: m.Authz, Auth: m.Auth, Places: places, Zone: zone,
-		StatsK: m.Config.StatsK})
+		AttachmentQuota: m.Config.CaseQuotaMiB << 20, StatsK: m.Config.StatsK})
 	if m.Config.Demo {
 		if err := seedDemo(m.Casework, m.DB, places, m.Out); err != nil {
 			return err

@@ -30,6 +30,9 @@ type Config struct {
 	// StatsK: the street office's tables withhold counts from 1 to
 	// StatsK−1 (default 5, at least 3).
 	StatsK int
+	// AttachmentQuota is the most bytes of attachments a case may hold
+	// (default mediation.DefaultCaseQuota).
+	AttachmentQuota int64
 }
 
 // Service carries out the operations. It is safe for concurrent use.
@@ -55,6 +58,8 @@ type Service struct {
 	membership sync.RWMutex
 
 	ready readiness
+
+	attachmentQuota int64
 }
 
 // New returns the operations on cfg's store and authorizer.
@@ -66,7 +71,8 @@ func New(cfg Config) *Service {
 			zone = time.FixedZone("CST", 8*3600)
 		}
 	}
-	return &Service{db: cfg.DB, authz: cfg.Authz, auth: cfg.Auth, places: cfg.Places, zone: zone, statsK: cfg.StatsK}
+	return &Service{db: cfg.DB, authz: cfg.Authz, auth: cfg.Auth, places: cfg.Places, zone: zone,
+		attachmentQuota: cfg.AttachmentQuota, statsK: cfg.StatsK}
 }
 
 // decided holds the membership lock shared while an operation decides and

@@ -46,6 +46,9 @@ const (
 	AuditFeedIssue       = "calendar.feed"
 	// AuditTermExtend is the mediation term extended by a month.
 	AuditTermExtend = "case.extend"
+	// Attachments: one stored, one downloaded (a read of its submission).
+	AuditAttachmentCreate = "attachment.create"
+	AuditAttachmentRead   = "attachment.read"
 )
 
 // AuditActions lists every action an audit entry may record.
@@ -53,4 +56,5 @@ var AuditActions = []string{AuditUserCreate, AuditLogin, AuditAccess, AuditCaseC
 	AuditCaseTransition, AuditMediatorAssign, AuditMediatorRemove, AuditPartyCreate,
 	AuditInvitationCreate, AuditSubmissionCreate, AuditSubmissionRelease, AuditSubmissionRead, AuditBackupRead,
 	AuditUserUpdate, AuditPasswordChange, AuditConflictCheck, AuditPINSet, AuditPINReset,
-	AuditSessionSchedule, AuditSessionChange, AuditRecordWrite, AuditFeedIssue, AuditTermExtend}
+	AuditSessionSchedule, AuditSessionChange, AuditRecordWrite, AuditFeedIssue, AuditTermExtend,
+	AuditAttachmentCreate, AuditAttachmentRead}

@@ -330,5 +330,6 @@ func badInputTable() []badInputCase {
 	add(sessionBadInputs()...)
 	add(extensionBadInputs()...)
 	add(statsBadInputs()...) // statistics for the street office
+	add(attachmentBadInputs()...)
 	return rows
 }

@@ -80,4 +80,9 @@ type Casework interface {
 	Statistics(p mediation.Principal, period string) (stats.Report, error)
 	StatsMonths(p mediation.Principal, period string) ([]stats.Report, error)
 	StatsPeriods() []string
+	// Attachments.
+	Attach(r *mediation.Request, caseID, subID mediation.ID, in mediation.Input) (*mediation.Attachment, error)
+	Attachments(p mediation.Principal, caseID, subID mediation.ID) ([]mediation.Attachment, error)
+	AttachmentFile(p mediation.Principal, caseID, subID, id mediation.ID, in mediation.Input) (*mediation.AttachmentFile, error)
+	CaseAttachments(p mediation.Principal, caseID mediation.ID) (map[mediation.ID][]mediation.Attachment, error)
 }

@@ -138,10 +138,28 @@ func (s *Server) showCasePage(c echo.Context, st *formState) error {
 		if err != nil {
 			return err
 		}
+		var subs []mediation.Submission
+		for _, col := range data.Columns {
+			for _, g := range col.Groups {
+				subs = append(subs, g.Items...)
+			}
+		}
+		every := func(mediation.Submission) bool { return true }
+		if data.Evidence, err = s.evidence(c, p, v.Record, subs, every, st); err != nil {
+			return err
+		}
 		return s.render(c, status, templates.PageCase, data, st)
 	case mediation.LevelOverview:
 		data, err := s.partyCaseView(p, v.Record)
 		if err != nil {
+			return err
+		}
+		subs := slices.Clone(data.Mine)
+		for _, sh := range data.Shared {
+			subs = append(subs, sh.Submission)
+		}
+		own := func(sub mediation.Submission) bool { return sub.PartyID == p.PartyID }
+		if data.Evidence, err = s.evidence(c, p, v.Record, subs, own, st); err != nil {
 			return err
 		}
 		return s.render(c, status, templates.PageMyCase, data, st)
@@ -181,6 +199,8 @@ type casePageData struct {
 	Sessions     []sessionRow
 	SessionKinds []mediation.SessionKind
 	Rooms        []string
+	// Evidence is each submission's attachments.
+	Evidence map[mediation.ID]*evidenceView
 }
 
 // mediatorView is the mediators' case page: every party, every submission side
@@ -249,6 +269,8 @@ type myCasePageData struct {
 	Entry *mediation.Entry
 	// Sessions are the joint sessions and the party's own caucuses.
 	Sessions []sessionRow
+	// Evidence is each submission's attachments; the party attaches to its own.
+	Evidence map[mediation.ID]*evidenceView
 }
 
 // partyCaseView is a party's page: its own submissions, what others released,

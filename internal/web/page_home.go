@@ -55,6 +55,11 @@ func (s *Server) pageRoutes() {
 
 	e.GET("/admin/users", s.usersPage)
 	e.POST("/admin/users", s.usersSubmit, s.pageForm)
+
+	// Attachments: the form is multipart, read (and its CSRF token checked)
+	// by the handler itself.
+	e.POST("/cases/:case/submissions/:submission/attachments", s.attachmentSubmit)
+	e.GET("/cases/:case/submissions/:submission/attachments/:attachment", s.showAttachment)
 }
 
 // isPage says whether a request is for a page (rather than the API), so that

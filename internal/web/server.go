@@ -173,6 +173,10 @@ func (s *Server) routes() {
 	// Statistics for the street office.
 	api.GET("/stats", s.apiStats)
 	api.GET("/stats/:file", s.apiStatsCSV)
+	// Attachments.
+	api.POST("/cases/:case/submissions/:submission/attachments", s.apiCreateAttachment)
+	api.GET("/cases/:case/submissions/:submission/attachments", s.apiListAttachments)
+	api.GET("/cases/:case/submissions/:submission/attachments/:attachment", s.showAttachment)
 
 	s.pageRoutes()
 }
