@@ -50,6 +50,10 @@ type Config struct {
 	Pprof string
 	// envErrs are TIAOJIE_* variables that could not be read.
 	envErrs []error
+
+	// Statistics for the street office: counts from 1 to StatsK−1 are
+	// withheld from its tables.
+	StatsK int
 	// CaseQuotaMiB is the most MiB of attachments one case may hold.
 	CaseQuotaMiB int64
 }
@@ -78,6 +82,9 @@ func (c *Config) bindServeFlags(fs *flag.FlagSet) {
 		"serve net/http/pprof on this loopback `address` (e.g. 127.0.0.1:6060); empty: off (env TIAOJIE_PPROF)")
 	fs.StringVar(&c.Zone, "zone", env("TIAOJIE_ZONE", "Asia/Shanghai"), "time zone the pages show times in (env TIAOJIE_ZONE)")
 	fs.BoolVar(&c.Demo, "demo", false, "fill an empty database with a sample before serving")
+	// Statistics for the street office.
+	fs.IntVar(&c.StatsK, "stats-k", c.envInt("TIAOJIE_STATS_K", 5),
+		"the street office's tables withhold counts from 1 to this less one, and rates over fewer cases; at least 3 (env TIAOJIE_STATS_K)")
 	fs.StringVar(&c.TLSCert, "tls-cert", env("TIAOJIE_TLS_CERT", ""),
 		"PEM certificate (chain) file: serve HTTPS, with HSTS; needs --tls-key (env TIAOJIE_TLS_CERT)")
 	fs.StringVar(&c.TLSKey, "tls-key", env("TIAOJIE_TLS_KEY", ""),
@@ -121,6 +128,9 @@ func (c *Config) validate() error {
 	}
 	if _, err := c.location(); err != nil {
 		errs = append(errs, err)
+	}
+	if c.StatsK != 0 && c.StatsK < 3 {
+		errs = append(errs, fmt.Errorf("--stats-k %d is below 3: counts of 1 and 2 would point at households", c.StatsK))
 	}
 	if c.Pprof != "" {
 		if err := loopbackAddr(c.Pprof); err != nil {
@@ -177,6 +187,20 @@ func env(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// envInt reads an integer variable, def when it is unset.
+func (c *Config) envInt(name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q is not a whole number", name, v))
+		return def
+	}
+	return n
 }
 
 func (c *Config) envBool(name string) bool {

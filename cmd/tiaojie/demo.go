@@ -112,7 +112,7 @@ var demoCases = []demoCase{
 // sign in as each. It goes through the same operations as the server: the
 // admin makes the accounts, each case's mediator opens it and adds its
 // parties, and each party writes its own submissions.
-func seedDemo(cw *casework.Service, db *store.DB, out io.Writer) error {
+func seedDemo(cw *casework.Service, db *store.DB, places *mediation.Places, out io.Writer) error {
 	if cases, _, err := db.Cases(store.CaseFilter{All: true, Limit: 1}); err != nil {
 		return err
 	} else if len(cases) > 0 {
@@ -170,5 +170,6 @@ func seedDemo(cw *casework.Service, db *store.DB, out io.Writer) error {
 			}
 		}
 	}
-	return nil
+	// Statistics for the street office: a year of history.
+	return seedHistory(db, places, out)
 }

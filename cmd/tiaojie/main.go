@@ -48,6 +48,8 @@ func run(ctx context.Context, args []string) error {
 		return auditCommand(os.Stdout, args)
 	case "health":
 		return healthCommand(ctx, args)
+	case "import": // history (补录) from a paper register
+		return importCommand(os.Stdout, args)
 	}
-	return fmt.Errorf("unknown command %q (commands: serve, user, demo, check, backup, audit, health)", cmd)
+	return fmt.Errorf("unknown command %q (commands: serve, user, demo, check, backup, audit, health, import)", cmd)
 }

@@ -171,6 +171,16 @@ func TestDemo(t *testing.T) {
 			if resp.StatusCode != http.StatusForbidden {
 				t.Fatalf("office lists cases: %d", resp.StatusCode)
 			}
+			// A year of history fills the office's tables.
+			resp, err := c.Get(base + "/stats")
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || !regexp.MustCompile(`"count":([5-9]|[1-9][0-9]+)\b`).Match(raw) {
+				t.Fatalf("office's stats: %d %s", resp.StatusCode, raw)
+			}
 		}
 	}
 	for _, tok := range tokens {

@@ -57,7 +57,11 @@ func (m *Main) Open() error {
 	if err != nil {
 		return err
 	}
-	if m.DB, err = store.Open(m.Config.DB, store.Options{}); err != nil {
+	zone, err := m.Config.location()
+	if err != nil {
+		return err
+	}
+	if m.DB, err = store.Open(m.Config.DB, store.Options{Zone: zone}); err != nil {
 		return err
 	}
 	m.Auth = &auth.Service{DB: m.DB, Params: m.Params, IdleTimeout: m.Config.IdleTimeout,
@@ -68,14 +72,10 @@ func (m *Main) Open() error {
 	if m.Authz, err = authz.Load(m.DB); err != nil {
 		return err
 	}
-	zone, err := m.Config.location()
-	if err != nil {
-		return err
-	}
 	m.Casework = casework.New(casework.Config{DB: m.DB, Authz: m.Authz, Auth: m.Auth, Places: places, Zone: zone,
-		AttachmentQuota: m.Config.CaseQuotaMiB << 20})
+		AttachmentQuota: m.Config.CaseQuotaMiB << 20, StatsK: m.Config.StatsK})
 	if m.Config.Demo {
-		if err := seedDemo(m.Casework, m.DB, m.Out); err != nil {
+		if err := seedDemo(m.Casework, m.DB, places, m.Out); err != nil {
 			return err
 		}
 	}

@@ -27,6 +27,9 @@ type Config struct {
 	// Zone is where the days of the statutory deadlines are counted
 	// (default Asia/Shanghai).
 	Zone *time.Location
+	// StatsK: the street office's tables withhold counts from 1 to
+	// StatsK−1 (default 5, at least 3).
+	StatsK int
 	// AttachmentQuota is the most bytes of attachments a case may hold
 	// (default mediation.DefaultCaseQuota).
 	AttachmentQuota int64
@@ -39,6 +42,9 @@ type Service struct {
 	auth   *auth.Service
 	places *mediation.Places
 	zone   *time.Location
+	statsK int
+	// Statistics for the street office: built reports.
+	reports reports
 
 	// membership orders every change of who belongs where (a case's
 	// mediators and parties, the staff accounts) against every other
@@ -66,7 +72,7 @@ func New(cfg Config) *Service {
 		}
 	}
 	return &Service{db: cfg.DB, authz: cfg.Authz, auth: cfg.Auth, places: cfg.Places, zone: zone,
-		attachmentQuota: cfg.AttachmentQuota}
+		attachmentQuota: cfg.AttachmentQuota, statsK: cfg.StatsK}
 }
 
 // decided holds the membership lock shared while an operation decides and

@@ -20,6 +20,7 @@ const (
 	AuditLogin             = "session.login"
 	AuditAccess            = "session.access"
 	AuditCaseCreate        = "case.create"
+	AuditCaseImport        = "case.import" // a case of a paper register (补录)
 	AuditCaseUpdate        = "case.update"
 	AuditCaseTransition    = "case.transition"
 	AuditMediatorAssign    = "mediator.assign"
@@ -65,7 +66,7 @@ const (
 )
 
 // AuditActions lists every action an audit entry may record.
-var AuditActions = []string{AuditUserCreate, AuditLogin, AuditAccess, AuditCaseCreate, AuditCaseUpdate,
+var AuditActions = []string{AuditUserCreate, AuditLogin, AuditAccess, AuditCaseCreate, AuditCaseImport, AuditCaseUpdate,
 	AuditCaseTransition, AuditMediatorAssign, AuditMediatorRemove, AuditPartyCreate,
 	AuditInvitationCreate, AuditSubmissionCreate, AuditSubmissionRelease, AuditSubmissionRead, AuditBackupRead,
 	AuditUserUpdate, AuditPasswordChange, AuditConflictCheck, AuditPINSet, AuditPINReset,

@@ -38,6 +38,9 @@ type Case struct {
 	Extension *TermExtension `json:"extension,omitempty"`
 	// Agreed summarises the agreement in effect, once one has taken effect.
 	Agreed *Agreed `json:"agreed,omitempty"`
+	// RegisterSessions counts the sessions a case brought in from a paper
+	// register (补录) held before tiaojie; the sessions held since are records.
+	RegisterSessions int `json:"register_sessions,omitempty"`
 }
 
 // Departure is a mediator's time on a case, once it left.

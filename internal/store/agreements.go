@@ -178,6 +178,9 @@ func (db *DB) CreateVisit(v *mediation.Visit, actor string, opts ...Option) erro
 		var ch change
 		visitRecords.put(&ch, idKey(id), v)
 		caseRecords.put(&ch, idKey(c.ID), &c)
+		for _, t := range v.Terms {
+			ch.stats.TermsFound(&c, v.VisitedOn, string(t.Performance), 1)
+		}
 		detail := map[string]string{"party": v.PartyID.String(), "visited_on": v.VisitedOn,
 			"satisfaction": strconv.Itoa(v.Satisfaction)}
 		for _, t := range v.Terms {

@@ -11,8 +11,9 @@ import (
 )
 
 // Verify runs every check of the file: its pages (Tx.Check), every index
-// against its records (CheckIndexes), the attachments' content (CheckBlobs)
-// and the audit chain (VerifyAudit, through
+// against its records (CheckIndexes), the statistics counters against the
+// cases (CheckCounters), the attachments' content (CheckBlobs) and the
+// audit chain (VerifyAudit, through
 // since when it is not nil). It returns the verified audit head and every
 // problem found, joined. When the pages are damaged, the other checks are
 // skipped: reading a damaged file proves nothing and may crash.
@@ -28,6 +29,9 @@ func (db *DB) Verify(since *Head) (head Head, err error) {
 	}
 	var errs []error
 	if err := db.CheckIndexes(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := db.CheckCounters(); err != nil {
 		errs = append(errs, err)
 	}
 	// Attachments: every blob under its own SHA-256, every record's there.

@@ -31,19 +31,14 @@ type write struct {
 // set when it is committed.
 func (c *change) log(e mediation.AuditEntry) { c.audit = append(c.audit, e) }
 
-// statsDelta is what a change does to the maintained statistics counters.
-// It is empty for now: the place is kept so that the counters, when they
-// come, are written by commit with the records they count.
-type statsDelta struct{}
-
-// apply adds the delta to the stored counters; there are none yet.
-func (statsDelta) apply(*bolt.Tx) error { return nil }
-
 // commit writes the change inside tx: every record (deleting the entries of
 // its former version from each index and adding those of the new one), then
 // the audit entries, linked in order into the chain, then the statistics
-// delta. It is the one path by which the store writes records.
+// delta (counters.go). It is the one path by which the store writes records.
 func commit(tx *bolt.Tx, c *change) error {
+	if err := c.stats.before(tx, c.writes); err != nil {
+		return err
+	}
 	for _, w := range c.writes {
 		if err := w.of.store(tx, w.key, w.record); err != nil {
 			return err

@@ -27,6 +27,8 @@ func allBuckets() [][]byte {
 	for _, ix := range indexes {
 		out = append(out, ix.bucket)
 	}
+	// Statistics for the street office: the counters.
+	out = append(out, bucketCounters)
 	return out
 }
 

@@ -23,7 +23,9 @@ import (
 //	1  the first layout
 //	2  sign-ins are logins (buckets logins, logins_by_party; were sessions,
 //	   sessions_by_party) and seen-markers are seen (was visits)
-const schemaVersion = 2
+//	3  statistics counters (stats_counters), built from the cases at the
+//	   upgrade; a closed case records its outcome
+const schemaVersion = 3
 
 // ErrInUse is returned by Open and OpenReadOnly when a running server (or
 // another writer) holds the file. bbolt's file lock lets only one process write it.
@@ -46,6 +48,7 @@ var upgrades = map[uint64]func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
+	2: upgradeCounters,
 }
 
 // moveBucket moves every key and value of bucket from into bucket to (which
@@ -109,6 +112,10 @@ type Options struct {
 	// ReadAuditDelay is the longest a read's audit entry waits before it is
 	// written; reads are group-committed so that reading never waits on a flush.
 	ReadAuditDelay time.Duration
+	// Zone dates the statistics counters (a case's month of acceptance and
+	// of closing); Asia/Shanghai when nil. A file whose counters are dated
+	// in another zone has them rebuilt at Open.
+	Zone *time.Location
 }
 
 // Open opens (creating if needed) the database at path, creates its buckets and
@@ -132,7 +139,7 @@ func Open(path string, opt Options) (*DB, error) {
 		writes: make(chan mutation, maxGroup), writesDone: make(chan struct{}),
 		reads: make(chan mediation.AuditEntry, 4096), readsDone: make(chan struct{}),
 		flush: make(chan chan struct{})}
-	if err := b.Update(prepare); err != nil {
+	if err := b.Update(func(tx *bolt.Tx) error { return prepare(tx, opt.Zone) }); err != nil {
 		b.Close()
 		return nil, err
 	}
@@ -150,8 +157,9 @@ func Open(path string, opt Options) (*DB, error) {
 	return db, nil
 }
 
-// prepare creates every bucket and brings the schema up to date.
-func prepare(tx *bolt.Tx) error {
+// prepare creates every bucket, brings the schema up to date and dates the
+// statistics counters in zone.
+func prepare(tx *bolt.Tx, zone *time.Location) error {
 	if err := createBuckets(tx); err != nil {
 		return err
 	}
@@ -174,7 +182,10 @@ func prepare(tx *bolt.Tx) error {
 	if err := createBuckets(tx); err != nil {
 		return err
 	}
-	return meta.Put(metaSchema, itob(schemaVersion))
+	if err := meta.Put(metaSchema, itob(schemaVersion)); err != nil {
+		return err
+	}
+	return prepareCounters(tx, zone)
 }
 
 func createBuckets(tx *bolt.Tx) error {

@@ -593,8 +593,8 @@ func TestOpen(t *testing.T) {
 			}
 			return nil
 		})
-		if len(v) != 8 || binary.BigEndian.Uint64(v) != 2 {
-			t.Errorf("meta/schema_version = %x, want big-endian 2", v)
+		if len(v) != 8 || binary.BigEndian.Uint64(v) != 3 {
+			t.Errorf("meta/schema_version = %x, want big-endian 3", v)
 		}
 	})
 

@@ -194,8 +194,8 @@ func TestUpgradeFromV1(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if v := schemaVersionOf(t, path); v != 2 {
-		t.Errorf("schema version after the upgrade = %d, want 2", v)
+	if v := schemaVersionOf(t, path); v != 3 {
+		t.Errorf("schema version after the upgrade = %d, want 3", v)
 	}
 	want := maps.Clone(v1Counts)
 	for from, to := range v1Moved {
@@ -210,6 +210,11 @@ func TestUpgradeFromV1(t *testing.T) {
 		"dossiers", "interests", "recusals", "recusals_by_case"} {
 		want[b] = 0
 	}
+	// Version 3 built the statistics counters from the three cases (each
+	// opened in a month, category, community and source of its own) and
+	// recorded the zone they are dated in.
+	want["stats_counters"] = 3
+	want["meta"]++
 	// So do the attachments' buckets.
 	for _, b := range []string{"attachments", "attachments_by_submission", "attachments_by_case", "blobs"} {
 		want[b] = 0
@@ -249,7 +254,7 @@ func TestErrSchemaNewerThanProgram(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = b.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), binary.BigEndian.AppendUint64(nil, 3))
+		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), binary.BigEndian.AppendUint64(nil, 4))
 	})
 	b.Close()
 	if err != nil {
@@ -257,17 +262,17 @@ func TestErrSchemaNewerThanProgram(t *testing.T) {
 	}
 	if db, err := store.Open(path, store.Options{}); err == nil {
 		db.Close()
-		t.Error("Open of a version 3 file succeeded")
+		t.Error("Open of a version 4 file succeeded")
 	} else if !strings.Contains(err.Error(), "newer") {
-		t.Errorf("Open of a version 3 file: %v, want it to say newer", err)
+		t.Errorf("Open of a version 4 file: %v, want it to say newer", err)
 	}
 	if db, err := store.OpenReadOnly(path); err == nil {
 		db.Close()
-		t.Error("OpenReadOnly of a version 3 file succeeded")
+		t.Error("OpenReadOnly of a version 4 file succeeded")
 	} else if !strings.Contains(err.Error(), "newer") || errors.Is(err, store.ErrOlderSchema) {
-		t.Errorf("OpenReadOnly of a version 3 file: %v, want it to say newer", err)
+		t.Errorf("OpenReadOnly of a version 4 file: %v, want it to say newer", err)
 	}
-	if v := schemaVersionOf(t, path); v != 3 {
-		t.Errorf("schema version = %d after the refusals, want 3 untouched", v)
+	if v := schemaVersionOf(t, path); v != 4 {
+		t.Errorf("schema version = %d after the refusals, want 4 untouched", v)
 	}
 }

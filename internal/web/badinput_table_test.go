@@ -329,6 +329,7 @@ func badInputTable() []badInputCase {
 	)
 	add(sessionBadInputs()...)
 	add(extensionBadInputs()...)
+	add(statsBadInputs()...) // statistics for the street office
 	add(attachmentBadInputs()...)
 	add(agreementBadInputs()...)
 	// Closing, the mediator's own neutrality and recusals.

@@ -4,6 +4,7 @@ import (
 	"io"
 
 	"tiaojie/internal/mediation"
+	"tiaojie/internal/stats"
 )
 
 // Casework is the operations the handlers call (internal/casework gives
@@ -75,6 +76,10 @@ type Casework interface {
 	LatestTrail(p mediation.Principal, caseID mediation.ID, n int) ([]mediation.TrailEntry, bool, error)
 	Backup(p mediation.Principal, begin func(size int64) (io.Writer, error)) (int64, error)
 
+	// Statistics for the street office.
+	Statistics(p mediation.Principal, period string) (stats.Report, error)
+	StatsMonths(p mediation.Principal, period string) ([]stats.Report, error)
+	StatsPeriods() []string
 	// Attachments.
 	Attach(r *mediation.Request, caseID, subID mediation.ID, in mediation.Input) (*mediation.Attachment, error)
 	Attachments(p mediation.Principal, caseID, subID mediation.ID) ([]mediation.Attachment, error)

@@ -117,12 +117,7 @@ func (s *Server) switchLanguage(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, localPath(c.QueryParam("back")))
 }
 
-func (s *Server) officePage(c echo.Context) error {
-	if err := s.cw.Require(principal(c), mediation.AbilityReadStats); err != nil {
-		return err
-	}
-	return s.render(c, http.StatusOK, templates.PageOffice, nil, nil)
-}
+func (s *Server) officePage(c echo.Context) error { return s.statsPage(c) }
 
 func (s *Server) communityName(code string) string {
 	if com, ok := s.places.Community(code); ok {

@@ -170,6 +170,9 @@ func (s *Server) routes() {
 
 	api.GET("/admin/backup", s.backup)
 
+	// Statistics for the street office.
+	api.GET("/stats", s.apiStats)
+	api.GET("/stats/:file", s.apiStatsCSV)
 	// Attachments.
 	api.POST("/cases/:case/submissions/:submission/attachments", s.apiCreateAttachment)
 	api.GET("/cases/:case/submissions/:submission/attachments", s.apiListAttachments)
