@@ -43,6 +43,9 @@ const (
 	AuditSessionChange   = "session.change"
 	AuditRecordWrite     = "record.write"
 	AuditFeedIssue       = "calendar.feed"
+	// Corrections of a party's record, and a party taken off before it entered.
+	AuditPartyUpdate = "party.update"
+	AuditPartyRemove = "party.remove"
 )
 
 // AuditActions lists every action an audit entry may record.
@@ -50,4 +53,5 @@ var AuditActions = []string{AuditUserCreate, AuditLogin, AuditAccess, AuditCaseC
 	AuditCaseTransition, AuditMediatorAssign, AuditMediatorRemove, AuditPartyCreate,
 	AuditInvitationCreate, AuditSubmissionCreate, AuditSubmissionRelease, AuditSubmissionRead, AuditBackupRead,
 	AuditUserUpdate, AuditPasswordChange, AuditConflictCheck, AuditPINSet, AuditPINReset,
-	AuditSessionSchedule, AuditSessionChange, AuditRecordWrite, AuditFeedIssue}
+	AuditSessionSchedule, AuditSessionChange, AuditRecordWrite, AuditFeedIssue,
+	AuditPartyUpdate, AuditPartyRemove}

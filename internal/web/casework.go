@@ -2,6 +2,7 @@ package web
 
 import (
 	"io"
+	"time"
 
 	"tiaojie/internal/mediation"
 )
@@ -72,4 +73,11 @@ type Casework interface {
 	Trail(p mediation.Principal, caseID mediation.ID, page mediation.Input) ([]mediation.TrailEntry, mediation.ID, error)
 	LatestTrail(p mediation.Principal, caseID mediation.ID, n int) ([]mediation.TrailEntry, bool, error)
 	Backup(p mediation.Principal, begin func(size int64) (io.Writer, error)) (int64, error)
+
+	// Party corrections: edit a party's record, take off one that never
+	// entered, and when each party entered.
+	PartyToEdit(p mediation.Principal, caseID, partyID mediation.ID) (*mediation.Party, error)
+	UpdateParty(r *mediation.Request, caseID, partyID mediation.ID, in mediation.Input) (*mediation.Party, error)
+	RemoveParty(r *mediation.Request, caseID, partyID mediation.ID, in mediation.Input) (*mediation.Party, error)
+	PartyEntries(p mediation.Principal, caseID mediation.ID) (map[mediation.ID]time.Time, error)
 }

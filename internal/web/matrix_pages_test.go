@@ -235,6 +235,7 @@ func runPageCell(t *testing.T, w *mxWorld, p mxWho, r mxRow, method, path, where
 			want = r.location(w, p)
 		}
 		loc, _, _ := strings.Cut(h.Get("Location"), "#")
+		loc, _, _ = strings.Cut(loc, "?") // the query carries only a flash message's key
 		if prefix, ok := strings.CutSuffix(want, "*"); ok && !strings.HasPrefix(loc, prefix) || !ok && loc != want {
 			t.Errorf("%s: 303 to %q, want %q", where, h.Get("Location"), want)
 		}

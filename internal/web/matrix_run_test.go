@@ -74,6 +74,7 @@ func TestMatrix(t *testing.T) {
 	maps.Copy(table, pageMatrix())
 	maps.Copy(table, sessionMatrix())
 	maps.Copy(table, sessionPageMatrix())
+	maps.Copy(table, partyEditMatrix())
 
 	// The table and the router must list the same routes.
 	ref := newMxWorld(t)

@@ -181,6 +181,8 @@ type casePageData struct {
 	Sessions     []sessionRow
 	SessionKinds []mediation.SessionKind
 	Rooms        []string
+	// Entered says when each party first entered (absent: not yet).
+	Entered map[mediation.ID]time.Time
 }
 
 // mediatorView is the mediators' case page: every party, every submission side
@@ -205,6 +207,9 @@ func (s *Server) mediatorView(p mediation.Principal, cs *mediation.Case) (*caseP
 	data := &casePageData{Case: s.caseFullOf(cs), CommunityName: s.communityName(cs.Community),
 		Parties: fullParties(parties), Kinds: mediation.SubmissionKinds, Trail: auditViews(trail), TrailMore: more,
 		Candidates: candidates, SessionKinds: mediation.SessionKinds, Rooms: s.places.Rooms}
+	if data.Entered, err = s.cw.PartyEntries(p, cs.ID); err != nil {
+		return nil, err
+	}
 	names := map[mediation.ID]string{}
 	for _, pt := range parties {
 		names[pt.Record.ID] = pt.Record.Name

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -52,6 +53,12 @@ func (s *Server) pageRoutes() {
 
 	e.GET("/admin/users", s.usersPage)
 	e.POST("/admin/users", s.usersSubmit, s.pageForm)
+
+	// Party corrections, and a party's invitation shown once after a redirect.
+	e.GET("/cases/:case/parties/:party/invitation", s.invitationShow)
+	e.GET("/cases/:case/parties/:party/edit", s.editPartyPage)
+	e.POST("/cases/:case/parties/:party/edit", s.editPartySubmit, s.pageForm)
+	e.POST("/cases/:case/parties/:party/remove", s.removePartySubmit, s.pageForm)
 }
 
 // isPage says whether a request is for a page (rather than the API), so that
@@ -102,7 +109,17 @@ func (s *Server) switchLanguage(c echo.Context) error {
 	}
 	c.SetCookie(&http.Cookie{Name: langCookie, Value: to, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
-	return c.Redirect(http.StatusSeeOther, localPath(c.QueryParam("back")))
+	back := localPath(c.QueryParam("back"))
+	// A new invitation's page, switched to the other language, shows the
+	// invitation once more (to the login that made it).
+	if u, err := url.Parse(c.QueryParam("back")); err == nil && strings.HasSuffix(back, "/invitation") {
+		if i := u.Query().Get("i"); i != "" {
+			login, _ := c.Get(ctxLogin).([]byte)
+			s.invites.rearm(i, login)
+			back += "?" + url.Values{"i": {i}}.Encode()
+		}
+	}
+	return c.Redirect(http.StatusSeeOther, back)
 }
 
 func (s *Server) officePage(c echo.Context) error {

@@ -39,6 +39,10 @@ func TestPagesForEveryReader(t *testing.T) {
 					var s *pageAnswer
 					if v.method == http.MethodPost {
 						s = sendForm(t, r.c, v.path, v.form)
+						if v.follow {
+							s.wantStatus(t, http.StatusSeeOther)
+							s = openPage(t, r.c, s.header.Get("Location"))
+						}
 					} else {
 						s = openPage(t, r.c, v.path)
 					}
@@ -71,6 +75,8 @@ func (w *pageWorld) data() []string {
 		d = append(d, c.Name, c.Street)
 	}
 	d = append(append(d, mediation.DefaultPlaces().Rooms...), "3号楼院子")
+	org := mediation.DefaultPlaces().Organisation
+	d = append(d, org.Name, org.Address)
 	// Longest first, so that no part of a longer one is taken away alone.
 	slices.SortFunc(d, func(a, b string) int { return len(b) - len(a) })
 	return d
@@ -190,7 +196,7 @@ func mediatorCaseCheck(caseID string) func(*testing.T, *pageWorld, pageReader, *
 					t.Errorf("%s: party %s's row lacks %q: %s", s.where, pt["name"], want, squashSpace(row.Text()))
 				}
 			}
-			if row.Find(`form[action$="/parties/`+pt["id"]+`/invitation"]`).Length() != 1 {
+			if row.Find(`a[href$="/parties/`+pt["id"]+`/invitation"]`).Length() != 1 {
 				t.Errorf("%s: party %s cannot be invited anew", s.where, pt["name"])
 			}
 			col := doc.Find(`main .columns .column[data-party="` + pt["id"] + `"]`)

@@ -220,7 +220,7 @@ var pageMarks = map[templates.Page]string{
 	templates.PageMyCase:     `main #mine-h`,
 	templates.PageCaseMeta:   `main #med-h`,
 	templates.PagePartyNew:   `main form[action$="/parties/new"]`,
-	templates.PageInvitation: `main article.slip`,
+	templates.PageInvitation: `main article.slip, main form[action$="/invitation"]`,
 	templates.PageRelease:    `main form[action$="/release"]`,
 	templates.PageEnter:      `main form.enter`,
 	templates.PageUsers:      `main form[action="/admin/users"]`,
@@ -228,4 +228,5 @@ var pageMarks = map[templates.Page]string{
 	templates.PageError:      `main section.narrow a[href="/"]`,
 	templates.PageRecord:     `main form[action$="/record"]`,
 	templates.PageCalendar:   `main ol.week`,
+	templates.PagePartyEdit:  `main form[action$="/edit"]`,
 }

@@ -23,6 +23,9 @@ type pageVisit struct {
 	status int
 	title  string // the <title> before " · app name"
 	check  func(t *testing.T, w *pageWorld, r pageReader, s *pageAnswer, lang string)
+	// follow follows the form's 303 (post/redirect/get): the page checked
+	// is the one it leads to.
+	follow bool
 }
 
 // checkPage checks what every page gives its reader: the page it asked for,
@@ -211,9 +214,14 @@ func (w *pageWorld) visits(lang string) []pageVisit {
 			check: errorPageCheck("error.invitation_invalid")},
 
 		// Last: it adds a party to case A.
-		{name: "invitation of a new party", who: "mediator", method: http.MethodPost,
+		{name: "invitation of a new party", who: "mediator", method: http.MethodPost, follow: true,
 			path: "/cases/" + w.caseA + "/parties/new", form: map[string]string{"name": "何新" + lang,
-				"kind": "person", "side": "third_party", "phone": "13600136000", "address": "5号楼101"},
+				"kind": "person", "side": "third_party", "phone": "010-62345678", "address": "5号楼101"},
 			page: templates.PageInvitation, title: cat["slip.title"], check: invitationCheck(w.caseA, "何新"+lang)},
+		{name: "correct a party", who: "mediator", path: "/cases/" + w.caseA + "/parties/" + w.partyA1 + "/edit",
+			page: templates.PagePartyEdit, title: cat["party.edit"]},
+		{name: "an invitation already shown", who: "mediator",
+			path: "/cases/" + w.caseA + "/parties/" + w.partyA1 + "/invitation",
+			page: templates.PageInvitation, title: cat["slip.title"]},
 	}
 }

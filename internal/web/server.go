@@ -52,6 +52,8 @@ type Server struct {
 	views   *views
 	limits  *limits
 	metrics *metrics
+	// invites holds a new invitation's token until its page has shown it.
+	invites *pendingInvites
 	echo    *echo.Echo
 	handler http.Handler
 }
@@ -80,6 +82,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Now = time.Now
 	}
 	s.limits = newLimits(cfg.Limits, cfg.Now)
+	s.invites = newPendingInvites(cfg.Now)
 	s.metrics = newMetrics(s.limits, cfg.Collectors...)
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
@@ -168,6 +171,10 @@ func (s *Server) routes() {
 	api.GET("/cases/:case/audit", s.showAudit)
 
 	api.GET("/admin/backup", s.backup)
+
+	// Party corrections.
+	api.PATCH("/cases/:case/parties/:party", s.apiUpdateParty)
+	api.DELETE("/cases/:case/parties/:party", s.apiRemoveParty)
 
 	s.pageRoutes()
 }
