@@ -34,10 +34,12 @@ const (
 
 	// Party corrections.
 	PagePartyEdit Page = "party_edit" // correct a party, or take off one that never entered
+	// A form that arrived after its login expired: what was typed and the way back in.
+	PageExpired Page = "expired"
 )
 
 // Pages lists every page.
 var Pages = []Page{PageLogin, PageCases, PageCaseNew, PageCase, PageMyCase, PageCaseMeta,
 	PagePartyNew, PageInvitation, PageRelease, PageEnter, PageUsers, PageOffice, PageError,
 	PageRecord, PageCalendar,
-	PagePartyEdit}
+	PagePartyEdit, PageExpired}

@@ -74,8 +74,13 @@ type errorPageData struct{ Title, Message, RequestID string }
 // errorPage answers an error as a page in the reader's language. A page that
 // needs a login sends the anonymous to sign in instead.
 func (s *Server) errorPage(c echo.Context, e *mediation.Error) error {
-	if e.Code == mediation.EUNAUTHORIZED && c.Request().Method == http.MethodGet && e.Message == "error.unauthorized" {
-		return c.Redirect(http.StatusSeeOther, "/login")
+	if e.Code == mediation.EUNAUTHORIZED && e.Message == "error.unauthorized" {
+		if shown, err := s.expiredPage(c); shown {
+			return err
+		}
+		if c.Request().Method == http.MethodGet {
+			return c.Redirect(http.StatusSeeOther, "/login")
+		}
 	}
 	t := s.cat.forRequest(c.Request())
 	status := statuses[e.Code]
@@ -91,6 +96,8 @@ func (s *Server) errorPage(c echo.Context, e *mediation.Error) error {
 func (s *Server) home(c echo.Context) error {
 	p := principal(c)
 	switch {
+	case p.Anonymous() && wasKind(c) == "party":
+		return s.residentHome(c)
 	case p.Anonymous():
 		return c.Redirect(http.StatusSeeOther, "/login")
 	case p.IsParty():

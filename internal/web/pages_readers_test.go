@@ -70,7 +70,7 @@ func TestPagesForEveryReader(t *testing.T) {
 // data are the strings the scene stores (names, titles, texts, places): they
 // stay as written in any language.
 func (w *pageWorld) data() []string {
-	d := slices.Concat(everySceneSecret, []string{bodyA1b, bodyA2m, nameB2pg, "何新zh-Hans", "何新en", "5号楼101", "名 "})
+	d := slices.Concat(everySceneSecret, []string{bodyA1b, bodyA2m, nameB2pg, "何新zh-Hans", "何新en", "5号楼101", "名 ", "车位是我的，有合同。"})
 	for _, c := range mediation.DefaultPlaces().Communities {
 		d = append(d, c.Name, c.Street)
 	}

@@ -197,7 +197,16 @@ func (w *pageWorld) readers() map[string]pageReader {
 		"A2":        {c: w.a2, name: nameA2, role: "role.party"},
 		"B1":        {c: w.b1, name: nameB1, role: "role.party"},
 		"B2":        {c: w.b2, name: nameB2pg, role: "role.party"},
+		// A resident whose login has ended: the browser remembers only that
+		// it entered as a party.
+		"former resident": {c: w.formerResident()},
 	}
+}
+
+func (w *pageWorld) formerResident() *client {
+	c := w.app.client()
+	c.Header.Set("Cookie", "kind=party")
+	return c
 }
 
 // speak makes every client ask for lang, as a browser set to it does.
@@ -229,4 +238,5 @@ var pageMarks = map[templates.Page]string{
 	templates.PageRecord:     `main form[action$="/record"]`,
 	templates.PageCalendar:   `main ol.week`,
 	templates.PagePartyEdit:  `main form[action$="/edit"]`,
+	templates.PageExpired:    `main section.expired`,
 }
