@@ -99,3 +99,77 @@ func TestBrowserReloadAddsNoParty(t *testing.T) {
 		})
 	}
 }
+
+// TestBrowserEveryPageFitsAPhone visits every page a mediator, a resident and
+// the admin reach, at 360 px, in Chinese and in English: none scrolls
+// sideways (scrollWidth), the header stays within two lines even for a long
+// name, and the parties table is a stack of cards.
+func TestBrowserEveryPageFitsAPhone(t *testing.T) {
+	root := browser(t)
+	w := newDeskWorld(t)
+	long := "欧阳青青（东风社区人民调解委员会专职调解员）"
+	u, err := w.a.Auth.CreateUser(&mediation.UserInput{Username: "ouyang", DisplayName: long,
+		Role: mediation.RoleMediator, Phone: "010-62345678-12", Password: w.password}, "system")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.a.Authz.Grant(authz.StaffGrant(u.ID, u.Role)); err != nil {
+		t.Fatal(err)
+	}
+	w.api.mustJSON("POST", "/api/v1/cases/"+w.caseID+"/mediators", map[string]string{"user_id": u.ID.String()}, http.StatusOK, nil)
+	var org, res partyCreated
+	w.api.mustJSON("POST", "/api/v1/cases/"+w.caseID+"/parties", map[string]string{"name": "北京市朝阳区和平里物业管理有限责任公司第三分公司",
+		"kind": "organization", "side": "respondent", "phone": "0755-1234567-801", "address": "朝阳区和平里东街 11 号院 3 号楼 2 单元 1502 室",
+		"represents": "Heping-li Property Management Co., Ltd. (third branch), acting for building 3"}, http.StatusCreated, &org)
+	w.api.mustJSON("POST", "/api/v1/cases/"+w.caseID+"/parties", map[string]string{"name": "赵明",
+		"kind": "person", "side": "applicant", "phone": "13800138001"}, http.StatusCreated, &res)
+	w.api.mustJSON("POST", "/api/v1/cases/"+w.caseID+"/submissions", map[string]string{"party_id": org.ID,
+		"kind": "position", "body": "Parking space B2-117 is part of the common area under contract HP-2019-0042-B."}, http.StatusCreated, nil)
+	w.api.mustJSON("POST", "/api/v1/cases/"+w.caseID+"/transitions", map[string]string{"to": "mediating"}, http.StatusOK, nil)
+	cs := "/cases/" + w.caseID
+
+	for _, lang := range []string{"zh-Hans", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			desk := newTab(t, root, w.a.HTTP.URL, "mediator "+lang, 360, 740, true)
+			if lang == "en" {
+				desk.open("/lang?to=en")
+			}
+			desk.open("/login")
+			desk.submit("form.stack button[type=submit]", map[string]string{"#username": "ouyang", "#password": w.password})
+			if h := desk.eval(`document.querySelector('.bar').getBoundingClientRect().height`).(float64); h > 110 {
+				t.Errorf("%s: the header is %v px high at 360 px", lang, h)
+			}
+			for _, path := range []string{"/cases", "/cases/new", cs, cs + "/parties/new", cs + "/parties/" + org.ID + "/edit",
+				cs + "/parties/" + org.ID + "/invitation", "/calendar", "/cases/999999"} {
+				desk.open(path)
+				if path == cs {
+					if d := desk.eval(`getComputedStyle(document.querySelector('table.parties tr')).display`); d != "block" {
+						t.Errorf("%s: the parties table is not cards at 360 px: %v", lang, d)
+					}
+					desk.screenshot("phone-case-" + lang)
+				}
+			}
+			desk.open(cs + "/parties/new")
+			desk.submit("form.stack button[type=submit]", map[string]string{"#name": "Zhang Weiguo-" + lang, "#phone": "010-62345678"})
+			desk.screenshot("phone-new-invitation-" + lang)
+
+			phone := newTab(t, root, w.a.HTTP.URL, "resident "+lang, 360, 740, true)
+			if lang == "en" {
+				phone.open("/lang?to=en")
+			}
+			var pa partyCreated
+			w.api.mustJSON("POST", "/api/v1/cases/"+w.caseID+"/parties/"+res.ID+"/invitation", nil, http.StatusCreated, &pa.Invitation)
+			phone.open(pa.Invitation.URL)
+			pins := map[string]string{"#pin": "135790", "#pin2": "135790"}
+			if lang == "en" { // the PIN was set in Chinese
+				delete(pins, "#pin2")
+			}
+			phone.submit("form.enter button[type=submit]", pins)
+			phone.screenshot("phone-my-case-" + lang)
+			if main := phone.text("main"); !strings.Contains(main, "13912345678") || !strings.Contains(main, mediation.DefaultPlaces().Organisation.Phone) {
+				t.Errorf("%s: the resident's page lacks the mediator's or the organisation's number: %s", lang, main)
+			}
+			phone.open("/cases/999999")
+		})
+	}
+}

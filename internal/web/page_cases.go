@@ -138,6 +138,7 @@ func (s *Server) showCasePage(c echo.Context, st *formState) error {
 		if err != nil {
 			return err
 		}
+		data.Lines = s.trailLines(s.cat.forRequest(c.Request()), data.trail, data.trailNames(s.cw.Mediators(v.Record)))
 		return s.render(c, status, templates.PageCase, data, st)
 	case mediation.LevelOverview:
 		data, err := s.partyCaseView(p, v.Record)
@@ -183,6 +184,10 @@ type casePageData struct {
 	Rooms        []string
 	// Entered says when each party first entered (absent: not yet).
 	Entered map[mediation.ID]time.Time
+	// Lines are the trail in words; trail and subs what they are made from.
+	Lines []trailLine
+	trail []mediation.TrailEntry
+	subs  []mediation.Submission
 }
 
 // mediatorView is the mediators' case page: every party, every submission side
@@ -206,7 +211,8 @@ func (s *Server) mediatorView(p mediation.Principal, cs *mediation.Case) (*caseP
 	}
 	data := &casePageData{Case: s.caseFullOf(cs), CommunityName: s.communityName(cs.Community),
 		Parties: fullParties(parties), Kinds: mediation.SubmissionKinds, Trail: auditViews(trail), TrailMore: more,
-		Candidates: candidates, SessionKinds: mediation.SessionKinds, Rooms: s.places.Rooms}
+		Candidates: candidates, SessionKinds: mediation.SessionKinds, Rooms: s.places.Rooms,
+		trail: trail, subs: subs}
 	if data.Entered, err = s.cw.PartyEntries(p, cs.ID); err != nil {
 		return nil, err
 	}

@@ -68,8 +68,14 @@ func isPage(c echo.Context) bool {
 	return !strings.HasPrefix(p, "/api/") && p != "/healthz" && p != "/readyz" && p != "/metrics"
 }
 
-// errorPageData is what the error page shows.
-type errorPageData struct{ Title, Message, RequestID string }
+// errorPageData is what the error page shows; every error page also says
+// whom to call (the same for every reader, so that a page tells nothing of
+// who reads it).
+type errorPageData struct {
+	Title, Message, RequestID string
+	// LinkGone marks the page of an invitation link that no longer works.
+	LinkGone bool
+}
 
 // errorPage answers an error as a page in the reader's language. A page that
 // needs a login sends the anonymous to sign in instead.
@@ -88,6 +94,10 @@ func (s *Server) errorPage(c echo.Context, e *mediation.Error) error {
 		Title: fmt.Sprintf("%d %s", status, t.T(fmt.Sprintf("error.title_%d", status), nil)), Message: t.T(e.Message, e.Args)}
 	if e.Code == mediation.EINTERNAL {
 		data.RequestID = requestID(c)
+	}
+	if e.Message == "error.invitation_invalid" {
+		// A replaced or unknown link: said in plain words, without a code.
+		data.Title, data.LinkGone = t.T("error.link_title", nil), true
 	}
 	return s.render(c, status, templates.PageError, data, nil)
 }

@@ -244,7 +244,7 @@ func mediatorCaseCheck(caseID string) func(*testing.T, *pageWorld, pageReader, *
 				t.Errorf("%s: submission %s marked entered by a mediator: %v", s.where, sub.ID, entered)
 			}
 		}
-		if doc.Find("main table.audit tbody tr").Length() == 0 {
+		if doc.Find("main ol.trail li").Length() == 0 {
 			t.Errorf("%s: no audit trail", s.where)
 		}
 		if doc.Find(`main form[action="/cases/`+caseID+`/transitions"]`).Length() != 1 {

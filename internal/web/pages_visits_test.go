@@ -210,7 +210,7 @@ func (w *pageWorld) visits(lang string) []pageVisit {
 		{name: "invitation link, anonymous", who: "anonymous", path: "/a/AAAAAAAAAAAAAAAAAAAAAA",
 			page: templates.PageEnter, title: cat["enter.title"]},
 		{name: "401, invitation of no one", who: "anonymous", method: http.MethodPost, path: "/a/AAAAAAAAAAAAAAAAAAAAAA",
-			page: templates.PageError, status: http.StatusUnauthorized, title: errTitle(401),
+			page: templates.PageError, status: http.StatusUnauthorized, title: cat["error.link_title"],
 			check: errorPageCheck("error.invitation_invalid")},
 
 		{name: "a resident's home after its login ended", who: "former resident", path: "/",
