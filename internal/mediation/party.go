@@ -87,6 +87,7 @@ type Entry struct {
 
 // Contact is a mediator a party may call.
 type Contact struct {
+	ID    ID
 	Name  string
 	Phone string
 }

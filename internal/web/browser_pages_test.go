@@ -173,3 +173,55 @@ func TestBrowserEveryPageFitsAPhone(t *testing.T) {
 		})
 	}
 }
+
+// TestBrowserStatusFormKeepsItsChoice: a final status without a reason or
+// confirmation comes back with the chosen status still chosen, the page
+// opened at an error summary that links to each field; with both, it goes
+// through and a one-line message says so.
+func TestBrowserStatusFormKeepsItsChoice(t *testing.T) {
+	root := browser(t)
+	for _, size := range sizes {
+		t.Run(size.name, func(t *testing.T) {
+			w := newDeskWorld(t)
+			w.api.mustJSON("POST", "/api/v1/cases/"+w.caseID+"/transitions", map[string]string{"to": "mediating"}, http.StatusOK, nil)
+			desk := newTab(t, root, w.a.HTTP.URL, "mediator "+size.name, size.width, size.height, size.mobile)
+			w.signIn(t, desk)
+			desk.open("/cases/" + w.caseID)
+			if first := desk.eval(`document.querySelector('#to').value`); first != "" {
+				t.Errorf("the status form starts on %v, not on a prompt", first)
+			}
+			desk.do(chromedp.SetValue(chromedp.CSS("#to"), "withdrawn"))
+			desk.follow(chromedp.Click(chromedp.CSS("form.status-form button[type=submit]")))
+			if got := desk.eval(`document.querySelector('#to').value`); got != "withdrawn" {
+				t.Fatalf("after the error the status form shows %v, want withdrawn: %s", got, desk.text("main"))
+			}
+			if focused := desk.eval(`document.activeElement && document.activeElement.id`); focused != "problem" {
+				t.Errorf("the page does not open at the error summary (focus on %v)", focused)
+			}
+			if top := desk.eval(`document.querySelector('#problem').getBoundingClientRect().top`).(float64); top < 0 || top > float64(size.height) {
+				t.Errorf("the error summary is off screen: top %v", top)
+			}
+			for _, field := range []string{"reason", "confirm"} {
+				if desk.eval(`document.querySelector('#problem a[href="#`+field+`"]') !== null`) != true {
+					t.Errorf("the error summary does not link to %s: %s", field, desk.text("#problem"))
+				}
+			}
+			desk.screenshot(size.name + "-status-error-zh")
+			desk.do(chromedp.SetValue(chromedp.CSS("#reason"), "申请人已与对方私下和解，撤回申请"),
+				chromedp.Click(chromedp.CSS("#confirm")))
+			desk.follow(chromedp.Click(chromedp.CSS("form.status-form button[type=submit]")))
+			if flash := desk.text("main .flash"); !strings.Contains(flash, "案件状态已变更") {
+				t.Errorf("no message after the change: %q", flash)
+			}
+			var cs map[string]any
+			w.api.mustJSON("GET", "/api/v1/cases/"+w.caseID, nil, http.StatusOK, &cs)
+			if cs["status"] != "withdrawn" {
+				t.Errorf("status %v after the confirmed change", cs["status"])
+			}
+			if trail := desk.text("main .trail"); !strings.Contains(trail, "调解中 → 已撤回") || !strings.Contains(trail, "申请人已与对方私下和解") {
+				t.Errorf("the trail does not say the change in words: %s", trail)
+			}
+			desk.screenshot(size.name + "-status-done-zh")
+		})
+	}
+}

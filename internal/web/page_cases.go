@@ -113,7 +113,7 @@ func (s *Server) newCaseSubmit(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/cases/"+v.Record.ID.String())
+	return c.Redirect(http.StatusSeeOther, "/cases/"+v.Record.ID.String()+"?done=case_created")
 }
 
 // casePage shows the case as the principal may see it: the mediators' whole
@@ -260,6 +260,8 @@ type myCasePageData struct {
 	Entry *mediation.Entry
 	// Sessions are the joint sessions and the party's own caucuses.
 	Sessions []sessionRow
+	// Phones are the mediators' numbers, for the party to call.
+	Phones map[mediation.ID]string
 }
 
 // partyCaseView is a party's page: its own submissions, what others released,
@@ -274,7 +276,13 @@ func (s *Server) partyCaseView(p mediation.Principal, cs *mediation.Case) (*myCa
 		return nil, err
 	}
 	data := &myCasePageData{Case: s.caseOverviewOf(cs), Others: publicParties(parties),
-		Kinds: mediation.SubmissionKinds, Open: cs.AcceptsSubmissions() == nil, Entry: entry}
+		Kinds: mediation.SubmissionKinds, Open: cs.AcceptsSubmissions() == nil, Entry: entry,
+		Phones: map[mediation.ID]string{}}
+	if entry != nil {
+		for _, m := range entry.Mediators {
+			data.Phones[m.ID] = m.Phone
+		}
+	}
 	names := map[mediation.ID]string{}
 	for _, v := range parties {
 		names[v.Record.ID] = v.Record.Name
@@ -328,7 +336,7 @@ func (s *Server) caseFormSubmit(op caseOp) echo.HandlerFunc {
 		} else if err != nil {
 			return err
 		}
-		return c.Redirect(http.StatusSeeOther, "/cases/"+idParam(c, "case").String())
+		return c.Redirect(http.StatusSeeOther, "/cases/"+idParam(c, "case").String()+"?done="+caseFormDone(c.Path()))
 	}
 }
 

@@ -34,7 +34,7 @@ func (s *Server) pageRoutes() {
 	e.GET("/cases/new", s.newCasePage)
 	e.POST("/cases/new", s.newCaseSubmit, s.pageForm)
 	e.GET("/cases/:case", s.casePage)
-	e.POST("/cases/:case/transitions", s.caseFormSubmit(s.moveCase), s.pageForm)
+	e.POST("/cases/:case/transitions", s.caseFormSubmit(s.moveCaseConfirmed), s.pageForm)
 	e.POST("/cases/:case/mediators", s.caseFormSubmit(s.assignMediator), s.pageForm)
 	e.POST("/cases/:case/mediators/:user/remove", s.caseFormSubmit(s.removeMediator), s.pageForm)
 	e.GET("/cases/:case/parties/new", s.newPartyPage)

@@ -88,6 +88,9 @@ func (v *views) funcs(t translator) template.FuncMap {
 			}
 			return t.T(key, data)
 		},
+		// final says whether a status ends the mediation (asks for a reason
+		// and a confirmation on the status form).
+		"final": func(st mediation.Status) bool { return slices.Contains(finalStatuses, st) },
 		// label names a code of an enumeration: label "status" .Status.
 		"label": func(prefix string, code any) string { return t.T(prefix+"."+fmt.Sprint(code), nil) },
 		// paren writes a text with a note, in the reader's punctuation:
