@@ -225,8 +225,9 @@ func runPageCell(t *testing.T, w *mxWorld, p mxWho, r mxRow, method, path, where
 		}
 	}
 	stylesheet := strings.HasPrefix(path, "/static/") && status == http.StatusOK
+	icon := path == "/favicon.ico" && status == http.StatusOK
 	if cc := h.Get("Cache-Control"); stylesheet && !strings.Contains(cc, "immutable") ||
-		!stylesheet && cc != "no-store" {
+		icon && !strings.HasPrefix(cc, "public") || !stylesheet && !icon && cc != "no-store" {
 		t.Errorf("%s: Cache-Control %q", where, cc)
 	}
 	if status == http.StatusSeeOther {
@@ -246,6 +247,9 @@ func runPageCell(t *testing.T, w *mxWorld, p mxWho, r mxRow, method, path, where
 		}
 		if strings.HasPrefix(path, "/feeds/") && status == http.StatusOK {
 			wantType = "text/calendar"
+		}
+		if icon {
+			wantType = "image/x-icon"
 		}
 		if ct := h.Get("Content-Type"); !strings.HasPrefix(ct, wantType) {
 			t.Errorf("%s: Content-Type %q, want %s", where, ct, wantType)

@@ -29,6 +29,12 @@ func partyEditMatrix() map[string][]mxRow {
 		}
 	}
 	return map[string][]mxRow{
+		"GET /favicon.ico": {{name: "icon", want: allStatus(200),
+			check: func(t *testing.T, _ *mxWorld, _ mxWho, raw []byte) {
+				if !strings.HasPrefix(string(raw), "\x00\x00\x01\x00") || !strings.Contains(string(raw[:64]), "PNG") {
+					t.Errorf("/favicon.ico is no icon: % x", raw[:min(len(raw), 32)])
+				}
+			}}},
 		"PATCH /api/v1/cases/:case/parties/:party": {
 			{name: "A1 of A", at: at("A", "A1"), body: correction,
 				want: statuses{401, 403, 403, 200, 404, 403, 403, 403}},

@@ -59,6 +59,9 @@ func (s *Server) pageRoutes() {
 	e.GET("/cases/:case/parties/:party/edit", s.editPartyPage)
 	e.POST("/cases/:case/parties/:party/edit", s.editPartySubmit, s.pageForm)
 	e.POST("/cases/:case/parties/:party/remove", s.removePartySubmit, s.pageForm)
+
+	// The site's icon.
+	e.GET("/favicon.ico", s.serveFavicon)
 }
 
 // isPage says whether a request is for a page (rather than the API), so that

@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"tiaojie/internal/mediation"
@@ -87,6 +89,9 @@ func New(cfg Config) (*Server, error) {
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.Pre(methods)
+	// Compression of pages, JSON and CSS, outside everything else so that
+	// what the idempotency keys record is the answer itself.
+	e.Pre(middleware.GzipWithConfig(middleware.GzipConfig{Skipper: noGzip}))
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
 	s.trusted = cfg.TrustedProxies
@@ -190,4 +195,13 @@ func (s *Server) readyz(c echo.Context) error {
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// noGzip leaves uncompressed what is streamed or read by machines that may
+// not ask for it: the backup (a database file, sent with its length), the
+// calendar feeds, the metrics, and the icon (already compressed).
+func noGzip(c echo.Context) bool {
+	p := c.Request().URL.Path
+	return p == "/api/v1/admin/backup" || p == "/metrics" || p == "/favicon.ico" ||
+		strings.HasPrefix(p, "/feeds/") || strings.HasSuffix(p, ".ics")
 }
