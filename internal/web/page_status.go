@@ -19,12 +19,22 @@ var finalStatuses = []mediation.Status{mediation.StatusAgreement, mediation.Stat
 // input, after it has decided that the principal may move this case, so
 // that what is refused never depends on the body.
 func (s *Server) moveCaseConfirmed(c echo.Context, r *mediation.Request, in mediation.Input) (mediation.Visible[mediation.Case], error) {
+	// The moves open from the case's status, read (as the page itself is)
+	// before the operation, which takes its own locks.
+	var next []mediation.Status
+	if v, err := s.cw.Case(r.Principal, idParam(c, "case")); err == nil && v.Record != nil {
+		next = mediation.NextStatuses(v.Record.Status)
+	}
 	return s.cw.Transition(r, idParam(c, "case"), func(v any) error {
 		if err := in(v); err != nil {
 			return err
 		}
 		t, ok := v.(*mediation.Transition)
 		if !ok || !slices.Contains(finalStatuses, t.To) {
+			return nil
+		}
+		// An illegal move is the operation's to refuse (409), as it is.
+		if !slices.Contains(next, t.To) {
 			return nil
 		}
 		e := &mediation.Error{Code: mediation.EINVALID, Message: "error.invalid", Fields: map[string]mediation.FieldError{}}

@@ -121,9 +121,19 @@ func (s *pageAnswer) wantRedirect(t *testing.T, prefix string) string {
 	t.Helper()
 	s.wantStatus(t, http.StatusSeeOther)
 	loc, _, _ := strings.Cut(s.header.Get("Location"), "#")
+	loc, _, _ = strings.Cut(loc, "?") // the query carries only a flash message's key
 	if !strings.HasPrefix(loc, prefix) {
 		t.Errorf("%s: 303 to %q, want %s…", s.where, s.header.Get("Location"), prefix)
 	}
+	return loc
+}
+
+// location is where a 303 leads, with its query (a one-time invitation's
+// ID, a flash message's key).
+func (s *pageAnswer) location(t *testing.T, prefix string) string {
+	t.Helper()
+	s.wantRedirect(t, prefix)
+	loc, _, _ := strings.Cut(s.header.Get("Location"), "#")
 	return loc
 }
 

@@ -16,7 +16,7 @@ func TestInvitationShownOnceAfterRedirect(t *testing.T) {
 	casePath := "/cases/" + s.caseA
 	added := sendForm(t, s.mediator, casePath+"/parties/new", map[string]string{"name": "张卫国",
 		"kind": "person", "side": "applicant", "phone": "010-62345678"})
-	loc := added.wantRedirect(t, casePath+"/parties/")
+	loc := added.location(t, casePath+"/parties/")
 	page := openPage(t, s.mediator, loc)
 	page.wantStatus(t, http.StatusOK)
 	link := page.doc.Find(".slip .link a").AttrOr("href", "")
@@ -46,7 +46,7 @@ func TestInvitationShownOnceAfterRedirect(t *testing.T) {
 	// Switching the language on the page shows it once more, in English.
 	second := sendForm(t, s.mediator, casePath+"/parties/new", map[string]string{"name": "李四",
 		"kind": "person", "side": "respondent"})
-	loc2 := second.wantRedirect(t, casePath+"/parties/")
+	loc2 := second.location(t, casePath+"/parties/")
 	shown := openPage(t, s.mediator, loc2)
 	lang := shown.doc.Find("a.lang").AttrOr("href", "")
 	if !strings.Contains(strings.ToLower(lang), "i%3d") {
@@ -71,7 +71,7 @@ func TestInvitationShownOnceAfterRedirect(t *testing.T) {
 		t.Errorf("the refusal does not link to the confirmation: %s", unconfirmed.main())
 	}
 	confirmed := sendForm(t, s.mediator, casePath+"/parties/"+pid+"/invitation", map[string]string{"confirm": "yes"})
-	fresh := openPage(t, s.mediator, confirmed.wantRedirect(t, casePath+"/parties/"+pid+"/invitation"))
+	fresh := openPage(t, s.mediator, confirmed.location(t, casePath+"/parties/"+pid+"/invitation"))
 	if newLink := fresh.doc.Find(".slip .link a").AttrOr("href", ""); newLink == "" || newLink == link {
 		t.Fatalf("no new link: %q", newLink)
 	}
