@@ -72,7 +72,7 @@ func (m *Main) Open() error {
 	}
 	m.Casework = casework.New(casework.Config{DB: m.DB, Authz: m.Authz, Auth: m.Auth, Places: places, Zone: zone})
 	if m.Config.Demo {
-		if err := seedDemo(m.Casework, m.DB, m.Out); err != nil {
+		if err := seedDemo(m.Casework, m.DB, m.Out, m.Config.baseURL()); err != nil {
 			return err
 		}
 	}
