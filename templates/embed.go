@@ -31,6 +31,7 @@ const (
 	PageError      Page = "error"      // 403, 404, 500 and the like
 	PageRecord     Page = "record"     // a session's mediation record (调解笔录)
 	PageCalendar   Page = "calendar"   // a mediator's week across its cases
+	PageSession    Page = "session"    // one session: reschedule it, cancel, postpone or log it held
 
 	// Party corrections.
 	PagePartyEdit Page = "party_edit" // correct a party, or take off one that never entered
@@ -41,5 +42,5 @@ const (
 // Pages lists every page.
 var Pages = []Page{PageLogin, PageCases, PageCaseNew, PageCase, PageMyCase, PageCaseMeta,
 	PagePartyNew, PageInvitation, PageRelease, PageEnter, PageUsers, PageOffice, PageError,
-	PageRecord, PageCalendar,
+	PageRecord, PageCalendar, PageSession,
 	PagePartyEdit, PageExpired}

@@ -46,6 +46,8 @@ type Config struct {
 	// Limits are the rate limits on sign-in and invitation redemption; a zero
 	// Rate is the default.
 	Limits web.Limits
+	// Pprof is the loopback address of the profiler; empty: none.
+	Pprof string
 	// envErrs are TIAOJIE_* variables that could not be read.
 	envErrs []error
 }
@@ -70,6 +72,8 @@ func (c *Config) bindServeFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.InvitationTTL, "invitation-ttl", c.envDuration("TIAOJIE_INVITATION_TTL", defaultInvitationTTL),
 		"an invitation link not used this long after it was issued stops working (env TIAOJIE_INVITATION_TTL)")
 	fs.StringVar(&c.LogFormat, "log-format", env("TIAOJIE_LOG_FORMAT", "json"), "log format: json or text (env TIAOJIE_LOG_FORMAT)")
+	fs.StringVar(&c.Pprof, "pprof", env("TIAOJIE_PPROF", ""),
+		"serve net/http/pprof on this loopback `address` (e.g. 127.0.0.1:6060); empty: off (env TIAOJIE_PPROF)")
 	fs.StringVar(&c.Zone, "zone", env("TIAOJIE_ZONE", "Asia/Shanghai"), "time zone the pages show times in (env TIAOJIE_ZONE)")
 	fs.BoolVar(&c.Demo, "demo", false, "fill an empty database with a sample before serving")
 	fs.StringVar(&c.TLSCert, "tls-cert", env("TIAOJIE_TLS_CERT", ""),
@@ -114,6 +118,11 @@ func (c *Config) validate() error {
 	}
 	if _, err := c.location(); err != nil {
 		errs = append(errs, err)
+	}
+	if c.Pprof != "" {
+		if err := loopbackAddr(c.Pprof); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		errs = append(errs, fmt.Errorf("--log-format %q is neither json nor text", c.LogFormat))

@@ -41,6 +41,8 @@ type Main struct {
 	Server   *web.Server
 	listener net.Listener
 	http     *http.Server
+	// profiler is the --pprof listener, if there is one.
+	profiler net.Listener
 }
 
 // NewMain returns a program with the default configuration.
@@ -113,6 +115,10 @@ func (m *Main) Listen() error {
 		return err
 	}
 	m.listener = l
+	if err := m.listenProfiler(); err != nil {
+		l.Close()
+		return err
+	}
 	m.http = &http.Server{Handler: m.Server, ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn)}
@@ -125,6 +131,7 @@ func (m *Main) Addr() string { return m.listener.Addr().String() }
 // Serve answers requests until ctx ends, then finishes in-flight requests
 // (for at most ten seconds).
 func (m *Main) Serve(ctx context.Context) error {
+	m.serveProfiler(ctx)
 	go m.sweepLogins(ctx)
 	errc := make(chan error, 1)
 	go func() {

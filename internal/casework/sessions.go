@@ -149,6 +149,21 @@ func (s *Service) Session(p mediation.Principal, caseID, id mediation.ID) (media
 	return s.visibleSession(p, sess), nil
 }
 
+// SessionToChange returns a session of the case that the principal may
+// change, for the form that changes it: as ChangeSession decides, 403 for a
+// kind of principal that never may, 404 for a session it may not change.
+func (s *Service) SessionToChange(p mediation.Principal, caseID, id mediation.ID) (mediation.Visible[mediation.Session], error) {
+	if err := s.require(p, authz.ObjSession, authz.ActUpdate); err != nil {
+		return mediation.Visible[mediation.Session]{}, err
+	}
+	defer s.decided()()
+	sess, err := s.loadSession(p, caseID, id, authz.ActUpdate)
+	if err != nil {
+		return mediation.Visible[mediation.Session]{}, err
+	}
+	return s.visibleSession(p, sess), nil
+}
+
 // ChangeSession reschedules or moves a session, or changes its status
 // (held once it has started; cancelled or postponed with a reason). An
 // illegal status change is ECONFLICT naming the allowed ones; a new time or

@@ -75,11 +75,11 @@ type Facts struct {
 }
 
 // FactsOf are the facts of a case record, in zone: its acceptance (the day
-// it was opened) and the day its mediation ended, when it has. Agreements,
-// extensions and return visits are not recorded yet, so a case has only its
-// term.
+// it was opened), its extension, and the day its mediation ended, when it
+// has. Agreements and return visits are not recorded yet, so a case has only
+// its term.
 func FactsOf(c *mediation.Case, zone *time.Location) Facts {
-	f := Facts{CaseID: c.ID, Accepted: DateOf(c.OpenedAt, zone)}
+	f := Facts{CaseID: c.ID, Accepted: DateOf(c.OpenedAt, zone), Extended: c.Extension != nil}
 	switch c.Status {
 	case mediation.StatusIntake, mediation.StatusMediating:
 	default:

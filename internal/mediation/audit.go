@@ -46,6 +46,8 @@ const (
 	// Corrections of a party's record, and a party taken off before it entered.
 	AuditPartyUpdate = "party.update"
 	AuditPartyRemove = "party.remove"
+	// AuditTermExtend is the mediation term extended by a month.
+	AuditTermExtend = "case.extend"
 )
 
 // AuditActions lists every action an audit entry may record.
@@ -53,5 +55,5 @@ var AuditActions = []string{AuditUserCreate, AuditLogin, AuditAccess, AuditCaseC
 	AuditCaseTransition, AuditMediatorAssign, AuditMediatorRemove, AuditPartyCreate,
 	AuditInvitationCreate, AuditSubmissionCreate, AuditSubmissionRelease, AuditSubmissionRead, AuditBackupRead,
 	AuditUserUpdate, AuditPasswordChange, AuditConflictCheck, AuditPINSet, AuditPINReset,
-	AuditSessionSchedule, AuditSessionChange, AuditRecordWrite, AuditFeedIssue,
+	AuditSessionSchedule, AuditSessionChange, AuditRecordWrite, AuditFeedIssue, AuditTermExtend,
 	AuditPartyUpdate, AuditPartyRemove}

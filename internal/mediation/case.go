@@ -28,6 +28,8 @@ type Case struct {
 	OpenedAt  time.Time        `json:"opened_at"`
 	UpdatedAt time.Time        `json:"updated_at"`
 	ClosedAt  *time.Time       `json:"closed_at,omitempty"`
+	// Extension is the one further month both sides consented to, if any.
+	Extension *TermExtension `json:"extension,omitempty"`
 }
 
 // CaseReference formats the reference of the case with the given id, opened at t.

@@ -293,6 +293,9 @@ var sessionMoves = map[SessionStatus][]SessionStatus{
 	SessionPostponed: {SessionScheduled, SessionCancelled},
 }
 
+// Moves lists the statuses the session may change to from its own.
+func (s *Session) Moves() []SessionStatus { return slices.Clone(sessionMoves[s.Status]) }
+
 // Apply changes the session as the patch says, at now: a new time or place
 // while it is scheduled or postponed (a postponed session given a new time
 // is scheduled again), a status change along sessionMoves (cancelling and

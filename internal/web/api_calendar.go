@@ -35,11 +35,15 @@ func (s *Server) apiCalendar(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items := make([]calendarItem, len(entries))
-	for i, e := range entries {
+	page, next, err := paged(c, entries, func(_ int, e mediation.CalendarEntry) mediation.ID { return e.Session.Record.ID })
+	if err != nil {
+		return err
+	}
+	items := make([]calendarItem, len(page))
+	for i, e := range page {
 		items[i] = calendarItem{Session: sessionView(e.Session), CaseReference: e.CaseReference}
 	}
-	return ok(c, newList(items, 0))
+	return ok(c, newList(items, next))
 }
 
 // ics answers the entries as an iCalendar in the reader's language.

@@ -51,6 +51,10 @@ func (s *Server) moveCase(c echo.Context, r *mediation.Request, in mediation.Inp
 	return s.cw.Transition(r, idParam(c, "case"), in)
 }
 
+func (s *Server) extendTerm(c echo.Context, r *mediation.Request, in mediation.Input) (mediation.Visible[mediation.Case], error) {
+	return s.cw.ExtendTerm(r, idParam(c, "case"), in)
+}
+
 func (s *Server) assignMediator(c echo.Context, r *mediation.Request, in mediation.Input) (mediation.Visible[mediation.Case], error) {
 	return s.cw.AssignMediator(r, idParam(c, "case"), in)
 }

@@ -58,11 +58,15 @@ func (s *Server) apiListSessions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items := make([]any, len(vs))
-	for i, v := range vs {
+	page, next, err := paged(c, vs, func(_ int, v mediation.Visible[mediation.Session]) mediation.ID { return v.Record.ID })
+	if err != nil {
+		return err
+	}
+	items := make([]any, len(page))
+	for i, v := range page {
 		items[i] = sessionView(v)
 	}
-	return ok(c, newList(items, 0))
+	return ok(c, newList(items, next))
 }
 
 func (s *Server) apiShowSession(c echo.Context) error {

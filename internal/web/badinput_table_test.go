@@ -328,6 +328,7 @@ func badInputTable() []badInputCase {
 		release.at("/api/v1/cases/{caseA}/submissions/first/release").notFound("SubmissionIDNotDecimal", ""),
 	)
 	add(sessionBadInputs()...)
+	add(extensionBadInputs()...)
 	add(partyEditBadInputs()...)
 	return rows
 }

@@ -78,6 +78,41 @@ func TestBrowserSessions(t *testing.T) {
 			desk.noHorizontalScroll("case page with a refused booking")
 			desk.screenshot(size.name + "-session-refused")
 
+			// The caucus just booked with 赵明: postponed on the desk, moved
+			// to a later hour on the phone.
+			desk.open(casePath)
+			change := desk.eval(`[...document.querySelectorAll('article.session')].find(a =>
+				a.querySelector('h3').textContent.includes('赵明') && a.textContent.includes('已安排'))
+				.querySelector('a:not([href$="/record"])').href`)
+			desk.do(chromedp.Navigate(change.(string)))
+			if size.mobile {
+				start, end := localSlot(day, 7)
+				desk.submit("#move button[type=submit]", map[string]string{"#m-start": start, "#m-end": end, "#m-loc": "社区会议室"})
+			} else {
+				// Postponing needs a reason: refused beside it, the choice kept.
+				desk.do(chromedp.Click(chromedp.CSS(`input[name=status][value=postponed]`)))
+				desk.follow(chromedp.Click(chromedp.CSS("#status button[type=submit]")))
+				if got := desk.text("#status .field-error"); got == "" {
+					t.Error("postponing without a reason: no message beside the reason")
+				}
+				if kept := desk.eval(`document.querySelector('input[name=status][value=postponed]').checked`); kept != true {
+					t.Error("the refused form forgot the chosen status")
+				}
+				desk.noHorizontalScroll("session page with a refusal")
+				desk.screenshot(size.name + "-session-change-refused")
+				desk.submit("#status button[type=submit]", map[string]string{"#st-reason": "赵明临时出差，另约时间。"})
+			}
+			if !strings.HasPrefix(desk.location(), a.HTTP.URL+casePath+"#session-") {
+				t.Fatalf("after changing the caucus at %s: %s", desk.location(), desk.text("main"))
+			}
+			if size.mobile {
+				if got := desk.text(`article.session:target`); !strings.Contains(got, "社区会议室") || !strings.Contains(got, "已安排") {
+					t.Errorf("the moved caucus: %s", got)
+				}
+			} else if got := desk.text(`article.session:target`); !strings.Contains(got, "已延期") || !strings.Contains(got, "另约时间") {
+				t.Errorf("the postponed caucus: %s", got)
+			}
+
 			// A talk in the courtyard yesterday, logged, and its record.
 			schedule("joint", "", -1, 2+day, "3号楼院子", "held")
 			desk.follow(chromedp.Click(chromedp.CSS(`a[href$="/record"]`)))
@@ -124,6 +159,11 @@ func TestBrowserSessions(t *testing.T) {
 		sessions := phone.text("section[aria-labelledby=sessions-h]")
 		if strings.Contains(sessions, r.other) {
 			t.Errorf("resident %s sees another party's caucus: %s", r.who, sessions)
+		}
+		// 赵明's postponed caucus shows as postponed, without the mediators'
+		// reason.
+		if r.who == "A" && (!strings.Contains(sessions, "已延期") || strings.Contains(sessions, "另约时间")) {
+			t.Errorf("resident A's postponed caucus: %s", sessions)
 		}
 		if !strings.Contains(sessions, "联合会谈") || strings.Contains(sessions, "赵明") || strings.Contains(sessions, "钱丽") {
 			t.Errorf("resident %s's sessions: %s", r.who, sessions)

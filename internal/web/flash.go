@@ -7,4 +7,5 @@ var flashes = []string{
 	"case_created", "case_updated", "status_changed", "mediator_assigned", "mediator_removed",
 	"party_added", "party_updated", "party_removed", "invitation_new", "pin_reset",
 	"submission_sent", "released", "session_scheduled", "record_saved", "user_created", "feed_issued",
+	"term_extended", "session_changed",
 }

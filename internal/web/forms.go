@@ -61,6 +61,17 @@ func bindForm(c echo.Context, v any) error {
 		if !ok || len(vals) == 0 {
 			continue
 		}
+		if rv.Field(i).Type() == idsType {
+			// A list of IDs is a field repeated, e.g. checkboxes.
+			ids := make([]mediation.ID, len(vals))
+			for j, val := range vals {
+				if err := setField(reflect.ValueOf(&ids[j]).Elem(), name, val); err != nil {
+					return err
+				}
+			}
+			rv.Field(i).Set(reflect.ValueOf(ids))
+			continue
+		}
 		if err := setField(rv.Field(i), name, vals[0]); err != nil {
 			return err
 		}
@@ -68,7 +79,10 @@ func bindForm(c echo.Context, v any) error {
 	return nil
 }
 
-var idType = reflect.TypeFor[mediation.ID]()
+var (
+	idType  = reflect.TypeFor[mediation.ID]()
+	idsType = reflect.TypeFor[[]mediation.ID]()
+)
 
 func setField(f reflect.Value, name, val string) error {
 	switch {

@@ -152,6 +152,12 @@ func authzMatrix() map[string][]mxRow {
 			{name: "case B", at: map[string]string{"case": "B"}, body: fixedBody(map[string]string{"summary": "约定周三面谈"}),
 				want: statuses{401, 403, 403, 404, 200, 403, 403, 403}},
 		},
+		"POST " + casePath + "/extension": {
+			{name: "case A", at: map[string]string{"case": "A"}, body: extensionBody("A"),
+				want: statuses{401, 403, 403, 200, 404, 403, 403, 403}},
+			{name: "case B", at: map[string]string{"case": "B"}, body: extensionBody("B"),
+				want: statuses{401, 403, 403, 404, 422, 403, 403, 403}},
+		},
 		"POST " + casePath + "/transitions": {
 			{name: "case A", at: map[string]string{"case": "A"}, body: fixedBody(map[string]string{"to": "mediating"}),
 				want: statuses{401, 403, 403, 200, 404, 403, 403, 403}},
@@ -286,5 +292,18 @@ func authzMatrix() map[string][]mxRow {
 
 		"GET /api/v1/admin/backup": {{name: "hot copy", want: statuses{401, 200, 403, 403, 403, 403, 403, 403},
 			wholeDatabase: true, check: backupCheck}},
+	}
+}
+
+// extensionBody is a valid extension of case A's term (both of its sides
+// consent) or, for case B, whose only party is an applicant, one refused for
+// want of a respondent's consent (422 once the access was decided).
+func extensionBody(cs string) func(*mxWorld, mxWho) any {
+	return func(w *mxWorld, _ mxWho) any {
+		parties := []string{w.partyA1, w.partyA2}
+		if cs == "B" {
+			parties = []string{w.partyB1}
+		}
+		return map[string]any{"reason": "双方同意再调解一个月。", "consented_by": parties}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"net/url"
 	"testing"
 
 	"tiaojie/internal/mediation"
@@ -134,6 +135,15 @@ func pageMatrix() map[string][]mxRow {
 				check: mxOnPage(casePageCheck("A"))},
 			{name: "case B", at: caseB, want: statuses{303, 200, 403, 404, 200, 404, 404, 200},
 				check: mxOnPage(casePageCheck("B"))},
+		},
+		"POST /cases/:case/extension": {
+			{name: "case A", at: caseA, location: mxToCase("A"),
+				body: func(w *mxWorld, _ mxWho) any {
+					return url.Values{"form": {"extension"}, "reason": {"双方同意再调解一个月。"},
+						"consented_by": {w.partyA1, w.partyA2}}
+				},
+				want: statuses{401, 403, 403, 303, 404, 403, 403, 403}},
+			withoutToken(caseA, toMediating),
 		},
 		"POST /cases/:case/transitions": {
 			{name: "case A", at: caseA, body: toMediating, location: mxToCase("A"),

@@ -196,9 +196,14 @@ func runPageCell(t *testing.T, w *mxWorld, p mxWho, r mxRow, method, path, where
 	t.Helper()
 	c := w.as(p)
 	form := url.Values{}
-	if m, ok := body.(map[string]string); ok {
+	switch m := body.(type) {
+	case map[string]string:
 		for k, v := range m {
 			form.Set(k, v)
+		}
+	case url.Values: // a field repeated, as checkboxes send it
+		for k, vs := range m {
+			form[k] = vs
 		}
 	}
 	var before string

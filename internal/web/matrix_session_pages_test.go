@@ -23,6 +23,21 @@ func sessionForm(day, hour int) func(*mxWorld, mxWho) any {
 	}
 }
 
+// sessionStatusForm is the session page's status form, with a reason.
+func sessionStatusForm(to string) func(*mxWorld, mxWho) any {
+	return func(*mxWorld, mxWho) any {
+		return map[string]string{"form": "status", "status": to, "reason": "当事人临时出差。"}
+	}
+}
+
+// sessionMoveForm is the session page's form that moves a session.
+func sessionMoveForm(day, hour int) func(*mxWorld, mxWho) any {
+	return func(*mxWorld, mxWho) any {
+		start, end := localSlot(day, hour)
+		return map[string]string{"form": "move", "starts_at": start, "ends_at": end, "location": "社区会议室"}
+	}
+}
+
 // sessionPageMatrix is the table's rows for the session pages.
 func sessionPageMatrix() map[string][]mxRow {
 	caseA, caseB := map[string]string{"case": "A"}, map[string]string{"case": "B"}
@@ -63,6 +78,26 @@ func sessionPageMatrix() map[string][]mxRow {
 				want: statuses{401, 403, 403, 404, 303, 403, 403, 403}},
 			{name: "without CSRF token", at: map[string]string{"case": "A", "session": "sessHCA1"},
 				body: recordForm("A1"), noCSRF: true, want: allStatus(403), errorGroup: "csrf"},
+		},
+		"GET /cases/:case/sessions/:session": {
+			{name: "joint in A", at: map[string]string{"case": "A", "session": "sessJA"},
+				setup: func(t *testing.T, w *mxWorld) { w.addSessions(t) },
+				want:  statuses{303, 403, 403, 200, 404, 403, 403, 403}},
+			{name: "joint in B", at: map[string]string{"case": "B", "session": "sessJB"},
+				want: statuses{303, 403, 403, 404, 200, 403, 403, 403}},
+			{name: "B's under case A", at: map[string]string{"case": "A", "session": "sessJB"},
+				want: statuses{303, 403, 403, 404, 404, 403, 403, 403}},
+		},
+		"POST /cases/:case/sessions/:session": {
+			{name: "postpone A2's caucus", at: map[string]string{"case": "A", "session": "sessCA2"},
+				setup: func(t *testing.T, w *mxWorld) { w.addSessions(t) },
+				body:  sessionStatusForm("postponed"), location: mxToCase("A"),
+				want: statuses{401, 403, 403, 303, 404, 403, 403, 403}},
+			{name: "move B's joint session", at: map[string]string{"case": "B", "session": "sessJB"},
+				body: sessionMoveForm(5, 2), location: mxToCase("B"),
+				want: statuses{401, 403, 403, 404, 303, 403, 403, 403}},
+			{name: "without CSRF token", at: map[string]string{"case": "A", "session": "sessCA2"},
+				body: sessionStatusForm("cancelled"), noCSRF: true, want: allStatus(403), errorGroup: "csrf"},
 		},
 		"POST /calendar/feed": {
 			{name: "new address", want: statuses{401, 403, 403, 200, 200, 403, 403, 403},

@@ -35,6 +35,7 @@ func (s *Server) pageRoutes() {
 	e.POST("/cases/new", s.newCaseSubmit, s.pageForm)
 	e.GET("/cases/:case", s.casePage)
 	e.POST("/cases/:case/transitions", s.caseFormSubmit(s.moveCaseConfirmed), s.pageForm)
+	e.POST("/cases/:case/extension", s.caseFormSubmit(s.extendTerm), s.pageForm)
 	e.POST("/cases/:case/mediators", s.caseFormSubmit(s.assignMediator), s.pageForm)
 	e.POST("/cases/:case/mediators/:user/remove", s.caseFormSubmit(s.removeMediator), s.pageForm)
 	e.GET("/cases/:case/parties/new", s.newPartyPage)
@@ -46,6 +47,8 @@ func (s *Server) pageRoutes() {
 	e.POST("/cases/:case/submissions/:submission/release", s.releaseSubmit, s.pageForm)
 
 	e.POST("/cases/:case/sessions", s.sessionSubmit, s.pageForm)
+	e.GET("/cases/:case/sessions/:session", s.sessionPage)
+	e.POST("/cases/:case/sessions/:session", s.sessionChangeSubmit, s.pageForm)
 	e.GET("/cases/:case/sessions/:session/record", s.recordPage)
 	e.POST("/cases/:case/sessions/:session/record", s.recordSubmit, s.pageForm)
 	e.GET("/calendar", s.calendarPage)

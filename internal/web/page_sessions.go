@@ -28,12 +28,15 @@ type sessionRow struct {
 	Status   mediation.SessionStatus
 	Reason   string
 	Held     bool
+	// Open says whether it may still be moved, cancelled or postponed.
+	Open bool
 }
 
 func sessionRowOf(v mediation.Visible[mediation.Session], names map[mediation.ID]string) sessionRow {
 	ss := v.Record
 	r := sessionRow{ID: ss.ID, CaseID: ss.CaseID, Kind: ss.Kind, StartsAt: ss.StartsAt, EndsAt: ss.EndsAt,
-		Location: ss.Location, Status: ss.Status, Held: ss.Status == mediation.SessionHeld}
+		Location: ss.Location, Status: ss.Status, Held: ss.Status == mediation.SessionHeld,
+		Open: ss.Status == mediation.SessionScheduled || ss.Status == mediation.SessionPostponed}
 	if v.Level == mediation.LevelFull {
 		r.With, r.Reason = names[ss.PartyID], ss.Reason
 	}

@@ -56,6 +56,8 @@ func caseFormDone(route string) string {
 	switch {
 	case strings.HasSuffix(route, "/transitions"):
 		return "status_changed"
+	case strings.HasSuffix(route, "/extension"):
+		return "term_extended"
 	case strings.HasSuffix(route, "/remove"):
 		return "mediator_removed"
 	case strings.HasSuffix(route, "/mediators"):

@@ -149,6 +149,7 @@ type pageWorld struct {
 	partyB2    string
 	b2         *client
 	heldA      string                       // a held joint session of case A, with its record
+	caucusA1   string                       // a scheduled caucus with A1
 	cat        map[string]map[string]string // language → catalogue
 }
 
@@ -173,7 +174,8 @@ func newPageWorld(t *testing.T) *pageWorld {
 	held["status"] = "held"
 	w.mediator.mustJSON("POST", "/api/v1/cases/"+w.caseA+"/sessions", held, http.StatusCreated, &sub)
 	w.heldA = sub.ID
-	w.mediator.mustJSON("POST", "/api/v1/cases/"+w.caseA+"/sessions", sessionBody("caucus", w.partyA1, 2, 2, "3号楼院子"), http.StatusCreated, nil)
+	w.mediator.mustJSON("POST", "/api/v1/cases/"+w.caseA+"/sessions", sessionBody("caucus", w.partyA1, 2, 2, "3号楼院子"), http.StatusCreated, &sub)
+	w.caucusA1 = sub.ID
 	w.a2.mustJSON("POST", "/api/v1/cases/"+w.caseA+"/submissions/"+w.subA2+"/release", nil, http.StatusOK, nil)
 	var p partyCreated
 	w.other.mustJSON("POST", "/api/v1/cases/"+w.caseB+"/parties", map[string]string{"name": nameB2pg,
@@ -247,6 +249,7 @@ var pageMarks = map[templates.Page]string{
 	templates.PageError:      `main section.narrow a[href="/"]`,
 	templates.PageRecord:     `main form[action$="/record"]`,
 	templates.PageCalendar:   `main ol.week`,
+	templates.PageSession:    `main form#move`,
 	templates.PagePartyEdit:  `main form[action$="/edit"]`,
 	templates.PageExpired:    `main section.expired`,
 }

@@ -188,6 +188,8 @@ func (w *pageWorld) visits(lang string) []pageVisit {
 
 		{name: "record of a held session", who: "mediator", path: "/cases/" + w.caseA + "/sessions/" + w.heldA + "/record",
 			page: templates.PageRecord, title: cat["record.title"] + " · " + w.refA},
+		{name: "change of a scheduled caucus", who: "mediator", path: "/cases/" + w.caseA + "/sessions/" + w.caucusA1,
+			page: templates.PageSession, title: cat["session.change_title"] + " · " + w.refA},
 		{name: "week of the mediator", who: "mediator", path: "/calendar", page: templates.PageCalendar,
 			title: cat["calendar.week"]},
 

@@ -95,6 +95,41 @@ func newList[T any](items []T, next mediation.ID) list[T] {
 	return l
 }
 
+// paged cuts one page out of a list an operation answered whole: the short
+// lists kept in an order other than their IDs' (a case's sessions and a
+// calendar by start, deadlines by day). key names an item for the cursor;
+// the page starts after the item the cursor names, and a cursor that names
+// none is refused rather than answered from the start again.
+func paged[T any](c echo.Context, items []T, key func(i int, item T) mediation.ID) ([]T, mediation.ID, error) {
+	var pg mediation.Page
+	if err := readPage(c, &pg); err != nil {
+		return nil, 0, err
+	}
+	from := 0
+	if pg.Cursor != 0 {
+		from = -1
+		for i, it := range items {
+			if key(i, it) == pg.Cursor {
+				from = i + 1
+				break
+			}
+		}
+		if from < 0 {
+			return nil, 0, mediation.Invalid("cursor", "validation.invalid", "")
+		}
+	}
+	to := min(from+pg.Limit, len(items))
+	var next mediation.ID
+	if to < len(items) {
+		next = key(to-1, items[to-1])
+	}
+	return items[from:to], next, nil
+}
+
+// position is the key of an item without an ID of its own: its place in the
+// list, from 1.
+func position[T any](i int, _ T) mediation.ID { return mediation.ID(i + 1) }
+
 // rawList answers a list whose items are JSON already (records as stored),
 // in the shape newList gives, without decoding and encoding them again.
 func rawList(c echo.Context, items [][]byte, next mediation.ID) error {

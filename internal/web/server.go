@@ -145,6 +145,7 @@ func (s *Server) routes() {
 	api.GET("/cases/:case", s.apiShowCase)
 	api.PATCH("/cases/:case", s.caseAnswer(s.updateCase))
 	api.POST("/cases/:case/transitions", s.caseAnswer(s.moveCase))
+	api.POST("/cases/:case/extension", s.caseAnswer(s.extendTerm))
 	api.POST("/cases/:case/mediators", s.caseAnswer(s.assignMediator))
 	api.DELETE("/cases/:case/mediators/:user", s.caseAnswer(s.removeMediator))
 

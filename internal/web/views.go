@@ -37,6 +37,10 @@ type caseFull struct {
 	CreatedBy    mediation.ID       `json:"created_by"`
 	UpdatedAt    time.Time          `json:"updated_at"`
 	NextStatuses []mediation.Status `json:"next_statuses"`
+	// Extension is the term's one further month, once recorded.
+	Extension *mediation.TermExtension `json:"extension,omitempty"`
+	// Extendable says whether the term may still be extended.
+	Extendable bool `json:"-"`
 }
 
 // caseView is the case at the level its reader may see it, or nil at none.
@@ -66,7 +70,8 @@ func (s *Server) caseOverviewOf(cs *mediation.Case) caseOverview {
 
 func (s *Server) caseFullOf(cs *mediation.Case) caseFull {
 	v := caseFull{caseOverview: s.caseOverviewOf(cs), Summary: cs.Summary, Source: cs.Source,
-		CreatedBy: cs.CreatedBy, UpdatedAt: cs.UpdatedAt, NextStatuses: mediation.NextStatuses(cs.Status)}
+		CreatedBy: cs.CreatedBy, UpdatedAt: cs.UpdatedAt, NextStatuses: mediation.NextStatuses(cs.Status),
+		Extension: cs.Extension, Extendable: cs.Extension == nil && (cs.Status == mediation.StatusIntake || cs.Status == mediation.StatusMediating)}
 	v.View = mediation.LevelFull
 	return v
 }
