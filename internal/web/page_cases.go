@@ -33,6 +33,11 @@ type casesPageData struct {
 	Statuses  []mediation.Status
 	CanCreate bool
 	IsAdmin   bool
+	// The mediator's search and filters, as asked.
+	Search                 bool
+	Q, Category, Community string
+	Categories             []mediation.Category
+	Communities            []mediation.Community
 	// Due are the deadlines of the mediator's cases due this week, Overdue
 	// those past.
 	Due, Overdue []deadlineRow
@@ -78,7 +83,9 @@ func (s *Server) casesPage(c echo.Context) error {
 	slices.SortStableFunc(rows, func(a, b caseRow) int { return b.activity.Compare(a.activity) })
 	data := casesPageData{Rows: rows, Status: c.QueryParam("status"), Statuses: mediation.Statuses,
 		CanCreate: s.cw.May(p, mediation.AbilityOpenCase), IsAdmin: s.cw.May(p, mediation.AbilityManageUsers),
-		Due: due, Overdue: overdue}
+		Due: due, Overdue: overdue,
+		Search: s.cw.May(p, mediation.AbilityOpenCase), Q: c.QueryParam("q"), Category: c.QueryParam("category"),
+		Community: c.QueryParam("community"), Categories: mediation.Categories, Communities: s.places.Communities}
 	if next != 0 {
 		data.Next = next.String()
 	}
