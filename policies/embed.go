@@ -20,6 +20,8 @@ var Objects = []string{
 	"user", "case", "mediator", "party", "party_contact", "invitation",
 	"submission", "released_submission", "audit", "stats", "backup", "calendar", "password", "pin",
 	"session", "caucus", "session_record", "deadline",
+	// Attachments.
+	"attachment",
 }
 
 // Actions lists every action the rules speak about.

@@ -95,6 +95,7 @@ var want = map[string]map[string]string{
 		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"attachment":          ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:office": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -116,6 +117,7 @@ var want = map[string]map[string]string{
 		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"attachment":          ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:mediator_account": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -137,6 +139,7 @@ var want = map[string]map[string]string{
 		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   G   .   .   .   .   .   .   .",
+		"attachment":          ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:mediator": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -158,6 +161,7 @@ var want = map[string]map[string]string{
 		"caucus":              ".   C   .   .   .   C   .   .   .   .   .   .",
 		"session_record":      ".   C   .   .   .   C   .   .   .   .   .   .",
 		"deadline":            ".   C   .   .   .   .   .   .   .   .   .   .",
+		"attachment":          "C   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:party": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -179,6 +183,7 @@ var want = map[string]map[string]string{
 		"caucus":              ".   S   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"attachment":          "S   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:caretaker": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -200,6 +205,7 @@ var want = map[string]map[string]string{
 		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"attachment":          ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"no role": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -221,6 +227,7 @@ var want = map[string]map[string]string{
 		"caucus":              ".   .   .   .   .   .   .   .   .   .   .   .",
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
+		"attachment":          ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 }
 

@@ -50,6 +50,8 @@ type Config struct {
 	Pprof string
 	// envErrs are TIAOJIE_* variables that could not be read.
 	envErrs []error
+	// CaseQuotaMiB is the most MiB of attachments one case may hold.
+	CaseQuotaMiB int64
 }
 
 // bindFlags defines the flags every subcommand shares, defaulting from env.
@@ -99,6 +101,7 @@ func (c *Config) bindServeFlags(fs *flag.FlagSet) {
 		*r.rate = c.envRate(envName, r.def)
 		fs.Var(r.rate, r.name, r.help+": `N/PERIOD` allows N at once, refilled at N per PERIOD; or off (env "+envName+")")
 	}
+	c.bindAttachmentFlags(fs)
 }
 
 // validate reports every problem with the configuration at once.
@@ -133,6 +136,11 @@ func (c *Config) validate() error {
 	case c.TLSCert != "":
 		if _, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey); err != nil {
 			errs = append(errs, fmt.Errorf("--tls-cert %s with --tls-key %s: %w", c.TLSCert, c.TLSKey, err))
+		}
+	}
+	if c.CaseQuotaMiB != 0 {
+		if err := c.validateAttachments(); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)

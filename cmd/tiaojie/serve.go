@@ -72,7 +72,8 @@ func (m *Main) Open() error {
 	if err != nil {
 		return err
 	}
-	m.Casework = casework.New(casework.Config{DB: m.DB, Authz: m.Authz, Auth: m.Auth, Places: places, Zone: zone})
+	m.Casework = casework.New(casework.Config{DB: m.DB, Authz: m.Authz, Auth: m.Auth, Places: places, Zone: zone,
+		AttachmentQuota: m.Config.CaseQuotaMiB << 20})
 	if m.Config.Demo {
 		if err := seedDemo(m.Casework, m.DB, m.Out, m.Config.baseURL()); err != nil {
 			return err

@@ -346,7 +346,8 @@ func TestAdapterIsLoadOnly(t *testing.T) {
 func TestNamesMatchPolicies(t *testing.T) {
 	objects := []string{ObjUser, ObjCase, ObjMediator, ObjParty, ObjPartyContact, ObjInvitation,
 		ObjSubmission, ObjReleasedSubmission, ObjAudit, ObjStats, ObjBackup, ObjCalendar, ObjPassword, ObjPIN,
-		ObjSession, ObjCaucus, ObjSessionRecord, ObjDeadline}
+		ObjSession, ObjCaucus, ObjSessionRecord, ObjDeadline,
+		ObjAttachment}
 	actions := []string{ActCreate, ActRead, ActReadMeta, ActReadOverview, ActList, ActUpdate,
 		ActTransition, ActAssign, ActRemove, ActRelease, ActRedeem, ActReset}
 	for _, c := range []struct {

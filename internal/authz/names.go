@@ -58,3 +58,7 @@ const (
 	// mediator, derived from the stored case and accounts.
 	roleCaretaker = "role:caretaker"
 )
+
+// ObjAttachment is attaching a photo or document to a submission, owned by
+// the submission's author. Reading one is reading its submission.
+const ObjAttachment = "attachment"

@@ -63,3 +63,9 @@ func SessionObject(s *mediation.Session) Object {
 func RecordObject(s *mediation.Session) Object {
 	return Object{Kind: ObjSessionRecord, Domain: mediation.CaseDomain(s.CaseID)}
 }
+
+// AttachmentObject is a submission as something to attach to: owned by its
+// author, whether or not it was released.
+func AttachmentObject(s *mediation.Submission) Object {
+	return Object{Kind: ObjAttachment, Domain: mediation.CaseDomain(s.CaseID), Owner: mediation.PartySubject(s.PartyID)}
+}

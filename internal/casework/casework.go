@@ -27,6 +27,9 @@ type Config struct {
 	// Zone is where the days of the statutory deadlines are counted
 	// (default Asia/Shanghai).
 	Zone *time.Location
+	// AttachmentQuota is the most bytes of attachments a case may hold
+	// (default mediation.DefaultCaseQuota).
+	AttachmentQuota int64
 }
 
 // Service carries out the operations. It is safe for concurrent use.
@@ -49,6 +52,8 @@ type Service struct {
 	membership sync.RWMutex
 
 	ready readiness
+
+	attachmentQuota int64
 }
 
 // New returns the operations on cfg's store and authorizer.
@@ -60,7 +65,8 @@ func New(cfg Config) *Service {
 			zone = time.FixedZone("CST", 8*3600)
 		}
 	}
-	return &Service{db: cfg.DB, authz: cfg.Authz, auth: cfg.Auth, places: cfg.Places, zone: zone}
+	return &Service{db: cfg.DB, authz: cfg.Authz, auth: cfg.Auth, places: cfg.Places, zone: zone,
+		attachmentQuota: cfg.AttachmentQuota}
 }
 
 // decided holds the membership lock shared while an operation decides and

@@ -48,6 +48,9 @@ const (
 	AuditPartyRemove = "party.remove"
 	// AuditTermExtend is the mediation term extended by a month.
 	AuditTermExtend = "case.extend"
+	// Attachments: one stored, one downloaded (a read of its submission).
+	AuditAttachmentCreate = "attachment.create"
+	AuditAttachmentRead   = "attachment.read"
 )
 
 // AuditActions lists every action an audit entry may record.
@@ -56,4 +59,5 @@ var AuditActions = []string{AuditUserCreate, AuditLogin, AuditAccess, AuditCaseC
 	AuditInvitationCreate, AuditSubmissionCreate, AuditSubmissionRelease, AuditSubmissionRead, AuditBackupRead,
 	AuditUserUpdate, AuditPasswordChange, AuditConflictCheck, AuditPINSet, AuditPINReset,
 	AuditSessionSchedule, AuditSessionChange, AuditRecordWrite, AuditFeedIssue, AuditTermExtend,
-	AuditPartyUpdate, AuditPartyRemove}
+	AuditPartyUpdate, AuditPartyRemove,
+	AuditAttachmentCreate, AuditAttachmentRead}

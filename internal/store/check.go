@@ -11,7 +11,8 @@ import (
 )
 
 // Verify runs every check of the file: its pages (Tx.Check), every index
-// against its records (CheckIndexes) and the audit chain (VerifyAudit, through
+// against its records (CheckIndexes), the attachments' content (CheckBlobs)
+// and the audit chain (VerifyAudit, through
 // since when it is not nil). It returns the verified audit head and every
 // problem found, joined. When the pages are damaged, the other checks are
 // skipped: reading a damaged file proves nothing and may crash.
@@ -27,6 +28,10 @@ func (db *DB) Verify(since *Head) (head Head, err error) {
 	}
 	var errs []error
 	if err := db.CheckIndexes(); err != nil {
+		errs = append(errs, err)
+	}
+	// Attachments: every blob under its own SHA-256, every record's there.
+	if err := db.CheckBlobs(); err != nil {
 		errs = append(errs, err)
 	}
 	head, err = db.VerifyAudit(since)

@@ -30,6 +30,7 @@ func openFixture(t *testing.T) *DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	addSessions(t, db)
+	addAttachment(t, db)
 	return db
 }
 

@@ -237,3 +237,26 @@ func describeSubmission(k []byte, s *mediation.Submission) string {
 func describeSession(k []byte, s *mediation.Session) string {
 	return fmt.Sprintf("session %d of case %d", s.ID, s.CaseID)
 }
+
+// Attachments: photos and documents of submissions, and their content.
+var (
+	attachmentRecords = jsonRecords("attachments", // attachment ID
+		func(k []byte, a *storedAttachment) string { return fmt.Sprintf("attachment %d", a.ID) },
+		func(a *storedAttachment) []byte { return idKey(a.ID) })
+	// SHA-256 → the content (a re-encoded photo, its preview, a PDF), as
+	// is: stored once however many attachments name it. tiaojie check
+	// verifies each against its key (CheckBlobs).
+	blobRecords             = rawRecords("blobs")
+	attachmentsBySubmission = declare(attachmentRecords, indexOf[storedAttachment]{
+		bucket: "attachments_by_submission",
+		key:    []part{idPart("submission", "is attached to"), idPart("attachment", "")}, points: 1,
+		entries: func(k []byte, a *storedAttachment) []entry { return []entry{{key: under(a.SubmissionID, k)}} },
+		what:    describeAttachment,
+	})
+	attachmentsByCase = declare(attachmentRecords, indexOf[storedAttachment]{
+		bucket: "attachments_by_case",
+		key:    []part{idPart("case", "belongs to"), idPart("attachment", "")}, points: 1,
+		entries: func(k []byte, a *storedAttachment) []entry { return []entry{{key: under(a.CaseID, k)}} },
+		what:    describeAttachment,
+	})
+)

@@ -123,21 +123,8 @@ func (db *DB) SubmissionsJSON(f SubmissionFilter) (raws [][]byte, ids []mediatio
 	f.Limit = limit(f.Limit)
 	err = db.view(func(tx *bolt.Tx) error {
 		raws, ids, next = nil, nil, 0
-		var seq iter.Seq[mediation.ID]
-		own := ascending(tx.Bucket(submissionsByParty.bucket), idKey(f.Author), f.Cursor)
-		released := ascending(tx.Bucket(submissionsReleased.bucket), idKey(f.Case), f.Cursor)
-		switch {
-		case f.Author != 0 && f.Released:
-			seq = merged(own, released)
-		case f.Author != 0:
-			seq = own
-		case f.Released:
-			seq = released
-		default:
-			seq = ascending(tx.Bucket(submissionsByCase.bucket), idKey(f.Case), f.Cursor)
-		}
 		records := tx.Bucket(submissionRecords.bucket)
-		for id := range seq {
+		for id := range selected(tx, f) {
 			if len(ids) == f.Limit {
 				next = ids[len(ids)-1]
 				break
@@ -151,6 +138,22 @@ func (db *DB) SubmissionsJSON(f SubmissionFilter) (raws [][]byte, ids []mediatio
 		return nil
 	})
 	return raws, ids, next, err
+}
+
+// selected yields the IDs of the submissions f selects, ascending, after its
+// cursor.
+func selected(tx *bolt.Tx, f SubmissionFilter) iter.Seq[mediation.ID] {
+	own := ascending(tx.Bucket(submissionsByParty.bucket), idKey(f.Author), f.Cursor)
+	released := ascending(tx.Bucket(submissionsReleased.bucket), idKey(f.Case), f.Cursor)
+	switch {
+	case f.Author != 0 && f.Released:
+		return merged(own, released)
+	case f.Author != 0:
+		return own
+	case f.Released:
+		return released
+	}
+	return ascending(tx.Bucket(submissionsByCase.bucket), idKey(f.Case), f.Cursor)
 }
 
 // ascending yields the IDs that end the keys under prefix, smallest first,

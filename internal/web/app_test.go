@@ -46,6 +46,9 @@ type testApp struct {
 	invitationTTL time.Duration
 	// configureAuth, when set before a (re)start, adjusts the sign-in service.
 	configureAuth func(*auth.Service)
+	// attachmentQuota, when set before a (re)start, is a case's limit of
+	// attachments' bytes.
+	attachmentQuota int64
 }
 
 // newApp starts the server on a new database in t.TempDir(). At cleanup the
@@ -100,7 +103,8 @@ func (a *testApp) start() {
 // config is the server's configuration on the app's database: the real
 // operations on the real store and authorizer.
 func (a *testApp) config(log *slog.Logger) web.Config {
-	cw := casework.New(casework.Config{DB: a.DB, Authz: a.Authz, Auth: a.Auth, Places: mediation.DefaultPlaces()})
+	cw := casework.New(casework.Config{DB: a.DB, Authz: a.Authz, Auth: a.Auth, Places: mediation.DefaultPlaces(),
+		AttachmentQuota: a.attachmentQuota})
 	return web.Config{Casework: cw, Places: mediation.DefaultPlaces(), Collectors: []prometheus.Collector{a.DB.Collector()},
 		InsecureCookies: true, Log: log}
 }

@@ -17,6 +17,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"tiaojie/internal/evidence/evidencetest"
 	"tiaojie/internal/mediation"
 )
 
@@ -52,6 +53,9 @@ func TestBadInput(t *testing.T) {
 	held["status"] = "held"
 	s.mediator.mustJSON("POST", "/api/v1/cases/"+s.caseA+"/sessions", held, http.StatusCreated, &heldA)
 
+	// An attachment of A1's, for the download rows.
+	attA1 := mustAttach(t, s.a1, s.caseA, s.subA1, "photo.png", evidencetest.PNG(evidencetest.Picture(8, 8, false)))
+
 	office, err := a.DB.UserByName("office")
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +69,7 @@ func TestBadInput(t *testing.T) {
 		"{caseSpare}", caseSpare,
 		"{partyA1}", s.partyA1, "{partyA2}", s.partyA2, "{partyB1}", s.partyB1, "{partyOneSided}", oneSided.ID,
 		"{subA1}", s.subA1, "{subA2}", s.subA2, "{subB1}", s.subB1,
-		"{tokenA1}", s.tokenA1,
+		"{tokenA1}", s.tokenA1, "{attA1}", attA1.ID,
 		"{userWang}", s.mediatorUser.ID.String(), "{userLi}", s.otherUser.ID.String(),
 		"{userOffice}", office.ID.String(), "{userAdmin}", admin.ID.String())...,
 	)

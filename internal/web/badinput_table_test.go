@@ -330,5 +330,6 @@ func badInputTable() []badInputCase {
 	add(sessionBadInputs()...)
 	add(extensionBadInputs()...)
 	add(partyEditBadInputs()...)
+	add(attachmentBadInputs()...)
 	return rows
 }

@@ -82,4 +82,9 @@ type Casework interface {
 	UpdateParty(r *mediation.Request, caseID, partyID mediation.ID, in mediation.Input) (*mediation.Party, error)
 	RemoveParty(r *mediation.Request, caseID, partyID mediation.ID, in mediation.Input) (*mediation.Party, error)
 	PartyEntries(p mediation.Principal, caseID mediation.ID) (map[mediation.ID]time.Time, error)
+	// Attachments.
+	Attach(r *mediation.Request, caseID, subID mediation.ID, in mediation.Input) (*mediation.Attachment, error)
+	Attachments(p mediation.Principal, caseID, subID mediation.ID) ([]mediation.Attachment, error)
+	AttachmentFile(p mediation.Principal, caseID, subID, id mediation.ID, in mediation.Input) (*mediation.AttachmentFile, error)
+	CaseAttachments(p mediation.Principal, caseID mediation.ID) (map[mediation.ID][]mediation.Attachment, error)
 }

@@ -217,7 +217,14 @@ func runPageCell(t *testing.T, w *mxWorld, p mxWho, r mxRow, method, path, where
 		mxSend(t, c, http.MethodGet, "/api/v1/me", nil)
 		before = boltFingerprint(t, w.app)
 	}
-	status, h, raw := mxSendPage(t, c, method, path, form)
+	var status int
+	var h http.Header
+	var raw []byte
+	if f, ok := body.(mxFile); ok {
+		status, h, raw = mxSendUpload(t, c, path, f, form)
+	} else {
+		status, h, raw = mxSendPage(t, c, method, path, form)
+	}
 	got.add(mxAnswer{where: where, status: status, body: raw, page: true, group: r.errorGroup})
 	if status != r.want[p] {
 		t.Errorf("%s: got %d, want %d: %.300s", where, status, r.want[p], pageMainOrRaw(raw))
@@ -255,6 +262,9 @@ func runPageCell(t *testing.T, w *mxWorld, p mxWho, r mxRow, method, path, where
 		}
 		if icon {
 			wantType = "image/x-icon"
+		}
+		if strings.Contains(path, "/attachments/") && status == http.StatusOK {
+			wantType = mxAttachmentType(raw)
 		}
 		if ct := h.Get("Content-Type"); !strings.HasPrefix(ct, wantType) {
 			t.Errorf("%s: Content-Type %q, want %s", where, ct, wantType)

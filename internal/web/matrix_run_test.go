@@ -75,6 +75,7 @@ func TestMatrix(t *testing.T) {
 	maps.Copy(table, sessionMatrix())
 	maps.Copy(table, sessionPageMatrix())
 	maps.Copy(table, partyEditMatrix())
+	maps.Copy(table, attachmentMatrix())
 
 	// The table and the router must list the same routes.
 	ref := newMxWorld(t)

@@ -278,7 +278,9 @@ func mxSend(t *testing.T, c *client, method, path string, body any) (int, []byte
 	t.Helper()
 	var r io.Reader
 	ct := ""
-	if body != nil {
+	if f, ok := body.(mxFile); ok {
+		r, ct = f.multipart(t, nil)
+	} else if body != nil {
 		j, err := json.Marshal(body)
 		if err != nil {
 			t.Fatal(err)

@@ -146,10 +146,28 @@ func (s *Server) showCasePage(c echo.Context, st *formState) error {
 			return err
 		}
 		data.Lines = s.trailLines(s.cat.forRequest(c.Request()), data.trail, data.trailNames(s.cw.Mediators(v.Record)))
+		var subs []mediation.Submission
+		for _, col := range data.Columns {
+			for _, g := range col.Groups {
+				subs = append(subs, g.Items...)
+			}
+		}
+		every := func(mediation.Submission) bool { return true }
+		if data.Evidence, err = s.evidence(c, p, v.Record, subs, every, st); err != nil {
+			return err
+		}
 		return s.render(c, status, templates.PageCase, data, st)
 	case mediation.LevelOverview:
 		data, err := s.partyCaseView(p, v.Record)
 		if err != nil {
+			return err
+		}
+		subs := slices.Clone(data.Mine)
+		for _, sh := range data.Shared {
+			subs = append(subs, sh.Submission)
+		}
+		own := func(sub mediation.Submission) bool { return sub.PartyID == p.PartyID }
+		if data.Evidence, err = s.evidence(c, p, v.Record, subs, own, st); err != nil {
 			return err
 		}
 		return s.render(c, status, templates.PageMyCase, data, st)
@@ -195,6 +213,8 @@ type casePageData struct {
 	Lines []trailLine
 	trail []mediation.TrailEntry
 	subs  []mediation.Submission
+	// Evidence is each submission's attachments.
+	Evidence map[mediation.ID]*evidenceView
 }
 
 // mediatorView is the mediators' case page: every party, every submission side
@@ -269,6 +289,8 @@ type myCasePageData struct {
 	Sessions []sessionRow
 	// Phones are the mediators' numbers, for the party to call.
 	Phones map[mediation.ID]string
+	// Evidence is each submission's attachments; the party attaches to its own.
+	Evidence map[mediation.ID]*evidenceView
 }
 
 // partyCaseView is a party's page: its own submissions, what others released,

@@ -65,6 +65,10 @@ func (s *Server) pageRoutes() {
 
 	// The site's icon.
 	e.GET("/favicon.ico", s.serveFavicon)
+	// Attachments: the form is multipart, read (and its CSRF token checked)
+	// by the handler itself.
+	e.POST("/cases/:case/submissions/:submission/attachments", s.attachmentSubmit)
+	e.GET("/cases/:case/submissions/:submission/attachments/:attachment", s.showAttachment)
 }
 
 // isPage says whether a request is for a page (rather than the API), so that

@@ -181,6 +181,10 @@ func (s *Server) routes() {
 	// Party corrections.
 	api.PATCH("/cases/:case/parties/:party", s.apiUpdateParty)
 	api.DELETE("/cases/:case/parties/:party", s.apiRemoveParty)
+	// Attachments.
+	api.POST("/cases/:case/submissions/:submission/attachments", s.apiCreateAttachment)
+	api.GET("/cases/:case/submissions/:submission/attachments", s.apiListAttachments)
+	api.GET("/cases/:case/submissions/:submission/attachments/:attachment", s.showAttachment)
 
 	s.pageRoutes()
 }
