@@ -22,6 +22,8 @@ var Objects = []string{
 	"session", "caucus", "session_record", "deadline",
 	// Attachments.
 	"attachment",
+	// Agreements and return visits.
+	"agreement", "agreement_draft", "signature", "agreement_decline", "visit",
 }
 
 // Actions lists every action the rules speak about.

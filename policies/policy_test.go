@@ -96,6 +96,12 @@ var want = map[string]map[string]string{
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
 		"attachment":          ".   .   .   .   .   .   .   .   .   .   .   .",
+		// Agreements and return visits.
+		"agreement":         ".   .   .   .   .   .   .   .   .   .   .   .",
+		"agreement_draft":   ".   .   .   .   .   .   .   .   .   .   .   .",
+		"signature":         ".   .   .   .   .   .   .   .   .   .   .   .",
+		"agreement_decline": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"visit":             ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:office": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -118,6 +124,12 @@ var want = map[string]map[string]string{
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
 		"attachment":          ".   .   .   .   .   .   .   .   .   .   .   .",
+		// Agreements and return visits.
+		"agreement":         ".   .   .   .   .   .   .   .   .   .   .   .",
+		"agreement_draft":   ".   .   .   .   .   .   .   .   .   .   .   .",
+		"signature":         ".   .   .   .   .   .   .   .   .   .   .   .",
+		"agreement_decline": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"visit":             ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:mediator_account": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -140,6 +152,12 @@ var want = map[string]map[string]string{
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   G   .   .   .   .   .   .   .",
 		"attachment":          ".   .   .   .   .   .   .   .   .   .   .   .",
+		// Agreements and return visits.
+		"agreement":         ".   .   .   .   .   .   .   .   .   .   .   .",
+		"agreement_draft":   ".   .   .   .   .   .   .   .   .   .   .   .",
+		"signature":         ".   .   .   .   .   .   .   .   .   .   .   .",
+		"agreement_decline": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"visit":             ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:mediator": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -162,6 +180,12 @@ var want = map[string]map[string]string{
 		"session_record":      ".   C   .   .   .   C   .   .   .   .   .   .",
 		"deadline":            ".   C   .   .   .   .   .   .   .   .   .   .",
 		"attachment":          "C   .   .   .   .   .   .   .   .   .   .   .",
+		// Agreements and return visits.
+		"agreement":         ".   C   .   .   .   .   .   .   .   .   .   .",
+		"agreement_draft":   "C   C   .   .   .   C   C   .   .   .   .   .",
+		"signature":         "S   .   .   .   .   .   .   .   .   .   .   .",
+		"agreement_decline": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"visit":             "C   C   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:party": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -184,6 +208,12 @@ var want = map[string]map[string]string{
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
 		"attachment":          "S   .   .   .   .   .   .   .   .   .   .   .",
+		// Agreements and return visits.
+		"agreement":         ".   C   .   .   .   .   .   .   .   .   .   .",
+		"agreement_draft":   ".   .   .   .   .   .   .   .   .   .   .   .",
+		"signature":         "S   .   .   .   .   .   .   .   .   .   .   .",
+		"agreement_decline": "S   .   .   .   .   .   .   .   .   .   .   .",
+		"visit":             ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"role:caretaker": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -206,6 +236,12 @@ var want = map[string]map[string]string{
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
 		"attachment":          ".   .   .   .   .   .   .   .   .   .   .   .",
+		// Agreements and return visits.
+		"agreement":         ".   .   .   .   .   .   .   .   .   .   .   .",
+		"agreement_draft":   ".   .   .   .   .   .   .   .   .   .   .   .",
+		"signature":         ".   .   .   .   .   .   .   .   .   .   .   .",
+		"agreement_decline": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"visit":             ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 	"no role": {
 		//                      cre rd  rdm rdo lst upd trn asg rem rel red rst
@@ -228,6 +264,12 @@ var want = map[string]map[string]string{
 		"session_record":      ".   .   .   .   .   .   .   .   .   .   .   .",
 		"deadline":            ".   .   .   .   .   .   .   .   .   .   .   .",
 		"attachment":          ".   .   .   .   .   .   .   .   .   .   .   .",
+		// Agreements and return visits.
+		"agreement":         ".   .   .   .   .   .   .   .   .   .   .   .",
+		"agreement_draft":   ".   .   .   .   .   .   .   .   .   .   .   .",
+		"signature":         ".   .   .   .   .   .   .   .   .   .   .   .",
+		"agreement_decline": ".   .   .   .   .   .   .   .   .   .   .   .",
+		"visit":             ".   .   .   .   .   .   .   .   .   .   .   .",
 	},
 }
 

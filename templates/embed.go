@@ -37,10 +37,14 @@ const (
 	PagePartyEdit Page = "party_edit" // correct a party, or take off one that never entered
 	// A form that arrived after its login expired: what was typed and the way back in.
 	PageExpired Page = "expired"
+	// Agreements (调解协议书).
+	PageAgreement      Page = "agreement"       // an agreement: read, compare, revise, propose, sign, decline
+	PageAgreementPrint Page = "agreement_print" // the printed 人民调解协议书, one copy per party and one for the file
 )
 
 // Pages lists every page.
 var Pages = []Page{PageLogin, PageCases, PageCaseNew, PageCase, PageMyCase, PageCaseMeta,
 	PagePartyNew, PageInvitation, PageRelease, PageEnter, PageUsers, PageOffice, PageError,
 	PageRecord, PageCalendar, PageSession,
-	PagePartyEdit, PageExpired}
+	PagePartyEdit, PageExpired,
+	PageAgreement, PageAgreementPrint}

@@ -347,7 +347,9 @@ func TestNamesMatchPolicies(t *testing.T) {
 	objects := []string{ObjUser, ObjCase, ObjMediator, ObjParty, ObjPartyContact, ObjInvitation,
 		ObjSubmission, ObjReleasedSubmission, ObjAudit, ObjStats, ObjBackup, ObjCalendar, ObjPassword, ObjPIN,
 		ObjSession, ObjCaucus, ObjSessionRecord, ObjDeadline,
-		ObjAttachment}
+		ObjAttachment,
+		// Agreements and return visits.
+		ObjAgreement, ObjAgreementDraft, ObjSignature, ObjAgreementDecline, ObjVisit}
 	actions := []string{ActCreate, ActRead, ActReadMeta, ActReadOverview, ActList, ActUpdate,
 		ActTransition, ActAssign, ActRemove, ActRelease, ActRedeem, ActReset}
 	for _, c := range []struct {

@@ -62,3 +62,20 @@ const (
 // ObjAttachment is attaching a photo or document to a submission, owned by
 // the submission's author. Reading one is reading its submission.
 const ObjAttachment = "attachment"
+
+// Agreements (调解协议书) and return visits (回访).
+const (
+	// ObjAgreement is an agreement as its parties read it: its proposed
+	// versions, who signed which, the refusals.
+	ObjAgreement = "agreement"
+	// ObjAgreementDraft is drafting an agreement: starting one (or recording
+	// an oral one), reading its drafts, saving a new version (update) and
+	// proposing one (transition).
+	ObjAgreementDraft = "agreement_draft"
+	// ObjSignature is a signature given to an agreement, owned by its signer.
+	ObjSignature = "signature"
+	// ObjAgreementDecline is a party's refusal to sign, owned by the party.
+	ObjAgreementDecline = "agreement_decline"
+	// ObjVisit is a return visit after the agreement took effect.
+	ObjVisit = "visit"
+)

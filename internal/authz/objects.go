@@ -69,3 +69,9 @@ func RecordObject(s *mediation.Session) Object {
 func AttachmentObject(s *mediation.Submission) Object {
 	return Object{Kind: ObjAttachment, Domain: mediation.CaseDomain(s.CaseID), Owner: mediation.PartySubject(s.PartyID)}
 }
+
+// SignatureObject is a signature on an agreement of the case, owned by the
+// signer it would be (a party's or a mediator's subject).
+func SignatureObject(c *mediation.Case, signer string) Object {
+	return Object{Kind: ObjSignature, Domain: mediation.CaseDomain(c.ID), Owner: signer}
+}

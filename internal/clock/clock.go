@@ -75,11 +75,23 @@ type Facts struct {
 }
 
 // FactsOf are the facts of a case record, in zone: its acceptance (the day
-// it was opened), its extension, and the day its mediation ended, when it
-// has. Agreements and return visits are not recorded yet, so a case has only
-// its term.
+// it was opened), its extension, the day its mediation ended, when it has,
+// and the agreement in effect as the record summarises it (the day it took
+// effect, each term's deadline, what return visits found).
 func FactsOf(c *mediation.Case, zone *time.Location) Facts {
 	f := Facts{CaseID: c.ID, Accepted: DateOf(c.OpenedAt, zone), Extended: c.Extension != nil}
+	if g := c.Agreed; g != nil {
+		effective := DateOf(g.EffectiveAt, zone)
+		f.Effective = &effective
+		for _, t := range g.Terms {
+			d, err := time.Parse(time.DateOnly, t.Deadline)
+			if err != nil {
+				continue // validated when drafted: never
+			}
+			f.Terms = append(f.Terms, Term{Deadline: DateOf(d, time.UTC),
+				Performed: t.Performance == mediation.Performed, Visited: t.Visited})
+		}
+	}
 	switch c.Status {
 	case mediation.StatusIntake, mediation.StatusMediating:
 	default:

@@ -51,6 +51,14 @@ const (
 	// Attachments: one stored, one downloaded (a read of its submission).
 	AuditAttachmentCreate = "attachment.create"
 	AuditAttachmentRead   = "attachment.read"
+	// Agreements (调解协议书) and return visits (回访).
+	AuditAgreementCreate  = "agreement.create"
+	AuditAgreementRevise  = "agreement.revise"
+	AuditAgreementPropose = "agreement.propose"
+	AuditAgreementSign    = "agreement.sign"
+	AuditAgreementDecline = "agreement.decline"
+	AuditAgreementEffect  = "agreement.effective"
+	AuditVisitCreate      = "visit.create"
 )
 
 // AuditActions lists every action an audit entry may record.
@@ -60,4 +68,6 @@ var AuditActions = []string{AuditUserCreate, AuditLogin, AuditAccess, AuditCaseC
 	AuditUserUpdate, AuditPasswordChange, AuditConflictCheck, AuditPINSet, AuditPINReset,
 	AuditSessionSchedule, AuditSessionChange, AuditRecordWrite, AuditFeedIssue, AuditTermExtend,
 	AuditPartyUpdate, AuditPartyRemove,
-	AuditAttachmentCreate, AuditAttachmentRead}
+	AuditAttachmentCreate, AuditAttachmentRead,
+	AuditAgreementCreate, AuditAgreementRevise, AuditAgreementPropose, AuditAgreementSign,
+	AuditAgreementDecline, AuditAgreementEffect, AuditVisitCreate}

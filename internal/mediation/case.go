@@ -30,6 +30,8 @@ type Case struct {
 	ClosedAt  *time.Time       `json:"closed_at,omitempty"`
 	// Extension is the one further month both sides consented to, if any.
 	Extension *TermExtension `json:"extension,omitempty"`
+	// Agreed summarises the agreement in effect, once one has taken effect.
+	Agreed *Agreed `json:"agreed,omitempty"`
 }
 
 // CaseReference formats the reference of the case with the given id, opened at t.

@@ -68,6 +68,9 @@ func (c *Case) Move(t Transition, file CaseFile, now time.Time) error {
 	if needsReason(c.Status, t.To) && t.Reason == "" {
 		return Invalid("reason", "validation.required", "")
 	}
+	if t.To == StatusAgreement && !c.AgreementInEffect() {
+		return &Error{Code: ECONFLICT, Message: "error.agreement_not_in_effect", Missing: []string{"agreement"}}
+	}
 	if t.To == StatusClosed {
 		if missing := file.Missing(); len(missing) > 0 {
 			return &Error{Code: ECONFLICT, Message: "error.case_file_incomplete", Missing: missing}

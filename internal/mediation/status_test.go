@@ -62,6 +62,9 @@ func TestStatusMachine(t *testing.T) {
 			}
 			t.Run(name, func(t *testing.T) {
 				c := caseIn(from)
+				if to == mediation.StatusAgreement {
+					c.Agreed = inEffect // what status agreement needs
+				}
 				before := *c
 				err := c.Move(mediation.Transition{To: to, Reason: "双方同意"}, fullFile, moved)
 				if slices.Contains(legal[from], to) {
@@ -127,6 +130,9 @@ func TestMoveReasons(t *testing.T) {
 			}
 			t.Run(name, func(t *testing.T) {
 				c := caseIn(tc.from)
+				if tc.to == mediation.StatusAgreement {
+					c.Agreed = inEffect
+				}
 				err := c.Move(mediation.Transition{To: tc.to, Reason: reason}, fullFile, moved)
 				if !tc.needReason {
 					if err != nil {

@@ -117,8 +117,23 @@ func TestMutationsKeepIndexesAndAudit(t *testing.T) {
 	}
 	step("IssueInvitation", mediation.AuditInvitationCreate)
 
-	transition(t, db, c.ID, mediation.StatusAgreement, "")
-	step("TransitionCase to agreement", mediation.AuditCaseTransition)
+	// Status agreement comes only with an agreement in effect: signed by
+	// every party and a mediator, the case moves in the same transaction.
+	if _, err := db.TransitionCase(c.ID, m, mediation.Transition{To: mediation.StatusAgreement}); mediation.ErrorCode(err) != mediation.ECONFLICT {
+		t.Fatalf("TransitionCase to agreement without one = %v, want ECONFLICT", err)
+	}
+	cs, err := db.Case(c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ag := signedAgreement(t, db, cs, w.mediator2, applicant, respondent)
+	step("Agreement drafted, proposed and signed by all", mediation.AuditAgreementCreate, "agreement.test",
+		"agreement.test", "agreement.test", "agreement.test", mediation.AuditAgreementEffect, mediation.AuditCaseTransition)
+	if err := db.CreateVisit(&mediation.Visit{CaseID: c.ID, AgreementID: ag.ID, PartyID: applicant.ID, VisitedOn: "2026-03-20",
+		Terms: []mediation.VisitTerm{{TermIndex: 0, Performance: mediation.Performed}}, Satisfaction: 5, CreatedAt: testTime}, m); err != nil {
+		t.Fatal(err)
+	}
+	step("CreateVisit", mediation.AuditVisitCreate)
 	closed := transition(t, db, c.ID, mediation.StatusClosed, "")
 	if closed.ClosedAt == nil {
 		t.Error("closed case has no ClosedAt")

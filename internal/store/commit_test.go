@@ -60,6 +60,33 @@ func addSessions(t *testing.T, db *DB) {
 	if err := db.IssueFeed(&mediation.Feed{UserID: c.Mediators[0], TokenHash: bytes.Repeat([]byte{7}, 32), CreatedAt: start}, "system"); err != nil {
 		t.Fatal(err)
 	}
+	addAgreement(t, db, parties[0].ID, start)
+}
+
+// addAgreement gives case 1 an oral agreement and a return visit, written
+// as records, so that their indexes have entries.
+func addAgreement(t *testing.T, db *DB, party mediation.ID, at time.Time) {
+	t.Helper()
+	err := db.update(func(tx *bolt.Tx) error {
+		aid, err := agreementRecords.nextID(tx)
+		if err != nil {
+			return err
+		}
+		vid, err := visitRecords.nextID(tx)
+		if err != nil {
+			return err
+		}
+		var ch change
+		agreementRecords.put(&ch, idKey(aid), &mediation.Agreement{ID: aid, CaseID: 1, Oral: true, CreatedAt: at,
+			Versions: []mediation.AgreementVersion{{Version: 1, CreatedAt: at, Content: mediation.AgreementContent{
+				Terms: []mediation.AgreementTerm{{ObligorPartyID: party, Text: "移车", Manner: "自行", Deadline: "2027-03-08"}}}}}})
+		visitRecords.put(&ch, idKey(vid), &mediation.Visit{ID: vid, CaseID: 1, AgreementID: aid, PartyID: party,
+			VisitedOn: "2027-03-15", Satisfaction: 4, CreatedAt: at})
+		return commit(tx, &ch)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 func indexSnapshot(t *testing.T, db *DB) map[string]map[string]string {

@@ -260,3 +260,30 @@ var (
 		what:    describeAttachment,
 	})
 )
+
+// Agreements (调解协议书) and return visits (回访).
+var (
+	agreementRecords = jsonRecords("agreements", // agreement ID
+		func(k []byte, a *mediation.Agreement) string { return fmt.Sprintf("agreement %d", a.ID) },
+		func(a *mediation.Agreement) []byte { return idKey(a.ID) })
+	visitRecords = jsonRecords("return_visits", // visit ID ("visits" was the seen-markers of schema 1)
+		func(k []byte, v *mediation.Visit) string { return fmt.Sprintf("visit %d", v.ID) },
+		func(v *mediation.Visit) []byte { return idKey(v.ID) })
+
+	agreementsByCase = declare(agreementRecords, indexOf[mediation.Agreement]{
+		bucket: "agreements_by_case",
+		key:    []part{idPart("case", "is an agreement of"), idPart("agreement", "")}, points: 1,
+		entries: func(k []byte, a *mediation.Agreement) []entry { return []entry{{key: under(a.CaseID, k)}} },
+		what: func(k []byte, a *mediation.Agreement) string {
+			return fmt.Sprintf("agreement %d of case %d", a.ID, a.CaseID)
+		},
+	})
+	visitsByCase = declare(visitRecords, indexOf[mediation.Visit]{
+		bucket: "return_visits_by_case",
+		key:    []part{idPart("case", "is a return visit of"), idPart("visit", "")}, points: 1,
+		entries: func(k []byte, v *mediation.Visit) []entry { return []entry{{key: under(v.CaseID, k)}} },
+		what: func(k []byte, v *mediation.Visit) string {
+			return fmt.Sprintf("visit %d of case %d", v.ID, v.CaseID)
+		},
+	})
+)

@@ -205,7 +205,8 @@ func TestUpgradeFromV1(t *testing.T) {
 	// The buckets of the mediation's sessions came later and start empty;
 	// "sessions" is no longer version 1's sign-ins.
 	for _, b := range []string{"sessions", "sessions_by_case", "sessions_by_mediator", "sessions_by_party",
-		"sessions_by_room", "sessions_joint", "session_records", "feeds", "feeds_by_user"} {
+		"sessions_by_room", "sessions_joint", "session_records", "feeds", "feeds_by_user",
+		"agreements", "agreements_by_case", "return_visits", "return_visits_by_case"} {
 		want[b] = 0
 	}
 	// So do the attachments' buckets.

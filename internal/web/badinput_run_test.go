@@ -64,7 +64,9 @@ func TestBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fill := strings.NewReplacer(append(sessionTimes(), "{sessA}", sessA.ID, "{heldA}", heldA.ID,
+	// Agreements and return visits.
+	agreementFills, agreeParty := agreementBadInputScene(t, s)
+	fill := strings.NewReplacer(append(append(sessionTimes(), agreementFills...), "{sessA}", sessA.ID, "{heldA}", heldA.ID,
 		"{caseA}", s.caseA, "{caseB}", s.caseB, "{caseEmpty}", caseEmpty, "{caseOneSided}", caseOneSided,
 		"{caseSpare}", caseSpare,
 		"{partyA1}", s.partyA1, "{partyA2}", s.partyA2, "{partyB1}", s.partyB1, "{partyOneSided}", oneSided.ID,
@@ -73,7 +75,8 @@ func TestBadInput(t *testing.T) {
 		"{userWang}", s.mediatorUser.ID.String(), "{userLi}", s.otherUser.ID.String(),
 		"{userOffice}", office.ID.String(), "{userAdmin}", admin.ID.String())...,
 	)
-	clients := map[string]*client{"anon": a.client(), "admin": s.admin, "mediator": s.mediator, "a1": s.a1}
+	clients := map[string]*client{"anon": a.client(), "admin": s.admin, "mediator": s.mediator, "a1": s.a1,
+		"agreeParty": agreeParty}
 
 	table := badInputTable()
 	seen := map[string]bool{}

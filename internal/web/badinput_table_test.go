@@ -331,5 +331,6 @@ func badInputTable() []badInputCase {
 	add(extensionBadInputs()...)
 	add(partyEditBadInputs()...)
 	add(attachmentBadInputs()...)
+	add(agreementBadInputs()...)
 	return rows
 }

@@ -87,4 +87,14 @@ type Casework interface {
 	Attachments(p mediation.Principal, caseID, subID mediation.ID) ([]mediation.Attachment, error)
 	AttachmentFile(p mediation.Principal, caseID, subID, id mediation.ID, in mediation.Input) (*mediation.AttachmentFile, error)
 	CaseAttachments(p mediation.Principal, caseID mediation.ID) (map[mediation.ID][]mediation.Attachment, error)
+	// Agreements (调解协议书) and return visits (回访).
+	CreateAgreement(r *mediation.Request, caseID mediation.ID, in mediation.Input) (mediation.Visible[mediation.Agreement], error)
+	Agreements(p mediation.Principal, caseID mediation.ID) ([]mediation.Visible[mediation.Agreement], error)
+	Agreement(p mediation.Principal, caseID, id mediation.ID) (mediation.Visible[mediation.Agreement], error)
+	ReviseAgreement(r *mediation.Request, caseID, id mediation.ID, in mediation.Input) (mediation.Visible[mediation.Agreement], error)
+	ProposeAgreement(r *mediation.Request, caseID, id mediation.ID) (mediation.Visible[mediation.Agreement], error)
+	SignAgreement(r *mediation.Request, caseID, id mediation.ID, in mediation.Input) (mediation.Visible[mediation.Agreement], error)
+	DeclineAgreement(r *mediation.Request, caseID, id mediation.ID, in mediation.Input) (mediation.Visible[mediation.Agreement], error)
+	CreateVisit(r *mediation.Request, caseID mediation.ID, in mediation.Input) (*mediation.Visit, error)
+	Visits(p mediation.Principal, caseID mediation.ID) ([]mediation.Visit, error)
 }

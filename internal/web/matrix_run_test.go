@@ -76,6 +76,8 @@ func TestMatrix(t *testing.T) {
 	maps.Copy(table, sessionPageMatrix())
 	maps.Copy(table, partyEditMatrix())
 	maps.Copy(table, attachmentMatrix())
+	maps.Copy(table, agreementMatrix())
+	maps.Copy(table, agreementPageMatrix())
 
 	// The table and the router must list the same routes.
 	ref := newMxWorld(t)

@@ -215,6 +215,8 @@ type casePageData struct {
 	subs  []mediation.Submission
 	// Evidence is each submission's attachments.
 	Evidence map[mediation.ID]*evidenceView
+	// Agreements are the agreements section, with the return visits.
+	Agreements *agreementSection
 }
 
 // mediatorView is the mediators' case page: every party, every submission side
@@ -248,6 +250,9 @@ func (s *Server) mediatorView(p mediation.Principal, cs *mediation.Case) (*caseP
 		names[pt.Record.ID] = pt.Record.Name
 	}
 	if data.Sessions, err = s.sessionRows(p, cs.ID, names); err != nil {
+		return nil, err
+	}
+	if data.Agreements, err = s.agreementSection(p, cs, parties, true); err != nil {
 		return nil, err
 	}
 	for _, pt := range data.Parties {
@@ -291,6 +296,8 @@ type myCasePageData struct {
 	Phones map[mediation.ID]string
 	// Evidence is each submission's attachments; the party attaches to its own.
 	Evidence map[mediation.ID]*evidenceView
+	// Agreements are the proposed agreements the party reads and signs.
+	Agreements *agreementSection
 }
 
 // partyCaseView is a party's page: its own submissions, what others released,
@@ -320,6 +327,9 @@ func (s *Server) partyCaseView(p mediation.Principal, cs *mediation.Case) (*myCa
 		}
 	}
 	if data.Sessions, err = s.sessionRows(p, cs.ID, nil); err != nil {
+		return nil, err
+	}
+	if data.Agreements, err = s.agreementSection(p, cs, parties, false); err != nil {
 		return nil, err
 	}
 	subs, err := s.cw.AllSubmissions(p, cs.ID)

@@ -69,6 +69,8 @@ func (s *Server) pageRoutes() {
 	// by the handler itself.
 	e.POST("/cases/:case/submissions/:submission/attachments", s.attachmentSubmit)
 	e.GET("/cases/:case/submissions/:submission/attachments/:attachment", s.showAttachment)
+	// Agreements (调解协议书) and return visits (回访).
+	s.agreementPageRoutes()
 }
 
 // isPage says whether a request is for a page (rather than the API), so that

@@ -27,7 +27,7 @@ func TestPagesForEveryReader(t *testing.T) {
 	for _, lang := range []string{"zh-Hans", "en"} {
 		t.Run(lang, func(t *testing.T) {
 			w.speak(rs, lang)
-			for _, v := range w.visits(lang) {
+			for _, v := range append(w.agreementVisits(lang), w.visits(lang)...) {
 				t.Run(v.name, func(t *testing.T) {
 					r := rs[v.who]
 					if v.method == "" {
@@ -70,7 +70,8 @@ func TestPagesForEveryReader(t *testing.T) {
 // data are the strings the scene stores (names, titles, texts, places): they
 // stay as written in any language.
 func (w *pageWorld) data() []string {
-	d := slices.Concat(everySceneSecret, []string{bodyA1b, bodyA2m, nameB2pg, "何新zh-Hans", "何新en", "5号楼101", "名 ", "车位是我的，有合同。"})
+	d := slices.Concat(everySceneSecret, []string{bodyA1b, bodyA2m, nameB2pg, "何新zh-Hans", "何新en", "5号楼101", "名 ", "车位是我的，有合同。"},
+		agreementPageStrings)
 	for _, c := range mediation.DefaultPlaces().Communities {
 		d = append(d, c.Name, c.Street)
 	}

@@ -151,6 +151,7 @@ type pageWorld struct {
 	heldA      string                       // a held joint session of case A, with its record
 	caucusA1   string                       // a scheduled caucus with A1
 	cat        map[string]map[string]string // language → catalogue
+	agrB       string                       // case B's agreement, proposed, signed by B1
 }
 
 const (
@@ -188,6 +189,7 @@ func newPageWorld(t *testing.T) *pageWorld {
 	w.refA = cs.Reference
 	w.other.mustJSON("GET", "/api/v1/cases/"+w.caseB, nil, http.StatusOK, &cs)
 	w.refB = cs.Reference
+	w.addAgreementPages(t)
 	return w
 }
 
@@ -252,4 +254,7 @@ var pageMarks = map[templates.Page]string{
 	templates.PageSession:    `main form#move`,
 	templates.PagePartyEdit:  `main form[action$="/edit"]`,
 	templates.PageExpired:    `main section.expired`,
+	// Agreements.
+	templates.PageAgreement:      `main article#agreement`,
+	templates.PageAgreementPrint: `main article.copy`,
 }

@@ -116,6 +116,12 @@ func (v *views) funcs(t translator) template.FuncMap {
 			return tm.In(v.zone).Format("1月2日")
 		},
 		"weekday": func(tm time.Time) string { return t.T(fmt.Sprintf("weekday.%d", tm.In(v.zone).Weekday()), nil) },
+		// Agreements: a term's number from its index, and a partial's page
+		// with other data (its form's values, errors and CSRF token kept).
+		"inc":           func(i int) int { return i + 1 },
+		"pageWith":      func(d pageData, data any) pageData { d.Data = data; return d },
+		"performances":  func() []mediation.Performance { return mediation.Performances },
+		"satisfactions": func() []int { return []int{5, 4, 3, 2, 1} },
 		"datetime": func(tm any) string {
 			switch x := tm.(type) {
 			case time.Time:

@@ -185,6 +185,16 @@ func (s *Server) routes() {
 	api.POST("/cases/:case/submissions/:submission/attachments", s.apiCreateAttachment)
 	api.GET("/cases/:case/submissions/:submission/attachments", s.apiListAttachments)
 	api.GET("/cases/:case/submissions/:submission/attachments/:attachment", s.showAttachment)
+	// Agreements (调解协议书) and return visits (回访).
+	api.POST("/cases/:case/agreements", s.apiCreateAgreement)
+	api.GET("/cases/:case/agreements", s.apiListAgreements)
+	api.GET("/cases/:case/agreements/:agreement", s.apiShowAgreement)
+	api.PUT("/cases/:case/agreements/:agreement", s.apiReviseAgreement)
+	api.POST("/cases/:case/agreements/:agreement/propose", s.apiProposeAgreement)
+	api.POST("/cases/:case/agreements/:agreement/sign", s.apiSignAgreement)
+	api.POST("/cases/:case/agreements/:agreement/decline", s.apiDeclineAgreement)
+	api.POST("/cases/:case/visits", s.apiCreateVisit)
+	api.GET("/cases/:case/visits", s.apiListVisits)
 
 	s.pageRoutes()
 }
