@@ -176,7 +176,7 @@ var want = map[string]map[string]string{
 		"user":                ".   .   .   .   .   .   .   .   .   .   .   .",
 		"case":                ".   C   C   .   .   C   C   .   .   .   .   .",
 		"mediator":            ".   .   .   .   .   .   .   C   S   .   .   .",
-		"party":               "C   C   .   .   .   .   .   .   .   .   .   .",
+		"party":               "C   C   .   .   .   C   .   .   C   .   .   .", // upd, rem: party corrections
 		"party_contact":       ".   C   .   .   .   .   .   .   .   .   .   .",
 		"invitation":          "C   .   .   .   .   .   .   .   .   .   .   .",
 		"submission":          "C   C   .   .   .   .   .   .   .   .   .   .",

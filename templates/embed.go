@@ -32,6 +32,11 @@ const (
 	PageRecord     Page = "record"     // a session's mediation record (调解笔录)
 	PageCalendar   Page = "calendar"   // a mediator's week across its cases
 	PageSession    Page = "session"    // one session: reschedule it, cancel, postpone or log it held
+
+	// Party corrections.
+	PagePartyEdit Page = "party_edit" // correct a party, or take off one that never entered
+	// A form that arrived after its login expired: what was typed and the way back in.
+	PageExpired Page = "expired"
 	// Agreements (调解协议书).
 	PageAgreement      Page = "agreement"       // an agreement: read, compare, revise, propose, sign, decline
 	PageAgreementPrint Page = "agreement_print" // the printed 人民调解协议书, one copy per party and one for the file
@@ -44,5 +49,6 @@ const (
 var Pages = []Page{PageLogin, PageCases, PageCaseNew, PageCase, PageMyCase, PageCaseMeta,
 	PagePartyNew, PageInvitation, PageRelease, PageEnter, PageUsers, PageOffice, PageError,
 	PageRecord, PageCalendar, PageSession,
+	PagePartyEdit, PageExpired,
 	PageAgreement, PageAgreementPrint,
 	PageCaseFile, PageInterests}

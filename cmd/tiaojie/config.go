@@ -260,3 +260,11 @@ func (c *Config) location() (*time.Location, error) {
 	}
 	return loc, nil
 }
+
+// baseURL is where a browser on this machine opens the server.
+func (c *Config) baseURL() string {
+	if c.TLSCert != "" {
+		return "https://" + c.Addr
+	}
+	return "http://" + c.Addr
+}

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"strings"
+	"unicode"
+
 	"crypto/rand"
 	"errors"
 	"flag"
@@ -112,7 +115,7 @@ var demoCases = []demoCase{
 // sign in as each. It goes through the same operations as the server: the
 // admin makes the accounts, each case's mediator opens it and adds its
 // parties, and each party writes its own submissions.
-func seedDemo(cw *casework.Service, db *store.DB, places *mediation.Places, out io.Writer) error {
+func seedDemo(cw *casework.Service, db *store.DB, places *mediation.Places, out io.Writer, base string) error {
 	if cases, _, err := db.Cases(store.CaseFilter{All: true, Limit: 1}); err != nil {
 		return err
 	} else if len(cases) > 0 {
@@ -128,7 +131,7 @@ func seedDemo(cw *casework.Service, db *store.DB, places *mediation.Places, out 
 		{Username: "li.jianguo", DisplayName: "李建国", Role: mediation.RoleMediator},
 		{Username: "jiedao", DisplayName: "和平街道办 张伟", Role: mediation.RoleOffice},
 	}
-	fmt.Fprintln(out, "Demo data created. Sign in with POST /api/v1/login:")
+	fmt.Fprintf(out, "Demo data created. Open %s/login and sign in as:\n", base)
 	var mediators []*mediation.User
 	for i := range staff {
 		staff[i].Password = rand.Text()
@@ -139,9 +142,9 @@ func seedDemo(cw *casework.Service, db *store.DB, places *mediation.Places, out 
 		if u.Role == mediation.RoleMediator {
 			mediators = append(mediators, u)
 		}
-		fmt.Fprintf(out, "  %-8s %-11s password %s\n", u.Role, u.Username, staff[i].Password)
+		fmt.Fprintf(out, "  %s %s password %s\n", pad(demoRoles[u.Role], 24), pad(u.Username, 12), staff[i].Password)
 	}
-	fmt.Fprintln(out, "Parties sign in with POST /api/v1/access {\"token\": ..., \"pin\": ...} (the first entry sets the 6-digit PIN), or open their link:")
+	fmt.Fprintln(out, "Residents open their invitation link (the first entry sets a 6-digit PIN):")
 	for i, dc := range demoCases {
 		by := mediators[i%len(mediators)]
 		asMediator := &mediation.Request{Principal: mediation.Principal{UserID: by.ID, Role: by.Role}}
@@ -150,7 +153,7 @@ func seedDemo(cw *casework.Service, db *store.DB, places *mediation.Places, out 
 			return fmt.Errorf("demo: %w", err)
 		}
 		cs := v.Record
-		fmt.Fprintf(out, "  case %s %s (mediator %s)\n", cs.Reference, cs.Title, by.Username)
+		fmt.Fprintf(out, "  case %s %s (mediator %s)\n", cs.Reference, cs.Title, by.DisplayName)
 		for _, dp := range dc.parties {
 			p, token, err := cw.AddParty(asMediator, cs.ID, mediation.Given(dp.input))
 			if err != nil {
@@ -162,7 +165,7 @@ func seedDemo(cw *casework.Service, db *store.DB, places *mediation.Places, out 
 					return fmt.Errorf("demo: %w", err)
 				}
 			}
-			fmt.Fprintf(out, "    %-10s %-12s token %s  link /a/%s\n", p.Side, p.Name, token, token)
+			fmt.Fprintf(out, "    %s %s %s/a/%s\n", pad(demoSides[p.Side], 24), pad(p.Name, 24), base, token)
 		}
 		if dc.move != "" {
 			if _, err := cw.Transition(asMediator, cs.ID, mediation.Given(mediation.Transition{To: dc.move})); err != nil {
@@ -172,4 +175,29 @@ func seedDemo(cw *casework.Service, db *store.DB, places *mediation.Places, out 
 	}
 	// Statistics for the street office: a year of history.
 	return seedHistory(db, places, out)
+}
+
+// The demo's roles and sides in words, in both languages.
+var (
+	demoRoles = map[mediation.Role]string{mediation.RoleMediator: "mediator 调解员",
+		mediation.RoleOffice: "street office 街道办", mediation.RoleAdmin: "admin 管理员"}
+	demoSides = map[mediation.Side]string{mediation.SideApplicant: "applicant 申请人",
+		mediation.SideRespondent: "respondent 被申请人", mediation.SideThirdParty: "third party 第三人"}
+)
+
+// pad fills s with spaces to the width of n columns on a terminal, where a
+// Chinese character takes two.
+func pad(s string, n int) string {
+	w := 0
+	for _, r := range s {
+		w++
+		if unicode.In(r, unicode.Han, unicode.Hangul, unicode.Hiragana, unicode.Katakana) ||
+			r >= 0x3000 && r <= 0x303f || r >= 0xff00 && r <= 0xff60 {
+			w++
+		}
+	}
+	if w >= n {
+		return s + " "
+	}
+	return s + strings.Repeat(" ", n-w)
 }

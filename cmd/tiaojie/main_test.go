@@ -143,8 +143,11 @@ func TestDemo(t *testing.T) {
 	t.Setenv("TIAOJIE_ADMIN_PASSWORD", "demo-admin-password")
 	m, out := MustRunMain(t, filepath.Join(t.TempDir(), "t.db"), true)
 	base := "http://" + m.Addr() + "/api/v1"
-	staff := regexp.MustCompile(`(?m)^\s+(mediator|office)\s+(\S+)\s+password (\S+)$`).FindAllStringSubmatch(out.String(), -1)
-	tokens := regexp.MustCompile(`token (\S+)`).FindAllStringSubmatch(out.String(), -1)
+	staff := regexp.MustCompile(`(?m)^\s+(mediator|street office) \S+\s+(\S+)\s+password (\S+)$`).FindAllStringSubmatch(out.String(), -1)
+	tokens := regexp.MustCompile(`(?m)\s(https?://\S+)/a/(\S+)$`).FindAllStringSubmatch(out.String(), -1)
+	if !strings.Contains(out.String(), "/login and sign in") {
+		t.Errorf("the demo does not say which page to open:\n%s", out)
+	}
 	if len(staff) != 3 || len(tokens) != 7 {
 		t.Fatalf("demo printed %d staff and %d invitations:\n%s", len(staff), len(tokens), out)
 	}
@@ -167,7 +170,7 @@ func TestDemo(t *testing.T) {
 			if resp.StatusCode != http.StatusOK || len(l.Items) == 0 {
 				t.Fatalf("mediator %s lists %d cases (%d)", s[2], len(l.Items), resp.StatusCode)
 			}
-		case "office":
+		case "street office":
 			if resp.StatusCode != http.StatusForbidden {
 				t.Fatalf("office lists cases: %d", resp.StatusCode)
 			}
@@ -185,9 +188,9 @@ func TestDemo(t *testing.T) {
 	}
 	for _, tok := range tokens {
 		c := newHTTPClient()
-		status, body := post(t, c, base+"/access", map[string]string{"token": tok[1], "pin": "246810"})
+		status, body := post(t, c, base+"/access", map[string]string{"token": tok[2], "pin": "246810"})
 		if status != http.StatusOK || body["case"] == nil {
-			t.Fatalf("access with %s: %d %v", tok[1], status, body)
+			t.Fatalf("access with %s: %d %v", tok[2], status, body)
 		}
 	}
 }

@@ -75,7 +75,7 @@ func (m *Main) Open() error {
 	m.Casework = casework.New(casework.Config{DB: m.DB, Authz: m.Authz, Auth: m.Auth, Places: places, Zone: zone,
 		AttachmentQuota: m.Config.CaseQuotaMiB << 20, StatsK: m.Config.StatsK})
 	if m.Config.Demo {
-		if err := seedDemo(m.Casework, m.DB, places, m.Out); err != nil {
+		if err := seedDemo(m.Casework, m.DB, places, m.Out, m.Config.baseURL()); err != nil {
 			return err
 		}
 	}

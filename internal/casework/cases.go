@@ -152,7 +152,8 @@ func (s *Service) Cases(p mediation.Principal, query mediation.Input) ([]mediati
 	if err := q.Validate(); err != nil {
 		return nil, 0, err
 	}
-	f := store.CaseFilter{Cursor: q.Cursor, Limit: q.Limit, Status: q.Status, Category: q.Category}
+	f := store.CaseFilter{Cursor: q.Cursor, Limit: q.Limit, Status: q.Status, Category: q.Category,
+		Community: q.Community}
 	// Which index to read is only a matter of speed: every row still passes
 	// the access check.
 	switch {
@@ -160,6 +161,9 @@ func (s *Service) Cases(p mediation.Principal, query mediation.Input) ([]mediati
 		f.Case = p.CaseID
 	case p.Role == mediation.RoleMediator:
 		f.Mediator = p.UserID
+		// A search reads titles and parties' names and phones: only
+		// within the mediator's own cases, which it reads in full.
+		f.Text = q.Text
 	default:
 		f.All = true
 	}

@@ -125,7 +125,7 @@ func (s *Service) entry(inv *mediation.Invitation) (*mediation.Entry, error) {
 	}
 	for _, id := range cs.Mediators {
 		if u, err := s.db.User(id); err == nil && u.Active() {
-			e.Mediators = append(e.Mediators, mediation.Contact{Name: u.DisplayName, Phone: u.Phone})
+			e.Mediators = append(e.Mediators, mediation.Contact{ID: u.ID, Name: u.DisplayName, Phone: u.Phone})
 		}
 	}
 	return e, nil

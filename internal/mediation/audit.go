@@ -44,6 +44,9 @@ const (
 	AuditSessionChange   = "session.change"
 	AuditRecordWrite     = "record.write"
 	AuditFeedIssue       = "calendar.feed"
+	// Corrections of a party's record, and a party taken off before it entered.
+	AuditPartyUpdate = "party.update"
+	AuditPartyRemove = "party.remove"
 	// AuditTermExtend is the mediation term extended by a month.
 	AuditTermExtend = "case.extend"
 	// Attachments: one stored, one downloaded (a read of its submission).
@@ -71,6 +74,7 @@ var AuditActions = []string{AuditUserCreate, AuditLogin, AuditAccess, AuditCaseC
 	AuditInvitationCreate, AuditSubmissionCreate, AuditSubmissionRelease, AuditSubmissionRead, AuditBackupRead,
 	AuditUserUpdate, AuditPasswordChange, AuditConflictCheck, AuditPINSet, AuditPINReset,
 	AuditSessionSchedule, AuditSessionChange, AuditRecordWrite, AuditFeedIssue, AuditTermExtend,
+	AuditPartyUpdate, AuditPartyRemove,
 	AuditAttachmentCreate, AuditAttachmentRead,
 	AuditAgreementCreate, AuditAgreementRevise, AuditAgreementPropose, AuditAgreementSign,
 	AuditAgreementDecline, AuditAgreementEffect, AuditVisitCreate,

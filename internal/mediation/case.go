@@ -99,8 +99,18 @@ type Community struct {
 
 // Places is the configured geography: communities and mediation rooms.
 type Places struct {
-	Communities []Community `json:"communities"`
-	Rooms       []string    `json:"rooms"`
+	// Organisation is the mediation committee itself: who a resident calls.
+	Organisation Organisation `json:"organisation"`
+	Communities  []Community  `json:"communities"`
+	Rooms        []string     `json:"rooms"`
+}
+
+// Organisation is the mediation organisation as its slips and pages name
+// it: its name, where it is and the number a resident calls.
+type Organisation struct {
+	Name    string `json:"name"`
+	Address string `json:"address"`
+	Phone   string `json:"phone"`
 }
 
 // Community returns the community with the given code.
@@ -182,6 +192,14 @@ func set[T any](dst *T, v *T) {
 // Validate checks a configured geography: at least one community, unique
 // codes, and a name and street for each.
 func (p *Places) Validate() error {
+	o := &p.Organisation
+	trim(&o.Name, &o.Address, &o.Phone)
+	if o.Name == "" || o.Phone == "" {
+		return errors.New(`the organisation needs a name and a phone: "organisation": {"name", "address", "phone"}`)
+	}
+	if o.Phone = normalizePhone(o.Phone); !phonePattern.MatchString(o.Phone) {
+		return fmt.Errorf("organisation phone %q is neither a mobile (13800138000) nor a landline with its area code (010-62345678, 0755-1234567-801)", o.Phone)
+	}
 	if len(p.Communities) == 0 {
 		return errors.New("no communities configured")
 	}

@@ -22,7 +22,7 @@ type PartyInput struct {
 	Name       string    `json:"name" validate:"line,required,max=100"`
 	Kind       PartyKind `json:"kind" validate:"required,enum"`
 	Side       Side      `json:"side" validate:"required,enum"`
-	Phone      string    `json:"phone" validate:"omitempty,mobile"`
+	Phone      string    `json:"phone" validate:"omitempty,phone"`
 	Address    string    `json:"address" validate:"line,max=200"`
 	Represents string    `json:"represents" validate:"line,max=200"`
 }
@@ -87,6 +87,7 @@ type Entry struct {
 
 // Contact is a mediator a party may call.
 type Contact struct {
+	ID    ID
 	Name  string
 	Phone string
 }

@@ -1,6 +1,9 @@
 package mediation
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // The vocabulary between the operations (internal/casework) and their faces
 // (the JSON API, the pages, the commands): who asks, what they send, and what
@@ -66,12 +69,20 @@ type CaseQuery struct {
 	Page
 	Status   Status
 	Category Category
+	// Community and Text (a case number, a title, a party's name or phone)
+	// narrow a mediator's own list.
+	Community string
+	Text      string
 }
 
 // Validate checks the query's codes.
 func (q *CaseQuery) Validate() error {
 	if q.Status != "" && !q.Status.Valid() {
 		return Invalid("status", "validation.enum", "")
+	}
+	q.Text = strings.TrimSpace(q.Text)
+	if len([]rune(q.Text)) > 100 || !printable(q.Text, false) {
+		return Invalid("q", "validation.max", "100")
 	}
 	if q.Category != "" && !q.Category.Valid() {
 		return Invalid("category", "validation.enum", "")

@@ -24,7 +24,7 @@ func (u *User) Active() bool { return u.DeactivatedAt == nil }
 // a new one (a reset).
 type UserPatch struct {
 	DisplayName *string `json:"display_name" validate:"omitempty,line,required,max=50"`
-	Phone       *string `json:"phone" validate:"omitempty,mobile"`
+	Phone       *string `json:"phone" validate:"omitempty,phone"`
 	Active      *bool   `json:"active"`
 	Password    *string `json:"password" validate:"omitempty,min=8,max=128"`
 }
@@ -75,7 +75,7 @@ type UserInput struct {
 	Username    string `json:"username" validate:"required,username"`
 	DisplayName string `json:"display_name" validate:"line,required,max=50"`
 	Role        Role   `json:"role" validate:"required,enum"`
-	Phone       string `json:"phone" validate:"omitempty,mobile"`
+	Phone       string `json:"phone" validate:"omitempty,phone"`
 	Password    string `json:"password" validate:"required,min=8,max=128"`
 }
 

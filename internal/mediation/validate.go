@@ -17,6 +17,11 @@ var validate = newValidator()
 // mobilePattern matches a mainland China mobile number after normalization.
 var mobilePattern = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
 
+// phonePattern matches any phone number after normalization: a mobile; a
+// landline with its area code (010, 0755), a number of 7 or 8 digits and an
+// optional extension; or a 400/800 service number.
+var phonePattern = regexp.MustCompile(`^(1[3-9][0-9]{9}|0[1-9][0-9]{1,2}-[1-9][0-9]{6,7}(-[0-9]{1,6})?|[48]00-[0-9]{3}-[0-9]{4})$`)
+
 var usernamePattern = regexp.MustCompile(`^[a-z][a-z0-9_.-]{2,31}$`)
 
 // enum is implemented by every enumeration of the domain.
@@ -42,6 +47,9 @@ func newValidator() *validator.Validate {
 	}))
 	must(v.RegisterValidation("mobile", func(fl validator.FieldLevel) bool {
 		return mobilePattern.MatchString(fl.Field().String())
+	}))
+	must(v.RegisterValidation("phone", func(fl validator.FieldLevel) bool {
+		return phonePattern.MatchString(fl.Field().String())
 	}))
 	must(v.RegisterValidation("username", func(fl validator.FieldLevel) bool {
 		return usernamePattern.MatchString(fl.Field().String())
@@ -112,6 +120,8 @@ func fieldError(fe validator.FieldError) FieldError {
 		return FieldError{Key: "validation.enum"}
 	case "mobile":
 		return FieldError{Key: "validation.mobile"}
+	case "phone":
+		return FieldError{Key: "validation.phone"}
 	case "username":
 		return FieldError{Key: "validation.username"}
 	case "text":
@@ -138,21 +148,77 @@ func trimPtr(ss ...*string) {
 	}
 }
 
-// normalizePhone drops the separators and country code people type, so that
-// "+86 138-0013-8000" and "13800138000" are the same number.
+// normalizePhone writes a phone number the one way it is stored, whatever
+// separators and country code people type: a mobile as its 11 digits
+// ("+86 138-0013-8000" is 13800138000); a landline as area code, number and
+// extension joined by hyphens ("(0755) 1234567 转801" is 0755-1234567-801);
+// a 400 or 800 service number as 400-123-4567. Anything else is returned
+// without separators, for validation to refuse.
 func normalizePhone(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r == ' ' || r == '-' || r == '(' || r == ')' {
+	d := strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' || r == '(' || r == ')' || r == '\uff08' || r == '\uff09' || r == '\u3000' {
 			return -1
 		}
 		return r
 	}, s)
 	for _, prefix := range []string{"+86", "0086"} {
-		if strings.HasPrefix(s, prefix) && len(s) == len(prefix)+11 {
-			return s[len(prefix):]
+		if strings.HasPrefix(d, prefix) && len(d) == len(prefix)+11 && d[len(prefix)] == '1' {
+			return d[len(prefix):]
 		}
 	}
-	return s
+	if mobilePattern.MatchString(d) || d == "" {
+		return d
+	}
+	if len(d) == 10 && (strings.HasPrefix(d, "400") || strings.HasPrefix(d, "800")) && allDigits(d) {
+		return d[:3] + "-" + d[3:6] + "-" + d[6:]
+	}
+	// A landline: groups of digits, the extension after 转, ext, x or #.
+	ext := ""
+	main := s
+	for _, sep := range []string{"转", "分机", "ext.", "ext", "EXT", "x", "X", "#"} {
+		if before, after, ok := strings.Cut(main, sep); ok {
+			main, ext = before, strings.TrimSpace(after)
+			break
+		}
+	}
+	groups := strings.FieldsFunc(main, func(r rune) bool { return r < '0' || r > '9' })
+	if strings.ContainsFunc(main, func(r rune) bool {
+		return (r < '0' || r > '9') && !strings.ContainsRune(" -()\uff08\uff09\u3000", r)
+	}) {
+		return d
+	}
+	var area, number string
+	switch {
+	case len(groups) == 1 && strings.HasPrefix(groups[0], "0"):
+		g := groups[0]
+		n := 4
+		if strings.HasPrefix(g, "01") || strings.HasPrefix(g, "02") {
+			n = 3
+		}
+		if len(g) <= n {
+			return d
+		}
+		area, number = g[:n], g[n:]
+	case len(groups) == 2 && strings.HasPrefix(groups[0], "0"):
+		area, number = groups[0], groups[1]
+	case len(groups) == 3 && strings.HasPrefix(groups[0], "0") && ext == "" &&
+		len(groups[1]) <= 4 && len(groups[1])+len(groups[2]) <= 8:
+		// 010-6512-3456: the number written in two halves.
+		area, number = groups[0], groups[1]+groups[2]
+	case len(groups) == 3 && strings.HasPrefix(groups[0], "0") && ext == "":
+		area, number, ext = groups[0], groups[1], groups[2]
+	default:
+		return d
+	}
+	out := area + "-" + number
+	if ext != "" {
+		out += "-" + strings.TrimLeft(ext, "-")
+	}
+	return out
+}
+
+func allDigits(s string) bool {
+	return s != "" && !strings.ContainsFunc(s, func(r rune) bool { return r < '0' || r > '9' })
 }
 
 // Valid reports whether r is a known role.

@@ -5,6 +5,7 @@ import (
 	"iter"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -221,6 +222,10 @@ type CaseFilter struct {
 	Category mediation.Category
 	Cursor   mediation.ID // list cases with smaller IDs (newest first)
 	Limit    int
+	// Community narrows to one community; Text to the cases whose number
+	// or title, or a party's name or phone, holds it.
+	Community string
+	Text      string
 }
 
 // Cases lists cases newest first. next is the cursor of the following page, or
@@ -253,8 +258,16 @@ func (db *DB) Cases(f CaseFilter) (out []mediation.Case, next mediation.ID, err 
 			} else if err != nil {
 				return err
 			}
-			if (f.Status != "" && c.Status != f.Status) || (f.Category != "" && c.Category != f.Category) {
+			if (f.Status != "" && c.Status != f.Status) || (f.Category != "" && c.Category != f.Category) ||
+				(f.Community != "" && c.Community != f.Community) {
 				continue
+			}
+			if f.Text != "" {
+				if ok, err := caseHolds(tx, c, f.Text); err != nil {
+					return err
+				} else if !ok {
+					continue
+				}
 			}
 			if len(out) == f.Limit {
 				next = out[len(out)-1].ID
@@ -326,4 +339,34 @@ func (db *DB) TransitionCase(id mediation.ID, actor string, t mediation.Transiti
 		return CaseChange{Action: mediation.AuditCaseTransition,
 			Detail: map[string]string{"from": string(from), "to": string(c.Status), "reason": t.Reason}}, nil
 	}, opts...)
+}
+
+// caseHolds reports whether the case's number or title, or one of its
+// parties' names or phones, holds text (a phone matched by its digits).
+func caseHolds(tx *bolt.Tx, c *mediation.Case, text string) (bool, error) {
+	low := strings.ToLower(text)
+	if strings.Contains(strings.ToLower(c.Reference), low) || strings.Contains(strings.ToLower(c.Title), low) {
+		return true, nil
+	}
+	parties, err := partiesOf(tx, c.ID)
+	if err != nil {
+		return false, err
+	}
+	digits := onlyDigits(text)
+	for _, p := range parties {
+		if strings.Contains(strings.ToLower(p.Name), low) ||
+			len(digits) >= 4 && strings.Contains(onlyDigits(p.Phone), digits) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func onlyDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
 }

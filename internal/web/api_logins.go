@@ -178,5 +178,6 @@ func (s *Server) meta(c echo.Context) error {
 		"roles":            choices(t, "role", mediation.Roles),
 		"communities":      s.places.Communities,
 		"rooms":            s.places.Rooms,
+		"organisation":     s.places.Organisation,
 	})
 }

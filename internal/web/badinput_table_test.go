@@ -250,7 +250,7 @@ func badInputTable() []badInputCase {
 		parties.invalid("PhoneTwelveDigits", partyBody.with("phone", `"138001380001"`), "phone"),
 		parties.invalid("PhoneStarts12", partyBody.with("phone", `"12800138000"`), "phone"),
 		parties.invalid("PhoneLetters", partyBody.with("phone", `"1380013800O"`), "phone"),
-		parties.invalid("PhoneLandline", partyBody.with("phone", `"010-6512-3456"`), "phone"),
+		parties.invalid("PhoneLandlineTooShort", partyBody.with("phone", `"010-12345"`), "phone"),
 		parties.invalid("PhonePlus86TooShort", partyBody.with("phone", `"+86 138-0013-800"`), "phone"),
 		parties.invalid("PhoneFullWidthDigits", partyBody.with("phone", jsonText("１３８００１３８０００")), "phone"),
 		parties.invalid("PhoneWrongType", partyBody.with("phone", "13800138000"), "phone"),
@@ -330,6 +330,7 @@ func badInputTable() []badInputCase {
 	add(sessionBadInputs()...)
 	add(extensionBadInputs()...)
 	add(statsBadInputs()...) // statistics for the street office
+	add(partyEditBadInputs()...)
 	add(attachmentBadInputs()...)
 	add(agreementBadInputs()...)
 	// Closing, the mediator's own neutrality and recusals.

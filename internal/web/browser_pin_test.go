@@ -89,8 +89,12 @@ func TestBrowserPIN(t *testing.T) {
 		// says who reset it and when, and asks for a new one.
 		desk.mustJSON("POST", "/api/v1/cases/"+cs.ID+"/parties/"+pa.ID+"/pin-reset", nil, http.StatusNoContent, nil)
 		phone.open("/cases/" + cs.ID)
-		if strings.HasSuffix(phone.location(), "/cases/"+cs.ID) {
+		if phone.eval(`document.querySelector('#mine-h') !== null`) == true {
 			t.Errorf("%s: the party's login outlived the PIN reset", lang)
+		}
+		// What it finds instead says how to get back in, never the staff sign-in.
+		if phone.eval(`document.querySelector('main section.expired') !== null && document.querySelector('#password') === null`) != true {
+			t.Errorf("%s: after the reset the resident finds: %s", lang, phone.text("main"))
 		}
 		speak()
 		phone.open(pa.Invitation.URL)

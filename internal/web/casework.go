@@ -2,6 +2,7 @@ package web
 
 import (
 	"io"
+	"time"
 
 	"tiaojie/internal/mediation"
 	"tiaojie/internal/stats"
@@ -80,6 +81,12 @@ type Casework interface {
 	Statistics(p mediation.Principal, period string) (stats.Report, error)
 	StatsMonths(p mediation.Principal, period string) ([]stats.Report, error)
 	StatsPeriods() []string
+	// Party corrections: edit a party's record, take off one that never
+	// entered, and when each party entered.
+	PartyToEdit(p mediation.Principal, caseID, partyID mediation.ID) (*mediation.Party, error)
+	UpdateParty(r *mediation.Request, caseID, partyID mediation.ID, in mediation.Input) (*mediation.Party, error)
+	RemoveParty(r *mediation.Request, caseID, partyID mediation.ID, in mediation.Input) (*mediation.Party, error)
+	PartyEntries(p mediation.Principal, caseID mediation.ID) (map[mediation.ID]time.Time, error)
 	// Attachments.
 	Attach(r *mediation.Request, caseID, subID mediation.ID, in mediation.Input) (*mediation.Attachment, error)
 	Attachments(p mediation.Principal, caseID, subID mediation.ID) ([]mediation.Attachment, error)

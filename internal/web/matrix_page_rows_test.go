@@ -43,6 +43,7 @@ func pageMatrix() map[string][]mxRow {
 	}
 	zhang := func(w *mxWorld, _ mxWho) any { return map[string]string{"user_id": w.extra["zhang"]} }
 	recusal := fixedBody(map[string]string{"reason": "当事人申请回避"})
+	confirmed := fixedBody(map[string]string{"confirm": "yes"})
 	toMediating := fixedBody(map[string]string{"to": "mediating"})
 	login := func(w *mxWorld, _ mxWho) any {
 		return map[string]string{"username": "zhao.login", "password": w.password}
@@ -177,13 +178,13 @@ func pageMatrix() map[string][]mxRow {
 			{name: "case A", at: caseA, want: statuses{303, 403, 403, 200, 404, 403, 403, 403}},
 			{name: "case B", at: caseB, want: statuses{303, 403, 403, 404, 200, 403, 403, 403}},
 		},
-		// Adding a party shows its invitation at once (the token exists only
-		// in that answer), so it does not redirect.
+		// Adding a party redirects to its invitation, whose token waits in
+		// memory for that page alone (post/redirect/get).
 		"POST /cases/:case/parties/new": {
-			{name: "case A", at: caseA, body: newParty, want: statuses{401, 403, 403, 200, 404, 403, 403, 403},
-				check: invitationPageCheck},
-			{name: "case B", at: caseB, body: newParty, want: statuses{401, 403, 403, 404, 200, 403, 403, 403},
-				check: invitationPageCheck},
+			{name: "case A", at: caseA, body: newParty, want: statuses{401, 403, 403, 303, 404, 403, 403, 403},
+				location: mxToPartyOf("A")},
+			{name: "case B", at: caseB, body: newParty, want: statuses{401, 403, 403, 404, 303, 403, 403, 403},
+				location: mxToPartyOf("B")},
 			withoutToken(caseA, newParty),
 		},
 		// A new invitation ends the sessions of its party, so the rows invite
@@ -194,14 +195,16 @@ func pageMatrix() map[string][]mxRow {
 					w.addParty(t, w.mediator, "A", "A3", nameA3)
 					w.addParty(t, w.other, "B", "B2", nameB2)
 				},
-				want: statuses{401, 403, 403, 200, 404, 403, 403, 403}, check: invitationPageCheck},
+				body: confirmed, location: mxToPartyOf("A"), want: statuses{401, 403, 403, 303, 404, 403, 403, 403}},
 			{name: "party B2 of B", at: map[string]string{"case": "B", "party": "B2"},
-				want: statuses{401, 403, 403, 404, 200, 403, 403, 403}, check: invitationPageCheck},
+				body: confirmed, location: mxToPartyOf("B"), want: statuses{401, 403, 403, 404, 303, 403, 403, 403}},
+			{name: "party A3 of A, not confirmed", at: map[string]string{"case": "A", "party": "A3"},
+				want: statuses{401, 403, 403, 422, 404, 403, 403, 403}},
 			{name: "party B2 under case A", at: map[string]string{"case": "A", "party": "B2"},
-				want: statuses{401, 403, 403, 404, 404, 403, 403, 403}},
+				body: confirmed, want: statuses{401, 403, 403, 404, 404, 403, 403, 403}},
 			{name: "party A3 under case B", at: map[string]string{"case": "B", "party": "A3"},
-				want: statuses{401, 403, 403, 404, 404, 403, 403, 403}},
-			withoutToken(map[string]string{"case": "A", "party": "A3"}, nil),
+				body: confirmed, want: statuses{401, 403, 403, 404, 404, 403, 403, 403}},
+			withoutToken(map[string]string{"case": "A", "party": "A3"}, confirmed),
 		},
 		// Resetting the PIN of a party that is none of the principals.
 		"POST /cases/:case/parties/:party/pin-reset": {

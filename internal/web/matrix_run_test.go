@@ -75,6 +75,7 @@ func TestMatrix(t *testing.T) {
 	maps.Copy(table, sessionMatrix())
 	maps.Copy(table, sessionPageMatrix())
 	maps.Copy(table, statsMatrix()) // statistics for the street office
+	maps.Copy(table, partyEditMatrix())
 	maps.Copy(table, attachmentMatrix())
 	maps.Copy(table, agreementMatrix())
 	maps.Copy(table, agreementPageMatrix())

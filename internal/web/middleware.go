@@ -16,6 +16,9 @@ import (
 const (
 	ctxPrincipal = "principal"
 	ctxLogin     = "login"
+	// ctxBack is where the language link of a page leads back to, when not
+	// its path alone.
+	ctxBack = "back"
 )
 
 // methods answers OPTIONS as absent: the pages and the API are same-origin,

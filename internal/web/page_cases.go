@@ -33,6 +33,11 @@ type casesPageData struct {
 	Statuses  []mediation.Status
 	CanCreate bool
 	IsAdmin   bool
+	// The mediator's search and filters, as asked.
+	Search                 bool
+	Q, Category, Community string
+	Categories             []mediation.Category
+	Communities            []mediation.Community
 	// Due are the deadlines of the mediator's cases due this week, Overdue
 	// those past.
 	Due, Overdue []deadlineRow
@@ -78,7 +83,9 @@ func (s *Server) casesPage(c echo.Context) error {
 	slices.SortStableFunc(rows, func(a, b caseRow) int { return b.activity.Compare(a.activity) })
 	data := casesPageData{Rows: rows, Status: c.QueryParam("status"), Statuses: mediation.Statuses,
 		CanCreate: s.cw.May(p, mediation.AbilityOpenCase), IsAdmin: s.cw.May(p, mediation.AbilityManageUsers),
-		Due: due, Overdue: overdue}
+		Due: due, Overdue: overdue,
+		Search: s.cw.May(p, mediation.AbilityOpenCase), Q: c.QueryParam("q"), Category: c.QueryParam("category"),
+		Community: c.QueryParam("community"), Categories: mediation.Categories, Communities: s.places.Communities}
 	if next != 0 {
 		data.Next = next.String()
 	}
@@ -113,7 +120,7 @@ func (s *Server) newCaseSubmit(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/cases/"+v.Record.ID.String())
+	return c.Redirect(http.StatusSeeOther, "/cases/"+v.Record.ID.String()+"?done=case_created")
 }
 
 // casePage shows the case as the principal may see it: the mediators' whole
@@ -138,6 +145,7 @@ func (s *Server) showCasePage(c echo.Context, st *formState) error {
 		if err != nil {
 			return err
 		}
+		data.Lines = s.trailLines(s.cat.forRequest(c.Request()), data.trail, data.trailNames(s.cw.Mediators(v.Record)))
 		var subs []mediation.Submission
 		for _, col := range data.Columns {
 			for _, g := range col.Groups {
@@ -199,6 +207,12 @@ type casePageData struct {
 	Sessions     []sessionRow
 	SessionKinds []mediation.SessionKind
 	Rooms        []string
+	// Entered says when each party first entered (absent: not yet).
+	Entered map[mediation.ID]time.Time
+	// Lines are the trail in words; trail and subs what they are made from.
+	Lines []trailLine
+	trail []mediation.TrailEntry
+	subs  []mediation.Submission
 	// Evidence is each submission's attachments.
 	Evidence map[mediation.ID]*evidenceView
 	// Agreements are the agreements section, with the return visits.
@@ -229,7 +243,11 @@ func (s *Server) mediatorView(p mediation.Principal, cs *mediation.Case) (*caseP
 	}
 	data := &casePageData{Case: s.caseFullOf(cs), CommunityName: s.communityName(cs.Community),
 		Parties: fullParties(parties), Kinds: mediation.SubmissionKinds, Trail: auditViews(trail), TrailMore: more,
-		Candidates: candidates, SessionKinds: mediation.SessionKinds, Rooms: s.places.Rooms}
+		Candidates: candidates, SessionKinds: mediation.SessionKinds, Rooms: s.places.Rooms,
+		trail: trail, subs: subs}
+	if data.Entered, err = s.cw.PartyEntries(p, cs.ID); err != nil {
+		return nil, err
+	}
 	names := map[mediation.ID]string{}
 	for _, pt := range parties {
 		names[pt.Record.ID] = pt.Record.Name
@@ -280,6 +298,8 @@ type myCasePageData struct {
 	Entry *mediation.Entry
 	// Sessions are the joint sessions and the party's own caucuses.
 	Sessions []sessionRow
+	// Phones are the mediators' numbers, for the party to call.
+	Phones map[mediation.ID]string
 	// Evidence is each submission's attachments; the party attaches to its own.
 	Evidence map[mediation.ID]*evidenceView
 	// Agreements are the proposed agreements the party reads and signs.
@@ -300,7 +320,13 @@ func (s *Server) partyCaseView(p mediation.Principal, cs *mediation.Case) (*myCa
 		return nil, err
 	}
 	data := &myCasePageData{Case: s.caseOverviewOf(cs), Others: publicParties(parties),
-		Kinds: mediation.SubmissionKinds, Open: cs.AcceptsSubmissions() == nil, Entry: entry}
+		Kinds: mediation.SubmissionKinds, Open: cs.AcceptsSubmissions() == nil, Entry: entry,
+		Phones: map[mediation.ID]string{}}
+	if entry != nil {
+		for _, m := range entry.Mediators {
+			data.Phones[m.ID] = m.Phone
+		}
+	}
 	names := map[mediation.ID]string{}
 	for _, v := range parties {
 		names[v.Record.ID] = v.Record.Name
@@ -360,7 +386,7 @@ func (s *Server) caseFormSubmit(op caseOp) echo.HandlerFunc {
 		} else if err != nil {
 			return err
 		}
-		return c.Redirect(http.StatusSeeOther, "/cases/"+idParam(c, "case").String())
+		return c.Redirect(http.StatusSeeOther, "/cases/"+idParam(c, "case").String()+"?done="+caseFormDone(c.Path()))
 	}
 }
 

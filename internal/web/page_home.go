@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -33,7 +34,7 @@ func (s *Server) pageRoutes() {
 	e.GET("/cases/new", s.newCasePage)
 	e.POST("/cases/new", s.newCaseSubmit, s.pageForm)
 	e.GET("/cases/:case", s.casePage)
-	e.POST("/cases/:case/transitions", s.caseFormSubmit(s.moveCase), s.pageForm)
+	e.POST("/cases/:case/transitions", s.caseFormSubmit(s.moveCaseConfirmed), s.pageForm)
 	e.POST("/cases/:case/extension", s.caseFormSubmit(s.extendTerm), s.pageForm)
 	e.POST("/cases/:case/mediators", s.caseFormSubmit(s.assignMediator), s.pageForm)
 	e.POST("/cases/:case/mediators/:user/remove", s.caseFormSubmit(s.removeMediator), s.pageForm)
@@ -56,6 +57,14 @@ func (s *Server) pageRoutes() {
 	e.GET("/admin/users", s.usersPage)
 	e.POST("/admin/users", s.usersSubmit, s.pageForm)
 
+	// Party corrections, and a party's invitation shown once after a redirect.
+	e.GET("/cases/:case/parties/:party/invitation", s.invitationShow)
+	e.GET("/cases/:case/parties/:party/edit", s.editPartyPage)
+	e.POST("/cases/:case/parties/:party/edit", s.editPartySubmit, s.pageForm)
+	e.POST("/cases/:case/parties/:party/remove", s.removePartySubmit, s.pageForm)
+
+	// The site's icon.
+	e.GET("/favicon.ico", s.serveFavicon)
 	// Attachments: the form is multipart, read (and its CSRF token checked)
 	// by the handler itself.
 	e.POST("/cases/:case/submissions/:submission/attachments", s.attachmentSubmit)
@@ -73,14 +82,25 @@ func isPage(c echo.Context) bool {
 	return !strings.HasPrefix(p, "/api/") && p != "/healthz" && p != "/readyz" && p != "/metrics"
 }
 
-// errorPageData is what the error page shows.
-type errorPageData struct{ Title, Message, RequestID string }
+// errorPageData is what the error page shows; every error page also says
+// whom to call (the same for every reader, so that a page tells nothing of
+// who reads it).
+type errorPageData struct {
+	Title, Message, RequestID string
+	// LinkGone marks the page of an invitation link that no longer works.
+	LinkGone bool
+}
 
 // errorPage answers an error as a page in the reader's language. A page that
 // needs a login sends the anonymous to sign in instead.
 func (s *Server) errorPage(c echo.Context, e *mediation.Error) error {
-	if e.Code == mediation.EUNAUTHORIZED && c.Request().Method == http.MethodGet && e.Message == "error.unauthorized" {
-		return c.Redirect(http.StatusSeeOther, "/login")
+	if e.Code == mediation.EUNAUTHORIZED && e.Message == "error.unauthorized" {
+		if shown, err := s.expiredPage(c); shown {
+			return err
+		}
+		if c.Request().Method == http.MethodGet {
+			return c.Redirect(http.StatusSeeOther, "/login")
+		}
 	}
 	t := s.cat.forRequest(c.Request())
 	status := statuses[e.Code]
@@ -89,6 +109,10 @@ func (s *Server) errorPage(c echo.Context, e *mediation.Error) error {
 	if e.Code == mediation.EINTERNAL {
 		data.RequestID = requestID(c)
 	}
+	if e.Message == "error.invitation_invalid" {
+		// A replaced or unknown link: said in plain words, without a code.
+		data.Title, data.LinkGone = t.T("error.link_title", nil), true
+	}
 	return s.render(c, status, templates.PageError, data, nil)
 }
 
@@ -96,6 +120,8 @@ func (s *Server) errorPage(c echo.Context, e *mediation.Error) error {
 func (s *Server) home(c echo.Context) error {
 	p := principal(c)
 	switch {
+	case p.Anonymous() && wasKind(c) == "party":
+		return s.residentHome(c)
 	case p.Anonymous():
 		return c.Redirect(http.StatusSeeOther, "/login")
 	case p.IsParty():
@@ -114,7 +140,17 @@ func (s *Server) switchLanguage(c echo.Context) error {
 	}
 	c.SetCookie(&http.Cookie{Name: langCookie, Value: to, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
-	return c.Redirect(http.StatusSeeOther, localPath(c.QueryParam("back")))
+	back := localPath(c.QueryParam("back"))
+	// A new invitation's page, switched to the other language, shows the
+	// invitation once more (to the login that made it).
+	if u, err := url.Parse(c.QueryParam("back")); err == nil && strings.HasSuffix(back, "/invitation") {
+		if i := u.Query().Get("i"); i != "" {
+			login, _ := c.Get(ctxLogin).([]byte)
+			s.invites.rearm(i, login)
+			back += "?" + url.Values{"i": {i}}.Encode()
+		}
+	}
+	return c.Redirect(http.StatusSeeOther, back)
 }
 
 func (s *Server) officePage(c echo.Context) error { return s.statsPage(c) }

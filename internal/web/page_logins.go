@@ -26,7 +26,16 @@ func (s *Server) loginSubmit(c echo.Context) error {
 			return err
 		}
 		st.err = e
+		if c.FormValue("resume_to") != "" {
+			// Signing in again from a form whose login had expired.
+			d := s.expiredData(c, c.FormValue("resume_to"), resumeValues(c))
+			return s.render(c, statuses[e.Code], templates.PageExpired, d, st)
+		}
 		return s.render(c, statuses[e.Code], templates.PageLogin, nil, st)
+	}
+	s.rememberKind(c, "staff")
+	if resumed, err := s.resumeAfterSignIn(c); resumed {
+		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/")
 }
@@ -101,5 +110,6 @@ func (s *Server) invitationEnter(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
+	s.rememberKind(c, "party")
 	return c.Redirect(http.StatusSeeOther, "/cases/"+party.CaseID.String())
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -32,8 +33,9 @@ func (s *Server) newPartyPage(c echo.Context) error {
 	return s.render(c, http.StatusOK, templates.PagePartyNew, newPartyForm(cs), nil)
 }
 
-// newPartySubmit adds the party and shows its invitation at once: the token
-// exists only in this answer, so this one form does not redirect.
+// newPartySubmit adds the party and sends the mediator to its invitation
+// (post/redirect/get): the token waits in memory for that page alone, so a
+// reload of it never adds the party again.
 func (s *Server) newPartySubmit(c echo.Context) error {
 	party, token, err := s.cw.AddParty(call(c), idParam(c, "case"), formInput(c))
 	if e, ok := failed(err); ok {
@@ -47,29 +49,77 @@ func (s *Server) newPartySubmit(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return s.invitationPage(c, party, token)
+	return s.toInvitation(c, party, token, "party_added")
 }
 
+// reinviteSubmit issues a new link, once the mediator has confirmed that the
+// old one stops working.
 func (s *Server) reinviteSubmit(c echo.Context) error {
+	if c.FormValue("confirm") != "yes" {
+		party, err := s.cw.PartyToEdit(principal(c), idParam(c, "case"), idParam(c, "party"))
+		if err != nil {
+			return err
+		}
+		st := typed(c)
+		st.err = mediation.Invalid("confirm", "validation.confirm", "")
+		return s.invitationPage(c, http.StatusUnprocessableEntity, party, "", st)
+	}
 	party, token, err := s.cw.Reinvite(call(c), idParam(c, "case"), idParam(c, "party"))
 	if err != nil {
 		return err
 	}
-	return s.invitationPage(c, party, token)
+	return s.toInvitation(c, party, token, "invitation_new")
 }
 
-// invitationPageData is a party's invitation, shown once.
+// toInvitation keeps the new token for the invitation page and redirects
+// there.
+func (s *Server) toInvitation(c echo.Context, party *mediation.Party, token, done string) error {
+	q := url.Values{"done": {done}}
+	if token != "" { // a replayed request carries none
+		login, _ := c.Get(ctxLogin).([]byte)
+		q.Set("i", s.invites.put(token, party.ID, login))
+	}
+	return c.Redirect(http.StatusSeeOther, invitationPath(party)+"?"+q.Encode())
+}
+
+func invitationPath(p *mediation.Party) string {
+	return "/cases/" + p.CaseID.String() + "/parties/" + p.ID.String() + "/invitation"
+}
+
+// invitationShow shows a new invitation the one time its token is kept for
+// this mediator's page; otherwise it explains that the link was shown and
+// offers a new one, behind a confirmation that the old one stops working.
+func (s *Server) invitationShow(c echo.Context) error {
+	party, err := s.cw.PartyToEdit(principal(c), idParam(c, "case"), idParam(c, "party"))
+	if err != nil {
+		return err
+	}
+	token := ""
+	if i := c.QueryParam("i"); i != "" {
+		login, _ := c.Get(ctxLogin).([]byte)
+		if token, _ = s.invites.take(i, party.ID, login); token != "" {
+			// The header's language link comes back here, to show it once more.
+			c.Set(ctxBack, invitationPath(party)+"?"+url.Values{"i": {i}}.Encode())
+		}
+	}
+	return s.invitationPage(c, http.StatusOK, party, token, nil)
+}
+
+// invitationPageData is a party's invitation, shown once; without a URL, the
+// offer of a new link.
 type invitationPageData struct {
 	Case  caseFull
 	Party *mediation.Party
 	URL   string
 	QR    template.HTML
+	Org   mediation.Organisation
 }
 
 // invitationPage shows a party's invitation as a link, a QR code and a
-// printable slip (邀请函) with the notice of rights and duties (告知书). Only
-// a mediator of the case gets here, having just made the invitation.
-func (s *Server) invitationPage(c echo.Context, party *mediation.Party, token string) error {
+// printable slip (邀请函) with the notice of rights and duties (告知书), or,
+// without a token, the form that issues a new one. Only a mediator of the
+// case gets here.
+func (s *Server) invitationPage(c echo.Context, status int, party *mediation.Party, token string, st *formState) error {
 	v, err := s.cw.Case(principal(c), party.CaseID)
 	if err != nil {
 		return err
@@ -77,13 +127,14 @@ func (s *Server) invitationPage(c echo.Context, party *mediation.Party, token st
 	if v.Level != mediation.LevelFull {
 		return mediation.NotFound()
 	}
-	link := s.scheme(c) + "://" + c.Request().Host + newInvitationView(token).URL
-	qr, err := qrSVG(link)
-	if err != nil {
-		return err
+	data := invitationPageData{Case: s.caseFullOf(v.Record), Party: party, Org: s.places.Organisation}
+	if token != "" {
+		data.URL = s.scheme(c) + "://" + c.Request().Host + newInvitationView(token).URL
+		if data.QR, err = qrSVG(data.URL); err != nil {
+			return err
+		}
 	}
-	return s.render(c, http.StatusOK, templates.PageInvitation,
-		invitationPageData{Case: s.caseFullOf(v.Record), Party: party, URL: link, QR: qr}, nil)
+	return s.render(c, status, templates.PageInvitation, data, st)
 }
 
 // qrSVG draws the QR code of s as an inline SVG: no image request, no script,
@@ -116,5 +167,5 @@ func (s *Server) resetPINSubmit(c echo.Context) error {
 		return err
 	}
 	s.forgetPINFailures(party.ID)
-	return c.Redirect(http.StatusSeeOther, "/cases/"+party.CaseID.String())
+	return c.Redirect(http.StatusSeeOther, "/cases/"+party.CaseID.String()+"?done=pin_reset")
 }

@@ -102,5 +102,5 @@ func (s *Server) sessionChangeSubmit(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/cases/%s#session-%s", v.Record.CaseID, v.Record.ID))
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/cases/%s?done=session_changed#session-%s", v.Record.CaseID, v.Record.ID))
 }

@@ -81,7 +81,7 @@ func (s *Server) sessionSubmit(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/cases/%s#session-%s", v.Record.CaseID, v.Record.ID))
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/cases/%s?done=session_scheduled#session-%s", v.Record.CaseID, v.Record.ID))
 }
 
 // attendee is one party expected at a session, for the record's form.
@@ -172,7 +172,7 @@ func (s *Server) recordSubmit(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/cases/%s#session-%s", idParam(c, "case"), idParam(c, "session")))
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/cases/%s?done=record_saved#session-%s", idParam(c, "case"), idParam(c, "session")))
 }
 
 // calendarDay is one day of the week view.

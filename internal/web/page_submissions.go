@@ -17,7 +17,7 @@ func (s *Server) submissionSubmit(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/cases/%s#submission-%s", sub.CaseID, sub.ID))
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/cases/%s?done=submission_sent#submission-%s", sub.CaseID, sub.ID))
 }
 
 // releasePageData asks the author to confirm a release.
@@ -40,5 +40,5 @@ func (s *Server) releaseSubmit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/cases/%s#submission-%s", sub.CaseID, sub.ID))
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/cases/%s?done=released#submission-%s", sub.CaseID, sub.ID))
 }

@@ -36,5 +36,5 @@ func (s *Server) usersSubmit(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/admin/users")
+	return c.Redirect(http.StatusSeeOther, "/admin/users?done=user_created")
 }

@@ -201,6 +201,9 @@ func TestPageErrors(t *testing.T) {
 					t.Errorf("%s: lang %q, want %q", s.where, got, lang)
 				}
 				title := fmt.Sprintf("%d %s", c.status, cat[fmt.Sprintf("error.title_%d", c.status)])
+				if c.key == "error.invitation_invalid" { // said in plain words, without a code
+					title = cat["error.link_title"]
+				}
 				if got := squashSpace(s.doc.Find("main h1").Text()); got != title {
 					t.Errorf("%s: headed %q, want %q", s.where, got, title)
 				}

@@ -121,9 +121,19 @@ func (s *pageAnswer) wantRedirect(t *testing.T, prefix string) string {
 	t.Helper()
 	s.wantStatus(t, http.StatusSeeOther)
 	loc, _, _ := strings.Cut(s.header.Get("Location"), "#")
+	loc, _, _ = strings.Cut(loc, "?") // the query carries only a flash message's key
 	if !strings.HasPrefix(loc, prefix) {
 		t.Errorf("%s: 303 to %q, want %s…", s.where, s.header.Get("Location"), prefix)
 	}
+	return loc
+}
+
+// location is where a 303 leads, with its query (a one-time invitation's
+// ID, a flash message's key).
+func (s *pageAnswer) location(t *testing.T, prefix string) string {
+	t.Helper()
+	s.wantRedirect(t, prefix)
+	loc, _, _ := strings.Cut(s.header.Get("Location"), "#")
 	return loc
 }
 
@@ -201,7 +211,16 @@ func (w *pageWorld) readers() map[string]pageReader {
 		"A2":        {c: w.a2, name: nameA2, role: "role.party"},
 		"B1":        {c: w.b1, name: nameB1, role: "role.party"},
 		"B2":        {c: w.b2, name: nameB2pg, role: "role.party"},
+		// A resident whose login has ended: the browser remembers only that
+		// it entered as a party.
+		"former resident": {c: w.formerResident()},
 	}
+}
+
+func (w *pageWorld) formerResident() *client {
+	c := w.app.client()
+	c.Header.Set("Cookie", "kind=party")
+	return c
 }
 
 // speak makes every client ask for lang, as a browser set to it does.
@@ -224,7 +243,7 @@ var pageMarks = map[templates.Page]string{
 	templates.PageMyCase:     `main #mine-h`,
 	templates.PageCaseMeta:   `main #med-h`,
 	templates.PagePartyNew:   `main form[action$="/parties/new"]`,
-	templates.PageInvitation: `main article.slip`,
+	templates.PageInvitation: `main article.slip, main form[action$="/invitation"]`,
 	templates.PageRelease:    `main form[action$="/release"]`,
 	templates.PageEnter:      `main form.enter`,
 	templates.PageUsers:      `main form[action="/admin/users"]`,
@@ -233,6 +252,8 @@ var pageMarks = map[templates.Page]string{
 	templates.PageRecord:     `main form[action$="/record"]`,
 	templates.PageCalendar:   `main ol.week`,
 	templates.PageSession:    `main form#move`,
+	templates.PagePartyEdit:  `main form[action$="/edit"]`,
+	templates.PageExpired:    `main section.expired`,
 	// Agreements.
 	templates.PageAgreement:      `main article#agreement`,
 	templates.PageAgreementPrint: `main article.copy`,

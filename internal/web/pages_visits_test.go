@@ -23,6 +23,9 @@ type pageVisit struct {
 	status int
 	title  string // the <title> before " · app name"
 	check  func(t *testing.T, w *pageWorld, r pageReader, s *pageAnswer, lang string)
+	// follow follows the form's 303 (post/redirect/get): the page checked
+	// is the one it leads to.
+	follow bool
 }
 
 // checkPage checks what every page gives its reader: the page it asked for,
@@ -215,13 +218,44 @@ func (w *pageWorld) visits(lang string) []pageVisit {
 		{name: "invitation link, anonymous", who: "anonymous", path: "/a/AAAAAAAAAAAAAAAAAAAAAA",
 			page: templates.PageEnter, title: cat["enter.title"]},
 		{name: "401, invitation of no one", who: "anonymous", method: http.MethodPost, path: "/a/AAAAAAAAAAAAAAAAAAAAAA",
-			page: templates.PageError, status: http.StatusUnauthorized, title: errTitle(401),
+			page: templates.PageError, status: http.StatusUnauthorized, title: cat["error.link_title"],
 			check: errorPageCheck("error.invitation_invalid")},
 
+		{name: "a resident's home after its login ended", who: "former resident", path: "/",
+			page: templates.PageExpired, title: cat["expired.party_title"], check: expiredCheck(cat, "")},
+		{name: "a resident's submission after its login ended", who: "former resident", method: http.MethodPost,
+			path: "/cases/" + w.caseA + "/submissions", form: map[string]string{"kind": "position", "body": "车位是我的，有合同。"},
+			page: templates.PageExpired, status: http.StatusUnauthorized, title: cat["expired.party_title"],
+			check: expiredCheck(cat, "车位是我的，有合同。")},
+
 		// Last: it adds a party to case A.
-		{name: "invitation of a new party", who: "mediator", method: http.MethodPost,
+		{name: "invitation of a new party", who: "mediator", method: http.MethodPost, follow: true,
 			path: "/cases/" + w.caseA + "/parties/new", form: map[string]string{"name": "何新" + lang,
-				"kind": "person", "side": "third_party", "phone": "13600136000", "address": "5号楼101"},
+				"kind": "person", "side": "third_party", "phone": "010-62345678", "address": "5号楼101"},
 			page: templates.PageInvitation, title: cat["slip.title"], check: invitationCheck(w.caseA, "何新"+lang)},
+		{name: "correct a party", who: "mediator", path: "/cases/" + w.caseA + "/parties/" + w.partyA1 + "/edit",
+			page: templates.PagePartyEdit, title: cat["party.edit"]},
+		{name: "an invitation already shown", who: "mediator",
+			path: "/cases/" + w.caseA + "/parties/" + w.partyA1 + "/invitation",
+			page: templates.PageInvitation, title: cat["slip.title"]},
+	}
+}
+
+// expiredCheck: a resident whose login ended is told how to get back in and
+// whom to call, and gets back what it typed; never the staff sign-in.
+func expiredCheck(cat map[string]string, typed string) func(*testing.T, *pageWorld, pageReader, *pageAnswer, string) {
+	return func(t *testing.T, _ *pageWorld, _ pageReader, s *pageAnswer, _ string) {
+		main := s.main()
+		for _, want := range []string{typed, cat["expired.party_step_link"], cat["expired.party_step_pin"]} {
+			if !strings.Contains(main, want) {
+				t.Errorf("%s: the page lacks %q: %s", s.where, want, main)
+			}
+		}
+		if s.doc.Find(`main input[name="password"], main a[href="/login"]`).Length() != 0 {
+			t.Errorf("%s: a resident is sent to the staff sign-in", s.where)
+		}
+		if s.doc.Find(`main .org-contact a[href^="tel:"]`).Length() != 1 {
+			t.Errorf("%s: no number to call", s.where)
+		}
 	}
 }

@@ -204,7 +204,7 @@ func (s *Server) admit(c echo.Context, bySecret *ratelimit.Limiter, secret strin
 		}
 		s.log.Warn("rate limited", attrs...)
 		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
-		return nil, mediation.Errorf(mediation.ERATELIMIT, "error.rate_limited")
+		return nil, rateLimited(secs)
 	}
 	return func(err error) {
 		switch mediation.ErrorCode(err) {
@@ -243,4 +243,17 @@ func addressKey(ip string) string {
 		return a.String()
 	}
 	return netip.PrefixFrom(a, 64).Masked().String()
+}
+
+// rateLimited says how long to wait, in the words a person uses: seconds
+// under a minute, else whole minutes (rounded up).
+func rateLimited(secs int) *mediation.Error {
+	if secs < 60 {
+		e := mediation.Errorf(mediation.ERATELIMIT, "error.rate_limited_seconds")
+		e.Args = map[string]any{"Seconds": max(secs, 1)}
+		return e
+	}
+	e := mediation.Errorf(mediation.ERATELIMIT, "error.rate_limited_minutes")
+	e.Args = map[string]any{"Minutes": (secs + 59) / 60}
+	return e
 }

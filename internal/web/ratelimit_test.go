@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -79,7 +80,13 @@ func wantRateLimited(t *testing.T, c *client, method, path string, body any, ret
 			t.Fatalf("%s %s (%s): status %d, want 429: %s", method, path, lang, status, raw)
 		}
 		e := errorOf(t, raw)
-		want := map[string]string{"zh-Hans": "尝试次数过多，请稍后再试。", "en": "Too many attempts. Please try again later."}[lang]
+		secs, _ := strconv.Atoi(retryAfter)
+		want := map[string]string{"zh-Hans": fmt.Sprintf("尝试次数过多，请 %d 分钟后再试。", (secs+59)/60),
+			"en": fmt.Sprintf("Too many attempts. Please try again in %d min.", (secs+59)/60)}[lang]
+		if secs < 60 {
+			want = map[string]string{"zh-Hans": fmt.Sprintf("尝试次数过多，请 %d 秒后再试。", secs),
+				"en": fmt.Sprintf("Too many attempts. Please try again in %d s.", secs)}[lang]
+		}
 		if e.Code != mediation.ERATELIMIT || e.Message != want {
 			t.Errorf("%s: error %+v, want code %s message %q", lang, e, mediation.ERATELIMIT, want)
 		}

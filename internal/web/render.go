@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/http"
 	"path"
 	"slices"
@@ -97,6 +98,9 @@ func (v *views) funcs(t translator) template.FuncMap {
 			}
 			return label
 		},
+		// final says whether a status ends the mediation (asks for a reason
+		// and a confirmation on the status form).
+		"final": func(st mediation.Status) bool { return slices.Contains(finalStatuses, st) },
 		// label names a code of an enumeration: label "status" .Status.
 		"label": func(prefix string, code any) string { return t.T(prefix+"."+fmt.Sprint(code), nil) },
 		// paren writes a text with a note, in the reader's punctuation:
@@ -174,8 +178,18 @@ type pageData struct {
 	Missing []string
 	// Conflicts are why a mediator's own interests conflict with a case.
 	Conflicts []mediation.Conflict
-	Data      any
+	// Problems are the fields with something to mend, in the order of the
+	// form, for the summary at its top that links to each.
+	Problems []problem
+	// Flash is the one line that says what the last action did.
+	Flash string
+	// Org is the mediation organisation: whom a resident calls.
+	Org  mediation.Organisation
+	Data any
 }
+
+// problem is one field's message in a form's error summary.
+type problem struct{ Field, Message string }
 
 // render writes a page in the reader's language.
 func (s *Server) render(c echo.Context, status int, page templates.Page, data any, form *formState) error {
@@ -185,8 +199,15 @@ func (s *Server) render(c echo.Context, status int, page templates.Page, data an
 	if strings.HasPrefix(back, "/a/") {
 		back = "/" // an invitation link is a secret: never repeat it on the page
 	}
+	if b, ok := c.Get(ctxBack).(string); ok {
+		back = b
+	}
 	d := pageData{Lang: t.tag.String(), CSS: s.views.cssPath, Path: back,
-		CSRF: s.csrfToken(c), Data: data, Form: map[string]string{}, Errors: map[string]string{}}
+		CSRF: s.csrfToken(c), Data: data, Form: map[string]string{}, Errors: map[string]string{},
+		Org: s.places.Organisation}
+	if key := c.QueryParam("done"); slices.Contains(flashes, key) && status < 300 {
+		d.Flash = t.T("flash."+key, nil)
+	}
 	if t.tag == language.English {
 		d.OtherLang.Code, d.OtherLang.Name = "zh-Hans", "中文"
 	} else {
@@ -202,6 +223,13 @@ func (s *Server) render(c echo.Context, status int, page templates.Page, data an
 			d.Allowed, d.Missing, d.Conflicts = form.err.Allowed, form.err.Missing, form.err.Conflicts
 			for name, fe := range form.err.Fields {
 				d.Errors[name] = t.T(fe.Key, map[string]any{"Param": fe.Param})
+			}
+			for _, name := range slices.Sorted(maps.Keys(d.Errors)) {
+				msg := d.Errors[name]
+				if label := t.T("field."+name, nil); label != "field."+name {
+					msg = label + t.T("punct.colon", nil) + msg
+				}
+				d.Problems = append(d.Problems, problem{Field: name, Message: msg})
 			}
 		}
 	}

@@ -55,6 +55,7 @@ func query(c echo.Context) mediation.Input {
 			}
 			q.Status = mediation.Status(c.QueryParam("status"))
 			q.Category = mediation.Category(c.QueryParam("category"))
+			q.Community, q.Text = c.QueryParam("community"), c.QueryParam("q")
 			return nil
 		}
 		return fmt.Errorf("web: no query of type %T", v)

@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"tiaojie/internal/mediation"
@@ -52,6 +54,8 @@ type Server struct {
 	views   *views
 	limits  *limits
 	metrics *metrics
+	// invites holds a new invitation's token until its page has shown it.
+	invites *pendingInvites
 	echo    *echo.Echo
 	handler http.Handler
 }
@@ -80,10 +84,14 @@ func New(cfg Config) (*Server, error) {
 		cfg.Now = time.Now
 	}
 	s.limits = newLimits(cfg.Limits, cfg.Now)
+	s.invites = newPendingInvites(cfg.Now)
 	s.metrics = newMetrics(s.limits, cfg.Collectors...)
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.Pre(methods)
+	// Compression of pages, JSON and CSS, outside everything else so that
+	// what the idempotency keys record is the answer itself.
+	e.Pre(middleware.GzipWithConfig(middleware.GzipConfig{Skipper: noGzip}))
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
 	s.trusted = cfg.TrustedProxies
@@ -173,6 +181,9 @@ func (s *Server) routes() {
 	// Statistics for the street office.
 	api.GET("/stats", s.apiStats)
 	api.GET("/stats/:file", s.apiStatsCSV)
+	// Party corrections.
+	api.PATCH("/cases/:case/parties/:party", s.apiUpdateParty)
+	api.DELETE("/cases/:case/parties/:party", s.apiRemoveParty)
 	// Attachments.
 	api.POST("/cases/:case/submissions/:submission/attachments", s.apiCreateAttachment)
 	api.GET("/cases/:case/submissions/:submission/attachments", s.apiListAttachments)
@@ -204,4 +215,13 @@ func (s *Server) readyz(c echo.Context) error {
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// noGzip leaves uncompressed what is streamed or read by machines that may
+// not ask for it: the backup (a database file, sent with its length), the
+// calendar feeds, the metrics, and the icon (already compressed).
+func noGzip(c echo.Context) bool {
+	p := c.Request().URL.Path
+	return p == "/api/v1/admin/backup" || p == "/metrics" || p == "/favicon.ico" ||
+		strings.HasPrefix(p, "/feeds/") || strings.HasSuffix(p, ".ics")
 }

@@ -101,7 +101,9 @@ func TestStoredTextNeverRuns(t *testing.T) {
 			failed.wantStatus(t, http.StatusUnprocessableEntity)
 			scriptFree(t, "/cases/new (failed)", failed.raw)
 			// The invitation slip names the party.
-			slip := sendForm(t, mediator, casePath+"/parties/"+pa.ID+"/invitation", nil)
+			issued := sendForm(t, mediator, casePath+"/parties/"+pa.ID+"/invitation", map[string]string{"confirm": "yes"})
+			issued.wantStatus(t, http.StatusSeeOther)
+			slip := openPage(t, mediator, issued.header.Get("Location"))
 			slip.wantStatus(t, http.StatusOK)
 			scriptFree(t, "invitation", slip.raw)
 		})
