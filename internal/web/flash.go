@@ -8,4 +8,6 @@ var flashes = []string{
 	"party_added", "party_updated", "party_removed", "invitation_new", "pin_reset",
 	"submission_sent", "released", "session_scheduled", "record_saved", "user_created", "feed_issued",
 	"term_extended", "session_changed",
+	"agreement_saved", "agreement_proposed", "agreement_signed", "agreement_declined", "visit_saved",
+	"attached", "file_updated", "recusal_requested", "interests_saved",
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -227,7 +228,8 @@ func (s *Server) agreementPrintPage(c echo.Context) error {
 		return err
 	}
 	t := s.cat.forRequest(c.Request())
-	pd := &agreementPrintData{agreementPageData: d, Organisation: t.T("agreement.organisation", nil)}
+	// The configured organisation, or the generic name where none is.
+	pd := &agreementPrintData{agreementPageData: d, Organisation: cmp.Or(s.places.Organisation.Name, t.T("agreement.organisation", nil))}
 	for _, pt := range d.Agreement.Parties {
 		pd.Copies = append(pd.Copies, t.T("agreement.copy_for", map[string]any{"Name": pt.Name}))
 	}
@@ -300,12 +302,12 @@ func (s *Server) agreementCreateSubmit(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, agreementPath(v.Record.CaseID, v.Record.ID))
+	return c.Redirect(http.StatusSeeOther, agreementPath(v.Record.CaseID, v.Record.ID)+"?done=agreement_saved")
 }
 
 // agreementFormDone answers a form of the agreement's page: the page again
 // with what is wrong, or back to the page (post/redirect/get).
-func (s *Server) agreementFormDone(c echo.Context, err error, anchor string) error {
+func (s *Server) agreementFormDone(c echo.Context, err error, done, anchor string) error {
 	if e, ok := failed(err); ok {
 		st := typed(c)
 		st.err = e
@@ -313,17 +315,17 @@ func (s *Server) agreementFormDone(c echo.Context, err error, anchor string) err
 	} else if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, agreementPath(idParam(c, "case"), idParam(c, "agreement"))+anchor)
+	return c.Redirect(http.StatusSeeOther, agreementPath(idParam(c, "case"), idParam(c, "agreement"))+"?done="+done+anchor)
 }
 
 func (s *Server) agreementReviseSubmit(c echo.Context) error {
 	_, err := s.cw.ReviseAgreement(call(c), idParam(c, "case"), idParam(c, "agreement"), agreementFormInput(c))
-	return s.agreementFormDone(c, err, "")
+	return s.agreementFormDone(c, err, "agreement_saved", "")
 }
 
 func (s *Server) agreementProposeSubmit(c echo.Context) error {
 	_, err := s.cw.ProposeAgreement(call(c), idParam(c, "case"), idParam(c, "agreement"))
-	return s.agreementFormDone(c, err, "")
+	return s.agreementFormDone(c, err, "agreement_proposed", "")
 }
 
 func (s *Server) agreementSignSubmit(c echo.Context) error {
@@ -339,7 +341,7 @@ func (s *Server) agreementSignSubmit(c echo.Context) error {
 		_, err := s.cw.SignAgreement(call(c), idParam(c, "case"), idParam(c, "agreement"), in)
 		return err
 	})
-	return s.agreementFormDone(c, err, "#signatures")
+	return s.agreementFormDone(c, err, "agreement_signed", "#signatures")
 }
 
 func (s *Server) agreementDeclineSubmit(c echo.Context) error {
@@ -352,7 +354,7 @@ func (s *Server) agreementDeclineSubmit(c echo.Context) error {
 		return nil
 	}
 	_, err := s.cw.DeclineAgreement(call(c), idParam(c, "case"), idParam(c, "agreement"), in)
-	return s.agreementFormDone(c, err, "#signatures")
+	return s.agreementFormDone(c, err, "agreement_declined", "#signatures")
 }
 
 // prefilled is the revising form filled with the version shown.

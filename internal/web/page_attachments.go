@@ -113,7 +113,7 @@ func (s *Server) attachmentSubmit(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/cases/%s#submission-%s", caseID, subID))
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/cases/%s?done=attached#submission-%s", caseID, subID))
 }
 
 // failedUpload is failed, and a file too large too: the reader mends it by

@@ -52,11 +52,11 @@ func (s *Server) fileFormSubmit(op func(c echo.Context, r *mediation.Request) er
 		} else if err != nil {
 			return err
 		}
-		anchor := "#closing"
+		done, anchor := "file_updated", "#closing"
 		if principal(c).IsParty() {
-			anchor = "#recusal"
+			done, anchor = "recusal_requested", "#recusal"
 		}
-		return c.Redirect(http.StatusSeeOther, "/cases/"+idParam(c, "case").String()+anchor)
+		return c.Redirect(http.StatusSeeOther, "/cases/"+idParam(c, "case").String()+"?done="+done+anchor)
 	}
 }
 
@@ -209,7 +209,6 @@ type interestsPageData struct {
 	Chosen        map[string]bool
 	Buildings     string
 	Organisations string
-	Saved         bool
 }
 
 func (s *Server) interestsPage(c echo.Context) error {
@@ -222,8 +221,7 @@ func (s *Server) showInterests(c echo.Context, st *formState) error {
 		return err
 	}
 	data := interestsPageData{Interests: in, Communities: s.places.Communities, Chosen: map[string]bool{},
-		Buildings: strings.Join(in.Buildings, "\n"), Organisations: strings.Join(in.Organisations, "\n"),
-		Saved: c.QueryParam("saved") != ""}
+		Buildings: strings.Join(in.Buildings, "\n"), Organisations: strings.Join(in.Organisations, "\n")}
 	for _, code := range in.Communities {
 		data.Chosen[code] = true
 	}
@@ -260,7 +258,7 @@ func (s *Server) interestsSubmit(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/me/interests?saved=1")
+	return c.Redirect(http.StatusSeeOther, "/me/interests?done=interests_saved")
 }
 
 // lines splits a text area into its non-blank lines.

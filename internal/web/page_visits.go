@@ -40,5 +40,5 @@ func (s *Server) visitSubmit(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/cases/%s#visit-%s", v.CaseID, v.ID))
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/cases/%s?done=visit_saved#visit-%s", v.CaseID, v.ID))
 }

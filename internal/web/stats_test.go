@@ -71,19 +71,19 @@ func newStatsWorld(t *testing.T) *statsWorld {
 		w.mediator.mustJSON("POST", "/api/v1/cases", map[string]string{"title": title, "category": cat,
 			"community": com, "source": "party_application", "summary": summary}, http.StatusCreated, &cs)
 		var p partyCreated
+		var parties []string
 		for _, side := range []string{"applicant", "respondent"} {
 			name := fmt.Sprintf("当事人%d%s", i, side[:1])
 			w.mediator.mustJSON("POST", "/api/v1/cases/"+cs.ID+"/parties", map[string]string{"name": name,
 				"kind": "person", "side": side, "phone": fmt.Sprintf("1380013%04d", i*2+len(side)%2), "address": "秘密地址" + name},
 				http.StatusCreated, &p)
+			parties = append(parties, p.ID)
 			w.secrets = append(w.secrets, name, "秘密地址"+name)
 		}
 		w.secrets = append(w.secrets, title, summary)
 		if closeIt {
-			for _, to := range []string{"mediating", "agreement", "closed"} {
-				w.mediator.mustJSON("POST", "/api/v1/cases/"+cs.ID+"/transitions", map[string]string{"to": to, "reason": "理由"},
-					http.StatusOK, nil)
-			}
+			closeWithAgreement(t, w.mediator, cs.ID, parties, clock)
+			w.secrets = append(w.secrets, "秘密条款：移车", "秘密笔录：双方同意移车。")
 		}
 		clock = clock.Add(24 * time.Hour)
 	}
@@ -289,4 +289,29 @@ func orEmpty(v any) any {
 		return ""
 	}
 	return v
+}
+
+// closeWithAgreement takes a case from intake to closed with an agreement, as
+// its mediator, at the test's clock: an oral agreement, each party's notice
+// and identity, a session held the day before with its record.
+func closeWithAgreement(t *testing.T, med *client, caseID string, parties []string, now time.Time) {
+	t.Helper()
+	path := "/api/v1/cases/" + caseID
+	med.mustJSON("POST", path+"/transitions", map[string]string{"to": "mediating"}, http.StatusOK, nil)
+	med.mustJSON("POST", path+"/agreements", map[string]any{"oral": true, "terms": []map[string]string{{
+		"obligor_party_id": parties[1], "text": "秘密条款：移车", "manner": "自行移车",
+		"deadline": now.AddDate(0, 0, 10).Format(time.DateOnly)}}}, http.StatusCreated, nil)
+	attendance := map[string]bool{}
+	for _, id := range parties {
+		med.mustJSON("PUT", path+"/parties/"+id+"/notice", map[string]string{"note": "书面告知"}, http.StatusOK, nil)
+		med.mustJSON("PUT", path+"/parties/"+id+"/identity", map[string]string{"method": "居民身份证"}, http.StatusOK, nil)
+		attendance[id] = true
+	}
+	start := now.Add(-24 * time.Hour)
+	var held idOnly
+	med.mustJSON("POST", path+"/sessions", map[string]string{"kind": "joint", "status": "held", "location": "3号楼院子",
+		"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(time.Hour).Format(time.RFC3339)}, http.StatusCreated, &held)
+	med.mustJSON("PUT", path+"/sessions/"+held.ID+"/record", map[string]any{"attendance": attendance,
+		"notes": "秘密笔录：双方同意移车。"}, http.StatusOK, nil)
+	med.mustJSON("POST", path+"/transitions", map[string]string{"to": "closed"}, http.StatusOK, nil)
 }
