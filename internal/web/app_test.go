@@ -49,6 +49,9 @@ type testApp struct {
 	// attachmentQuota, when set before a (re)start, is a case's limit of
 	// attachments' bytes.
 	attachmentQuota int64
+	// limits, when set before a (re)start, are the rate limits (zero: the
+	// defaults).
+	limits web.Limits
 }
 
 // newApp starts the server on a new database in t.TempDir(). At cleanup the
@@ -106,7 +109,7 @@ func (a *testApp) config(log *slog.Logger) web.Config {
 	cw := casework.New(casework.Config{DB: a.DB, Authz: a.Authz, Auth: a.Auth, Places: mediation.DefaultPlaces(),
 		AttachmentQuota: a.attachmentQuota})
 	return web.Config{Casework: cw, Places: mediation.DefaultPlaces(), Collectors: []prometheus.Collector{a.DB.Collector()},
-		InsecureCookies: true, Log: log}
+		InsecureCookies: true, Log: log, Limits: a.limits}
 }
 
 func (a *testApp) stop() {

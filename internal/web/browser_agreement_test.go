@@ -70,7 +70,12 @@ func TestBrowserAgreement(t *testing.T) {
 	if !strings.Contains(desk.location(), "/agreements/") {
 		t.Fatalf("after drafting at %s: %s", desk.location(), desk.text("main"))
 	}
-	agreementPath := strings.TrimPrefix(desk.location(), a.HTTP.URL)
+	// The address carries the flash's key after the redirect: the path is
+	// the agreement's.
+	agreementPath, _, _ := strings.Cut(strings.TrimPrefix(desk.location(), a.HTTP.URL), "?")
+	if got := desk.text("main .flash"); !strings.Contains(got, "调解协议已保存为新版本") {
+		t.Errorf("after drafting, the flash: %q", got)
+	}
 	desk.follow(chromedp.Click(chromedp.CSS("#propose button")))
 	digest := desk.text("#digest")
 	if len(digest) != 64 || !strings.Contains(desk.text("main .badges"), "待签署") {
