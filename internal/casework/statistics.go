@@ -18,7 +18,9 @@ import (
 // admin. Text that is no period is EINVALID (field period); a period not
 // yet completed in the configured zone is ENOTFOUND, as if it did not
 // exist: a running count read twice would show one new case by its
-// difference. The tables are built from the counters alone.
+// difference. The tables are built from the counters alone, each month's as
+// they were when it was first published, so that no later edit of an old
+// case changes a table already shown.
 func (s *Service) Statistics(p mediation.Principal, period string) (stats.Report, error) {
 	if err := s.require(p, authz.ObjStats, authz.ActRead); err != nil {
 		return stats.Report{}, err
@@ -37,7 +39,7 @@ func (s *Service) Statistics(p mediation.Principal, period string) (stats.Report
 	if !per.Completed(now, s.zone) {
 		return stats.Report{}, mediation.NotFound()
 	}
-	counters, err := s.db.Counters(per.Months())
+	counters, err := s.db.PublishedCounters(per.Months())
 	if err != nil {
 		return stats.Report{}, err
 	}
@@ -99,7 +101,7 @@ func (s *Service) StatsMonths(p mediation.Principal, period string) ([]stats.Rep
 		if !mp.Completed(s.db.Now(), s.zone) {
 			continue
 		}
-		counters, err := s.db.Counters(mp.Months())
+		counters, err := s.db.PublishedCounters(mp.Months())
 		if err != nil {
 			return nil, err
 		}

@@ -196,7 +196,7 @@ func TestLayoutNamesEachBucketOnce(t *testing.T) {
 			t.Errorf("index %s is not among its kind's", ix.bucket)
 		}
 	}
-	if len(allBuckets()) != 2+len(kinds)+len(indexes) {
-		t.Errorf("%d buckets, want meta, %d kinds of record, %d indexes and the counters", len(allBuckets()), len(kinds), len(indexes))
+	if len(allBuckets()) != 3+len(kinds)+len(indexes) {
+		t.Errorf("%d buckets, want meta, %d kinds of record, %d indexes, the counters and the published ones", len(allBuckets()), len(kinds), len(indexes))
 	}
 }

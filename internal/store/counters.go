@@ -415,25 +415,29 @@ func (db *DB) CheckCounters() error {
 // reading only their keys: never a case.
 func (db *DB) Counters(months []string) ([]mediation.Counter, error) {
 	var out []mediation.Counter
-	err := db.view(func(tx *bolt.Tx) error {
-		cur := tx.Bucket(bucketCounters).Cursor()
-		for _, f := range []mediation.CounterFamily{mediation.CountOpened, mediation.CountClosed,
-			mediation.CountDays, mediation.CountSessions, mediation.CountTerms} {
-			for _, m := range months {
-				prefix := []byte(string(f) + "\x00" + m + "\x00")
-				for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
-					c, err := parseCounterKey(k)
-					if err != nil {
-						return err
-					}
-					c.N = int64(binary.BigEndian.Uint64(v))
-					out = append(out, c)
+	err := db.view(func(tx *bolt.Tx) (err error) { out, err = liveCounters(tx, months); return })
+	return out, err
+}
+
+// liveCounters reads the live counters of the given months in tx.
+func liveCounters(tx *bolt.Tx, months []string) ([]mediation.Counter, error) {
+	var out []mediation.Counter
+	cur := tx.Bucket(bucketCounters).Cursor()
+	for _, f := range []mediation.CounterFamily{mediation.CountOpened, mediation.CountClosed,
+		mediation.CountDays, mediation.CountSessions, mediation.CountTerms} {
+		for _, m := range months {
+			prefix := []byte(string(f) + "\x00" + m + "\x00")
+			for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+				c, err := parseCounterKey(k)
+				if err != nil {
+					return nil, err
 				}
+				c.N = int64(binary.BigEndian.Uint64(v))
+				out = append(out, c)
 			}
 		}
-		return nil
-	})
-	return out, err
+	}
+	return out, nil
 }
 
 // StatsZone is the time zone the counters date cases in.

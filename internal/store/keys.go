@@ -28,7 +28,7 @@ func allBuckets() [][]byte {
 		out = append(out, ix.bucket)
 	}
 	// Statistics for the street office: the counters.
-	out = append(out, bucketCounters)
+	out = append(out, bucketCounters, bucketPublished)
 	return out
 }
 

@@ -214,6 +214,7 @@ func TestUpgradeFromV1(t *testing.T) {
 	// opened in a month, category, community and source of its own) and
 	// recorded the zone they are dated in.
 	want["stats_counters"] = 3
+	want["stats_published"] = 0 // nothing published yet
 	want["meta"]++
 	// So do the attachments' buckets.
 	for _, b := range []string{"attachments", "attachments_by_submission", "attachments_by_case", "blobs"} {

@@ -42,6 +42,8 @@ type statsWorld struct {
 	mediator, party *client
 	secrets         []string
 	now             time.Time
+	// opened and closed are cases of October 2026 still open, and closed.
+	opened, closed []string
 }
 
 func newStatsWorld(t *testing.T) *statsWorld {
@@ -81,7 +83,11 @@ func newStatsWorld(t *testing.T) *statsWorld {
 			w.secrets = append(w.secrets, name, "秘密地址"+name)
 		}
 		w.secrets = append(w.secrets, title, summary)
+		if !closeIt {
+			w.opened = append(w.opened, cs.ID)
+		}
 		if closeIt {
+			w.closed = append(w.closed, cs.ID)
 			closeWithAgreement(t, w.mediator, cs.ID, parties, clock)
 			w.secrets = append(w.secrets, "秘密条款：移车", "秘密笔录：双方同意移车。")
 		}
@@ -272,6 +278,24 @@ func TestStatistics(t *testing.T) {
 			if _, now := w.office.do("GET", "/api/v1/stats?period="+p, nil); !bytes.Equal(now, was) {
 				t.Errorf("period %s changed when a case opened today", p)
 			}
+		}
+	})
+	t.Run("AnEditOfAnOldCaseChangesNoPublishedMonth", func(t *testing.T) {
+		_, was := w.office.do("GET", "/api/v1/stats?period=2026-10", nil)
+		_, wasCSV := w.office.do("GET", "/api/v1/stats/opened_by_category_community.csv?period=2026-10", nil)
+		// October's tables were read: a case of October reclassified and
+		// another reopened change the live counters, not what was shown.
+		w.mediator.mustJSON("PATCH", "/api/v1/cases/"+w.opened[0], map[string]string{"category": "noise"}, http.StatusOK, nil)
+		w.mediator.mustJSON("POST", "/api/v1/cases/"+w.closed[0]+"/transitions", map[string]string{"to": "mediating",
+			"reason": "当事人反悔"}, http.StatusOK, nil)
+		if err := w.app.DB.CheckCounters(); err != nil {
+			t.Errorf("the live counters do not follow the edits: %v", err)
+		}
+		if _, now := w.office.do("GET", "/api/v1/stats?period=2026-10", nil); !bytes.Equal(now, was) {
+			t.Errorf("October's tables changed after an edit of its cases:\n%s\n%s", was, now)
+		}
+		if _, now := w.office.do("GET", "/api/v1/stats/opened_by_category_community.csv?period=2026-10", nil); !bytes.Equal(now, wasCSV) {
+			t.Errorf("October's CSV changed after an edit of its cases")
 		}
 	})
 	t.Run("PageInEnglish", func(t *testing.T) {
