@@ -30,60 +30,67 @@ func publishedCounter(month string, key []byte) []byte {
 // yet. The caller passes completed months only: a running month is never
 // published.
 func (db *DB) PublishedCounters(months []string) ([]mediation.Counter, error) {
-	var fresh []string
-	err := db.view(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketPublished)
-		for _, m := range months {
-			if b.Get(publishedMonth(m)) == nil {
-				fresh = append(fresh, m)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if len(fresh) > 0 {
-		err := db.bolt.Update(func(tx *bolt.Tx) error {
-			b := tx.Bucket(bucketPublished)
-			for _, m := range fresh {
-				if b.Get(publishedMonth(m)) != nil {
-					continue // frozen meanwhile
-				}
-				live, err := liveCounters(tx, []string{m})
-				if err != nil {
-					return err
-				}
-				for _, c := range live {
-					if err := b.Put(publishedCounter(m, counterKey(c)), binary.BigEndian.AppendUint64(nil, uint64(c.N))); err != nil {
-						return err
-					}
-				}
-				if err := b.Put(publishedMonth(m), []byte{1}); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
 	var out []mediation.Counter
-	err = db.view(func(tx *bolt.Tx) error {
-		cur := tx.Bucket(bucketPublished).Cursor()
+	read := func(tx *bolt.Tx) (err error) { out, err = frozenCounters(tx, months); return }
+	frozen := true
+	if err := db.view(func(tx *bolt.Tx) error {
 		for _, m := range months {
-			prefix := publishedCounter(m, nil)
-			for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
-				c, err := parseCounterKey(k[len(prefix):])
-				if err != nil {
-					return err
-				}
-				c.N = int64(binary.BigEndian.Uint64(v))
-				out = append(out, c)
+			if tx.Bucket(bucketPublished).Get(publishedMonth(m)) == nil {
+				frozen = false
+				return nil
 			}
 		}
-		return nil
+		return read(tx)
+	}); err != nil || frozen {
+		return out, err
+	}
+	// Some month is published now: freeze it and read, in one transaction.
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		if err := freeze(tx, months); err != nil {
+			return err
+		}
+		return read(tx)
 	})
 	return out, err
+}
+
+// freeze copies the live counters of each month not frozen yet.
+func freeze(tx *bolt.Tx, months []string) error {
+	b := tx.Bucket(bucketPublished)
+	for _, m := range months {
+		if b.Get(publishedMonth(m)) != nil {
+			continue
+		}
+		live, err := liveCounters(tx, []string{m})
+		if err != nil {
+			return err
+		}
+		for _, c := range live {
+			if err := b.Put(publishedCounter(m, counterKey(c)), binary.BigEndian.AppendUint64(nil, uint64(c.N))); err != nil {
+				return err
+			}
+		}
+		if err := b.Put(publishedMonth(m), []byte{1}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// frozenCounters reads the frozen counters of the months.
+func frozenCounters(tx *bolt.Tx, months []string) ([]mediation.Counter, error) {
+	var out []mediation.Counter
+	cur := tx.Bucket(bucketPublished).Cursor()
+	for _, m := range months {
+		prefix := publishedCounter(m, nil)
+		for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+			c, err := parseCounterKey(k[len(prefix):])
+			if err != nil {
+				return nil, err
+			}
+			c.N = int64(binary.BigEndian.Uint64(v))
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
