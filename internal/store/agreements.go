@@ -52,7 +52,7 @@ func takeEffect(ch *change, old *mediation.Case, a *mediation.Agreement, actor s
 		Object: "agreement:" + a.ID.String(), Detail: map[string]string{"version": strconv.Itoa(v.Version), "digest": v.Digest}})
 	ch.log(mediation.AuditEntry{CaseID: c.ID, At: c.UpdatedAt, Actor: actor, Action: mediation.AuditCaseTransition,
 		Object: "case:" + c.ID.String(), Detail: map[string]string{"from": string(old.Status), "to": string(c.Status),
-			"reason": "agreement:" + a.ID.String()}})
+			"agreement": a.ID.String()}})
 }
 
 // AgreementChange is what a change to an agreement did, for its audit

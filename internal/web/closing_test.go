@@ -151,6 +151,12 @@ func TestClosingNeedsACompleteFile(t *testing.T) {
 			t.Errorf("the case file lacks %q", want)
 		}
 	}
+	// The trail says in words that the agreement moved the case, and names it.
+	trail := openPage(t, s.mediator, "/cases/"+s.caseA).doc.Find("main .trail").Text()
+	if !strings.Contains(trail, "调解中 → 达成协议，因调解协议生效") || !strings.Contains(trail, "起草调解协议 · 调解协议") ||
+		strings.Contains(trail, "agreement:") {
+		t.Errorf("the trail on the agreement: %s", trail)
+	}
 }
 
 // closeA brings case A of the scene to a complete file and closes it.

@@ -104,6 +104,9 @@ func (s *Server) trailWhat(t translator, e mediation.TrailEntry) string {
 	case mediation.AuditCaseTransition:
 		what = t.T("audit.line.transition", map[string]any{"What": what,
 			"From": t.T("status."+d["from"], nil), "To": t.T("status."+d["to"], nil)})
+		if d["agreement"] != "" {
+			what += t.T("audit.line.agreement_effect", nil)
+		}
 	case mediation.AuditCaseUpdate, mediation.AuditPartyUpdate, mediation.AuditUserUpdate:
 		if f := fields(); f != "" {
 			what += t.T("punct.colon", nil) + f
@@ -139,6 +142,12 @@ func (n trailNames) object(t translator, obj string) (string, string) {
 			return t.T("session_kind."+string(r.Kind), nil) + " " + r.Reference, "#session-" + id
 		}
 		return t.T("audit.object_session", nil), ""
+	case "agreement":
+		return t.T("audit.object_agreement", nil), "#agreements"
+	case "visit":
+		return t.T("audit.object_visit", nil), "#visit-" + id
+	case "attachment":
+		return t.T("audit.object_attachment", nil), ""
 	case "case":
 		return "", ""
 	}
