@@ -296,13 +296,23 @@ func completeFile(rt *rapid.T, db *store.DB, mc *modelCase, by mediation.ID, act
 	}); err != nil {
 		rt.Fatal(err)
 	}
-	fileSessions++
-	start := now.Add(-time.Duration(1000+2*fileSessions) * time.Hour)
-	s := &mediation.Session{CaseID: c.ID, Kind: mediation.SessionJoint, StartsAt: start, EndsAt: start.Add(time.Hour),
-		Location: "调解室", MediatorIDs: []mediation.ID{by}, Status: mediation.SessionHeld, CreatedBy: by, CreatedAt: now, UpdatedAt: now}
-	if err := db.CreateSession(s, actor); err != nil {
-		rt.Fatal(err)
+	// The mediator is in every session: the first free hour, going back
+	// from well before any the actions hold.
+	var s *mediation.Session
+	for hours := 1000 + 2*fileSessions; ; hours += 2 {
+		start := now.Add(-time.Duration(hours) * time.Hour)
+		s = &mediation.Session{CaseID: c.ID, Kind: mediation.SessionJoint, StartsAt: start, EndsAt: start.Add(time.Hour),
+			Location: "调解室", MediatorIDs: []mediation.ID{by}, Status: mediation.SessionHeld, CreatedBy: by, CreatedAt: now, UpdatedAt: now}
+		var booked *mediation.Booked
+		err := db.CreateSession(s, actor)
+		if err == nil {
+			break
+		}
+		if !errors.As(err, &booked) {
+			rt.Fatal(err)
+		}
 	}
+	fileSessions++
 	mc.held[s.ID] = true
 	parties, err := db.Parties(c.ID)
 	if err != nil {
