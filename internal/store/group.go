@@ -16,9 +16,12 @@ import (
 //
 // A mutation that fails rolls back the whole transaction; it is then run
 // alone, for its own answer, and the others are carried out again without
-// it, so a function must be idempotent (each is: it reads what it changes
-// inside its transaction). A mutation is answered only after its
-// transaction has committed, so an acknowledged write is on disk.
+// it, so a function must be idempotent: it reads what it changes inside its
+// transaction, and it starts from its arguments as its caller gave them,
+// never from what a rolled-back run left in them (CreateSession clears the
+// ID an earlier run set before it checks the calendar). A mutation is
+// answered only after its transaction has committed, so an acknowledged
+// write is on disk.
 
 // maxGroup is the most mutations one transaction carries.
 const maxGroup = 1000

@@ -21,6 +21,9 @@ import (
 // of two bookings of one slot, however close, exactly one is stored.
 func (db *DB) CreateSession(s *mediation.Session, actor string, opts ...Option) error {
 	return db.update(func(tx *bolt.Tx) error {
+		// A run the group committer rolled back gave s an ID that another
+		// session may hold now; checkBooking must not take that one for s.
+		s.ID = 0
 		c, err := getCase(tx, s.CaseID)
 		if err != nil {
 			return err

@@ -95,3 +95,42 @@ func BenchmarkOverlapCheck(b *testing.B) {
 		})
 	}
 }
+
+// A mutation that the group committer runs again must start from what its
+// caller gave it. Two bookings of one slot queued into one group: the first
+// books it, the second is refused, the transaction rolls back, the second
+// runs alone and books it, and the first runs again. Had the first kept the
+// ID its rolled-back run gave it, which the second has now taken, it would
+// have passed over the second's session as its own and booked the slot too.
+func TestRerunBookingSeesTheSessionTakenMeanwhile(t *testing.T) {
+	db := calendarOf(t, 0)
+	// Hold the committer so that both bookings queue into one group.
+	hold, held := make(chan struct{}), make(chan struct{})
+	go db.batch(func(*bolt.Tx) error { close(held); <-hold; return nil })
+	<-held
+	errs := make(chan error, 2)
+	for i := range 2 {
+		s := &mediation.Session{CaseID: 1, Kind: mediation.SessionJoint, StartsAt: benchStart, EndsAt: benchStart.Add(time.Hour),
+			MediatorIDs: []mediation.ID{1}, Status: mediation.SessionScheduled}
+		go func() { errs <- db.CreateSession(s, "user:1") }()
+		for len(db.writes) <= i {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	close(hold)
+	var booked int
+	for range 2 {
+		if err := <-errs; err == nil {
+			booked++
+		} else if _, ok := err.(*mediation.Booked); !ok {
+			t.Fatal(err)
+		}
+	}
+	stored, err := db.Sessions(SessionFilter{Case: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if booked != 1 || len(stored) != 1 {
+		t.Fatalf("two bookings of one slot in one group: %d booked, %d stored; want exactly one of each", booked, len(stored))
+	}
+}
