@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strconv"
 
-	bolt "go.etcd.io/bbolt"
-
 	"tiaojie/internal/mediation"
 )
 
@@ -15,7 +13,7 @@ import (
 // agreement takes effect as it is stored: the case moves to status agreement
 // in the same transaction, audited.
 func (db *DB) CreateAgreement(a *mediation.Agreement, actor string, opts ...Option) error {
-	return db.update(func(tx *bolt.Tx) error {
+	return db.update(func(tx Tx) error {
 		c, err := getCase(tx, a.CaseID)
 		if err != nil {
 			return err
@@ -69,7 +67,7 @@ type AgreementChange struct {
 // agreement in the same transaction.
 func (db *DB) UpdateAgreement(id mediation.ID, actor string, fn func(a *mediation.Agreement, c *mediation.Case, parties []mediation.Party) (AgreementChange, error), opts ...Option) (*mediation.Agreement, error) {
 	var out *mediation.Agreement
-	err := db.update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx Tx) error {
 		a, err := agreementRecords.get(tx, idKey(id))
 		if err != nil {
 			return err
@@ -106,18 +104,18 @@ func (db *DB) UpdateAgreement(id mediation.ID, actor string, fn func(a *mediatio
 // Agreement returns the agreement with the given ID, or ENOTFOUND.
 func (db *DB) Agreement(id mediation.ID) (*mediation.Agreement, error) {
 	var a *mediation.Agreement
-	err := db.view(func(tx *bolt.Tx) (err error) { a, err = agreementRecords.get(tx, idKey(id)); return })
+	err := db.view(func(tx Tx) (err error) { a, err = agreementRecords.get(tx, idKey(id)); return })
 	return a, err
 }
 
 // Agreements lists the agreements of a case, oldest first.
 func (db *DB) Agreements(caseID mediation.ID) ([]mediation.Agreement, error) {
 	var out []mediation.Agreement
-	err := db.view(func(tx *bolt.Tx) (err error) { out, err = agreementsOf(tx, caseID); return })
+	err := db.view(func(tx Tx) (err error) { out, err = agreementsOf(tx, caseID); return })
 	return out, err
 }
 
-func agreementsOf(tx *bolt.Tx, caseID mediation.ID) ([]mediation.Agreement, error) {
+func agreementsOf(tx Tx, caseID mediation.ID) ([]mediation.Agreement, error) {
 	var out []mediation.Agreement
 	prefix := idKey(caseID)
 	c := tx.Bucket(agreementsByCase.bucket).Cursor()
@@ -138,7 +136,7 @@ func agreementsOf(tx *bolt.Tx, caseID mediation.ID) ([]mediation.Agreement, erro
 // transaction that has the case.
 func (db *DB) AgreementInEffect(caseID mediation.ID) (*mediation.Agreement, error) {
 	var out *mediation.Agreement
-	err := db.view(func(tx *bolt.Tx) error {
+	err := db.view(func(tx Tx) error {
 		c, err := getCase(tx, caseID)
 		if err != nil {
 			return err
@@ -157,7 +155,7 @@ func (db *DB) AgreementInEffect(caseID mediation.ID) (*mediation.Agreement, erro
 // case must still be in status agreement with that agreement in effect
 // (ECONFLICT).
 func (db *DB) CreateVisit(v *mediation.Visit, actor string, opts ...Option) error {
-	return db.update(func(tx *bolt.Tx) error {
+	return db.update(func(tx Tx) error {
 		old, err := getCase(tx, v.CaseID)
 		if err != nil {
 			return err
@@ -195,7 +193,7 @@ func (db *DB) CreateVisit(v *mediation.Visit, actor string, opts ...Option) erro
 // Visits lists the return visits of a case, oldest first.
 func (db *DB) Visits(caseID mediation.ID) ([]mediation.Visit, error) {
 	var out []mediation.Visit
-	err := db.view(func(tx *bolt.Tx) error {
+	err := db.view(func(tx Tx) error {
 		out = nil
 		prefix := idKey(caseID)
 		c := tx.Bucket(visitsByCase.bucket).Cursor()

@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"strconv"
 
-	bolt "go.etcd.io/bbolt"
-
 	"tiaojie/internal/mediation"
 )
 
@@ -62,7 +60,7 @@ func (db *DB) CreateAttachment(n NewAttachment, actor string, opts ...Option) er
 	if n.Preview != nil {
 		rec.Preview = Sum(n.Preview)
 	}
-	return db.update(func(tx *bolt.Tx) error {
+	return db.update(func(tx Tx) error {
 		c, err := getCase(tx, a.CaseID)
 		if err != nil {
 			return err
@@ -125,7 +123,7 @@ func mib(n int64) string {
 
 // attachmentsOf reads the attachments filed under owner in index ix
 // (a submission's, or a case's), oldest first.
-func attachmentsOf(tx *bolt.Tx, ix *index, owner mediation.ID) ([]storedAttachment, error) {
+func attachmentsOf(tx Tx, ix *index, owner mediation.ID) ([]storedAttachment, error) {
 	var out []storedAttachment
 	for id := range ascending(tx.Bucket(ix.bucket), idKey(owner), 0) {
 		a, err := attachmentRecords.get(tx, idKey(id))
@@ -148,7 +146,7 @@ func plain(in []storedAttachment) []mediation.Attachment {
 // Attachments lists a submission's attachments, oldest first.
 func (db *DB) Attachments(submission mediation.ID) ([]mediation.Attachment, error) {
 	var out []mediation.Attachment
-	err := db.view(func(tx *bolt.Tx) error {
+	err := db.view(func(tx Tx) error {
 		as, err := attachmentsOf(tx, attachmentsBySubmission, submission)
 		out = plain(as)
 		return err
@@ -161,7 +159,7 @@ func (db *DB) Attachments(submission mediation.ID) ([]mediation.Attachment, erro
 // never loaded.
 func (db *DB) AttachmentsOfSelected(f SubmissionFilter) (map[mediation.ID][]mediation.Attachment, error) {
 	out := map[mediation.ID][]mediation.Attachment{}
-	err := db.view(func(tx *bolt.Tx) error {
+	err := db.view(func(tx Tx) error {
 		f.Cursor = 0
 		for sub := range selected(tx, f) {
 			as, err := attachmentsOf(tx, attachmentsBySubmission, sub)
@@ -180,7 +178,7 @@ func (db *DB) AttachmentsOfSelected(f SubmissionFilter) (map[mediation.ID][]medi
 // Attachment returns an attachment's record, or ENOTFOUND.
 func (db *DB) Attachment(id mediation.ID) (*mediation.Attachment, error) {
 	var a *storedAttachment
-	err := db.view(func(tx *bolt.Tx) (err error) { a, err = attachmentRecords.get(tx, idKey(id)); return })
+	err := db.view(func(tx Tx) (err error) { a, err = attachmentRecords.get(tx, idKey(id)); return })
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +190,7 @@ func (db *DB) Attachment(id mediation.ID) (*mediation.Attachment, error) {
 // transaction.
 func (db *DB) AttachmentContent(id mediation.ID, preview bool) ([]byte, error) {
 	var out []byte
-	err := db.view(func(tx *bolt.Tx) error {
+	err := db.view(func(tx Tx) error {
 		a, err := attachmentRecords.get(tx, idKey(id))
 		if err != nil {
 			return err
@@ -223,7 +221,7 @@ func (db *DB) AttachmentContent(id mediation.ID, preview bool) ([]byte, error) {
 // returns every problem, joined.
 func (db *DB) CheckBlobs() error {
 	var errs []error
-	err := db.view(func(tx *bolt.Tx) error {
+	err := db.view(func(tx Tx) error {
 		blobs := tx.Bucket(blobRecords.bucket)
 		if blobs == nil {
 			errs = append(errs, fmt.Errorf("bucket %s is missing", blobRecords.bucket))

@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"tiaojie/internal/mediation"
 )
 
@@ -35,7 +33,7 @@ func TestCheckBlobs(t *testing.T) {
 	if err := db.CheckBlobs(); err != nil {
 		t.Fatalf("a sound file: %v", err)
 	}
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.backend.Update(func(tx Tx) error {
 		b := tx.Bucket(blobRecords.bucket)
 		k, _ := b.Cursor().First()
 		if err := b.Put(append([]byte(nil), k...), []byte("%PDF-1.4 altered")); err != nil {
@@ -52,11 +50,11 @@ func TestCheckBlobs(t *testing.T) {
 		t.Errorf("CheckBlobs: %v", err)
 	}
 	// Every blob gone.
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = db.backend.Update(func(tx Tx) error {
 		if err := tx.DeleteBucket(blobRecords.bucket); err != nil {
 			return err
 		}
-		_, err := tx.CreateBucket(blobRecords.bucket)
+		_, err := tx.CreateBucketIfNotExists(blobRecords.bucket)
 		return err
 	})
 	if err != nil {

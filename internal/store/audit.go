@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"tiaojie/internal/mediation"
 )
 
@@ -43,7 +41,7 @@ func linkHash(prev string, e *mediation.AuditEntry) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-func auditHead(tx *bolt.Tx) (Head, error) {
+func auditHead(tx Tx) (Head, error) {
 	var h Head
 	b := tx.Bucket(bucketMeta).Get(metaAuditHead)
 	if b == nil {
@@ -55,7 +53,7 @@ func auditHead(tx *bolt.Tx) (Head, error) {
 // appendAudit links the entry into the chain inside the caller's
 // transaction. It is commit's: a change's audit entries are written with the
 // rest of the change.
-func appendAudit(tx *bolt.Tx, e mediation.AuditEntry) error {
+func appendAudit(tx Tx, e mediation.AuditEntry) error {
 	head, err := auditHead(tx)
 	if err != nil {
 		return err
@@ -84,7 +82,7 @@ func appendAudit(tx *bolt.Tx, e mediation.AuditEntry) error {
 // AuditHead returns the newest link of the audit chain.
 func (db *DB) AuditHead() (Head, error) {
 	var h Head
-	err := db.view(func(tx *bolt.Tx) (err error) { h, err = auditHead(tx); return })
+	err := db.view(func(tx Tx) (err error) { h, err = auditHead(tx); return })
 	return h, err
 }
 
@@ -160,7 +158,7 @@ func (db *DB) writeReads(delay time.Duration) {
 		if len(pending) == 0 {
 			return
 		}
-		err := db.bolt.Update(func(tx *bolt.Tx) error {
+		err := db.backend.Update(func(tx Tx) error {
 			return commit(tx, &change{audit: gatherReads(pending)})
 		})
 		if err != nil {
@@ -202,7 +200,7 @@ func (db *DB) CaseAudit(caseID mediation.ID, cursor uint64, n int) ([]mediation.
 	n = limit(n)
 	var out []mediation.AuditEntry
 	var next uint64
-	err := db.view(func(tx *bolt.Tx) error {
+	err := db.view(func(tx Tx) error {
 		out, next = nil, 0
 		prefix := itob(uint64(caseID))
 		c := tx.Bucket(auditByCase.bucket).Cursor()
@@ -227,7 +225,7 @@ func (db *DB) CaseAudit(caseID mediation.ID, cursor uint64, n int) ([]mediation.
 // the trail; more says whether older ones exist.
 func (db *DB) LatestCaseAudit(caseID mediation.ID, n int) (out []mediation.AuditEntry, more bool, err error) {
 	n = limit(n)
-	err = db.view(func(tx *bolt.Tx) error {
+	err = db.view(func(tx Tx) error {
 		out, more = nil, false
 		for seq := range descending(tx.Bucket(auditByCase.bucket), itob(uint64(caseID)), 0) {
 			if len(out) == n {
@@ -250,7 +248,7 @@ func (db *DB) LatestCaseAudit(caseID mediation.ID, n int) (out []mediation.Audit
 // proves the log has only grown since it was taken.
 func (db *DB) VerifyAudit(since *Head) (Head, error) {
 	var head Head
-	err := db.view(func(tx *bolt.Tx) error {
+	err := db.view(func(tx Tx) error {
 		stored, err := auditHead(tx)
 		if err != nil {
 			return err
@@ -310,5 +308,5 @@ func (db *DB) RecordNow(e mediation.AuditEntry) error {
 	if e.At.IsZero() {
 		e.At = db.now()
 	}
-	return db.update(func(tx *bolt.Tx) error { return commit(tx, &change{audit: []mediation.AuditEntry{e}}) })
+	return db.update(func(tx Tx) error { return commit(tx, &change{audit: []mediation.AuditEntry{e}}) })
 }

@@ -8,9 +8,6 @@ import (
 	"path/filepath"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-	berrors "go.etcd.io/bbolt/errors"
-
 	"tiaojie/internal/mediation"
 )
 
@@ -29,15 +26,7 @@ func (db *DB) Backup(w io.Writer) (int64, error) {
 // While the copy is written, a commit that has to grow the file's memory map
 // waits for it to end; bbolt grows the map in doubling steps, so that is rare.
 func (db *DB) StreamBackup(begin func(size int64) (io.Writer, error)) (int64, error) {
-	var n int64
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		w, err := begin(tx.Size())
-		if err != nil {
-			return err
-		}
-		n, err = tx.WriteTo(w)
-		return err
-	})
+	n, err := db.backend.Snapshot(begin)
 	if err != nil {
 		return n, fmt.Errorf("store: backup: %w", err)
 	}
@@ -123,27 +112,11 @@ func VerifyBackup(path string) (Head, error) {
 // ErrOlderSchema when it is older: only Open upgrades). The DB takes no
 // writes; its read audit entries are not recorded.
 func OpenReadOnly(path string) (*DB, error) {
-	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
-	}
-	b, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: openTimeout})
-	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, fmt.Errorf("store: %s: %w (is a tiaojie server running on it?)", path, ErrInUse)
-	}
+	b, err := openBoltReadOnly(path, openTimeout)
 	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, err
 	}
-	err = b.View(func(tx *bolt.Tx) error {
-		// A cut-short copy (an interrupted download) must be refused before
-		// any page is read: bbolt maps the file, and reading past its end
-		// kills the process (SIGBUS) instead of returning an error.
-		fi, err := os.Stat(path)
-		if err != nil {
-			return err
-		}
-		if fi.Size() < tx.Size() {
-			return fmt.Errorf("the file is cut short: it has %d bytes, and its header says %d (an interrupted copy?)", fi.Size(), tx.Size())
-		}
+	err = b.View(func(tx Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if meta == nil || meta.Get(metaSchema) == nil {
 			return errors.New("it is not a tiaojie database (no schema version)")
@@ -161,7 +134,7 @@ func OpenReadOnly(path string) (*DB, error) {
 		b.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	db := &DB{bolt: b, Now: time.Now, reads: make(chan mediation.AuditEntry), readsDone: make(chan struct{}),
+	db := &DB{backend: b, Now: time.Now, reads: make(chan mediation.AuditEntry), readsDone: make(chan struct{}),
 		flush: make(chan chan struct{})}
 	go db.discardReads()
 	return db, nil

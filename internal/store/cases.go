@@ -8,14 +8,12 @@ import (
 	"strings"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"tiaojie/internal/mediation"
 )
 
 // CreateCase stores a new case, with its reference and ID set.
 func (db *DB) CreateCase(c *mediation.Case, actor string, opts ...Option) error {
-	return db.update(func(tx *bolt.Tx) error {
+	return db.update(func(tx Tx) error {
 		id, err := caseRecords.nextID(tx)
 		if err != nil {
 			return err
@@ -38,21 +36,21 @@ func (db *DB) CreateCase(c *mediation.Case, actor string, opts ...Option) error 
 }
 
 // changeCase commits the changed case c with its audit entry.
-func changeCase(tx *bolt.Tx, c *mediation.Case, e mediation.AuditEntry) error {
+func changeCase(tx Tx, c *mediation.Case, e mediation.AuditEntry) error {
 	var ch change
 	caseRecords.put(&ch, idKey(c.ID), c)
 	ch.log(e)
 	return commit(tx, &ch)
 }
 
-func getCase(tx *bolt.Tx, id mediation.ID) (*mediation.Case, error) {
+func getCase(tx Tx, id mediation.ID) (*mediation.Case, error) {
 	return caseRecords.get(tx, idKey(id))
 }
 
 // Case returns the case with the given ID, or ENOTFOUND.
 func (db *DB) Case(id mediation.ID) (*mediation.Case, error) {
 	var c *mediation.Case
-	err := db.view(func(tx *bolt.Tx) (err error) { c, err = getCase(tx, id); return })
+	err := db.view(func(tx Tx) (err error) { c, err = getCase(tx, id); return })
 	return c, err
 }
 
@@ -68,7 +66,7 @@ type CaseChange struct {
 // nothing.
 func (db *DB) UpdateCase(id mediation.ID, actor string, fn func(c *mediation.Case, file mediation.CaseFile) (CaseChange, error), opts ...Option) (*mediation.Case, error) {
 	var out *mediation.Case
-	err := db.update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx Tx) error {
 		old, err := getCase(tx, id)
 		if err != nil {
 			return err
@@ -94,7 +92,7 @@ func (db *DB) UpdateCase(id mediation.ID, actor string, fn func(c *mediation.Cas
 	return out, err
 }
 
-func requireMediator(tx *bolt.Tx, id mediation.ID) error {
+func requireMediator(tx Tx, id mediation.ID) error {
 	u, err := getUser(tx, id)
 	if err != nil || u.Role != mediation.RoleMediator || !u.Active() {
 		return mediation.Invalid("user_id", "validation.not_mediator", "")
@@ -107,7 +105,7 @@ func requireMediator(tx *bolt.Tx, id mediation.ID) error {
 // case's parties; assigning an assigned mediator again changes nothing.
 func (db *DB) AssignMediator(caseID, user mediation.ID, actor string, opts ...Option) (*mediation.Case, error) {
 	var out *mediation.Case
-	err := db.update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx Tx) error {
 		old, err := getCase(tx, caseID)
 		if err != nil {
 			return err
@@ -180,7 +178,7 @@ func (db *DB) AssignMediator(caseID, user mediation.ID, actor string, opts ...Op
 // have one, so another is assigned first.
 func (db *DB) RemoveMediator(caseID, user mediation.ID, actor, reason string) (*mediation.Case, error) {
 	var out *mediation.Case
-	err := db.update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx Tx) error {
 		old, err := getCase(tx, caseID)
 		if err != nil {
 			return err
@@ -232,7 +230,7 @@ type CaseFilter struct {
 // zero at the end.
 func (db *DB) Cases(f CaseFilter) (out []mediation.Case, next mediation.ID, err error) {
 	f.Limit = limit(f.Limit)
-	err = db.view(func(tx *bolt.Tx) error {
+	err = db.view(func(tx Tx) error {
 		out, next = nil, 0
 		var ids iter.Seq[mediation.ID]
 		switch {
@@ -282,7 +280,7 @@ func (db *DB) Cases(f CaseFilter) (out []mediation.Case, next mediation.ID, err 
 
 // descending yields the IDs that end the keys under prefix, largest first,
 // starting below cursor (or at the end when cursor is zero).
-func descending(b *bolt.Bucket, prefix []byte, cursor mediation.ID) iter.Seq[mediation.ID] {
+func descending(b Bucket, prefix []byte, cursor mediation.ID) iter.Seq[mediation.ID] {
 	return func(yield func(mediation.ID) bool) {
 		c := b.Cursor()
 		var k []byte
@@ -312,7 +310,7 @@ func descending(b *bolt.Bucket, prefix []byte, cursor mediation.ID) iter.Seq[med
 // Members lists every assignment of a mediator and every party, by case, so
 // that the authorizer can rebuild its grants at start.
 func (db *DB) Members(mediator func(user, caseID mediation.ID), party func(party, caseID mediation.ID)) error {
-	return db.view(func(tx *bolt.Tx) error {
+	return db.view(func(tx Tx) error {
 		err := tx.Bucket(casesByMediator.bucket).ForEach(func(k, _ []byte) error {
 			mediator(mediation.ID(btoi(k[:8])), mediation.ID(btoi(k[8:])))
 			return nil
@@ -343,7 +341,7 @@ func (db *DB) TransitionCase(id mediation.ID, actor string, t mediation.Transiti
 
 // caseHolds reports whether the case's number or title, or one of its
 // parties' names or phones, holds text (a phone matched by its digits).
-func caseHolds(tx *bolt.Tx, c *mediation.Case, text string) (bool, error) {
+func caseHolds(tx Tx, c *mediation.Case, text string) (bool, error) {
 	low := strings.ToLower(text)
 	if strings.Contains(strings.ToLower(c.Reference), low) || strings.Contains(strings.ToLower(c.Title), low) {
 		return true, nil

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // Verify runs every check of the file: its pages (Tx.Check), every index
@@ -45,19 +43,22 @@ func (db *DB) Verify(since *Head) (head Head, err error) {
 	return head, errors.Join(errs...)
 }
 
-// checkPages runs bbolt's Tx.Check. Beside writers it must run in a writable
-// transaction (Check); a read-only file has none, and cannot start one.
+// checkPages runs the backend's own check (bbolt's Tx.Check). On a read-only
+// file each problem is named a page's.
 func (db *DB) checkPages() error {
-	if !db.bolt.IsReadOnly() {
-		return db.Check()
+	err := db.backend.Check()
+	if err == nil || !db.backend.ReadOnly() {
+		return err
 	}
-	return db.bolt.View(func(tx *bolt.Tx) error {
-		var errs []error
-		for err := range tx.Check() {
-			errs = append(errs, fmt.Errorf("pages: %w", err))
-		}
-		return errors.Join(errs...)
-	})
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		return fmt.Errorf("pages: %w", err)
+	}
+	var errs []error
+	for _, e := range j.Unwrap() {
+		errs = append(errs, fmt.Errorf("pages: %w", e))
+	}
+	return errors.Join(errs...)
 }
 
 // IndexError is one disagreement between an index bucket and the records it
@@ -81,7 +82,7 @@ func (e *IndexError) Error() string {
 // own), joined.
 func (db *DB) CheckIndexes() error {
 	var errs []error
-	err := db.view(func(tx *bolt.Tx) error {
+	err := db.view(func(tx Tx) error {
 		errs = (&indexCheck{tx: tx}).run()
 		return nil
 	})
@@ -92,7 +93,7 @@ func (db *DB) CheckIndexes() error {
 }
 
 type indexCheck struct {
-	tx   *bolt.Tx
+	tx   Tx
 	errs []error
 }
 
@@ -142,7 +143,7 @@ func (ic *indexCheck) run() []error {
 
 // has reports whether b holds key. Index entries have empty values, which Get
 // does not tell apart from absence everywhere; a cursor does.
-func has(b *bolt.Bucket, key []byte) bool {
+func has(b Bucket, key []byte) bool {
 	k, _ := b.Cursor().Seek(key)
 	return bytes.Equal(k, key)
 }

@@ -6,15 +6,13 @@ import (
 	"slices"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"tiaojie/internal/mediation"
 )
 
 // The case file (卷宗) before closing, the mediators' conflict-of-interest
 // profiles and the parties' recusal requests.
 
-func getDossier(tx *bolt.Tx, caseID mediation.ID) (*mediation.Dossier, error) {
+func getDossier(tx Tx, caseID mediation.ID) (*mediation.Dossier, error) {
 	d, err := dossierRecords.get(tx, idKey(caseID))
 	if mediation.ErrorCode(err) == mediation.ENOTFOUND {
 		return &mediation.Dossier{CaseID: caseID}, nil
@@ -26,7 +24,7 @@ func getDossier(tx *bolt.Tx, caseID mediation.ID) (*mediation.Dossier, error) {
 // empty one for a case where nothing is recorded yet).
 func (db *DB) Dossier(caseID mediation.ID) (*mediation.Dossier, error) {
 	var d *mediation.Dossier
-	err := db.view(func(tx *bolt.Tx) (err error) { d, err = getDossier(tx, caseID); return })
+	err := db.view(func(tx Tx) (err error) { d, err = getDossier(tx, caseID); return })
 	return d, err
 }
 
@@ -43,7 +41,7 @@ type FileChange struct {
 // nothing. A closed case's file does not change (ECONFLICT).
 func (db *DB) UpdateDossier(caseID mediation.ID, actor string, fn func(c *mediation.Case, parties []mediation.Party, d *mediation.Dossier) (FileChange, error), opts ...Option) (*mediation.Dossier, error) {
 	var out *mediation.Dossier
-	err := db.update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx Tx) error {
 		c, err := getCase(tx, caseID)
 		if err != nil {
 			return err
@@ -78,7 +76,7 @@ func (db *DB) UpdateDossier(caseID mediation.ID, actor string, fn func(c *mediat
 // noticeAtEntry records, in the change of a party's first entry, that the
 // party was shown the notice of its rights and duties there, unless one is
 // recorded already or the case is closed.
-func noticeAtEntry(tx *bolt.Tx, ch *change, caseID, party mediation.ID, at time.Time, actor string) error {
+func noticeAtEntry(tx Tx, ch *change, caseID, party mediation.ID, at time.Time, actor string) error {
 	c, err := getCase(tx, caseID)
 	if err != nil {
 		return err
@@ -103,7 +101,7 @@ func noticeAtEntry(tx *bolt.Tx, ch *change, caseID, party mediation.ID, at time.
 
 // caseFile summarises what the case file holds, for the closing check and
 // the checklist.
-func caseFile(tx *bolt.Tx, c *mediation.Case) (mediation.CaseFile, error) {
+func caseFile(tx Tx, c *mediation.Case) (mediation.CaseFile, error) {
 	var f mediation.CaseFile
 	var err error
 	if f.Parties, err = partiesOf(tx, c.ID); err != nil {
@@ -124,7 +122,7 @@ func caseFile(tx *bolt.Tx, c *mediation.Case) (mediation.CaseFile, error) {
 }
 
 // heldWithRecord counts the case's held sessions that have a record.
-func heldWithRecord(tx *bolt.Tx, caseID mediation.ID) (int, error) {
+func heldWithRecord(tx Tx, caseID mediation.ID) (int, error) {
 	n := 0
 	prefix := idKey(caseID)
 	cur := tx.Bucket(sessionsByCase.bucket).Cursor()
@@ -145,7 +143,7 @@ func heldWithRecord(tx *bolt.Tx, caseID mediation.ID) (int, error) {
 func (db *DB) CaseFile(caseID mediation.ID) (*mediation.Case, mediation.CaseFile, error) {
 	var c *mediation.Case
 	var f mediation.CaseFile
-	err := db.view(func(tx *bolt.Tx) (err error) {
+	err := db.view(func(tx Tx) (err error) {
 		if c, err = getCase(tx, caseID); err != nil {
 			return err
 		}
@@ -163,7 +161,7 @@ func Overriding(reason string) Option {
 }
 
 // conflictsOf lists the conflicts of the user's profile with the case.
-func conflictsOf(tx *bolt.Tx, c *mediation.Case, user mediation.ID, parties []mediation.Party) ([]mediation.Conflict, error) {
+func conflictsOf(tx Tx, c *mediation.Case, user mediation.ID, parties []mediation.Party) ([]mediation.Conflict, error) {
 	in, err := getInterests(tx, user)
 	if err != nil {
 		return nil, err
@@ -175,7 +173,7 @@ func conflictsOf(tx *bolt.Tx, c *mediation.Case, user mediation.ID, parties []me
 // stored now.
 func (db *DB) ConflictsOf(caseID, user mediation.ID) ([]mediation.Conflict, error) {
 	var out []mediation.Conflict
-	err := db.view(func(tx *bolt.Tx) error {
+	err := db.view(func(tx Tx) error {
 		c, err := getCase(tx, caseID)
 		if err != nil {
 			return err
@@ -190,7 +188,7 @@ func (db *DB) ConflictsOf(caseID, user mediation.ID) ([]mediation.Conflict, erro
 	return out, err
 }
 
-func getInterests(tx *bolt.Tx, user mediation.ID) (*mediation.Interests, error) {
+func getInterests(tx Tx, user mediation.ID) (*mediation.Interests, error) {
 	in, err := interestRecords.get(tx, idKey(user))
 	if mediation.ErrorCode(err) == mediation.ENOTFOUND {
 		return &mediation.Interests{UserID: user, Communities: []string{}, Buildings: []string{}, Organisations: []string{}}, nil
@@ -202,14 +200,14 @@ func getInterests(tx *bolt.Tx, user mediation.ID) (*mediation.Interests, error) 
 // when none is recorded).
 func (db *DB) Interests(user mediation.ID) (*mediation.Interests, error) {
 	var in *mediation.Interests
-	err := db.view(func(tx *bolt.Tx) (err error) { in, err = getInterests(tx, user); return })
+	err := db.view(func(tx Tx) (err error) { in, err = getInterests(tx, user); return })
 	return in, err
 }
 
 // PutInterests replaces the user's profile, audited by the lists changed.
 // A profile the same as the stored one writes nothing.
 func (db *DB) PutInterests(in *mediation.Interests, actor string, opts ...Option) error {
-	return db.update(func(tx *bolt.Tx) error {
+	return db.update(func(tx Tx) error {
 		old, err := getInterests(tx, in.UserID)
 		if err != nil {
 			return err
@@ -242,7 +240,7 @@ func (db *DB) PutInterests(in *mediation.Interests, actor string, opts ...Option
 // and that the mediator is still on it, and refuses a second pending
 // request by the same party about the same mediator (ECONFLICT).
 func (db *DB) CreateRecusal(r *mediation.Recusal, actor string, opts ...Option) error {
-	return db.update(func(tx *bolt.Tx) error {
+	return db.update(func(tx Tx) error {
 		c, err := getCase(tx, r.CaseID)
 		if err != nil {
 			return err
@@ -275,7 +273,7 @@ func (db *DB) CreateRecusal(r *mediation.Recusal, actor string, opts ...Option) 
 	}, opts...)
 }
 
-func recusalsOf(tx *bolt.Tx, caseID mediation.ID) ([]mediation.Recusal, error) {
+func recusalsOf(tx Tx, caseID mediation.ID) ([]mediation.Recusal, error) {
 	var out []mediation.Recusal
 	prefix := idKey(caseID)
 	cur := tx.Bucket(recusalsByCase.bucket).Cursor()
@@ -292,7 +290,7 @@ func recusalsOf(tx *bolt.Tx, caseID mediation.ID) ([]mediation.Recusal, error) {
 // Recusals lists the case's recusal requests, oldest first.
 func (db *DB) Recusals(caseID mediation.ID) ([]mediation.Recusal, error) {
 	var out []mediation.Recusal
-	err := db.view(func(tx *bolt.Tx) (err error) { out, err = recusalsOf(tx, caseID); return })
+	err := db.view(func(tx Tx) (err error) { out, err = recusalsOf(tx, caseID); return })
 	return out, err
 }
 
@@ -300,7 +298,7 @@ func (db *DB) Recusals(caseID mediation.ID) ([]mediation.Recusal, error) {
 // rebuilt at start.
 func (db *DB) Recusing() ([]mediation.ID, error) {
 	var out []mediation.ID
-	err := db.view(func(tx *bolt.Tx) error {
+	err := db.view(func(tx Tx) error {
 		return tx.Bucket(recusalRecords.bucket).ForEach(func(k, v []byte) error {
 			r, err := recusalRecords.get(tx, k)
 			if err != nil {
@@ -317,7 +315,7 @@ func (db *DB) Recusing() ([]mediation.ID, error) {
 
 // settleRecusals marks, in the change that takes the mediator off the case,
 // every pending request that it step aside as settled.
-func settleRecusals(tx *bolt.Tx, ch *change, caseID, user mediation.ID, at time.Time) error {
+func settleRecusals(tx Tx, ch *change, caseID, user mediation.ID, at time.Time) error {
 	rs, err := recusalsOf(tx, caseID)
 	if err != nil {
 		return err

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"fmt"
 
-	bolt "go.etcd.io/bbolt"
-
 	"tiaojie/internal/mediation"
 )
 
@@ -35,7 +33,7 @@ func (c *change) log(e mediation.AuditEntry) { c.audit = append(c.audit, e) }
 // its former version from each index and adding those of the new one), then
 // the audit entries, linked in order into the chain, then the statistics
 // delta (counters.go). It is the one path by which the store writes records.
-func commit(tx *bolt.Tx, c *change) error {
+func commit(tx Tx, c *change) error {
 	if err := c.stats.before(tx, c.writes); err != nil {
 		return err
 	}
@@ -67,7 +65,7 @@ func (rs records[T]) del(c *change, key []byte) {
 // logins and idempotency keys).
 func (rs records[T]) deleteWhere(db *DB, gone func(*T) bool) (int, error) {
 	var n int
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.backend.Update(func(tx Tx) error {
 		var ch change
 		err := tx.Bucket(rs.bucket).ForEach(func(k, v []byte) error {
 			r, err := rs.decode(v)
@@ -89,7 +87,7 @@ func (rs records[T]) deleteWhere(db *DB, gone func(*T) bool) (int, error) {
 }
 
 // nextID takes the next ID of the kind's bucket.
-func (k *kind) nextID(tx *bolt.Tx) (mediation.ID, error) {
+func (k *kind) nextID(tx Tx) (mediation.ID, error) {
 	n, err := tx.Bucket(k.bucket).NextSequence()
 	return mediation.ID(n), err
 }
@@ -97,7 +95,7 @@ func (k *kind) nextID(tx *bolt.Tx) (mediation.ID, error) {
 // store writes record r at key (deletes it when r is nil) and brings every
 // index of the kind from the entries of the record stored before to those of
 // r. It is commit's, and only commit's, way to write a record.
-func (k *kind) store(tx *bolt.Tx, key []byte, r any) error {
+func (k *kind) store(tx Tx, key []byte, r any) error {
 	b := tx.Bucket(k.bucket)
 	var old any
 	if len(k.indexes) > 0 {
@@ -143,7 +141,7 @@ func (k *kind) store(tx *bolt.Tx, key []byte, r any) error {
 }
 
 // move brings the bucket b of the index from the entries was to is.
-func (ix *index) move(b *bolt.Bucket, was, is []entry) error {
+func (ix *index) move(b Bucket, was, is []entry) error {
 	for _, e := range was {
 		if e.in(is) {
 			continue

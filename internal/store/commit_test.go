@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"tiaojie/internal/mediation"
 )
 
@@ -72,7 +70,7 @@ func addSessions(t *testing.T, db *DB) {
 // as records, so that their indexes have entries.
 func addAgreement(t *testing.T, db *DB, party mediation.ID, at time.Time) {
 	t.Helper()
-	err := db.update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx Tx) error {
 		aid, err := agreementRecords.nextID(tx)
 		if err != nil {
 			return err
@@ -97,7 +95,7 @@ func addAgreement(t *testing.T, db *DB, party mediation.ID, at time.Time) {
 func indexSnapshot(t *testing.T, db *DB) map[string]map[string]string {
 	t.Helper()
 	out := map[string]map[string]string{}
-	err := db.view(func(tx *bolt.Tx) error {
+	err := db.view(func(tx Tx) error {
 		for _, ix := range indexes {
 			m := map[string]string{}
 			tx.Bucket(ix.bucket).ForEach(func(k, v []byte) error { m[string(k)] = string(v); return nil })
@@ -115,7 +113,7 @@ func indexSnapshot(t *testing.T, db *DB) map[string]map[string]string {
 // made by fn.
 func eachRecord(t *testing.T, db *DB, fn func(ch *change, k *kind, key []byte, r any)) {
 	t.Helper()
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.backend.Update(func(tx Tx) error {
 		var ch change
 		for _, k := range indexedKinds() {
 			err := tx.Bucket(k.bucket).ForEach(func(key, v []byte) error {

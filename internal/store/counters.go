@@ -12,8 +12,6 @@ import (
 	"sync"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"tiaojie/internal/mediation"
 )
 
@@ -46,7 +44,7 @@ func loadZone(name string) (*time.Location, error) {
 }
 
 // statsZone is the zone the file's counters are dated in.
-func statsZone(tx *bolt.Tx) (*time.Location, error) {
+func statsZone(tx Tx) (*time.Location, error) {
 	name := defaultZone
 	if v := tx.Bucket(bucketMeta).Get(metaStatsZone); v != nil {
 		name = string(v)
@@ -167,7 +165,7 @@ func (d *statsDelta) count(c mediation.Counter, n int64) {
 }
 
 // touched lists the cases whose contribution the writes may change.
-func touched(tx *bolt.Tx, writes []write) ([]mediation.ID, error) {
+func touched(tx Tx, writes []write) ([]mediation.ID, error) {
 	var ids []mediation.ID
 	for _, w := range writes {
 		switch w.of {
@@ -190,7 +188,7 @@ func touched(tx *bolt.Tx, writes []write) ([]mediation.ID, error) {
 
 // contribution is what the stored case id contributes now (nothing when
 // there is no such case).
-func contribution(tx *bolt.Tx, id mediation.ID, zone *time.Location) ([]mediation.Counter, error) {
+func contribution(tx Tx, id mediation.ID, zone *time.Location) ([]mediation.Counter, error) {
 	c, err := getCase(tx, id)
 	if mediation.ErrorCode(err) == mediation.ENOTFOUND {
 		return nil, nil
@@ -205,7 +203,7 @@ func contribution(tx *bolt.Tx, id mediation.ID, zone *time.Location) ([]mediatio
 }
 
 // heldSessions counts the held sessions of a case, through sessions_by_case.
-func heldSessions(tx *bolt.Tx, caseID mediation.ID) (int, error) {
+func heldSessions(tx Tx, caseID mediation.ID) (int, error) {
 	n := 0
 	prefix := idKey(caseID)
 	cur := tx.Bucket(sessionsByCase.bucket).Cursor()
@@ -223,7 +221,7 @@ func heldSessions(tx *bolt.Tx, caseID mediation.ID) (int, error) {
 
 // before records the contributions of the cases the writes touch, as they
 // stand before the writes.
-func (d *statsDelta) before(tx *bolt.Tx, writes []write) error {
+func (d *statsDelta) before(tx Tx, writes []write) error {
 	ids, err := touched(tx, writes)
 	if err != nil || len(ids) == 0 {
 		return err
@@ -244,7 +242,7 @@ func (d *statsDelta) before(tx *bolt.Tx, writes []write) error {
 // apply adds the delta to the stored counters, after the writes: each
 // touched case's contribution now, less what it was before, and the counts
 // added.
-func (d *statsDelta) apply(tx *bolt.Tx) error {
+func (d *statsDelta) apply(tx Tx) error {
 	sum := maps.Clone(d.add)
 	if sum == nil {
 		sum = map[string]int64{}
@@ -296,7 +294,7 @@ func (d *statsDelta) apply(tx *bolt.Tx) error {
 // rebuildCounters computes every counter from the records: the cases and
 // their held sessions. (The terms found at return visits are added by the
 // records of visits, where they are kept.)
-func rebuildCounters(tx *bolt.Tx, zone *time.Location) (map[string]int64, error) {
+func rebuildCounters(tx Tx, zone *time.Location) (map[string]int64, error) {
 	held := map[mediation.ID]int{}
 	err := tx.Bucket(sessionRecords.bucket).ForEach(func(k, v []byte) error {
 		r, err := sessionRecords.decode(v)
@@ -327,7 +325,7 @@ func rebuildCounters(tx *bolt.Tx, zone *time.Location) (map[string]int64, error)
 }
 
 // storedCounters reads every counter of the bucket.
-func storedCounters(tx *bolt.Tx) (map[string]int64, error) {
+func storedCounters(tx Tx) (map[string]int64, error) {
 	out := map[string]int64{}
 	err := tx.Bucket(bucketCounters).ForEach(func(k, v []byte) error {
 		if len(v) != 8 {
@@ -341,7 +339,7 @@ func storedCounters(tx *bolt.Tx) (map[string]int64, error) {
 
 // buildCounters replaces every counter of the family kept from cases by a
 // rebuild dated in zone, and records the zone.
-func buildCounters(tx *bolt.Tx, zone *time.Location) error {
+func buildCounters(tx Tx, zone *time.Location) error {
 	want, err := rebuildCounters(tx, zone)
 	if err != nil {
 		return err
@@ -372,7 +370,7 @@ func buildCounters(tx *bolt.Tx, zone *time.Location) error {
 // counter that differs, joined.
 func (db *DB) CheckCounters() error {
 	var errs []error
-	err := db.view(func(tx *bolt.Tx) error {
+	err := db.view(func(tx Tx) error {
 		zone, err := statsZone(tx)
 		if err != nil {
 			return err
@@ -415,12 +413,12 @@ func (db *DB) CheckCounters() error {
 // reading only their keys: never a case.
 func (db *DB) Counters(months []string) ([]mediation.Counter, error) {
 	var out []mediation.Counter
-	err := db.view(func(tx *bolt.Tx) (err error) { out, err = liveCounters(tx, months); return })
+	err := db.view(func(tx Tx) (err error) { out, err = liveCounters(tx, months); return })
 	return out, err
 }
 
 // liveCounters reads the live counters of the given months in tx.
-func liveCounters(tx *bolt.Tx, months []string) ([]mediation.Counter, error) {
+func liveCounters(tx Tx, months []string) ([]mediation.Counter, error) {
 	var out []mediation.Counter
 	cur := tx.Bucket(bucketCounters).Cursor()
 	for _, f := range []mediation.CounterFamily{mediation.CountOpened, mediation.CountClosed,
@@ -443,7 +441,7 @@ func liveCounters(tx *bolt.Tx, months []string) ([]mediation.Counter, error) {
 // StatsZone is the time zone the counters date cases in.
 func (db *DB) StatsZone() (*time.Location, error) {
 	var z *time.Location
-	err := db.view(func(tx *bolt.Tx) (err error) { z, err = statsZone(tx); return })
+	err := db.view(func(tx Tx) (err error) { z, err = statsZone(tx); return })
 	return z, err
 }
 
@@ -451,7 +449,7 @@ func (db *DB) StatsZone() (*time.Location, error) {
 // the visit and finding, against the visits themselves. The category they
 // are counted under is the case's when the visit was recorded, which a
 // later reclassification does not move, so the check sums over categories.
-func checkTermCounters(tx *bolt.Tx, got map[string]int64) []error {
+func checkTermCounters(tx Tx, got map[string]int64) []error {
 	kept := map[string]int64{}
 	for k, n := range got {
 		if !strings.HasPrefix(k, string(mediation.CountTerms)+"\x00") {

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"tiaojie/internal/mediation"
 )
 
@@ -42,7 +40,7 @@ func seedCounters(tb testing.TB, n int) *DB {
 			sums[string(counterKey(k))] += k.N
 		}
 	}
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = db.backend.Update(func(tx Tx) error {
 		b := tx.Bucket(bucketCounters)
 		for k, v := range sums {
 			if err := b.Put([]byte(k), binary.BigEndian.AppendUint64(nil, uint64(v))); err != nil {

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"tiaojie/internal/mediation"
 )
 
@@ -16,7 +14,7 @@ import (
 // unbuilt, so that prepareCounters builds them from the cases. It writes the
 // case records directly: outcome is in no index, and the audit chain already
 // holds the transition it restates.
-func upgradeCounters(tx *bolt.Tx) error {
+func upgradeCounters(tx Tx) error {
 	cases := tx.Bucket([]byte("cases"))
 	var fixed []*mediation.Case
 	err := cases.ForEach(func(k, v []byte) error {
@@ -52,7 +50,7 @@ func upgradeCounters(tx *bolt.Tx) error {
 
 // closedFrom is the status the last closing transition of a case left,
 // from its audit entries; withdrawn when none says.
-func closedFrom(tx *bolt.Tx, caseID mediation.ID) (mediation.Status, error) {
+func closedFrom(tx Tx, caseID mediation.ID) (mediation.Status, error) {
 	outcome := mediation.StatusWithdrawn
 	prefix := idKey(caseID)
 	audit := tx.Bucket([]byte("audit"))
@@ -79,7 +77,7 @@ func closedFrom(tx *bolt.Tx, caseID mediation.ID) (mediation.Status, error) {
 // prepareCounters dates the counters in zone (Asia/Shanghai when nil): a
 // file whose counters are unbuilt or dated in another zone has them built
 // from its cases.
-func prepareCounters(tx *bolt.Tx, zone *time.Location) error {
+func prepareCounters(tx Tx, zone *time.Location) error {
 	if zone == nil {
 		var err error
 		if zone, err = loadZone(defaultZone); err != nil {

@@ -3,8 +3,6 @@ package store
 import (
 	"bytes"
 
-	bolt "go.etcd.io/bbolt"
-
 	"tiaojie/internal/mediation"
 )
 
@@ -18,7 +16,7 @@ func (db *DB) CaseCountsByStatus() (map[mediation.Status]int, error) {
 	for _, s := range mediation.Statuses {
 		counts[s] = 0
 	}
-	err := db.view(func(tx *bolt.Tx) error {
+	err := db.view(func(tx Tx) error {
 		c := tx.Bucket(casesByStatus.bucket).Cursor()
 		for k, _ := c.First(); k != nil; k, _ = c.Next() {
 			i := bytes.IndexByte(k, 0)

@@ -3,8 +3,6 @@ package store
 import (
 	"strings"
 
-	bolt "go.etcd.io/bbolt"
-
 	"tiaojie/internal/mediation"
 )
 
@@ -13,7 +11,7 @@ import (
 // transaction, and audits it.
 func (db *DB) ExtendTerm(id mediation.ID, actor string, by mediation.ID, in mediation.ExtensionInput, opts ...Option) (*mediation.Case, error) {
 	var out *mediation.Case
-	err := db.update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx Tx) error {
 		old, err := getCase(tx, id)
 		if err != nil {
 			return err

@@ -3,15 +3,13 @@ package store
 import (
 	"bytes"
 
-	bolt "go.etcd.io/bbolt"
-
 	"tiaojie/internal/mediation"
 )
 
 // IssueFeed stores f as its mediator's only calendar feed: the one before,
 // if any, is deleted, so its address answers nothing from then on.
 func (db *DB) IssueFeed(f *mediation.Feed, actor string) error {
-	return db.update(func(tx *bolt.Tx) error {
+	return db.update(func(tx Tx) error {
 		if _, err := getUser(tx, f.UserID); err != nil {
 			return err
 		}
@@ -29,6 +27,6 @@ func (db *DB) IssueFeed(f *mediation.Feed, actor string) error {
 // Feed returns the feed whose token hashes to hash, or ENOTFOUND.
 func (db *DB) Feed(hash []byte) (*mediation.Feed, error) {
 	var f *mediation.Feed
-	err := db.view(func(tx *bolt.Tx) (err error) { f, err = feedRecords.get(tx, hash); return })
+	err := db.view(func(tx Tx) (err error) { f, err = feedRecords.get(tx, hash); return })
 	return f, err
 }

@@ -3,8 +3,6 @@ package store
 import (
 	"errors"
 	"fmt"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // Group commit. Every mutation is a function of its own, run in a write
@@ -31,16 +29,16 @@ var errClosed = errors.New("store: the database is closed")
 
 // mutation is one queued write and where its answer goes.
 type mutation struct {
-	fn   func(*bolt.Tx) error
+	fn   func(Tx) error
 	done chan error
 }
 
 // batch carries out fn in a shared write transaction and returns once that
 // has committed.
-func (db *DB) batch(fn func(*bolt.Tx) error) error {
+func (db *DB) batch(fn func(Tx) error) error {
 	if db.writes == nil {
 		// A read-only database has no committer; bbolt refuses the write.
-		return db.bolt.Update(fn)
+		return db.backend.Update(fn)
 	}
 	m := mutation{fn: fn, done: make(chan error, 1)}
 	db.writesMu.RLock()
@@ -80,7 +78,7 @@ func (db *DB) commitGroups() {
 func (db *DB) commitGroup(group []mutation) {
 	for len(group) > 0 {
 		failed := -1
-		err := db.bolt.Update(func(tx *bolt.Tx) error {
+		err := db.backend.Update(func(tx Tx) error {
 			for i, m := range group {
 				if err := safely(m.fn, tx); err != nil {
 					failed = i
@@ -97,14 +95,14 @@ func (db *DB) commitGroup(group []mutation) {
 			return
 		}
 		alone := group[failed]
-		alone.done <- db.bolt.Update(func(tx *bolt.Tx) error { return safely(alone.fn, tx) })
+		alone.done <- db.backend.Update(func(tx Tx) error { return safely(alone.fn, tx) })
 		group = append(group[:failed:failed], group[failed+1:]...)
 	}
 }
 
 // safely runs fn, turning a panic into its error so that one broken
 // mutation cannot stop the committer.
-func safely(fn func(*bolt.Tx) error, tx *bolt.Tx) (err error) {
+func safely(fn func(Tx) error, tx Tx) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("store: a mutation panicked: %v", r)

@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 func openForGroups(t *testing.T) *DB {
@@ -26,7 +24,7 @@ func openForGroups(t *testing.T) *DB {
 func TestGroupCommit(t *testing.T) {
 	db := openForGroups(t)
 	bucket := []byte("group_test")
-	if err := db.bolt.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket(bucket); return err }); err != nil {
+	if err := db.backend.Update(func(tx Tx) error { _, err := tx.CreateBucketIfNotExists(bucket); return err }); err != nil {
 		t.Fatal(err)
 	}
 	refused := errors.New("refused")
@@ -34,7 +32,7 @@ func TestGroupCommit(t *testing.T) {
 	errs := make([]error, 300)
 	for i := range errs {
 		wg.Go(func() {
-			errs[i] = db.batch(func(tx *bolt.Tx) error {
+			errs[i] = db.batch(func(tx Tx) error {
 				if err := tx.Bucket(bucket).Put(fmt.Appendf(nil, "k%03d", i), []byte("v")); err != nil {
 					return err
 				}
@@ -49,7 +47,7 @@ func TestGroupCommit(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.backend.View(func(tx Tx) error {
 		for i, err := range errs {
 			stored := tx.Bucket(bucket).Get(fmt.Appendf(nil, "k%03d", i)) != nil
 			switch i % 10 {
@@ -73,7 +71,7 @@ func TestGroupCommit(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	if err := db.batch(func(*bolt.Tx) error { return nil }); !errors.Is(err, errClosed) {
+	if err := db.batch(func(Tx) error { return nil }); !errors.Is(err, errClosed) {
 		t.Fatalf("after Close: %v", err)
 	}
 }

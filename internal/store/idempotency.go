@@ -5,8 +5,6 @@ import (
 	"strings"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"tiaojie/internal/mediation"
 )
 
@@ -55,7 +53,7 @@ type idempotencyRecord struct {
 
 // update runs one mutation through the group committer, so that concurrent
 // writers share a commit. fn must be idempotent: it may run more than once.
-func (db *DB) update(fn func(tx *bolt.Tx) error, opts ...Option) error {
+func (db *DB) update(fn func(tx Tx) error, opts ...Option) error {
 	var o options
 	for _, opt := range opts {
 		opt(&o)
@@ -63,7 +61,7 @@ func (db *DB) update(fn func(tx *bolt.Tx) error, opts ...Option) error {
 	if o.key == nil {
 		return db.batch(fn)
 	}
-	return db.batch(func(tx *bolt.Tx) error {
+	return db.batch(func(tx Tx) error {
 		rec, err := idempotencyRecords.get(tx, o.key)
 		switch {
 		case err == nil:

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"tiaojie/internal/mediation"
 )
 
@@ -74,7 +72,7 @@ func idRecords(bucket string) records[mediation.ID] {
 
 // get decodes the record at key, or returns ENOTFOUND. The record is a copy:
 // it stays valid after the transaction.
-func (rs records[T]) get(tx *bolt.Tx, key []byte) (*T, error) {
+func (rs records[T]) get(tx Tx, key []byte) (*T, error) {
 	v := tx.Bucket(rs.bucket).Get(key)
 	if v == nil {
 		return nil, mediation.NotFound()

@@ -3,8 +3,6 @@ package store
 import (
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"tiaojie/internal/mediation"
 )
 
@@ -14,7 +12,7 @@ import (
 // cases and parties get their IDs and references.
 func (db *DB) ImportLedger(cases []*mediation.Case, parties [][]*mediation.Party, actor string) error {
 	at := db.now()
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return db.backend.Update(func(tx Tx) error {
 		for i, c := range cases {
 			id, err := caseRecords.nextID(tx)
 			if err != nil {

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"tiaojie/internal/mediation"
 )
 
@@ -23,7 +21,7 @@ type Login struct {
 
 // CreateLogin stores a new login. audit, when set, is written with it.
 func (db *DB) CreateLogin(l *Login, audit *mediation.AuditEntry) error {
-	return db.update(func(tx *bolt.Tx) error {
+	return db.update(func(tx Tx) error {
 		var ch change
 		loginRecords.put(&ch, l.ID, l)
 		if audit != nil {
@@ -42,13 +40,13 @@ func (db *DB) Login(id []byte) (*Login, error) {
 		return l, nil
 	}
 	var l *Login
-	err := db.view(func(tx *bolt.Tx) (err error) { l, err = loginRecords.get(tx, id); return })
+	err := db.view(func(tx Tx) (err error) { l, err = loginRecords.get(tx, id); return })
 	return l, err
 }
 
 // TouchLogin records that the login was used at t.
 func (db *DB) TouchLogin(id []byte, t time.Time) error {
-	return db.update(func(tx *bolt.Tx) error {
+	return db.update(func(tx Tx) error {
 		l, err := loginRecords.get(tx, id)
 		if err != nil {
 			return nil // ended meanwhile: nothing to touch
@@ -62,7 +60,7 @@ func (db *DB) TouchLogin(id []byte, t time.Time) error {
 
 // DeleteLogin ends a login (signs out). Ending an ended login does nothing.
 func (db *DB) DeleteLogin(id []byte) error {
-	return db.update(func(tx *bolt.Tx) error {
+	return db.update(func(tx Tx) error {
 		var ch change
 		loginRecords.del(&ch, id)
 		return commit(tx, &ch)
@@ -70,7 +68,7 @@ func (db *DB) DeleteLogin(id []byte) error {
 }
 
 // deletePartyLogins adds ending every login of a party to the change.
-func deletePartyLogins(tx *bolt.Tx, ch *change, party mediation.ID) {
+func deletePartyLogins(tx Tx, ch *change, party mediation.ID) {
 	prefix := idKey(party)
 	c := tx.Bucket(loginsByParty.bucket).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
@@ -81,7 +79,7 @@ func deletePartyLogins(tx *bolt.Tx, ch *change, party mediation.ID) {
 // deleteUserLogins adds ending every login of a staff user but keep to the
 // change. Staff logins have no index (there are few of them, and this runs
 // only when an account is deactivated or its password changes), so it scans.
-func deleteUserLogins(tx *bolt.Tx, ch *change, user mediation.ID, keep []byte) error {
+func deleteUserLogins(tx Tx, ch *change, user mediation.ID, keep []byte) error {
 	return tx.Bucket(loginRecords.bucket).ForEach(func(k, v []byte) error {
 		r, err := loginRecords.decode(v)
 		if err != nil {

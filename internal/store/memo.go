@@ -3,15 +3,13 @@ package store
 import (
 	"fmt"
 	"sync"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // A memo is an in-memory copy of one kind's records, for the lookups every
 // request makes (its login, its staff account), so that authenticating a
 // request opens no transaction and decodes nothing. It is loaded at Open and
 // changed only by commit, after the transaction that changed the records
-// has committed (bbolt's OnCommit): it never shows what was not committed,
+// has committed (Tx.OnCommit): it never shows what was not committed,
 // and every write of the kind, whichever mutation makes it, keeps it true.
 type memo struct {
 	mu sync.RWMutex
@@ -25,9 +23,9 @@ func (rs records[T]) memoize() records[T] {
 }
 
 // memos holds each open database's memo of the kind.
-type memos struct{ byDB sync.Map } // *bolt.DB → *memo
+type memos struct{ byDB sync.Map } // Backend → *memo
 
-func (ms *memos) of(b *bolt.DB) *memo {
+func (ms *memos) of(b Backend) *memo {
 	if m, ok := ms.byDB.Load(b); ok {
 		return m.(*memo)
 	}
@@ -36,9 +34,9 @@ func (ms *memos) of(b *bolt.DB) *memo {
 
 // remember loads the kind's records of b into a new memo, kept until
 // forget.
-func (k *kind) remember(b *bolt.DB) error {
+func (k *kind) remember(b Backend) error {
 	m := &memo{m: map[string]any{}}
-	err := b.View(func(tx *bolt.Tx) error {
+	err := b.View(func(tx Tx) error {
 		return tx.Bucket(k.bucket).ForEach(func(key, v []byte) error {
 			r, err := k.decode(v)
 			if err != nil {
@@ -55,12 +53,12 @@ func (k *kind) remember(b *bolt.DB) error {
 	return nil
 }
 
-func (k *kind) forget(b *bolt.DB) { k.memos.byDB.Delete(b) }
+func (k *kind) forget(b Backend) { k.memos.byDB.Delete(b) }
 
 // remembered is the record at key as the memo of tx's database has it, once
 // tx commits: v is the encoded record, nil for a delete.
-func (k *kind) remembered(tx *bolt.Tx, key, v []byte) error {
-	m := k.memos.of(tx.DB())
+func (k *kind) remembered(tx Tx, key, v []byte) error {
+	m := k.memos.of(tx.Backend())
 	if m == nil {
 		return nil
 	}
@@ -88,7 +86,7 @@ func (k *kind) remembered(tx *bolt.Tx, key, v []byte) error {
 // there is none. ok is false when db keeps no memo of the kind (a read-only
 // database), and the caller reads the file instead.
 func (rs records[T]) recall(db *DB, key []byte) (r *T, found, ok bool) {
-	m := rs.memos.of(db.bolt)
+	m := rs.memos.of(db.backend)
 	if m == nil {
 		return nil, false, false
 	}

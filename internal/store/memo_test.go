@@ -4,8 +4,6 @@ import (
 	"errors"
 	"testing"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // The memo of logins follows every committed write of a login, whichever
@@ -32,7 +30,7 @@ func TestLoginMemo(t *testing.T) {
 
 	rolledBack := &Login{ID: []byte("fedcba9876543210"), SecretHash: []byte("h"), UserID: 9, CreatedAt: now, LastSeen: now}
 	refused := errors.New("refused")
-	err = db.update(func(tx *bolt.Tx) error {
+	err = db.update(func(tx Tx) error {
 		var ch change
 		loginRecords.put(&ch, rolledBack.ID, rolledBack)
 		if err := commit(tx, &ch); err != nil {

@@ -3,8 +3,6 @@ package store
 import (
 	"bytes"
 
-	bolt "go.etcd.io/bbolt"
-
 	"tiaojie/internal/mediation"
 )
 
@@ -12,7 +10,7 @@ import (
 // sets its ID. It returns ECONFLICT when the party appears to be one of the
 // case's mediators.
 func (db *DB) CreateParty(p *mediation.Party, inv *mediation.Invitation, actor string, opts ...Option) error {
-	return db.update(func(tx *bolt.Tx) error {
+	return db.update(func(tx Tx) error {
 		c, err := getCase(tx, p.CaseID)
 		if err != nil {
 			return err
@@ -42,18 +40,18 @@ func (db *DB) CreateParty(p *mediation.Party, inv *mediation.Invitation, actor s
 	}, opts...)
 }
 
-func getParty(tx *bolt.Tx, id mediation.ID) (*mediation.Party, error) {
+func getParty(tx Tx, id mediation.ID) (*mediation.Party, error) {
 	return partyRecords.get(tx, idKey(id))
 }
 
 // Party returns the party with the given ID, or ENOTFOUND.
 func (db *DB) Party(id mediation.ID) (*mediation.Party, error) {
 	var p *mediation.Party
-	err := db.view(func(tx *bolt.Tx) (err error) { p, err = getParty(tx, id); return })
+	err := db.view(func(tx Tx) (err error) { p, err = getParty(tx, id); return })
 	return p, err
 }
 
-func partiesOf(tx *bolt.Tx, caseID mediation.ID) ([]mediation.Party, error) {
+func partiesOf(tx Tx, caseID mediation.ID) ([]mediation.Party, error) {
 	var out []mediation.Party
 	prefix := itob(uint64(caseID))
 	c := tx.Bucket(partiesByCase.bucket).Cursor()
@@ -70,14 +68,14 @@ func partiesOf(tx *bolt.Tx, caseID mediation.ID) ([]mediation.Party, error) {
 // Parties lists the parties of a case in the order they were added.
 func (db *DB) Parties(caseID mediation.ID) ([]mediation.Party, error) {
 	var out []mediation.Party
-	err := db.view(func(tx *bolt.Tx) (err error) { out, err = partiesOf(tx, caseID); return })
+	err := db.view(func(tx Tx) (err error) { out, err = partiesOf(tx, caseID); return })
 	return out, err
 }
 
 // IssueInvitation replaces the party's invitation with inv: the old token stops
 // working and every login made from it ends.
 func (db *DB) IssueInvitation(inv *mediation.Invitation, actor string) error {
-	return db.update(func(tx *bolt.Tx) error {
+	return db.update(func(tx Tx) error {
 		p, err := getParty(tx, inv.PartyID)
 		if err != nil {
 			return err
@@ -92,7 +90,7 @@ func (db *DB) IssueInvitation(inv *mediation.Invitation, actor string) error {
 
 // replaceInvitation adds to the change storing inv as its party's only
 // invitation: the one the party had, if any, is deleted.
-func replaceInvitation(tx *bolt.Tx, ch *change, inv *mediation.Invitation, actor string) {
+func replaceInvitation(tx Tx, ch *change, inv *mediation.Invitation, actor string) {
 	if old := tx.Bucket(invitationsByParty.bucket).Get(idKey(inv.PartyID)); old != nil {
 		// The PIN is the party's: it goes on with the new link.
 		if was, err := invitationRecords.get(tx, old); err == nil {
@@ -112,7 +110,7 @@ func replaceInvitation(tx *bolt.Tx, ch *change, inv *mediation.Invitation, actor
 // meanwhile, and ECONFLICT when a PIN was to be set but one was set
 // meanwhile (the PIN given must then be checked against it).
 func (db *DB) Redeem(hash []byte, l *Login, audit *mediation.AuditEntry, pinHash string) error {
-	return db.update(func(tx *bolt.Tx) error {
+	return db.update(func(tx Tx) error {
 		inv, err := invitationRecords.get(tx, hash)
 		if err != nil {
 			return err
@@ -153,7 +151,7 @@ func (db *DB) Redeem(hash []byte, l *Login, audit *mediation.AuditEntry, pinHash
 // every login of the party, with the audit entry. It returns ENOTFOUND for a
 // party without an invitation.
 func (db *DB) ResetPIN(party, by mediation.ID, actor string) error {
-	return db.update(func(tx *bolt.Tx) error {
+	return db.update(func(tx Tx) error {
 		key := tx.Bucket(invitationsByParty.bucket).Get(idKey(party))
 		if key == nil {
 			return mediation.NotFound()
@@ -177,7 +175,7 @@ func (db *DB) ResetPIN(party, by mediation.ID, actor string) error {
 // PartyInvitation returns the party's current invitation, or ENOTFOUND.
 func (db *DB) PartyInvitation(party mediation.ID) (*mediation.Invitation, error) {
 	var inv *mediation.Invitation
-	err := db.view(func(tx *bolt.Tx) (err error) {
+	err := db.view(func(tx Tx) (err error) {
 		key := tx.Bucket(invitationsByParty.bucket).Get(idKey(party))
 		if key == nil {
 			return mediation.NotFound()
@@ -191,6 +189,6 @@ func (db *DB) PartyInvitation(party mediation.ID) (*mediation.Invitation, error)
 // Invitation returns the invitation whose token hashes to hash, or ENOTFOUND.
 func (db *DB) Invitation(hash []byte) (*mediation.Invitation, error) {
 	var inv *mediation.Invitation
-	err := db.view(func(tx *bolt.Tx) (err error) { inv, err = invitationRecords.get(tx, hash); return })
+	err := db.view(func(tx Tx) (err error) { inv, err = invitationRecords.get(tx, hash); return })
 	return inv, err
 }

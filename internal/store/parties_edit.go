@@ -5,15 +5,13 @@ import (
 	"strings"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"tiaojie/internal/mediation"
 )
 
 // UpdateParty stores a corrected party record, with the audit entry naming
 // the fields that changed. The party keeps its ID, case and invitation.
 func (db *DB) UpdateParty(p *mediation.Party, changed []string, at time.Time, actor string, opts ...Option) error {
-	return db.update(func(tx *bolt.Tx) error {
+	return db.update(func(tx Tx) error {
 		old, err := getParty(tx, p.ID)
 		if err != nil {
 			return err
@@ -49,7 +47,7 @@ func (db *DB) UpdateParty(p *mediation.Party, changed []string, at time.Time, ac
 // ECONFLICT, and the record stays.
 func (db *DB) RemoveParty(caseID, partyID mediation.ID, reason string, at time.Time, actor string) (*mediation.Party, error) {
 	var removed *mediation.Party
-	err := db.update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx Tx) error {
 		p, err := getParty(tx, partyID)
 		if err != nil {
 			return err
@@ -88,7 +86,7 @@ func (db *DB) RemoveParty(caseID, partyID mediation.ID, reason string, at time.T
 // first did (its invitation's redemption).
 func (db *DB) PartyEntries(caseID mediation.ID) (map[mediation.ID]time.Time, error) {
 	out := map[mediation.ID]time.Time{}
-	err := db.view(func(tx *bolt.Tx) error {
+	err := db.view(func(tx Tx) error {
 		parties, err := partiesOf(tx, caseID)
 		if err != nil {
 			return err

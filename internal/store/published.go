@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 
-	bolt "go.etcd.io/bbolt"
-
 	"tiaojie/internal/mediation"
 )
 
@@ -31,9 +29,9 @@ func publishedCounter(month string, key []byte) []byte {
 // published.
 func (db *DB) PublishedCounters(months []string) ([]mediation.Counter, error) {
 	var out []mediation.Counter
-	read := func(tx *bolt.Tx) (err error) { out, err = frozenCounters(tx, months); return }
+	read := func(tx Tx) (err error) { out, err = frozenCounters(tx, months); return }
 	frozen := true
-	if err := db.view(func(tx *bolt.Tx) error {
+	if err := db.view(func(tx Tx) error {
 		for _, m := range months {
 			if tx.Bucket(bucketPublished).Get(publishedMonth(m)) == nil {
 				frozen = false
@@ -45,7 +43,7 @@ func (db *DB) PublishedCounters(months []string) ([]mediation.Counter, error) {
 		return out, err
 	}
 	// Some month is published now: freeze it and read, in one transaction.
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.backend.Update(func(tx Tx) error {
 		if err := freeze(tx, months); err != nil {
 			return err
 		}
@@ -55,7 +53,7 @@ func (db *DB) PublishedCounters(months []string) ([]mediation.Counter, error) {
 }
 
 // freeze copies the live counters of each month not frozen yet.
-func freeze(tx *bolt.Tx, months []string) error {
+func freeze(tx Tx, months []string) error {
 	b := tx.Bucket(bucketPublished)
 	for _, m := range months {
 		if b.Get(publishedMonth(m)) != nil {
@@ -78,7 +76,7 @@ func freeze(tx *bolt.Tx, months []string) error {
 }
 
 // frozenCounters reads the frozen counters of the months.
-func frozenCounters(tx *bolt.Tx, months []string) ([]mediation.Counter, error) {
+func frozenCounters(tx Tx, months []string) ([]mediation.Counter, error) {
 	var out []mediation.Counter
 	cur := tx.Bucket(bucketPublished).Cursor()
 	for _, m := range months {

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"tiaojie/internal/mediation"
 )
 
@@ -18,7 +16,7 @@ import (
 // that reading a case again costs no write.
 func (db *DB) RecordSeen(user, caseID, lastSeen mediation.ID) error {
 	var noted bool
-	err := db.view(func(tx *bolt.Tx) error {
+	err := db.view(func(tx Tx) error {
 		last, err := seenRecords.get(tx, pair(user, caseID))
 		noted = err == nil && *last == lastSeen
 		return nil
@@ -26,7 +24,7 @@ func (db *DB) RecordSeen(user, caseID, lastSeen mediation.ID) error {
 	if err != nil || noted {
 		return err
 	}
-	return db.update(func(tx *bolt.Tx) error {
+	return db.update(func(tx Tx) error {
 		var ch change
 		seenRecords.put(&ch, pair(user, caseID), &lastSeen)
 		return commit(tx, &ch)
@@ -36,7 +34,7 @@ func (db *DB) RecordSeen(user, caseID, lastSeen mediation.ID) error {
 // Unseen counts the case's submissions the user has not seen yet.
 func (db *DB) Unseen(user, caseID mediation.ID) (int, error) {
 	var n int
-	err := db.view(func(tx *bolt.Tx) error {
+	err := db.view(func(tx Tx) error {
 		var seen mediation.ID
 		if last, err := seenRecords.get(tx, pair(user, caseID)); err == nil {
 			seen = *last
@@ -58,7 +56,7 @@ func (db *DB) Unseen(user, caseID mediation.ID) (int, error) {
 // time when it has none.
 func (db *DB) LastSubmissionAt(caseID mediation.ID) (time.Time, error) {
 	var at time.Time
-	err := db.view(func(tx *bolt.Tx) error {
+	err := db.view(func(tx Tx) error {
 		for id := range descending(tx.Bucket(submissionsByCase.bucket), idKey(caseID), 0) {
 			s, err := getSubmission(tx, id)
 			if err != nil {

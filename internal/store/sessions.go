@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"tiaojie/internal/mediation"
 )
 
@@ -20,7 +18,7 @@ import (
 // overlaps it sharing a mediator, a room or a party (*mediation.Booked). So
 // of two bookings of one slot, however close, exactly one is stored.
 func (db *DB) CreateSession(s *mediation.Session, actor string, opts ...Option) error {
-	return db.update(func(tx *bolt.Tx) error {
+	return db.update(func(tx Tx) error {
 		// A run the group committer rolled back gave s an ID that another
 		// session may hold now; checkBooking must not take that one for s.
 		s.ID = 0
@@ -66,7 +64,7 @@ func (db *DB) CreateSession(s *mediation.Session, actor string, opts ...Option) 
 // not change (ECONFLICT).
 func (db *DB) UpdateSession(id mediation.ID, actor string, fn func(s *mediation.Session) (moved bool, err error), opts ...Option) (*mediation.Session, error) {
 	var out *mediation.Session
-	err := db.update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx Tx) error {
 		s, err := getSession(tx, id)
 		if err != nil {
 			return err
@@ -112,14 +110,14 @@ func (db *DB) UpdateSession(id mediation.ID, actor string, fn func(s *mediation.
 	return out, err
 }
 
-func getSession(tx *bolt.Tx, id mediation.ID) (*mediation.Session, error) {
+func getSession(tx Tx, id mediation.ID) (*mediation.Session, error) {
 	return sessionRecords.get(tx, idKey(id))
 }
 
 // Session returns the session with the given ID, or ENOTFOUND.
 func (db *DB) Session(id mediation.ID) (*mediation.Session, error) {
 	var s *mediation.Session
-	err := db.view(func(tx *bolt.Tx) (err error) { s, err = getSession(tx, id); return })
+	err := db.view(func(tx Tx) (err error) { s, err = getSession(tx, id); return })
 	return s, err
 }
 
@@ -128,7 +126,7 @@ func (db *DB) Session(id mediation.ID) (*mediation.Session, error) {
 // less than MaxSessionLength before s under each of s's mediators, its room
 // and its case (the only place its parties can be), never the whole
 // calendar.
-func checkBooking(tx *bolt.Tx, s *mediation.Session) error {
+func checkBooking(tx Tx, s *mediation.Session) error {
 	if !s.Blocks() {
 		return nil
 	}
@@ -136,7 +134,7 @@ func checkBooking(tx *bolt.Tx, s *mediation.Session) error {
 	for _, m := range s.MediatorIDs {
 		prefixes = append(prefixes, idKey(m))
 	}
-	buckets := slices.Repeat([]*bolt.Bucket{tx.Bucket(sessionsByMediator.bucket)}, len(prefixes))
+	buckets := slices.Repeat([]Bucket{tx.Bucket(sessionsByMediator.bucket)}, len(prefixes))
 	if s.Room {
 		prefixes = append(prefixes, append([]byte(s.Location), 0))
 		buckets = append(buckets, tx.Bucket(sessionsByRoom.bucket))
@@ -162,7 +160,7 @@ func checkBooking(tx *bolt.Tx, s *mediation.Session) error {
 
 // startingBetween yields the IDs of the entries under prefix (then a time,
 // then an ID) whose time is in [from, to), earliest first.
-func startingBetween(b *bolt.Bucket, prefix []byte, from, to time.Time) func(yield func(mediation.ID) bool) {
+func startingBetween(b Bucket, prefix []byte, from, to time.Time) func(yield func(mediation.ID) bool) {
 	return func(yield func(mediation.ID) bool) {
 		c := b.Cursor()
 		end := append(bytes.Clone(prefix), timeKey(to)...)
@@ -199,7 +197,7 @@ func (db *DB) Sessions(f SessionFilter) ([]mediation.Session, error) {
 		to = time.Unix(1<<40, 0)
 	}
 	var out []mediation.Session
-	err := db.view(func(tx *bolt.Tx) error {
+	err := db.view(func(tx Tx) error {
 		out = nil
 		var seqs []func(func(mediation.ID) bool)
 		switch {
@@ -237,7 +235,7 @@ func (db *DB) Sessions(f SessionFilter) ([]mediation.Session, error) {
 // closed (ECONFLICT). A record the same as the stored one writes nothing.
 func (db *DB) WriteRecord(r *mediation.SessionRecord, actor string, opts ...Option) (*mediation.SessionRecord, error) {
 	var out *mediation.SessionRecord
-	err := db.update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx Tx) error {
 		s, err := getSession(tx, r.SessionID)
 		if err != nil {
 			return err
@@ -283,6 +281,6 @@ func (db *DB) WriteRecord(r *mediation.SessionRecord, actor string, opts ...Opti
 // written yet.
 func (db *DB) Record(session mediation.ID) (*mediation.SessionRecord, error) {
 	var r *mediation.SessionRecord
-	err := db.view(func(tx *bolt.Tx) (err error) { r, err = recordRecords.get(tx, idKey(session)); return })
+	err := db.view(func(tx Tx) (err error) { r, err = recordRecords.get(tx, idKey(session)); return })
 	return r, err
 }

@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"tiaojie/internal/mediation"
 )
 
@@ -22,7 +20,7 @@ func calendarOf(tb testing.TB, n int) *DB {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = db.backend.Update(func(tx Tx) error {
 		var ch change
 		caseRecords.put(&ch, idKey(1), &mediation.Case{ID: 1, Status: mediation.StatusMediating, Mediators: []mediation.ID{1}})
 		for i := range n {
@@ -57,7 +55,7 @@ func TestCheckBookingReadsOnlyTheWindow(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := &mediation.Session{CaseID: 2, Kind: mediation.SessionJoint, StartsAt: benchStart.Add(tc.start),
 				EndsAt: benchStart.Add(tc.end), MediatorIDs: []mediation.ID{1}, Status: mediation.SessionScheduled}
-			err := db.view(func(tx *bolt.Tx) error { return checkBooking(tx, s) })
+			err := db.view(func(tx Tx) error { return checkBooking(tx, s) })
 			got := ""
 			if b, ok := err.(*mediation.Booked); ok {
 				got = b.With
@@ -88,7 +86,7 @@ func BenchmarkOverlapCheck(b *testing.B) {
 			Location: "第一调解室", Room: true, MediatorIDs: []mediation.ID{1}, Status: mediation.SessionScheduled}
 		b.Run(fmt.Sprintf("sessions=%d", n), func(b *testing.B) {
 			for b.Loop() {
-				if err := db.view(func(tx *bolt.Tx) error { return checkBooking(tx, s) }); err != nil {
+				if err := db.view(func(tx Tx) error { return checkBooking(tx, s) }); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -106,7 +104,7 @@ func TestRerunBookingSeesTheSessionTakenMeanwhile(t *testing.T) {
 	db := calendarOf(t, 0)
 	// Hold the committer so that both bookings queue into one group.
 	hold, held := make(chan struct{}), make(chan struct{})
-	go db.batch(func(*bolt.Tx) error { close(held); <-hold; return nil })
+	go db.batch(func(Tx) error { close(held); <-hold; return nil })
 	<-held
 	errs := make(chan error, 2)
 	for i := range 2 {

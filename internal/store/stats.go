@@ -2,8 +2,6 @@ package store
 
 import (
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // Stats are the database file's statistics as bbolt keeps them, in plain
@@ -35,19 +33,4 @@ type Stats struct {
 }
 
 // Stats returns the database file's statistics.
-func (db *DB) Stats() (Stats, error) {
-	var s Stats
-	if err := db.view(func(tx *bolt.Tx) error { s.Size = tx.Size(); return nil }); err != nil {
-		return Stats{}, err
-	}
-	st := db.bolt.Stats()
-	s.ReadTx, s.OpenReadTx = st.TxN, st.OpenTxN
-	s.FreePages, s.PendingPages, s.FreeAlloc, s.FreelistInuse = st.FreePageN, st.PendingPageN, st.FreeAlloc, st.FreelistInuse
-	tx := &st.TxStats
-	s.PageCount, s.PageAlloc = tx.GetPageCount(), tx.GetPageAlloc()
-	s.Cursors, s.Nodes, s.NodeDerefs = tx.GetCursorCount(), tx.GetNodeCount(), tx.GetNodeDeref()
-	s.Rebalances, s.RebalanceTime = tx.GetRebalance(), tx.GetRebalanceTime()
-	s.Splits, s.Spills, s.SpillTime = tx.GetSplit(), tx.GetSpill(), tx.GetSpillTime()
-	s.Writes, s.WriteTime = tx.GetWrite(), tx.GetWriteTime()
-	return s, nil
-}
+func (db *DB) Stats() (Stats, error) { return db.backend.Stats() }

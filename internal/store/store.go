@@ -1,4 +1,5 @@
-// Package store keeps tiaojie's records in one bbolt file. Every mutation is one
+// Package store keeps tiaojie's records in a key-value backend (backend.go):
+// one bbolt file by default. Every mutation is one
 // transaction that writes, through one path (commit), the record, its index
 // entries (each index declared once, in layout.go) and its audit entry
 // together, so that after a crash either all of it is there or none.
@@ -10,9 +11,6 @@ import (
 	"fmt"
 	"sync"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
-	berrors "go.etcd.io/bbolt/errors"
 
 	"tiaojie/internal/mediation"
 )
@@ -39,8 +37,8 @@ var ErrOlderSchema = errors.New("the database has an older schema version")
 // prepare runs at Open, after every bucket of the current layout is created.
 // A step names its buckets literally: it must go on doing what it did when the
 // layout changes again.
-var upgrades = map[uint64]func(tx *bolt.Tx) error{
-	1: func(tx *bolt.Tx) error {
+var upgrades = map[uint64]func(tx Tx) error{
+	1: func(tx Tx) error {
 		for _, r := range [][2]string{{"sessions", "logins"}, {"sessions_by_party", "logins_by_party"}, {"visits", "seen"}} {
 			if err := moveBucket(tx, r[0], r[1]); err != nil {
 				return err
@@ -54,7 +52,7 @@ var upgrades = map[uint64]func(tx *bolt.Tx) error{
 // moveBucket moves every key and value of bucket from into bucket to (which
 // prepare has created, empty), with its sequence, and deletes from. A file
 // without from has nothing to move.
-func moveBucket(tx *bolt.Tx, from, to string) error {
+func moveBucket(tx Tx, from, to string) error {
 	src := tx.Bucket([]byte(from))
 	if src == nil {
 		return nil
@@ -86,7 +84,7 @@ func moveBucket(tx *bolt.Tx, from, to string) error {
 
 // DB is the open database.
 type DB struct {
-	bolt *bolt.DB
+	backend Backend
 	// Now is the clock; tests may replace it before use.
 	Now func() time.Time
 
@@ -125,21 +123,25 @@ func Open(path string, opt Options) (*DB, error) {
 	if opt.Timeout == 0 {
 		opt.Timeout = time.Second
 	}
+	b, err := openBolt(path, opt.Timeout)
+	if err != nil {
+		return nil, err
+	}
+	return OpenBackend(b, opt)
+}
+
+// OpenBackend opens the database on an open backend: it creates its buckets,
+// upgrades its schema and starts the group committer. The database owns b
+// from then on, and closes it when it fails or on Close.
+func OpenBackend(b Backend, opt Options) (*DB, error) {
 	if opt.ReadAuditDelay == 0 {
 		opt.ReadAuditDelay = time.Second
 	}
-	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.Timeout})
-	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, fmt.Errorf("store: %s: %w (is a tiaojie server already running on it?)", path, ErrInUse)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
-	}
-	db := &DB{bolt: b, Now: time.Now,
+	db := &DB{backend: b, Now: time.Now,
 		writes: make(chan mutation, maxGroup), writesDone: make(chan struct{}),
 		reads: make(chan mediation.AuditEntry, 4096), readsDone: make(chan struct{}),
 		flush: make(chan chan struct{})}
-	if err := b.Update(func(tx *bolt.Tx) error { return prepare(tx, opt.Zone) }); err != nil {
+	if err := b.Update(func(tx Tx) error { return prepare(tx, opt.Zone) }); err != nil {
 		b.Close()
 		return nil, err
 	}
@@ -159,7 +161,7 @@ func Open(path string, opt Options) (*DB, error) {
 
 // prepare creates every bucket, brings the schema up to date and dates the
 // statistics counters in zone.
-func prepare(tx *bolt.Tx, zone *time.Location) error {
+func prepare(tx Tx, zone *time.Location) error {
 	if err := createBuckets(tx); err != nil {
 		return err
 	}
@@ -188,7 +190,7 @@ func prepare(tx *bolt.Tx, zone *time.Location) error {
 	return prepareCounters(tx, zone)
 }
 
-func createBuckets(tx *bolt.Tx) error {
+func createBuckets(tx Tx) error {
 	for _, name := range allBuckets() {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return fmt.Errorf("store: create bucket %s: %w", name, err)
@@ -214,23 +216,18 @@ func (db *DB) Close() error {
 	}
 	db.readsMu.Unlock()
 	db.forgetAll()
-	return db.bolt.Close()
+	return db.backend.Close()
 }
 
 // forgetAll drops the database's memos.
 func (db *DB) forgetAll() {
 	for _, k := range kinds {
-		k.forget(db.bolt)
+		k.forget(db.backend)
 	}
 }
 
-// Path is the file the database lives in.
-func (db *DB) Path() string { return db.bolt.Path() }
-
-// Bolt exposes the underlying bbolt database to tests that read or alter the
-// file directly. The program itself has no use for it: statistics come from
-// Stats, copies from Backup.
-func (db *DB) Bolt() *bolt.DB { return db.bolt }
+// Path is the file the database lives in (etcd: its endpoints).
+func (db *DB) Path() string { return db.backend.Path() }
 
 func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
 
@@ -238,11 +235,11 @@ func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond)
 func limit(n int) int { return max(n, 1) }
 
 // view runs a read-only transaction.
-func (db *DB) view(fn func(tx *bolt.Tx) error) error { return db.bolt.View(fn) }
+func (db *DB) view(fn func(tx Tx) error) error { return db.backend.View(fn) }
 
 // Ping reports whether the database is open and takes writes.
 func (db *DB) Ping() error {
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return db.backend.Update(func(tx Tx) error {
 		if tx.Bucket(bucketMeta) == nil {
 			return errors.New("store: meta bucket missing")
 		}
@@ -250,14 +247,7 @@ func (db *DB) Ping() error {
 	})
 }
 
-// Check verifies the consistency of the file's pages (bbolt's Tx.Check). It
-// runs in a writable transaction, which is safe beside the background writer.
-func (db *DB) Check() error {
-	return db.bolt.Update(func(tx *bolt.Tx) error {
-		var errs []error
-		for err := range tx.Check() {
-			errs = append(errs, err)
-		}
-		return errors.Join(errs...)
-	})
-}
+// Check verifies the consistency of the backend's own structures (bbolt's
+// pages: Tx.Check, in a writable transaction, which is safe beside the
+// background writer).
+func (db *DB) Check() error { return db.backend.Check() }

@@ -6,8 +6,6 @@ import (
 	"iter"
 	"slices"
 
-	bolt "go.etcd.io/bbolt"
-
 	"tiaojie/internal/mediation"
 )
 
@@ -16,7 +14,7 @@ import (
 // in the same case; otherwise it returns EINVALID naming the field. A closed
 // or withdrawn case takes no submissions (ECONFLICT).
 func (db *DB) CreateSubmission(s *mediation.Submission, actor string, opts ...Option) error {
-	return db.update(func(tx *bolt.Tx) error {
+	return db.update(func(tx Tx) error {
 		c, err := getCase(tx, s.CaseID)
 		if err != nil {
 			return err
@@ -51,7 +49,7 @@ func (db *DB) CreateSubmission(s *mediation.Submission, actor string, opts ...Op
 	}, opts...)
 }
 
-func getSubmission(tx *bolt.Tx, id mediation.ID) (*mediation.Submission, error) {
+func getSubmission(tx Tx, id mediation.ID) (*mediation.Submission, error) {
 	return submissionRecords.get(tx, idKey(id))
 }
 
@@ -59,7 +57,7 @@ func getSubmission(tx *bolt.Tx, id mediation.ID) (*mediation.Submission, error) 
 // it is not audited here: the caller records the read once it is shown.
 func (db *DB) Submission(id mediation.ID) (*mediation.Submission, error) {
 	var s *mediation.Submission
-	err := db.view(func(tx *bolt.Tx) (err error) { s, err = getSubmission(tx, id); return })
+	err := db.view(func(tx Tx) (err error) { s, err = getSubmission(tx, id); return })
 	return s, err
 }
 
@@ -68,7 +66,7 @@ func (db *DB) Submission(id mediation.ID) (*mediation.Submission, error) {
 // nothing and writes no audit entry.
 func (db *DB) ReleaseSubmission(id mediation.ID, actor string) (*mediation.Submission, error) {
 	var out *mediation.Submission
-	err := db.update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx Tx) error {
 		s, err := getSubmission(tx, id)
 		if err != nil {
 			return err
@@ -121,7 +119,7 @@ func (db *DB) Submissions(f SubmissionFilter) (out []mediation.Submission, next 
 // ID, so that a list is answered without decoding and encoding it again.
 func (db *DB) SubmissionsJSON(f SubmissionFilter) (raws [][]byte, ids []mediation.ID, next mediation.ID, err error) {
 	f.Limit = limit(f.Limit)
-	err = db.view(func(tx *bolt.Tx) error {
+	err = db.view(func(tx Tx) error {
 		raws, ids, next = nil, nil, 0
 		records := tx.Bucket(submissionRecords.bucket)
 		for id := range selected(tx, f) {
@@ -142,7 +140,7 @@ func (db *DB) SubmissionsJSON(f SubmissionFilter) (raws [][]byte, ids []mediatio
 
 // selected yields the IDs of the submissions f selects, ascending, after its
 // cursor.
-func selected(tx *bolt.Tx, f SubmissionFilter) iter.Seq[mediation.ID] {
+func selected(tx Tx, f SubmissionFilter) iter.Seq[mediation.ID] {
 	own := ascending(tx.Bucket(submissionsByParty.bucket), idKey(f.Author), f.Cursor)
 	released := ascending(tx.Bucket(submissionsReleased.bucket), idKey(f.Case), f.Cursor)
 	switch {
@@ -158,7 +156,7 @@ func selected(tx *bolt.Tx, f SubmissionFilter) iter.Seq[mediation.ID] {
 
 // ascending yields the IDs that end the keys under prefix, smallest first,
 // starting after cursor.
-func ascending(b *bolt.Bucket, prefix []byte, cursor mediation.ID) iter.Seq[mediation.ID] {
+func ascending(b Bucket, prefix []byte, cursor mediation.ID) iter.Seq[mediation.ID] {
 	return func(yield func(mediation.ID) bool) {
 		c := b.Cursor()
 		for k, _ := c.Seek(append(bytes.Clone(prefix), itob(uint64(cursor)+1)...)); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {

@@ -3,8 +3,6 @@ package store
 import (
 	"strings"
 
-	bolt "go.etcd.io/bbolt"
-
 	"tiaojie/internal/mediation"
 )
 
@@ -17,7 +15,7 @@ type storedUser struct {
 // CreateUser stores a new staff account and sets its ID. It returns ECONFLICT
 // when the username is taken.
 func (db *DB) CreateUser(u *mediation.User, actor string, opts ...Option) error {
-	return db.update(func(tx *bolt.Tx) error {
+	return db.update(func(tx Tx) error {
 		if tx.Bucket(usersByName.bucket).Get([]byte(u.Username)) != nil {
 			return &mediation.Error{Code: mediation.ECONFLICT, Message: "error.username_taken",
 				Fields: map[string]mediation.FieldError{"username": {Key: "validation.username_taken"}}}
@@ -53,7 +51,7 @@ type UserChange struct {
 // returns ENOTFOUND for an absent account.
 func (db *DB) UpdateUser(id mediation.ID, actor string, fn func(u *mediation.User) (UserChange, error), opts ...Option) (*mediation.User, error) {
 	var out *mediation.User
-	err := db.update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx Tx) error {
 		u, err := getUser(tx, id)
 		if err != nil {
 			return err
@@ -88,7 +86,7 @@ func (db *DB) UpdateUser(id mediation.ID, actor string, fn func(u *mediation.Use
 	return out, err
 }
 
-func getUser(tx *bolt.Tx, id mediation.ID) (*mediation.User, error) {
+func getUser(tx Tx, id mediation.ID) (*mediation.User, error) {
 	s, err := userRecords.get(tx, idKey(id))
 	if err != nil {
 		return nil, err
@@ -107,14 +105,14 @@ func (db *DB) User(id mediation.ID) (*mediation.User, error) {
 		return &s.User, nil
 	}
 	var u *mediation.User
-	err := db.view(func(tx *bolt.Tx) (err error) { u, err = getUser(tx, id); return })
+	err := db.view(func(tx Tx) (err error) { u, err = getUser(tx, id); return })
 	return u, err
 }
 
 // UserByName returns the account with the given username, or ENOTFOUND.
 func (db *DB) UserByName(name string) (*mediation.User, error) {
 	var u *mediation.User
-	err := db.view(func(tx *bolt.Tx) (err error) {
+	err := db.view(func(tx Tx) (err error) {
 		id := tx.Bucket(usersByName.bucket).Get([]byte(name))
 		if id == nil {
 			return mediation.NotFound()
@@ -130,7 +128,7 @@ func (db *DB) Users(cursor mediation.ID, n int) ([]mediation.User, mediation.ID,
 	n = limit(n)
 	var out []mediation.User
 	var next mediation.ID
-	err := db.view(func(tx *bolt.Tx) error {
+	err := db.view(func(tx Tx) error {
 		out, next = nil, 0
 		c := tx.Bucket(userRecords.bucket).Cursor()
 		for k, v := c.Seek(itob(uint64(cursor) + 1)); k != nil; k, v = c.Next() {
@@ -152,7 +150,7 @@ func (db *DB) Users(cursor mediation.ID, n int) ([]mediation.User, mediation.ID,
 // HasUsers reports whether any account exists, for the first start.
 func (db *DB) HasUsers() (bool, error) {
 	var has bool
-	err := db.view(func(tx *bolt.Tx) error {
+	err := db.view(func(tx Tx) error {
 		k, _ := tx.Bucket(userRecords.bucket).Cursor().First()
 		has = k != nil
 		return nil
@@ -163,7 +161,7 @@ func (db *DB) HasUsers() (bool, error) {
 // AllUsers lists every account in ID order.
 func (db *DB) AllUsers() ([]mediation.User, error) {
 	var out []mediation.User
-	err := db.view(func(tx *bolt.Tx) error {
+	err := db.view(func(tx Tx) error {
 		out = nil
 		return tx.Bucket(userRecords.bucket).ForEach(func(_, v []byte) error {
 			var s storedUser
