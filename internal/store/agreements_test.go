@@ -61,24 +61,26 @@ func signedAgreement(t testing.TB, db *store.DB, c *mediation.Case, by *mediatio
 }
 
 func TestAgreementTakesEffectWithTheCase(t *testing.T) {
-	w := newWorld(t)
-	db := w.db
-	c := createCase(t, db, w.mediator, "楼上漏水", mediation.CategoryLeakRenovation)
-	ap := createParty(t, db, c, w.mediator, "张三", mediation.SideApplicant, "")
-	rp := createParty(t, db, c, w.mediator, "李四", mediation.SideRespondent, "")
-	if none, err := db.AgreementInEffect(c.ID); err != nil || none != nil {
-		t.Fatalf("AgreementInEffect of a new case = %v, %v", none, err)
-	}
-	c = transition(t, db, c.ID, mediation.StatusMediating, "")
-	a := signedAgreement(t, db, c, w.mediator, ap, rp)
-	in, err := db.AgreementInEffect(c.ID)
-	if err != nil || in == nil || in.ID != a.ID || !in.InEffect() {
-		t.Fatalf("AgreementInEffect = %+v, %v", in, err)
-	}
-	got, err := db.Case(c.ID)
-	if err != nil || got.Status != mediation.StatusAgreement || !got.AgreementInEffect() || got.Agreed.AgreementID != a.ID ||
-		len(got.Agreed.Terms) != 1 {
-		t.Fatalf("case after the agreement took effect: %+v, %v", got, err)
-	}
-	checkIndexes(t, db)
+	onBackends(t, func(t *testing.T) {
+		w := newWorld(t)
+		db := w.db
+		c := createCase(t, db, w.mediator, "楼上漏水", mediation.CategoryLeakRenovation)
+		ap := createParty(t, db, c, w.mediator, "张三", mediation.SideApplicant, "")
+		rp := createParty(t, db, c, w.mediator, "李四", mediation.SideRespondent, "")
+		if none, err := db.AgreementInEffect(c.ID); err != nil || none != nil {
+			t.Fatalf("AgreementInEffect of a new case = %v, %v", none, err)
+		}
+		c = transition(t, db, c.ID, mediation.StatusMediating, "")
+		a := signedAgreement(t, db, c, w.mediator, ap, rp)
+		in, err := db.AgreementInEffect(c.ID)
+		if err != nil || in == nil || in.ID != a.ID || !in.InEffect() {
+			t.Fatalf("AgreementInEffect = %+v, %v", in, err)
+		}
+		got, err := db.Case(c.ID)
+		if err != nil || got.Status != mediation.StatusAgreement || !got.AgreementInEffect() || got.Agreed.AgreementID != a.ID ||
+			len(got.Agreed.Terms) != 1 {
+			t.Fatalf("case after the agreement took effect: %+v, %v", got, err)
+		}
+		checkIndexes(t, db)
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"maps"
 	"strconv"
@@ -158,14 +159,9 @@ func (db *DB) writeReads(delay time.Duration) {
 		if len(pending) == 0 {
 			return
 		}
-		err := db.backend.Update(func(tx Tx) error {
-			return commit(tx, &change{audit: gatherReads(pending)})
-		})
-		if err != nil {
-			// The entries stay pending and are tried again at the next tick.
-			return
-		}
-		pending = pending[:0]
+		n, _ := db.writeReadEntries(pending)
+		// What was not written stays pending and is tried again at the next tick.
+		pending = append(pending[:0], pending[n:]...)
 	}
 	for {
 		select {
@@ -309,4 +305,25 @@ func (db *DB) RecordNow(e mediation.AuditEntry) error {
 		e.At = db.now()
 	}
 	return db.update(func(tx Tx) error { return commit(tx, &change{audit: []mediation.AuditEntry{e}}) })
+}
+
+// writeReadEntries writes read entries in one transaction, or, on a backend
+// that cannot take them in one (etcd's limits), in halves, in order. It says
+// how many of the first entries it wrote.
+func (db *DB) writeReadEntries(entries []mediation.AuditEntry) (int, error) {
+	err := db.backend.Update(func(tx Tx) error {
+		return commit(tx, &change{audit: gatherReads(entries)})
+	})
+	if errors.Is(err, ErrTxnTooLarge) && len(entries) > 1 {
+		half := len(entries) / 2
+		if n, err := db.writeReadEntries(entries[:half]); err != nil {
+			return n, err
+		}
+		n, err := db.writeReadEntries(entries[half:])
+		return half + n, err
+	}
+	if err != nil {
+		return 0, err
+	}
+	return len(entries), nil
 }

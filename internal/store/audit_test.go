@@ -202,190 +202,198 @@ func TestAuditTamperDetected(t *testing.T) {
 }
 
 func TestVerifyAuditSince(t *testing.T) {
-	db := MustOpenDB(t)
-	if h, err := db.VerifyAudit(nil); err != nil || h != (store.Head{}) {
-		t.Fatalf("VerifyAudit of an empty chain = %+v, %v", h, err)
-	}
-	createUser(t, db, "zhou", "周调解", mediation.RoleMediator, "")
-	earlier, err := db.AuditHead()
-	if err != nil || earlier.Seq != 1 || len(earlier.Hash) != 64 {
-		t.Fatalf("AuditHead = %+v, %v", earlier, err)
-	}
-	fillAudit(t, db)
-	now, err := db.AuditHead()
-	if err != nil || now.Seq <= earlier.Seq {
-		t.Fatalf("AuditHead after more entries = %+v, %v", now, err)
-	}
+	onBackends(t, func(t *testing.T) {
+		db := MustOpenDB(t)
+		if h, err := db.VerifyAudit(nil); err != nil || h != (store.Head{}) {
+			t.Fatalf("VerifyAudit of an empty chain = %+v, %v", h, err)
+		}
+		createUser(t, db, "zhou", "周调解", mediation.RoleMediator, "")
+		earlier, err := db.AuditHead()
+		if err != nil || earlier.Seq != 1 || len(earlier.Hash) != 64 {
+			t.Fatalf("AuditHead = %+v, %v", earlier, err)
+		}
+		fillAudit(t, db)
+		now, err := db.AuditHead()
+		if err != nil || now.Seq <= earlier.Seq {
+			t.Fatalf("AuditHead after more entries = %+v, %v", now, err)
+		}
 
-	t.Run("EarlierHead", func(t *testing.T) {
-		got, err := db.VerifyAudit(&earlier)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got != now {
-			t.Errorf("VerifyAudit head = %+v, want %+v", got, now)
-		}
-	})
-	t.Run("CurrentHead", func(t *testing.T) {
-		if _, err := db.VerifyAudit(&now); err != nil {
-			t.Fatal(err)
-		}
-	})
-	t.Run("ErrForgedHash", func(t *testing.T) {
-		forged := store.Head{Seq: earlier.Seq, Hash: strings.Repeat("0", 64)}
-		if _, err := db.VerifyAudit(&forged); err == nil {
-			t.Fatal("VerifyAudit accepted a head with a wrong hash")
-		}
-	})
-	t.Run("ErrHashOfAnotherEntry", func(t *testing.T) {
-		forged := store.Head{Seq: earlier.Seq + 1, Hash: earlier.Hash}
-		if _, err := db.VerifyAudit(&forged); err == nil {
-			t.Fatal("VerifyAudit accepted a head naming the wrong entry")
-		}
-	})
-	t.Run("ErrHeadBeyondChain", func(t *testing.T) {
-		forged := store.Head{Seq: now.Seq + 3, Hash: now.Hash}
-		if _, err := db.VerifyAudit(&forged); err == nil {
-			t.Fatal("VerifyAudit accepted a head beyond the end of the chain")
-		}
+		t.Run("EarlierHead", func(t *testing.T) {
+			got, err := db.VerifyAudit(&earlier)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != now {
+				t.Errorf("VerifyAudit head = %+v, want %+v", got, now)
+			}
+		})
+		t.Run("CurrentHead", func(t *testing.T) {
+			if _, err := db.VerifyAudit(&now); err != nil {
+				t.Fatal(err)
+			}
+		})
+		t.Run("ErrForgedHash", func(t *testing.T) {
+			forged := store.Head{Seq: earlier.Seq, Hash: strings.Repeat("0", 64)}
+			if _, err := db.VerifyAudit(&forged); err == nil {
+				t.Fatal("VerifyAudit accepted a head with a wrong hash")
+			}
+		})
+		t.Run("ErrHashOfAnotherEntry", func(t *testing.T) {
+			forged := store.Head{Seq: earlier.Seq + 1, Hash: earlier.Hash}
+			if _, err := db.VerifyAudit(&forged); err == nil {
+				t.Fatal("VerifyAudit accepted a head naming the wrong entry")
+			}
+		})
+		t.Run("ErrHeadBeyondChain", func(t *testing.T) {
+			forged := store.Head{Seq: now.Seq + 3, Hash: now.Hash}
+			if _, err := db.VerifyAudit(&forged); err == nil {
+				t.Fatal("VerifyAudit accepted a head beyond the end of the chain")
+			}
+		})
 	})
 }
 
 func TestRecordRead(t *testing.T) {
-	read := func(caseID mediation.ID, n int) mediation.AuditEntry {
-		return mediation.AuditEntry{CaseID: caseID, Actor: "u:1", Action: mediation.AuditSubmissionRead,
-			Object: "submission:" + mediation.ID(n).String()}
-	}
-	readsOf := func(t *testing.T, db *store.DB, caseID mediation.ID) []mediation.AuditEntry {
-		t.Helper()
-		entries, _, err := db.CaseAudit(caseID, 0, 1000)
-		if err != nil {
-			t.Fatal(err)
+	onBackends(t, func(t *testing.T) {
+		read := func(caseID mediation.ID, n int) mediation.AuditEntry {
+			return mediation.AuditEntry{CaseID: caseID, Actor: "u:1", Action: mediation.AuditSubmissionRead,
+				Object: "submission:" + mediation.ID(n).String()}
 		}
-		var out []mediation.AuditEntry
-		for _, e := range entries {
-			if e.Action == mediation.AuditSubmissionRead {
-				out = append(out, e)
+		readsOf := func(t *testing.T, db *store.DB, caseID mediation.ID) []mediation.AuditEntry {
+			t.Helper()
+			entries, _, err := db.CaseAudit(caseID, 0, 1000)
+			if err != nil {
+				t.Fatal(err)
 			}
+			var out []mediation.AuditEntry
+			for _, e := range entries {
+				if e.Action == mediation.AuditSubmissionRead {
+					out = append(out, e)
+				}
+			}
+			return out
 		}
-		return out
-	}
 
-	t.Run("WrittenWithinASecond", func(t *testing.T) {
-		w := newWorld(t)
-		c := createCase(t, w.db, w.mediator, "噪音", mediation.CategoryNoise)
-		start := time.Now()
-		w.db.RecordRead(read(c.ID, 1))
-		for len(readsOf(t, w.db, c.ID)) == 0 {
-			if time.Since(start) > 5*time.Second {
-				t.Fatal("the read was not audited within 5 s")
+		t.Run("WrittenWithinASecond", func(t *testing.T) {
+			w := newWorld(t)
+			c := createCase(t, w.db, w.mediator, "噪音", mediation.CategoryNoise)
+			start := time.Now()
+			w.db.RecordRead(read(c.ID, 1))
+			for len(readsOf(t, w.db, c.ID)) == 0 {
+				if time.Since(start) > 5*time.Second {
+					t.Fatal("the read was not audited within 5 s")
+				}
+				time.Sleep(20 * time.Millisecond)
 			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		if d := time.Since(start); d > 3*time.Second {
-			t.Errorf("the read was audited after %v, want about a second", d)
-		}
-	})
+			if d := time.Since(start); d > 3*time.Second {
+				t.Errorf("the read was audited after %v, want about a second", d)
+			}
+		})
 
-	t.Run("FlushReads", func(t *testing.T) {
-		db := mustOpenDBWith(t, store.Options{ReadAuditDelay: time.Hour})
-		m := createUser(t, db, "wang", "王调解", mediation.RoleMediator, "")
-		c := createCase(t, db, m, "噪音", mediation.CategoryNoise)
-		for i := range 3 {
-			db.RecordRead(read(c.ID, i+1))
-		}
-		if got := readsOf(t, db, c.ID); len(got) != 0 {
-			t.Fatalf("%d reads written before the delay or a flush", len(got))
-		}
-		db.FlushReads()
-		got := readsOf(t, db, c.ID)
-		if len(got) != 3 {
-			t.Fatalf("%d reads written by FlushReads, want 3", len(got))
-		}
-		for i, e := range got {
-			if want := "submission:" + mediation.ID(i+1).String(); e.Object != want {
-				t.Errorf("read %d object = %q, want %q (in the order recorded)", i, e.Object, want)
+		t.Run("FlushReads", func(t *testing.T) {
+			db := mustOpenDBWith(t, store.Options{ReadAuditDelay: time.Hour})
+			m := createUser(t, db, "wang", "王调解", mediation.RoleMediator, "")
+			c := createCase(t, db, m, "噪音", mediation.CategoryNoise)
+			for i := range 3 {
+				db.RecordRead(read(c.ID, i+1))
 			}
-			if e.At.IsZero() {
-				t.Errorf("read %d has no time", i)
+			if got := readsOf(t, db, c.ID); len(got) != 0 {
+				t.Fatalf("%d reads written before the delay or a flush", len(got))
 			}
-		}
-		if _, err := db.VerifyAudit(nil); err != nil {
-			t.Error(err)
-		}
-	})
+			db.FlushReads()
+			got := readsOf(t, db, c.ID)
+			if len(got) != 3 {
+				t.Fatalf("%d reads written by FlushReads, want 3", len(got))
+			}
+			for i, e := range got {
+				if want := "submission:" + mediation.ID(i+1).String(); e.Object != want {
+					t.Errorf("read %d object = %q, want %q (in the order recorded)", i, e.Object, want)
+				}
+				if e.At.IsZero() {
+					t.Errorf("read %d has no time", i)
+				}
+			}
+			if _, err := db.VerifyAudit(nil); err != nil {
+				t.Error(err)
+			}
+		})
 
-	t.Run("CloseWritesPending", func(t *testing.T) {
-		db := mustOpenDBWith(t, store.Options{ReadAuditDelay: time.Hour})
-		m := createUser(t, db, "wang", "王调解", mediation.RoleMediator, "")
-		c := createCase(t, db, m, "噪音", mediation.CategoryNoise)
-		db.RecordRead(read(c.ID, 7))
-		db = reopen(t, db)
-		got := readsOf(t, db, c.ID)
-		if len(got) != 1 || got[0].Object != "submission:7" {
-			t.Fatalf("reads after Close and reopen = %+v, want the one recorded", got)
-		}
+		t.Run("CloseWritesPending", func(t *testing.T) {
+			db := mustOpenDBWith(t, store.Options{ReadAuditDelay: time.Hour})
+			m := createUser(t, db, "wang", "王调解", mediation.RoleMediator, "")
+			c := createCase(t, db, m, "噪音", mediation.CategoryNoise)
+			db.RecordRead(read(c.ID, 7))
+			db = reopen(t, db)
+			got := readsOf(t, db, c.ID)
+			if len(got) != 1 || got[0].Object != "submission:7" {
+				t.Fatalf("reads after Close and reopen = %+v, want the one recorded", got)
+			}
+		})
 	})
 }
 
 // The newest entries of a case's trail, read backwards, are the trail's
 // last ones, newest first, whatever else is in the chain.
 func TestLatestCaseAudit(t *testing.T) {
-	db := MustOpenDB(t)
-	fillAudit(t, db)
-	m := createUser(t, db, "li.jianguo", "李调解", mediation.RoleMediator, "")
-	c := createCase(t, db, m, "车位", mediation.CategoryParking)
-	other := createCase(t, db, m, "噪音", mediation.CategoryNoise)
-	for i := range 30 {
-		for _, cs := range []*mediation.Case{c, other} {
-			db.RecordRead(mediation.AuditEntry{CaseID: cs.ID, Actor: "u:1", Action: mediation.AuditSubmissionRead,
-				Object: "submission:" + mediation.ID(i+1).String()})
+	onBackends(t, func(t *testing.T) {
+		db := MustOpenDB(t)
+		fillAudit(t, db)
+		m := createUser(t, db, "li.jianguo", "李调解", mediation.RoleMediator, "")
+		c := createCase(t, db, m, "车位", mediation.CategoryParking)
+		other := createCase(t, db, m, "噪音", mediation.CategoryNoise)
+		for i := range 30 {
+			for _, cs := range []*mediation.Case{c, other} {
+				db.RecordRead(mediation.AuditEntry{CaseID: cs.ID, Actor: "u:1", Action: mediation.AuditSubmissionRead,
+					Object: "submission:" + mediation.ID(i+1).String()})
+			}
 		}
-	}
-	db.FlushReads()
-	all, _, err := db.CaseAudit(c.ID, 0, 1000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range []int{1, 10, len(all), len(all) + 5} {
-		got, more, err := db.LatestCaseAudit(c.ID, n)
+		db.FlushReads()
+		all, _, err := db.CaseAudit(c.ID, 0, 1000)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := slices.Clone(all[max(0, len(all)-n):])
-		slices.Reverse(want)
-		if !reflect.DeepEqual(got, want) || more != (n < len(all)) {
-			t.Fatalf("latest %d: got %d entries (more %v), want the last %d of %d newest first", n, len(got), more, len(want), len(all))
+		for _, n := range []int{1, 10, len(all), len(all) + 5} {
+			got, more, err := db.LatestCaseAudit(c.ID, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := slices.Clone(all[max(0, len(all)-n):])
+			slices.Reverse(want)
+			if !reflect.DeepEqual(got, want) || more != (n < len(all)) {
+				t.Fatalf("latest %d: got %d entries (more %v), want the last %d of %d newest first", n, len(got), more, len(want), len(all))
+			}
 		}
-	}
+	})
 }
 
 // Identical reads within one flush are one link that says how many it
 // stands for; a read that showed something else keeps its own.
 func TestIdenticalReadsShareALink(t *testing.T) {
-	db := mustOpenDBWith(t, store.Options{ReadAuditDelay: time.Hour})
-	m := createUser(t, db, "wang", "王调解", mediation.RoleMediator, "")
-	c := createCase(t, db, m, "车位", mediation.CategoryParking)
-	list := func(ids string) mediation.AuditEntry {
-		return mediation.AuditEntry{CaseID: c.ID, Actor: "p:2", Action: mediation.AuditSubmissionRead,
-			Object: "case:" + c.ID.String(), Detail: map[string]string{"submissions": ids}}
-	}
-	for range 5 {
-		db.RecordRead(list("2"))
-	}
-	db.RecordRead(list("1,2"))
-	db.FlushReads()
-	entries, _, err := db.CaseAudit(c.ID, 0, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, e := range entries {
-		if e.Action == mediation.AuditSubmissionRead {
-			got = append(got, e.Detail["submissions"]+" reads="+e.Detail["reads"])
+	onBackends(t, func(t *testing.T) {
+		db := mustOpenDBWith(t, store.Options{ReadAuditDelay: time.Hour})
+		m := createUser(t, db, "wang", "王调解", mediation.RoleMediator, "")
+		c := createCase(t, db, m, "车位", mediation.CategoryParking)
+		list := func(ids string) mediation.AuditEntry {
+			return mediation.AuditEntry{CaseID: c.ID, Actor: "p:2", Action: mediation.AuditSubmissionRead,
+				Object: "case:" + c.ID.String(), Detail: map[string]string{"submissions": ids}}
 		}
-	}
-	if want := []string{"2 reads=5", "1,2 reads="}; !slices.Equal(got, want) {
-		t.Fatalf("read entries %q, want %q", got, want)
-	}
+		for range 5 {
+			db.RecordRead(list("2"))
+		}
+		db.RecordRead(list("1,2"))
+		db.FlushReads()
+		entries, _, err := db.CaseAudit(c.ID, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range entries {
+			if e.Action == mediation.AuditSubmissionRead {
+				got = append(got, e.Detail["submissions"]+" reads="+e.Detail["reads"])
+			}
+		}
+		if want := []string{"2 reads=5", "1,2 reads="}; !slices.Equal(got, want) {
+			t.Fatalf("read entries %q, want %q", got, want)
+		}
+	})
 }

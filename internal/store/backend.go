@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 )
 
@@ -88,6 +89,13 @@ type Tx interface {
 	OnCommit(fn func())
 	// Backend is the backend the transaction runs on.
 	Backend() Backend
+	// Err is the first read or write that the backend could not carry
+	// out, or that took the transaction past its limits (ErrTxnTooLarge):
+	// the transaction fails with it.
+	Err() error
+	// Size is what the transaction carries so far, to weigh against
+	// Limits: keys written or compared, and bytes.
+	Size() (ops, bytes int)
 }
 
 // Bucket is one bucket in a transaction. A write transaction's reads see
@@ -117,4 +125,26 @@ type Cursor interface {
 	Seek(seek []byte) (k, v []byte)
 	Next() (k, v []byte)
 	Prev() (k, v []byte)
+}
+
+// copyBuckets copies every bucket of the layout, with its sequence, from src
+// into dst: a backend's snapshot as a file of another.
+func copyBuckets(dst, src Tx) error {
+	for _, name := range allBuckets() {
+		from := src.Bucket(name)
+		if from == nil {
+			continue
+		}
+		to, err := dst.CreateBucketIfNotExists(name)
+		if err != nil {
+			return err
+		}
+		if err := from.ForEach(func(k, v []byte) error { return to.Put(k, v) }); err != nil {
+			return fmt.Errorf("store: copy bucket %s: %w", name, err)
+		}
+		if err := to.SetSequence(from.Sequence()); err != nil {
+			return err
+		}
+	}
+	return src.Err()
 }

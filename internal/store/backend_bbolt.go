@@ -171,6 +171,8 @@ func (t *boltTx) Revision() int64                { return int64(t.tx.ID()) }
 func (t *boltTx) Writable() bool                 { return t.tx.Writable() }
 func (t *boltTx) OnCommit(fn func())             { t.tx.OnCommit(fn) }
 func (t *boltTx) Backend() Backend               { return t.be }
+func (t *boltTx) Err() error                     { return nil }
+func (t *boltTx) Size() (ops, bytes int)         { return 0, 0 }
 
 type boltBucket bolt.Bucket
 

@@ -100,68 +100,70 @@ func waitForRecords(t *testing.T, w *written, n int) {
 // writing. Each copy verifies and holds every record committed before it
 // began.
 func TestBackupUnderWriteLoad(t *testing.T) {
-	w := newWorld(t)
-	stop := make(chan struct{})
-	load, wg := writeLoad(t, w.db, w.mediator, 8, stop)
-	defer func() { close(stop); wg.Wait() }()
+	onBackends(t, func(t *testing.T) {
+		w := newWorld(t)
+		stop := make(chan struct{})
+		load, wg := writeLoad(t, w.db, w.mediator, 8, stop)
+		defer func() { close(stop); wg.Wait() }()
 
-	dir := t.TempDir()
-	for round := range 3 {
-		waitForRecords(t, load, 20*(round+1))
-		cases, parties, subs := load.snapshot()
-		path := filepath.Join(dir, fmt.Sprintf("backup-%d.db", round))
-		head, n, err := w.db.BackupFile(path)
-		if err != nil {
-			t.Fatalf("round %d: BackupFile: %v", round, err)
-		}
-		if fi, err := os.Stat(path); err != nil || fi.Size() != n {
-			t.Fatalf("round %d: the copy is %v bytes, BackupFile said %d (%v)", round, fi.Size(), n, err)
-		}
-		if got, err := store.VerifyBackup(path); err != nil || got != head {
-			t.Fatalf("round %d: VerifyBackup = %v, %v; BackupFile said head %v", round, got, err, head)
+		dir := t.TempDir()
+		for round := range 3 {
+			waitForRecords(t, load, 20*(round+1))
+			cases, parties, subs := load.snapshot()
+			path := filepath.Join(dir, fmt.Sprintf("backup-%d.db", round))
+			head, n, err := w.db.BackupFile(path)
+			if err != nil {
+				t.Fatalf("round %d: BackupFile: %v", round, err)
+			}
+			if fi, err := os.Stat(path); err != nil || fi.Size() != n {
+				t.Fatalf("round %d: the copy is %v bytes, BackupFile said %d (%v)", round, fi.Size(), n, err)
+			}
+			if got, err := store.VerifyBackup(path); err != nil || got != head {
+				t.Fatalf("round %d: VerifyBackup = %v, %v; BackupFile said head %v", round, got, err, head)
+			}
+
+			// The copy opens as a database and holds what had committed.
+			copyDB, err := store.Open(path, store.Options{})
+			if err != nil {
+				t.Fatalf("round %d: open the copy: %v", round, err)
+			}
+			for _, id := range cases {
+				if _, err := copyDB.Case(id); err != nil {
+					t.Errorf("round %d: case %d committed before the backup: %v", round, id, err)
+				}
+			}
+			for _, id := range parties {
+				if _, err := copyDB.Party(id); err != nil {
+					t.Errorf("round %d: party %d committed before the backup: %v", round, id, err)
+				}
+			}
+			for _, id := range subs {
+				if _, err := copyDB.Submission(id); err != nil {
+					t.Errorf("round %d: submission %d committed before the backup: %v", round, id, err)
+				}
+			}
+			if err := copyDB.CheckIndexes(); err != nil {
+				t.Errorf("round %d: indexes of the copy: %v", round, err)
+			}
+			if err := copyDB.Close(); err != nil {
+				t.Fatal(err)
+			}
 		}
 
-		// The copy opens as a database and holds what had committed.
-		copyDB, err := store.Open(path, store.Options{})
-		if err != nil {
-			t.Fatalf("round %d: open the copy: %v", round, err)
+		// A backup into memory while the load goes on is the same kind of file.
+		var buf bytes.Buffer
+		n, err := w.db.Backup(&buf)
+		if err != nil || n != int64(buf.Len()) {
+			t.Fatalf("Backup: %d bytes, %v; buffer holds %d", n, err, buf.Len())
 		}
-		for _, id := range cases {
-			if _, err := copyDB.Case(id); err != nil {
-				t.Errorf("round %d: case %d committed before the backup: %v", round, id, err)
-			}
-		}
-		for _, id := range parties {
-			if _, err := copyDB.Party(id); err != nil {
-				t.Errorf("round %d: party %d committed before the backup: %v", round, id, err)
-			}
-		}
-		for _, id := range subs {
-			if _, err := copyDB.Submission(id); err != nil {
-				t.Errorf("round %d: submission %d committed before the backup: %v", round, id, err)
-			}
-		}
-		if err := copyDB.CheckIndexes(); err != nil {
-			t.Errorf("round %d: indexes of the copy: %v", round, err)
-		}
-		if err := copyDB.Close(); err != nil {
+		path := filepath.Join(dir, "from-memory.db")
+		if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
 			t.Fatal(err)
 		}
-	}
-
-	// A backup into memory while the load goes on is the same kind of file.
-	var buf bytes.Buffer
-	n, err := w.db.Backup(&buf)
-	if err != nil || n != int64(buf.Len()) {
-		t.Fatalf("Backup: %d bytes, %v; buffer holds %d", n, err, buf.Len())
-	}
-	path := filepath.Join(dir, "from-memory.db")
-	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := store.VerifyBackup(path); err != nil {
-		t.Errorf("VerifyBackup of the in-memory copy: %v", err)
-	}
+		if _, err := store.VerifyBackup(path); err != nil {
+			t.Errorf("VerifyBackup of the in-memory copy: %v", err)
+		}
+	})
 }
 
 func TestBackupFile(t *testing.T) {

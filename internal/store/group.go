@@ -74,30 +74,57 @@ func (db *DB) commitGroups() {
 }
 
 // commitGroup carries out the group in one transaction, taking out and
-// answering alone each mutation that fails.
+// answering alone each mutation that fails. On a backend that limits a
+// transaction (etcd), a transaction takes the mutations in turn until it
+// is three quarters full, and the rest go in the next; a mutation that
+// takes it past the limits goes in the next with the ones after it.
 func (db *DB) commitGroup(group []mutation) {
+	lim := db.backend.Limits()
 	for len(group) > 0 {
-		failed := -1
+		var failed, taken int
 		err := db.backend.Update(func(tx Tx) error {
+			// The backend may run this again (etcd, on a conflict).
+			failed, taken = -1, len(group)
 			for i, m := range group {
 				if err := safely(m.fn, tx); err != nil {
 					failed = i
 					return err
+				}
+				if lim.nearlyFull(tx) {
+					taken = i + 1
+					break
 				}
 			}
 			return nil
 		})
 		if failed < 0 {
 			// Committed, or the commit itself failed: the same answer for all.
-			for _, m := range group {
+			for _, m := range group[:taken] {
 				m.done <- err
 			}
-			return
+			group = group[taken:]
+			continue
+		}
+		if errors.Is(err, ErrTxnTooLarge) && failed > 0 {
+			// The ones before it fitted.
+			db.commitGroup(group[:failed])
+			group = group[failed:]
+			continue
 		}
 		alone := group[failed]
 		alone.done <- db.backend.Update(func(tx Tx) error { return safely(alone.fn, tx) })
 		group = append(group[:failed:failed], group[failed+1:]...)
 	}
+}
+
+// nearlyFull says whether tx carries three quarters of what the limits let
+// one transaction carry.
+func (lim Limits) nearlyFull(tx Tx) bool {
+	if lim.Ops == 0 && lim.Bytes == 0 {
+		return false
+	}
+	ops, n := tx.Size()
+	return lim.Ops > 0 && 4*ops >= 3*lim.Ops || lim.Bytes > 0 && 4*n >= 3*lim.Bytes
 }
 
 // safely runs fn, turning a panic into its error so that one broken
@@ -106,6 +133,11 @@ func safely(fn func(Tx) error, tx Tx) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("store: a mutation panicked: %v", r)
+		}
+		// A read the backend could not carry out fails the mutation,
+		// whatever it made of the missing value.
+		if terr := tx.Err(); terr != nil {
+			err = terr
 		}
 	}()
 	return fn(tx)

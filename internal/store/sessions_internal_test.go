@@ -20,7 +20,13 @@ func calendarOf(tb testing.TB, n int) *DB {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	err = db.backend.Update(func(tx Tx) error {
+	return calendarIn(tb, db, n)
+}
+
+// calendarIn is calendarOf in an open database.
+func calendarIn(tb testing.TB, db *DB, n int) *DB {
+	tb.Helper()
+	err := db.backend.Update(func(tx Tx) error {
 		var ch change
 		caseRecords.put(&ch, idKey(1), &mediation.Case{ID: 1, Status: mediation.StatusMediating, Mediators: []mediation.ID{1}})
 		for i := range n {
@@ -101,34 +107,36 @@ func BenchmarkOverlapCheck(b *testing.B) {
 // ID its rolled-back run gave it, which the second has now taken, it would
 // have passed over the second's session as its own and booked the slot too.
 func TestRerunBookingSeesTheSessionTakenMeanwhile(t *testing.T) {
-	db := calendarOf(t, 0)
-	// Hold the committer so that both bookings queue into one group.
-	hold, held := make(chan struct{}), make(chan struct{})
-	go db.batch(func(Tx) error { close(held); <-hold; return nil })
-	<-held
-	errs := make(chan error, 2)
-	for i := range 2 {
-		s := &mediation.Session{CaseID: 1, Kind: mediation.SessionJoint, StartsAt: benchStart, EndsAt: benchStart.Add(time.Hour),
-			MediatorIDs: []mediation.ID{1}, Status: mediation.SessionScheduled}
-		go func() { errs <- db.CreateSession(s, "user:1") }()
-		for len(db.writes) <= i {
-			time.Sleep(time.Millisecond)
+	onEachBackend(t, func(t *testing.T, open func() *DB) {
+		db := calendarIn(t, open(), 0)
+		// Hold the committer so that both bookings queue into one group.
+		hold, held := make(chan struct{}), make(chan struct{})
+		go db.batch(func(Tx) error { close(held); <-hold; return nil })
+		<-held
+		errs := make(chan error, 2)
+		for i := range 2 {
+			s := &mediation.Session{CaseID: 1, Kind: mediation.SessionJoint, StartsAt: benchStart, EndsAt: benchStart.Add(time.Hour),
+				MediatorIDs: []mediation.ID{1}, Status: mediation.SessionScheduled}
+			go func() { errs <- db.CreateSession(s, "user:1") }()
+			for len(db.writes) <= i {
+				time.Sleep(time.Millisecond)
+			}
 		}
-	}
-	close(hold)
-	var booked int
-	for range 2 {
-		if err := <-errs; err == nil {
-			booked++
-		} else if _, ok := err.(*mediation.Booked); !ok {
+		close(hold)
+		var booked int
+		for range 2 {
+			if err := <-errs; err == nil {
+				booked++
+			} else if _, ok := err.(*mediation.Booked); !ok {
+				t.Fatal(err)
+			}
+		}
+		stored, err := db.Sessions(SessionFilter{Case: 1})
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	stored, err := db.Sessions(SessionFilter{Case: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if booked != 1 || len(stored) != 1 {
-		t.Fatalf("two bookings of one slot in one group: %d booked, %d stored; want exactly one of each", booked, len(stored))
-	}
+		if booked != 1 || len(stored) != 1 {
+			t.Fatalf("two bookings of one slot in one group: %d booked, %d stored; want exactly one of each", booked, len(stored))
+		}
+	})
 }

@@ -24,8 +24,9 @@ import (
 	"tiaojie/internal/store"
 )
 
-// MustOpenDB opens a new database in tb.TempDir(). At cleanup it closes the
-// database, reopens the file, and fails the test unless bbolt's Tx.Check, the
+// MustOpenDB opens a new database, on the backend the test runs on (bbolt in
+// tb.TempDir(), unless onBackends chose another). At cleanup it closes the
+// database, reopens it, and fails the test unless the backend's check, the
 // audit chain and every index pass.
 func MustOpenDB(tb testing.TB) *store.DB {
 	tb.Helper()
@@ -36,13 +37,14 @@ func MustOpenDB(tb testing.TB) *store.DB {
 // so that only FlushReads or Close write read entries).
 func mustOpenDBWith(tb testing.TB, opt store.Options) *store.DB {
 	tb.Helper()
-	path := filepath.Join(tb.TempDir(), "tiaojie.db")
-	db, err := store.Open(path, opt)
+	again := backendOf(tb).place(tb)
+	db, err := again(opt)
 	if err != nil {
 		tb.Fatalf("Open: %v", err)
 	}
 	db.Now = newClock().Now
-	tb.Cleanup(func() { checkFile(tb, db, path) })
+	reopeners.Store(db, again)
+	tb.Cleanup(func() { checkStore(tb, db, again) })
 	return db
 }
 
@@ -50,17 +52,24 @@ func mustOpenDBWith(tb testing.TB, opt store.Options) *store.DB {
 // and runs Tx.Check, VerifyAudit and CheckIndexes on it.
 func checkFile(tb testing.TB, db *store.DB, path string) {
 	tb.Helper()
+	checkStore(tb, db, func(opt store.Options) (*store.DB, error) { return store.Open(path, opt) })
+}
+
+// checkStore closes db (a second Close is harmless), opens its store again
+// and runs the backend's check, VerifyAudit and CheckIndexes on it.
+func checkStore(tb testing.TB, db *store.DB, again func(store.Options) (*store.DB, error)) {
+	tb.Helper()
 	if err := db.Close(); err != nil {
 		tb.Errorf("Close: %v", err)
 	}
-	re, err := store.Open(path, store.Options{})
+	re, err := again(store.Options{})
 	if err != nil {
 		tb.Errorf("reopen for check: %v", err)
 		return
 	}
 	defer re.Close()
 	if err := re.Check(); err != nil {
-		tb.Errorf("Tx.Check: %v", err)
+		tb.Errorf("Check: %v", err)
 	}
 	if _, err := re.VerifyAudit(nil); err != nil {
 		tb.Errorf("VerifyAudit: %v", err)
@@ -70,19 +79,20 @@ func checkFile(tb testing.TB, db *store.DB, path string) {
 	}
 }
 
-// reopen closes db and opens its file again; the new DB is checked at cleanup.
+// reopen closes db and opens its store again; the new DB is checked at cleanup.
 func reopen(tb testing.TB, db *store.DB) *store.DB {
 	tb.Helper()
-	path := db.Path()
+	again := reopenerOf(db)
 	if err := db.Close(); err != nil {
 		tb.Fatalf("Close: %v", err)
 	}
-	re, err := store.Open(path, store.Options{})
+	re, err := again(store.Options{})
 	if err != nil {
 		tb.Fatalf("reopen: %v", err)
 	}
 	re.Now = newClock().Now
-	tb.Cleanup(func() { checkFile(tb, re, path) })
+	reopeners.Store(re, again)
+	tb.Cleanup(func() { checkStore(tb, re, again) })
 	return re
 }
 
@@ -231,21 +241,25 @@ func fingerprint(t testing.TB, db *store.DB) map[string]string {
 	t.Helper()
 	db.FlushReads()
 	out := map[string]string{}
-	err := db.Bolt().View(func(tx *bolt.Tx) error {
-		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+	err := db.ViewBuckets(func(names []string, bucket func(string) store.TestBucket) error {
+		for _, name := range names {
+			b := bucket(name)
+			if b == nil {
+				continue
+			}
 			h := sha256.New()
 			fmt.Fprintf(h, "seq %d\n", b.Sequence())
 			err := b.ForEach(func(k, v []byte) error {
-				if v == nil && b.Bucket(k) != nil {
-					return fmt.Errorf("unexpected nested bucket %q in %q", k, name)
-				}
 				writeLenPrefixed(h, k)
 				writeLenPrefixed(h, v)
 				return nil
 			})
-			out[string(name)] = hex.EncodeToString(h.Sum(nil))
-			return err
-		})
+			if err != nil {
+				return err
+			}
+			out[name] = hex.EncodeToString(h.Sum(nil))
+		}
+		return nil
 	})
 	if err != nil {
 		t.Fatalf("fingerprint: %v", err)
@@ -312,8 +326,8 @@ func pairKey(owner, member mediation.ID) string {
 func bucketKeys(t testing.TB, db *store.DB, bucket string) []string {
 	t.Helper()
 	var keys []string
-	err := db.Bolt().View(func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte(bucket))
+	err := db.ViewBuckets(func(_ []string, of func(string) store.TestBucket) error {
+		b := of(bucket)
 		if b == nil {
 			return fmt.Errorf("no bucket %q", bucket)
 		}
@@ -349,7 +363,7 @@ func checkIndexes(t testing.TB, db *store.DB) {
 	var cases []mediation.Case
 	var parties []mediation.Party
 	var subs []mediation.Submission
-	err := db.Bolt().View(func(tx *bolt.Tx) error {
+	err := db.ViewBuckets(func(_ []string, tx func(string) store.TestBucket) error {
 		if err := decodeAll(tx, "cases", &cases); err != nil {
 			return err
 		}
@@ -491,8 +505,8 @@ func nonNilIDs(ids []mediation.ID) []mediation.ID {
 }
 
 // decodeAll decodes every record of a bucket, in key order, into *out.
-func decodeAll[T any](tx *bolt.Tx, bucket string, out *[]T) error {
-	return tx.Bucket([]byte(bucket)).ForEach(func(k, v []byte) error {
+func decodeAll[T any](tx func(string) store.TestBucket, bucket string, out *[]T) error {
+	return tx(bucket).ForEach(func(k, v []byte) error {
 		var r T
 		if err := json.Unmarshal(v, &r); err != nil {
 			return fmt.Errorf("%s %x: %w", bucket, k, err)

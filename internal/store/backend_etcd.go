@@ -1,0 +1,816 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
+	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.uber.org/zap"
+)
+
+// The etcd backend: the store in an etcd cluster (raft over bbolt), shared by
+// every tiaojie process that opens it.
+//
+// Keys. Under the store's prefix, a bucket's key is "k/", the bucket's name,
+// a zero byte, then the key; a bucket's existence is the key "b/" and its
+// name, its sequence the key "s/" and its name (eight bytes big-endian). No
+// bucket name holds a zero byte, so one bucket's keys are one key range.
+//
+// Reads. A transaction reads at one revision, the store's revision at its
+// first read (snapshot isolation): every Get, cursor and ForEach sees the
+// store as it was then, and a write transaction's own writes on top.
+//
+// Writes. A write transaction buffers its puts and deletes and, when its
+// function returns, commits them in one etcd Txn whose compares are the
+// mod-revision of every key it read with Get (create-revision 0 for a key
+// read as absent): the Txn applies only if none of them changed since the
+// revision read at, else the function runs again on a fresh revision. The
+// keys a cursor walks over are not compared: etcd's range compares miss
+// deletions, and they are not needed, because every mutation appends to the
+// one audit chain, reading and writing its head (meta/audit_head). Any two
+// write transactions that run concurrently therefore read the same head and
+// both write it, so the second to commit fails its compare and runs again
+// from the first's writes: write transactions are serializable, the
+// double-booking check's scans of the session indexes included. A write
+// transaction that audits nothing (the sweeps of expired logins and keys)
+// deletes only what its scan found, which another transaction deleting too
+// leaves deleted.
+//
+// Limits. etcd refuses a Txn of more than --max-txn-ops operations (128 by
+// default, compares and writes counted apart) or a request over
+// --max-request-bytes (1.5 MiB by default): Limits says a little less, and
+// group commit (group.go) puts as many mutations in one Txn as fit.
+type etcdBackend struct {
+	cli       *clientv3.Client
+	endpoints []string
+	prefix    string
+	timeout   time.Duration
+	limits    Limits
+	// buckets are the buckets known to exist: buckets are made at Open
+	// and deleted only by an upgrade, so a transaction reads the markers
+	// only of a bucket not known yet.
+	buckets sync.Map // string → struct{}
+	readTx  atomic.Int64
+	openTx  atomic.Int64
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// EtcdOptions say where the store is in etcd.
+type EtcdOptions struct {
+	Endpoints []string
+	// Prefix is the prefix of every key of the store, so that one cluster
+	// can hold several (tests) or other data; "tiaojie/" when empty.
+	Prefix string
+	// Timeout bounds each request to etcd; 10 s when zero.
+	Timeout time.Duration
+	// MaxTxnOps and MaxRequestBytes are the cluster's --max-txn-ops and
+	// --max-request-bytes, when not etcd's defaults (128, 1.5 MiB).
+	MaxTxnOps, MaxRequestBytes int
+}
+
+// OpenEtcd opens the database in the etcd cluster at o.Endpoints, creating
+// its buckets and upgrading its schema as Open does a file.
+func OpenEtcd(o EtcdOptions, opt Options) (*DB, error) {
+	b, err := openEtcd(o)
+	if err != nil {
+		return nil, err
+	}
+	return OpenBackend(b, opt)
+}
+
+func openEtcd(o EtcdOptions) (*etcdBackend, error) {
+	if len(o.Endpoints) == 0 {
+		return nil, errors.New("store: etcd: no endpoints")
+	}
+	if o.Prefix == "" {
+		o.Prefix = "tiaojie/"
+	}
+	if o.Timeout == 0 {
+		o.Timeout = 10 * time.Second
+	}
+	if o.MaxTxnOps == 0 {
+		o.MaxTxnOps = 128
+	}
+	if o.MaxRequestBytes == 0 {
+		o.MaxRequestBytes = 3 << 19 // 1.5 MiB
+	}
+	cli, err := clientv3.New(clientv3.Config{Endpoints: o.Endpoints, DialTimeout: o.Timeout, Logger: zap.NewNop()})
+	if err != nil {
+		return nil, fmt.Errorf("store: etcd %s: %w", strings.Join(o.Endpoints, ","), err)
+	}
+	b := &etcdBackend{cli: cli, endpoints: o.Endpoints, prefix: o.Prefix, timeout: o.Timeout,
+		// A margin for what a request carries besides keys and values.
+		limits: Limits{Ops: o.MaxTxnOps, Bytes: o.MaxRequestBytes - 64<<10}}
+	ctx, cancel := b.ctx()
+	defer cancel()
+	if _, err := cli.Get(ctx, b.prefix+"b/", clientv3.WithCountOnly()); err != nil {
+		cli.Close()
+		return nil, fmt.Errorf("store: etcd %s: %w", strings.Join(o.Endpoints, ","), err)
+	}
+	return b, nil
+}
+
+func (b *etcdBackend) ctx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), b.timeout)
+}
+
+func (b *etcdBackend) recordKey(bucket, key []byte) string {
+	return b.prefix + "k/" + string(bucket) + "\x00" + string(key)
+}
+func (b *etcdBackend) bucketStart(bucket []byte) string {
+	return b.prefix + "k/" + string(bucket) + "\x00"
+}
+func (b *etcdBackend) bucketEnd(bucket []byte) string {
+	return b.prefix + "k/" + string(bucket) + "\x01"
+}
+func (b *etcdBackend) markerKey(bucket []byte) string   { return b.prefix + "b/" + string(bucket) }
+func (b *etcdBackend) sequenceKey(bucket []byte) string { return b.prefix + "s/" + string(bucket) }
+
+func (b *etcdBackend) View(fn func(Tx) error) error {
+	b.readTx.Add(1)
+	b.openTx.Add(1)
+	defer b.openTx.Add(-1)
+	tx := &etcdTx{be: b}
+	err := fn(tx)
+	if tx.err != nil {
+		return tx.err
+	}
+	return err
+}
+
+// maxConflicts is how often Update runs its function again on a conflict
+// before it gives up.
+const maxConflicts = 100
+
+// errConflict is a commit whose compares failed, or a read at a revision
+// compacted away: the transaction runs again.
+var errConflict = errors.New("store: etcd: the transaction conflicted with another")
+
+func (b *etcdBackend) Update(fn func(Tx) error) error {
+	for attempt := 0; ; attempt++ {
+		tx := &etcdTx{be: b, writable: true, reads: map[string]readKey{}, writes: map[string]pendingWrite{}}
+		err := b.try(tx, fn)
+		if !errors.Is(err, errConflict) {
+			return err
+		}
+		if attempt == maxConflicts {
+			return fmt.Errorf("store: etcd: %d conflicts in a row: %w", attempt, err)
+		}
+		// Let the other writer finish before reading again.
+		time.Sleep(time.Duration(rand.Int64N(int64(time.Millisecond) << min(attempt, 5))))
+	}
+}
+
+// try runs fn in tx and commits what it wrote.
+func (b *etcdBackend) try(tx *etcdTx, fn func(Tx) error) error {
+	err := fn(tx)
+	if tx.err != nil {
+		return tx.err
+	}
+	if err != nil {
+		return err
+	}
+	if len(tx.writes) == 0 {
+		tx.committed()
+		return nil
+	}
+	cmps := make([]clientv3.Cmp, 0, len(tx.reads))
+	for k, r := range tx.reads {
+		if r.mod == 0 {
+			cmps = append(cmps, clientv3.Compare(clientv3.CreateRevision(k), "=", 0))
+		} else {
+			cmps = append(cmps, clientv3.Compare(clientv3.ModRevision(k), "=", r.mod))
+		}
+	}
+	ops := make([]clientv3.Op, 0, len(tx.writes))
+	for k, w := range tx.writes {
+		if w.deleted {
+			ops = append(ops, clientv3.OpDelete(k))
+		} else {
+			ops = append(ops, clientv3.OpPut(k, string(w.value)))
+		}
+	}
+	ctx, cancel := b.ctx()
+	defer cancel()
+	resp, err := b.cli.Txn(ctx).If(cmps...).Then(ops...).Commit()
+	if err != nil {
+		return fmt.Errorf("store: etcd: commit: %w", err)
+	}
+	if !resp.Succeeded {
+		return errConflict
+	}
+	tx.committed()
+	return nil
+}
+
+func (b *etcdBackend) Limits() Limits { return b.limits }
+
+// Snapshot writes the store, read at one revision, as a bbolt file of the
+// same layout: the copy that `tiaojie backup` keeps, checks offline and can
+// run a server on alone, whichever backend it came from.
+func (b *etcdBackend) Snapshot(begin func(size int64) (io.Writer, error)) (int64, error) {
+	dir, err := os.MkdirTemp("", "tiaojie-snapshot-")
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "copy.db")
+	dst, err := openBolt(path, time.Second)
+	if err != nil {
+		return 0, err
+	}
+	err = b.View(func(src Tx) error {
+		return dst.Update(func(tx Tx) error { return copyBuckets(tx, src) })
+	})
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return 0, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	w, err := begin(fi.Size())
+	if err != nil {
+		return 0, err
+	}
+	return io.Copy(w, f)
+}
+
+// Check asks every member for its alarms (a member out of space, or whose
+// data is corrupt, raises one) and compares the hash of every member's
+// keyspace at one revision.
+func (b *etcdBackend) Check() error {
+	ctx, cancel := b.ctx()
+	defer cancel()
+	alarms, err := b.cli.AlarmList(ctx)
+	if err != nil {
+		return fmt.Errorf("etcd: alarms: %w", err)
+	}
+	var errs []error
+	for _, a := range alarms.Alarms {
+		errs = append(errs, fmt.Errorf("etcd: member %x raised alarm %s", a.MemberID, a.Alarm))
+	}
+	rev := int64(0)
+	hashes := map[uint32][]string{}
+	for _, ep := range b.endpoints {
+		h, err := b.cli.HashKV(ctx, ep, rev)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("etcd: hash of %s: %w", ep, err))
+			continue
+		}
+		if rev == 0 {
+			rev = h.Header.Revision
+		}
+		hashes[h.Hash] = append(hashes[h.Hash], ep)
+	}
+	if len(hashes) > 1 {
+		errs = append(errs, fmt.Errorf("etcd: the members' keyspaces differ at revision %d: %v", rev, hashes))
+	}
+	return errors.Join(errs...)
+}
+
+func (b *etcdBackend) Stats() (Stats, error) {
+	ctx, cancel := b.ctx()
+	defer cancel()
+	st, err := b.cli.Status(ctx, b.endpoints[0])
+	if err != nil {
+		return Stats{}, fmt.Errorf("store: etcd: status: %w", err)
+	}
+	return Stats{Size: st.DbSize, ReadTx: int(b.readTx.Load()), OpenReadTx: int(b.openTx.Load())}, nil
+}
+
+// Watch sends every change to bucket's keys from revision from on (0: from
+// now), keys without the bucket's prefix, until ctx ends.
+func (b *etcdBackend) Watch(ctx context.Context, bucket []byte, from int64) (<-chan Event, error) {
+	opts := []clientv3.OpOption{clientv3.WithRange(b.bucketEnd(bucket))}
+	if from > 0 {
+		opts = append(opts, clientv3.WithRev(from))
+	}
+	start := b.bucketStart(bucket)
+	wc := b.cli.Watch(clientv3.WithRequireLeader(ctx), start, opts...)
+	out := make(chan Event)
+	go func() {
+		defer close(out)
+		for resp := range wc {
+			if resp.Err() != nil {
+				return
+			}
+			for _, ev := range resp.Events {
+				e := Event{Key: ev.Kv.Key[len(start):], Revision: ev.Kv.ModRevision}
+				if ev.Type == clientv3.EventTypePut {
+					e.Value = ev.Kv.Value
+				}
+				select {
+				case out <- e:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	return out, nil
+}
+
+func (b *etcdBackend) ReadOnly() bool { return false }
+func (b *etcdBackend) Path() string   { return "etcd:" + strings.Join(b.endpoints, ",") + "/" + b.prefix }
+
+// Close closes the connections; a second Close is harmless, as bbolt's is.
+func (b *etcdBackend) Close() error {
+	b.closeOnce.Do(func() { b.closeErr = b.cli.Close() })
+	return b.closeErr
+}
+
+// etcdTx is one transaction: the revision it reads at, the keys it read (for
+// the commit's compares) and the writes it buffers.
+type etcdTx struct {
+	be       *etcdBackend
+	writable bool
+	rev      int64
+	err      error
+	reads    map[string]readKey
+	writes   map[string]pendingWrite
+	// version counts the writes, so that a cursor knows when to look at
+	// them again.
+	version  int
+	bytes    int
+	onCommit []func()
+	// buckets are the bucket markers read at rev (when markersRead), with
+	// the transaction's own creations and deletions.
+	buckets     map[string]bool
+	markersRead bool
+}
+
+// readKey is a key as the transaction read it: its value, and its
+// mod-revision (0 when it was absent).
+type readKey struct {
+	value []byte
+	mod   int64
+}
+
+type pendingWrite struct {
+	value   []byte
+	deleted bool
+}
+
+// fail keeps the transaction's first error: it fails when it ends.
+func (t *etcdTx) fail(err error) {
+	if t.err == nil {
+		if errors.Is(err, rpctypes.ErrCompacted) {
+			err = fmt.Errorf("%w: %w", errConflict, err)
+		}
+		t.err = err
+	}
+}
+
+func (t *etcdTx) committed() {
+	for _, fn := range t.onCommit {
+		fn()
+	}
+}
+
+// get is an etcd range read at the transaction's revision, fixing the
+// revision at the first.
+func (t *etcdTx) get(key string, opts ...clientv3.OpOption) *clientv3.GetResponse {
+	if t.err != nil {
+		return nil
+	}
+	if t.rev > 0 {
+		opts = append(opts, clientv3.WithRev(t.rev))
+	}
+	ctx, cancel := t.be.ctx()
+	defer cancel()
+	resp, err := t.be.cli.Get(ctx, key, opts...)
+	if err != nil {
+		t.fail(fmt.Errorf("store: etcd: read: %w", err))
+		return nil
+	}
+	if t.rev == 0 {
+		t.rev = resp.Header.Revision
+	}
+	return resp
+}
+
+func (t *etcdTx) Revision() int64 {
+	if t.rev == 0 {
+		t.get(t.be.prefix+"b/", clientv3.WithCountOnly())
+	}
+	return t.rev
+}
+
+func (t *etcdTx) Writable() bool     { return t.writable }
+func (t *etcdTx) OnCommit(fn func()) { t.onCommit = append(t.onCommit, fn) }
+func (t *etcdTx) Backend() Backend   { return t.be }
+func (t *etcdTx) Err() error         { return t.err }
+
+func (t *etcdTx) Size() (ops, bytes int) { return max(len(t.reads), len(t.writes)), t.bytes }
+
+// exists says whether the bucket exists in the transaction.
+func (t *etcdTx) exists(name []byte) bool {
+	if e, ok := t.buckets[string(name)]; ok {
+		return e
+	}
+	if _, ok := t.be.buckets.Load(string(name)); ok {
+		return true
+	}
+	if !t.markersRead {
+		t.markersRead = true
+		if t.buckets == nil {
+			t.buckets = map[string]bool{}
+		}
+		start := t.be.prefix + "b/"
+		if resp := t.get(start, clientv3.WithPrefix(), clientv3.WithKeysOnly()); resp != nil {
+			for _, kv := range resp.Kvs {
+				if _, own := t.buckets[string(kv.Key[len(start):])]; !own {
+					t.buckets[string(kv.Key[len(start):])] = true
+				}
+			}
+		}
+	}
+	return t.buckets[string(name)]
+}
+
+func (t *etcdTx) setBucket(name []byte, exists bool) {
+	if t.buckets == nil {
+		t.buckets = map[string]bool{}
+	}
+	t.buckets[string(name)] = exists
+}
+
+func (t *etcdTx) Bucket(name []byte) Bucket {
+	if !t.exists(name) {
+		return nil
+	}
+	return &etcdBucket{tx: t, name: name}
+}
+
+func (t *etcdTx) CreateBucketIfNotExists(name []byte) (Bucket, error) {
+	if !t.writable {
+		return nil, errors.New("store: etcd: a read transaction cannot create a bucket")
+	}
+	if !t.exists(name) {
+		if err := t.write(t.be.markerKey(name), []byte{}, false); err != nil {
+			return nil, err
+		}
+		t.setBucket(name, true)
+		n := string(name)
+		t.OnCommit(func() { t.be.buckets.Store(n, struct{}{}) })
+	}
+	return &etcdBucket{tx: t, name: name}, nil
+}
+
+func (t *etcdTx) DeleteBucket(name []byte) error {
+	if !t.exists(name) {
+		return fmt.Errorf("store: etcd: bucket %s not found", name)
+	}
+	b := &etcdBucket{tx: t, name: name}
+	if err := b.DeleteRange(nil, nil); err != nil {
+		return err
+	}
+	if err := t.write(t.be.sequenceKey(name), nil, true); err != nil {
+		return err
+	}
+	if err := t.write(t.be.markerKey(name), nil, true); err != nil {
+		return err
+	}
+	t.setBucket(name, false)
+	n := string(name)
+	t.OnCommit(func() { t.be.buckets.Delete(n) })
+	return nil
+}
+
+// read is the value at key as the transaction sees it, nil when absent.
+func (t *etcdTx) read(key string) []byte {
+	if w, ok := t.writes[key]; ok {
+		if w.deleted {
+			return nil
+		}
+		return w.value
+	}
+	if r, ok := t.reads[key]; ok {
+		return r.value
+	}
+	resp := t.get(key)
+	if resp == nil {
+		return nil
+	}
+	var r readKey
+	if len(resp.Kvs) > 0 {
+		r = readKey{value: resp.Kvs[0].Value, mod: resp.Kvs[0].ModRevision}
+		if r.value == nil {
+			r.value = []byte{}
+		}
+	}
+	if t.writable {
+		t.reads[key] = r
+		t.bytes += len(key)
+		t.limit()
+	}
+	return r.value
+}
+
+// write buffers a put (or a delete).
+func (t *etcdTx) write(key string, value []byte, deleted bool) error {
+	if !t.writable {
+		return errors.New("store: etcd: a read transaction cannot write")
+	}
+	if t.err != nil {
+		return t.err
+	}
+	if w, ok := t.writes[key]; ok {
+		t.bytes -= len(key) + len(w.value)
+	}
+	t.writes[key] = pendingWrite{value: bytes.Clone(value), deleted: deleted}
+	t.bytes += len(key) + len(value)
+	t.version++
+	return t.limit()
+}
+
+// limit fails the transaction once it is past the backend's limits.
+func (t *etcdTx) limit() error {
+	if ops, n := t.Size(); ops > t.be.limits.Ops || n > t.be.limits.Bytes {
+		t.fail(ErrTxnTooLarge)
+		return t.err
+	}
+	return nil
+}
+
+// etcdBucket is one bucket in a transaction.
+type etcdBucket struct {
+	tx   *etcdTx
+	name []byte
+}
+
+func (b *etcdBucket) Get(key []byte) []byte { return b.tx.read(b.tx.be.recordKey(b.name, key)) }
+
+func (b *etcdBucket) Put(key, value []byte) error {
+	if len(key) == 0 {
+		return errors.New("store: etcd: an empty key")
+	}
+	if value == nil {
+		value = []byte{}
+	}
+	return b.tx.write(b.tx.be.recordKey(b.name, key), value, false)
+}
+
+func (b *etcdBucket) Delete(key []byte) error {
+	return b.tx.write(b.tx.be.recordKey(b.name, key), nil, true)
+}
+
+func (b *etcdBucket) DeleteRange(from, to []byte) error {
+	var keys [][]byte
+	c := b.Cursor()
+	for k, _ := c.Seek(from); k != nil && (to == nil || bytes.Compare(k, to) < 0); k, _ = c.Next() {
+		keys = append(keys, bytes.Clone(k))
+	}
+	if err := b.tx.Err(); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *etcdBucket) ForEach(fn func(k, v []byte) error) error {
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if err := fn(k, v); err != nil {
+			return err
+		}
+	}
+	return b.tx.Err()
+}
+
+func (b *etcdBucket) Sequence() uint64 {
+	v := b.tx.read(b.tx.be.sequenceKey(b.name))
+	if len(v) != 8 {
+		return 0
+	}
+	return btoi(v)
+}
+
+func (b *etcdBucket) SetSequence(n uint64) error {
+	return b.tx.write(b.tx.be.sequenceKey(b.name), itob(n), false)
+}
+
+func (b *etcdBucket) NextSequence() (uint64, error) {
+	n := b.Sequence() + 1
+	if err := b.tx.Err(); err != nil {
+		return 0, err
+	}
+	return n, b.SetSequence(n)
+}
+
+func (b *etcdBucket) Cursor() Cursor {
+	return &etcdCursor{tx: b.tx, start: b.tx.be.bucketStart(b.name), end: b.tx.be.bucketEnd(b.name), pendingVersion: -1}
+}
+
+// etcdCursor walks a bucket's keys as the transaction sees them: the keys
+// at its revision, read from etcd a page at a time, merged with its own
+// writes.
+type etcdCursor struct {
+	tx         *etcdTx
+	start, end string
+	// page is the last page read: keys in the order of forward, from pageFrom
+	// (included when pageIncl) to its last key, and to the bucket's end
+	// when it is not full.
+	page     []kv
+	forward  bool
+	pageFrom string
+	pageIncl bool
+	pageFull bool
+	pageSize int
+	// pending are the keys the transaction has put in the bucket, sorted,
+	// as of write version pendingVersion.
+	pending        []string
+	pendingVersion int
+	// at is the key the cursor is on, nil past either end.
+	at []byte
+}
+
+type kv struct {
+	key   string
+	value []byte
+}
+
+const (
+	firstPage = 16
+	maxPage   = 1024
+)
+
+// fromEtcd is the first key after from (at it, when incl) in the direction
+// forward, among the keys stored at the revision; ok false when there is
+// none.
+func (c *etcdCursor) fromEtcd(from string, incl, forward bool) (kv, bool) {
+	if c.page != nil && c.forward == forward && c.covers(from, incl) {
+		i := sort.Search(len(c.page), func(i int) bool {
+			if forward {
+				return c.page[i].key > from || incl && c.page[i].key == from
+			}
+			return c.page[i].key < from || incl && c.page[i].key == from
+		})
+		if i < len(c.page) {
+			return c.page[i], true
+		}
+		if !c.pageFull {
+			return kv{}, false
+		}
+	}
+	// Read the next page from from.
+	c.pageSize = min(max(c.pageSize*4, firstPage), maxPage)
+	var resp *clientv3.GetResponse
+	if forward {
+		lo := from
+		if !incl {
+			lo = from + "\x00"
+		}
+		resp = c.tx.get(lo, clientv3.WithRange(c.end), clientv3.WithLimit(int64(c.pageSize)))
+	} else {
+		hi := from
+		if incl {
+			hi = from + "\x00"
+		}
+		resp = c.tx.get(c.start, clientv3.WithRange(hi), clientv3.WithLimit(int64(c.pageSize)),
+			clientv3.WithSort(clientv3.SortByKey, clientv3.SortDescend))
+	}
+	if resp == nil {
+		c.page = nil
+		return kv{}, false
+	}
+	c.page = c.page[:0]
+	for _, e := range resp.Kvs {
+		c.page = append(c.page, kv{key: string(e.Key), value: e.Value})
+	}
+	c.forward, c.pageFrom, c.pageIncl, c.pageFull = forward, from, incl, resp.More
+	if len(c.page) == 0 {
+		return kv{}, false
+	}
+	return c.page[0], true
+}
+
+// covers says whether the page holds every stored key from from on (in its
+// direction) up to its last key.
+func (c *etcdCursor) covers(from string, incl bool) bool {
+	var after bool // from is at or past the page's start
+	if c.forward {
+		after = from > c.pageFrom || from == c.pageFrom && (c.pageIncl || !incl)
+	} else {
+		after = from < c.pageFrom || from == c.pageFrom && (c.pageIncl || !incl)
+	}
+	return after
+}
+
+// fromPending is the same among the keys the transaction has put.
+func (c *etcdCursor) fromPending(from string, incl, forward bool) (string, bool) {
+	t := c.tx
+	if !t.writable || len(t.writes) == 0 {
+		return "", false
+	}
+	if c.pendingVersion != t.version {
+		c.pending = c.pending[:0]
+		for k, w := range t.writes {
+			if !w.deleted && k >= c.start && k < c.end {
+				c.pending = append(c.pending, k)
+			}
+		}
+		slices.Sort(c.pending)
+		c.pendingVersion = t.version
+	}
+	if forward {
+		i, found := slices.BinarySearch(c.pending, from)
+		if found && !incl {
+			i++
+		}
+		if i < len(c.pending) {
+			return c.pending[i], true
+		}
+		return "", false
+	}
+	i, found := slices.BinarySearch(c.pending, from)
+	if found && incl {
+		return c.pending[i], true
+	}
+	if i > 0 {
+		return c.pending[i-1], true
+	}
+	return "", false
+}
+
+// land moves to the first key after from (at it, when incl) in the
+// direction forward, as the transaction sees the bucket.
+func (c *etcdCursor) land(from string, incl, forward bool) ([]byte, []byte) {
+	// The nearest stored key that the transaction has not overwritten.
+	var stored kv
+	var haveStored bool
+	at, atIncl := from, incl
+	for {
+		e, ok := c.fromEtcd(at, atIncl, forward)
+		if !ok {
+			break
+		}
+		if _, written := c.tx.writes[e.key]; !written {
+			stored, haveStored = e, true
+			break
+		}
+		at, atIncl = e.key, false
+	}
+	own, haveOwn := c.fromPending(from, incl, forward)
+	switch {
+	case haveOwn && (!haveStored || forward == (own < stored.key)):
+		return []byte(own[len(c.start):]), c.tx.writes[own].value
+	case haveStored:
+		return []byte(stored.key[len(c.start):]), stored.value
+	}
+	return nil, nil
+}
+
+// moved remembers the key landed on (nil past either end).
+func (c *etcdCursor) moved(k, v []byte) ([]byte, []byte) {
+	c.at = k
+	return k, v
+}
+
+func (c *etcdCursor) First() ([]byte, []byte) { return c.moved(c.land(c.start, true, true)) }
+func (c *etcdCursor) Last() ([]byte, []byte)  { return c.moved(c.land(c.end, false, false)) }
+func (c *etcdCursor) Seek(seek []byte) ([]byte, []byte) {
+	return c.moved(c.land(c.start+string(seek), true, true))
+}
+
+func (c *etcdCursor) Next() ([]byte, []byte) {
+	if c.at == nil {
+		return nil, nil
+	}
+	return c.moved(c.land(c.start+string(c.at), false, true))
+}
+
+func (c *etcdCursor) Prev() ([]byte, []byte) {
+	if c.at == nil {
+		return nil, nil
+	}
+	return c.moved(c.land(c.start+string(c.at), false, false))
+}

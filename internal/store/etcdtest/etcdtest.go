@@ -1,0 +1,115 @@
+// Package etcdtest starts an embedded single-member etcd server for tests:
+// in a directory of the test's, on loopback ports chosen free. Only tests
+// import it, so the etcd server is never linked into the tiaojie binary.
+package etcdtest
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"go.etcd.io/etcd/server/v3/embed"
+)
+
+// Server is one running member.
+type Server struct {
+	etcd      *embed.Etcd
+	Endpoints []string
+}
+
+// Start starts a member with its data in dir and waits until it serves.
+func Start(dir string) (*Server, error) {
+	client, err := freeURL()
+	if err != nil {
+		return nil, err
+	}
+	peer, err := freeURL()
+	if err != nil {
+		return nil, err
+	}
+	cfg := embed.NewConfig()
+	cfg.Name = "test"
+	cfg.Dir = dir
+	cfg.LogLevel = "fatal"
+	cfg.ListenClientUrls, cfg.AdvertiseClientUrls = []url.URL{*client}, []url.URL{*client}
+	cfg.ListenPeerUrls, cfg.AdvertisePeerUrls = []url.URL{*peer}, []url.URL{*peer}
+	cfg.InitialCluster = cfg.Name + "=" + peer.String()
+	cfg.TickMs, cfg.ElectionMs = 10, 100
+	e, err := embed.StartEtcd(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("etcdtest: start: %w", err)
+	}
+	select {
+	case <-e.Server.ReadyNotify():
+	case err := <-e.Err():
+		e.Close()
+		return nil, fmt.Errorf("etcdtest: start: %w", err)
+	case <-time.After(30 * time.Second):
+		e.Close()
+		return nil, fmt.Errorf("etcdtest: the member was not ready within 30 s")
+	}
+	return &Server{etcd: e, Endpoints: []string{client.String()}}, nil
+}
+
+// Stop stops the member.
+func (s *Server) Stop() { s.etcd.Close() }
+
+// New starts a member of the test's own, in tb.TempDir(), stopped at cleanup.
+func New(tb testing.TB) *Server {
+	tb.Helper()
+	s, err := Start(tb.TempDir())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(s.Stop)
+	return s
+}
+
+var (
+	sharedOnce sync.Once
+	shared     *Server
+	sharedDir  string
+	sharedErr  error
+)
+
+// Shared is one member for every test of the package that asks, started at
+// the first ask (tests keep apart by key prefix). StopShared, from TestMain,
+// stops it and removes its directory.
+func Shared(tb testing.TB) *Server {
+	tb.Helper()
+	sharedOnce.Do(func() {
+		sharedDir, sharedErr = os.MkdirTemp("", "etcdtest-")
+		if sharedErr == nil {
+			shared, sharedErr = Start(sharedDir)
+		}
+	})
+	if sharedErr != nil {
+		tb.Fatal(sharedErr)
+	}
+	return shared
+}
+
+// StopShared stops the shared member, if one was started.
+func StopShared() {
+	if shared != nil {
+		shared.Stop()
+	}
+	if sharedDir != "" {
+		os.RemoveAll(sharedDir)
+	}
+}
+
+// freeURL is a loopback URL on a port free now.
+func freeURL() (*url.URL, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return &url.URL{Scheme: "http", Host: addr}, nil
+}

@@ -1,0 +1,26 @@
+package store
+
+// ViewBuckets runs fn in one read transaction on whichever backend, with the
+// names of every bucket of the layout and a way to read one (nil when it does
+// not exist): for the tests that compare a store key by key.
+func (db *DB) ViewBuckets(fn func(names []string, bucket func(name string) TestBucket) error) error {
+	return db.backend.View(func(tx Tx) error {
+		var names []string
+		for _, n := range allBuckets() {
+			names = append(names, string(n))
+		}
+		return fn(names, func(name string) TestBucket {
+			if b := tx.Bucket([]byte(name)); b != nil {
+				return b
+			}
+			return nil
+		})
+	})
+}
+
+// TestBucket is what a test reads of a bucket.
+type TestBucket interface {
+	Get(key []byte) []byte
+	ForEach(fn func(k, v []byte) error) error
+	Sequence() uint64
+}
