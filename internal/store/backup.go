@@ -38,10 +38,12 @@ func (db *DB) StreamBackup(begin func(size int64) (io.Writer, error)) (int64, er
 // renamed into place, so that a file at path is always a verified copy. It
 // returns the copy's audit head and size.
 func (db *DB) BackupFile(path string) (Head, int64, error) {
-	if same, err := sameFile(path, db.Path()); err != nil {
-		return Head{}, 0, fmt.Errorf("store: backup to %s: %w", path, err)
-	} else if same {
-		return Head{}, 0, fmt.Errorf("store: backup to %s: that is the database itself; name another file", path)
+	if _, file := db.backend.(*boltBackend); file {
+		if same, err := sameFile(path, db.Path()); err != nil {
+			return Head{}, 0, fmt.Errorf("store: backup to %s: %w", path, err)
+		} else if same {
+			return Head{}, 0, fmt.Errorf("store: backup to %s: that is the database itself; name another file", path)
+		}
 	}
 	return SaveBackup(path, db.Backup)
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 
 	"tiaojie/internal/mediation"
@@ -62,29 +63,54 @@ func (rs records[T]) del(c *change, key []byte) {
 
 // deleteWhere deletes, in one transaction of its own, every record of the
 // kind for which gone is true, and says how many (the sweeps of expired
-// logins and idempotency keys).
+// logins and idempotency keys). On a backend that limits a transaction
+// (etcd), it deletes as many as fit in each of as many transactions as it
+// takes.
 func (rs records[T]) deleteWhere(db *DB, gone func(*T) bool) (int, error) {
-	var n int
-	err := db.backend.Update(func(tx Tx) error {
-		var ch change
-		err := tx.Bucket(rs.bucket).ForEach(func(k, v []byte) error {
-			r, err := rs.decode(v)
-			if err != nil {
-				return fmt.Errorf("store: %s [%x]: %w", rs.bucket, k, err)
+	most := 0 // no limit
+	if lim := db.backend.Limits(); lim.Ops > 0 {
+		// Each delete reads the record and writes it and its entries.
+		most = max(1, lim.Ops/(2*(2+len(rs.indexes))))
+	}
+	var total int
+	for {
+		var n int
+		more := false
+		err := db.backend.Update(func(tx Tx) error {
+			var ch change
+			n, more = 0, false
+			err := tx.Bucket(rs.bucket).ForEach(func(k, v []byte) error {
+				r, err := rs.decode(v)
+				if err != nil {
+					return fmt.Errorf("store: %s [%x]: %w", rs.bucket, k, err)
+				}
+				if gone(r.(*T)) {
+					if most > 0 && len(ch.writes) == most {
+						more = true
+						return errEnough
+					}
+					rs.del(&ch, bytes.Clone(k))
+				}
+				return nil
+			})
+			if err != nil && err != errEnough {
+				return err
 			}
-			if gone(r.(*T)) {
-				rs.del(&ch, bytes.Clone(k))
-			}
-			return nil
+			n = len(ch.writes)
+			return commit(tx, &ch)
 		})
 		if err != nil {
-			return err
+			return total, err
 		}
-		n = len(ch.writes)
-		return commit(tx, &ch)
-	})
-	return n, err
+		total += n
+		if !more {
+			return total, nil
+		}
+	}
 }
+
+// errEnough stops a ForEach that has found all it can take.
+var errEnough = errors.New("store: enough")
 
 // nextID takes the next ID of the kind's bucket.
 func (k *kind) nextID(tx Tx) (mediation.ID, error) {
