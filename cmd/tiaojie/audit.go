@@ -31,17 +31,17 @@ func auditCommand(out io.Writer, args []string) error {
 	} else if err != nil {
 		return err
 	}
-	db, err := openOffline(cfg.DB, "audit head")
+	db, err := cfg.openOffline("audit head")
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	head, err := db.VerifyAudit(nil)
 	if err != nil {
-		return fmt.Errorf("the audit chain of %s does not verify, so it has no head to hand over: %w", cfg.DB, err)
+		return fmt.Errorf("the audit chain of %s does not verify, so it has no head to hand over: %w", cfg.storeName(), err)
 	}
 	if head.Seq == 0 {
-		return fmt.Errorf("the audit log of %s is empty", cfg.DB)
+		return fmt.Errorf("the audit log of %s is empty", cfg.storeName())
 	}
 	fmt.Fprintln(out, formatHead(head))
 	return nil

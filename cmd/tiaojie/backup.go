@@ -72,6 +72,17 @@ func backupCommand(ctx context.Context, out io.Writer, args []string) error {
 		if err != nil {
 			return err
 		}
+	} else if cfg.onEtcd() {
+		// The store is shared: the copy is read at one revision beside
+		// the running servers.
+		db, err := cfg.openStore(store.Options{})
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if head, n, err = db.BackupFile(file); err != nil {
+			return err
+		}
 	} else {
 		db, err := store.OpenReadOnly(cfg.DB)
 		if errors.Is(err, store.ErrInUse) {

@@ -34,16 +34,16 @@ func checkCommand(out io.Writer, args []string) error {
 		}
 		since = &h
 	}
-	db, err := openOffline(cfg.DB, "check")
+	db, err := cfg.openOffline("check")
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	head, err := db.Verify(since)
 	if err != nil {
-		return fmt.Errorf("check of %s failed:\n%s", cfg.DB, indent(err))
+		return fmt.Errorf("check of %s failed:\n%s", cfg.storeName(), indent(err))
 	}
-	fmt.Fprintf(out, "ok: %s: pages consistent; every index agrees with its records; audit chain verified to entry %d\n", cfg.DB, head.Seq)
+	fmt.Fprintf(out, "ok: %s: pages consistent; every index agrees with its records; audit chain verified to entry %d\n", cfg.storeName(), head.Seq)
 	if since != nil {
 		fmt.Fprintf(out, "ok: the audit log has only grown since %s\n", formatHead(*since))
 	}
@@ -52,8 +52,13 @@ func checkCommand(out io.Writer, args []string) error {
 }
 
 // openOffline opens the database read-only for a maintenance command. A
-// running server holds the file; the message says what to do instead.
-func openOffline(path, command string) (*store.DB, error) {
+// running server holds the file; the message says what to do instead. A
+// store on etcd is shared: it opens beside the running servers.
+func (c *Config) openOffline(command string) (*store.DB, error) {
+	if c.onEtcd() {
+		return c.openStore(store.Options{})
+	}
+	path := c.DB
 	db, err := store.OpenReadOnly(path)
 	if errors.Is(err, store.ErrInUse) {
 		return nil, fmt.Errorf("%s is in use by a running tiaojie server, so %s cannot open it.\n"+

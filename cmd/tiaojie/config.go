@@ -56,6 +56,10 @@ type Config struct {
 	StatsK int
 	// CaseQuotaMiB is the most MiB of attachments one case may hold.
 	CaseQuotaMiB int64
+
+	// The store on etcd: Store is bbolt or etcd, EtcdEndpoints the
+	// cluster's client URLs, comma-separated.
+	Store, EtcdEndpoints string
 }
 
 // bindFlags defines the flags every subcommand shares, defaulting from env.
@@ -63,6 +67,8 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.DB, "db", env("TIAOJIE_DB", "./tiaojie.db"), "database file (env TIAOJIE_DB)")
 	fs.StringVar(&c.PlacesFile, "places", env("TIAOJIE_PLACES", ""),
 		"JSON file of communities and rooms, {\"communities\":[{code,name,street}],\"rooms\":[...]} (env TIAOJIE_PLACES; default: a built-in sample)")
+	// The store on etcd.
+	c.bindStoreFlags(fs)
 }
 
 // bindServeFlags defines the server's own flags.

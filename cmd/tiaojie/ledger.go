@@ -48,7 +48,7 @@ func importCommand(out io.Writer, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w (nothing was imported)", fs.Arg(0), err)
 	}
-	db, err := store.Open(cfg.DB, store.Options{Zone: zone})
+	db, err := cfg.openStore(store.Options{Zone: zone})
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func importCommand(out io.Writer, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w (nothing was imported)", fs.Arg(0), err)
 	}
-	fmt.Fprintf(out, "imported %d cases from %s into %s\n", n, fs.Arg(0), cfg.DB)
+	fmt.Fprintf(out, "imported %d cases from %s into %s\n", n, fs.Arg(0), cfg.storeName())
 	return nil
 }
 

@@ -61,7 +61,7 @@ func (m *Main) Open() error {
 	if err != nil {
 		return err
 	}
-	if m.DB, err = store.Open(m.Config.DB, store.Options{Zone: zone}); err != nil {
+	if m.DB, err = m.Config.openStore(store.Options{Zone: zone}); err != nil {
 		return err
 	}
 	m.Auth = &auth.Service{DB: m.DB, Params: m.Params, IdleTimeout: m.Config.IdleTimeout,
@@ -216,7 +216,7 @@ func serve(ctx context.Context, args []string) error {
 	if err := m.Listen(); err != nil {
 		return err
 	}
-	m.Log.Info("serving", "addr", m.Addr(), "db", m.Config.DB)
+	m.Log.Info("serving", "addr", m.Addr(), "db", m.Config.storeName())
 	scheme := "http"
 	if m.Config.TLSCert != "" {
 		scheme = "https"

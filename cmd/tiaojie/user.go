@@ -59,7 +59,7 @@ func userCommand(args []string) error {
 	if in.Password == "" {
 		in.Password, generated = rand.Text(), true
 	}
-	db, err := store.Open(cfg.DB, store.Options{})
+	db, err := cfg.openStore(store.Options{})
 	if err != nil {
 		return err
 	}
