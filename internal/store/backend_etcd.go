@@ -65,6 +65,8 @@ type etcdBackend struct {
 	buckets sync.Map // string → struct{}
 	readTx  atomic.Int64
 	openTx  atomic.Int64
+	// conflicts counts the commits that failed their compares.
+	conflicts atomic.Int64
 
 	closeOnce sync.Once
 	closeErr  error
@@ -212,6 +214,7 @@ func (b *etcdBackend) try(tx *etcdTx, fn func(Tx) error) error {
 		return fmt.Errorf("store: etcd: commit: %w", err)
 	}
 	if !resp.Succeeded {
+		b.conflicts.Add(1)
 		return errConflict
 	}
 	tx.committed()

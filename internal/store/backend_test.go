@@ -1,12 +1,14 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"pgregory.net/rapid"
 
@@ -213,12 +215,64 @@ func TestTwoWritersOnOneStore(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		t.Logf("commits that conflicted and ran again: %d + %d", first.Conflicts(), second.Conflicts())
 		head, err := second.VerifyAudit(nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if head.Seq != 4*perWriter {
 			t.Errorf("the audit chain has %d entries, want %d", head.Seq, 4*perWriter)
+		}
+	})
+}
+
+// A backend that other processes write reports each change to a bucket's
+// keys from the revision asked; bbolt, which only its own process writes,
+// has nothing to watch.
+func TestBackendWatch(t *testing.T) {
+	onEachBackend(t, func(t *testing.T, open func() *DB) {
+		db := open()
+		bucket := []byte("watched")
+		var rev int64
+		err := db.backend.Update(func(tx Tx) error {
+			_, err := tx.CreateBucketIfNotExists(bucket)
+			rev = tx.Revision()
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		events, err := db.backend.Watch(ctx, bucket, rev+1)
+		if _, etcd := db.backend.(*etcdBackend); !etcd {
+			if !errors.Is(err, ErrNoWatch) {
+				t.Fatalf("Watch on bbolt: %v, want ErrNoWatch", err)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Another process's writes: a second database on the same store.
+		other := open()
+		for _, op := range []func(b Bucket) error{
+			func(b Bucket) error { return b.Put([]byte("k1"), []byte("v1")) },
+			func(b Bucket) error { return b.Delete([]byte("k1")) },
+		} {
+			if err := other.backend.Update(func(tx Tx) error { return op(tx.Bucket(bucket)) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, want := range []Event{{Key: []byte("k1"), Value: []byte("v1")}, {Key: []byte("k1")}} {
+			select {
+			case e := <-events:
+				if string(e.Key) != string(want.Key) || string(e.Value) != string(want.Value) || (e.Value == nil) != (want.Value == nil) || e.Revision <= rev {
+					t.Errorf("event %d = %q %q at %d, want %q %q after %d", i, e.Key, e.Value, e.Revision, want.Key, want.Value, rev)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatalf("event %d did not arrive", i)
+			}
 		}
 	})
 }

@@ -24,3 +24,12 @@ type TestBucket interface {
 	ForEach(fn func(k, v []byte) error) error
 	Sequence() uint64
 }
+
+// Conflicts is how many commits on etcd failed their compares and ran
+// again; 0 on bbolt.
+func (db *DB) Conflicts() int64 {
+	if b, ok := db.backend.(*etcdBackend); ok {
+		return b.conflicts.Load()
+	}
+	return 0
+}

@@ -240,10 +240,11 @@ func (db *DB) view(fn func(tx Tx) error) error { return db.backend.View(fn) }
 // Ping reports whether the database is open and takes writes.
 func (db *DB) Ping() error {
 	return db.backend.Update(func(tx Tx) error {
-		if tx.Bucket(bucketMeta) == nil {
+		// A read, so that a backend across the network is asked.
+		if meta := tx.Bucket(bucketMeta); meta == nil || meta.Get(metaSchema) == nil {
 			return errors.New("store: meta bucket missing")
 		}
-		return nil
+		return tx.Err()
 	})
 }
 
