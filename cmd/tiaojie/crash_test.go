@@ -21,23 +21,28 @@ import (
 
 	"tiaojie/internal/mediation"
 	"tiaojie/internal/store"
+	"tiaojie/internal/store/etcdtest"
 )
 
 // crashServer runs the real binary and kills it.
 type crashServer struct {
-	t    *testing.T
-	bin  string
-	db   string
-	cmd  *exec.Cmd
-	base atomic.Value // string: http://127.0.0.1:port of the running process
-	up   chan struct{}
-	mu   sync.Mutex
+	t   *testing.T
+	bin string
+	db  string
+	// store are the flags that name the store: --db, or --store etcd and
+	// its endpoints.
+	store []string
+	cmd   *exec.Cmd
+	base  atomic.Value // string: http://127.0.0.1:port of the running process
+	up    chan struct{}
+	mu    sync.Mutex
 }
 
 func (s *crashServer) start() {
 	s.t.Helper()
-	cmd := exec.Command(s.bin, "serve", "--db", s.db, "--addr", "127.0.0.1:0", "--insecure-cookies",
+	args := append(append([]string{"serve"}, s.store...), "--addr", "127.0.0.1:0", "--insecure-cookies",
 		"--log-format", "text")
+	cmd := exec.Command(s.bin, args...)
 	cmd.Env = append(os.Environ(), "TIAOJIE_ADMIN_PASSWORD=crash-test-admin-password")
 	cmd.Stderr = io.Discard
 	out, err := cmd.StdoutPipe()
@@ -156,10 +161,19 @@ func (s *crashServer) mustPost(c *http.Client, path string, body any, out any) {
 // there exactly once with its index entries and audit entry, that retries with
 // the same Idempotency-Key never made a duplicate, and that the file and its
 // audit chain are sound.
+//
+// It runs on a bbolt file and on a store in etcd (an embedded member of the
+// test's, which the kills do not touch).
 func TestCrashRecovery(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipped in -short mode: builds the binary and kills it a dozen times")
 	}
+	for _, backend := range []string{"bbolt", "etcd"} {
+		t.Run(backend, func(t *testing.T) { crashRecovery(t, backend) })
+	}
+}
+
+func crashRecovery(t *testing.T, backend string) {
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "tiaojie")
 	build := exec.Command("go", "build", "-o", bin, ".")
@@ -167,6 +181,15 @@ func TestCrashRecovery(t *testing.T) {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	s := &crashServer{t: t, bin: bin, db: filepath.Join(dir, "crash.db"), up: make(chan struct{})}
+	s.store = []string{"--db", s.db}
+	open := func() (*store.DB, error) { return store.Open(s.db, store.Options{}) }
+	if backend == "etcd" {
+		member := etcdtest.New(t)
+		s.store = []string{"--store", "etcd", "--etcd-endpoints", strings.Join(member.Endpoints, ",")}
+		open = func() (*store.DB, error) {
+			return store.OpenEtcd(store.EtcdOptions{Endpoints: member.Endpoints}, store.Options{})
+		}
+	}
 	s.start()
 	t.Cleanup(func() {
 		s.mu.Lock()
@@ -274,10 +297,10 @@ func TestCrashRecovery(t *testing.T) {
 
 	// Verify on the file itself, with the server stopped.
 	s.kill()
-	if out, err := exec.Command(bin, "check", "--db", s.db).CombinedOutput(); err != nil {
+	if out, err := exec.Command(bin, append([]string{"check"}, s.store...)...).CombinedOutput(); err != nil {
 		t.Fatalf("tiaojie check: %v\n%s", err, out)
 	}
-	db, err := store.Open(s.db, store.Options{})
+	db, err := open()
 	if err != nil {
 		t.Fatal(err)
 	}
