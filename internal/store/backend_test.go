@@ -41,12 +41,23 @@ func TestBackendBuckets(t *testing.T) {
 				b := tx.Bucket(bucket)
 				for i := range rapid.IntRange(0, 40).Draw(rt, "writes") {
 					k := key.Draw(rt, "key")
-					if rapid.IntRange(0, 3).Draw(rt, "op") == 0 {
+					switch op := rapid.IntRange(0, 7).Draw(rt, "op"); {
+					case op == 7:
+						to := key.Draw(rt, "to")
+						if err := b.DeleteRange([]byte(k), []byte(to)); err != nil {
+							return err
+						}
+						for m := range want {
+							if m >= k && m < to {
+								delete(want, m)
+							}
+						}
+					case op < 2:
 						if err := b.Delete([]byte(k)); err != nil {
 							return err
 						}
 						delete(want, k)
-					} else {
+					default:
 						v := fmt.Sprintf("%d.%d", round, i)
 						if err := b.Put([]byte(k), []byte(v)); err != nil {
 							return err
