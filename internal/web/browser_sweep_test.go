@@ -71,8 +71,12 @@ func TestBrowserStaffAndErrorPages(t *testing.T) {
 				phone := newTab(t, root, w.a.HTTP.URL, lang+" resident "+size.name, size.width, size.height, size.mobile)
 				phone.open("/lang?to=" + lang + "&back=/")
 				phone.open("/a/AAAAAAAAAAAAAAAAAAAAAA")
+				phone.submit("form.enter button[type=submit]", map[string]string{"#pin": "135790"})
 				if got := phone.eval(`document.documentElement.lang`); got != lang {
 					t.Errorf("the unknown link's page is in %v", got)
+				}
+				if phone.eval(`document.querySelector('main .org-contact .tel') !== null`) != true {
+					t.Errorf("the unknown link's page names nobody to call: %s", phone.text("main"))
 				}
 				phone.screenshot(size.name + "-link-gone-" + lang)
 				phone.open(cs)
