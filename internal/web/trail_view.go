@@ -36,9 +36,18 @@ type trailNames struct {
 }
 
 // trailLines words the entries (newest first) for the reader in its language.
+// A person's reads of a day list each submission once, at its latest read:
+// a mediator who opens the case page all day read its submissions, not the
+// same ones again with every view, and the line does not grow with use.
 func (s *Server) trailLines(t translator, entries []mediation.TrailEntry, n trailNames) []trailLine {
 	var out []trailLine
 	folded := map[string]int{} // actor and day → index in out
+	type readOf struct {
+		line int
+		id   string
+	}
+	listed := map[readOf]bool{}
+	named := map[string][2]string{} // submission → its name and link
 	for _, e := range entries {
 		who, role := s.trailActor(t, e, n)
 		if e.Action == mediation.AuditSubmissionRead {
@@ -49,12 +58,17 @@ func (s *Server) trailLines(t translator, entries []mediation.TrailEntry, n trai
 				i = len(out) - 1
 				folded[e.Actor+" "+day] = i
 			}
-			for _, id := range strings.Split(e.Detail["submissions"], ",") {
-				if id == "" {
+			for id := range strings.SplitSeq(e.Detail["submissions"], ",") {
+				if id == "" || listed[readOf{i, id}] {
 					continue
 				}
-				obj, link := n.submission(t, id)
-				out[i].Reads = append(out[i].Reads, trailRead{At: e.At, Object: obj, Link: link})
+				listed[readOf{i, id}] = true
+				name, ok := named[id]
+				if !ok {
+					name[0], name[1] = n.submission(t, id)
+					named[id] = name
+				}
+				out[i].Reads = append(out[i].Reads, trailRead{At: e.At, Object: name[0], Link: name[1]})
 			}
 			continue
 		}
