@@ -33,6 +33,8 @@ type trailNames struct {
 	submissions map[string]mediation.Submission
 	sessions    map[string]sessionRow
 	mediators   map[string]bool
+	// named are the submissions' names as worded for this page.
+	named map[string][2]string
 }
 
 // trailLines words the entries (newest first) for the reader in its language.
@@ -47,7 +49,6 @@ func (s *Server) trailLines(t translator, entries []mediation.TrailEntry, n trai
 		id   string
 	}
 	listed := map[readOf]bool{}
-	named := map[string][2]string{} // submission → its name and link
 	for _, e := range entries {
 		who, role := s.trailActor(t, e, n)
 		if e.Action == mediation.AuditSubmissionRead {
@@ -63,12 +64,8 @@ func (s *Server) trailLines(t translator, entries []mediation.TrailEntry, n trai
 					continue
 				}
 				listed[readOf{i, id}] = true
-				name, ok := named[id]
-				if !ok {
-					name[0], name[1] = n.submission(t, id)
-					named[id] = name
-				}
-				out[i].Reads = append(out[i].Reads, trailRead{At: e.At, Object: name[0], Link: name[1]})
+				obj, link := n.submission(t, id)
+				out[i].Reads = append(out[i].Reads, trailRead{At: e.At, Object: obj, Link: link})
 			}
 			continue
 		}
@@ -168,7 +165,19 @@ func (n trailNames) object(t translator, obj string) (string, string) {
 	return t.T("audit.object_other", nil), ""
 }
 
+// submission names a submission, worded once a page.
 func (n trailNames) submission(t translator, id string) (string, string) {
+	if name, ok := n.named[id]; ok {
+		return name[0], name[1]
+	}
+	obj, link := n.wordSubmission(t, id)
+	if n.named != nil {
+		n.named[id] = [2]string{obj, link}
+	}
+	return obj, link
+}
+
+func (n trailNames) wordSubmission(t translator, id string) (string, string) {
 	sub, ok := n.submissions[id]
 	if !ok {
 		return t.T("audit.object_submission", nil), ""
@@ -183,7 +192,7 @@ func (n trailNames) submission(t translator, id string) (string, string) {
 // trailNames gathers the names of the records the case page's trail refers to.
 func (d *casePageData) trailNames(mediators []mediation.Person) trailNames {
 	n := trailNames{parties: map[string]mediation.Party{}, submissions: map[string]mediation.Submission{},
-		sessions: map[string]sessionRow{}, mediators: map[string]bool{}}
+		sessions: map[string]sessionRow{}, mediators: map[string]bool{}, named: map[string][2]string{}}
 	for _, p := range d.Parties {
 		n.parties[p.ID.String()] = p.Party
 	}
