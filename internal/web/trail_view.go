@@ -19,12 +19,18 @@ type trailLine struct {
 	Object string
 	Link   string
 	Reads  []trailRead
+	// By is who in what role, as the page writes it; Stamp and When the
+	// time as the datetime attribute and as the reader reads it. They are
+	// worded here, once a person or a minute, not by the template per line.
+	By, Stamp, When string
 }
 
 type trailRead struct {
 	At     time.Time
 	Object string
 	Link   string
+	// Clock is the time of day the page shows.
+	Clock string
 }
 
 // trailNames are the names of the case's records the trail refers to.
@@ -73,9 +79,23 @@ func (s *Server) trailLines(t translator, entries []mediation.TrailEntry, n trai
 		line.Object, line.Link = n.object(t, e.Object)
 		out = append(out, line)
 	}
+	by := map[[2]string]string{}
 	for i := range out {
-		if out[i].Reads != nil {
-			out[i].What = t.T("audit.read_count", map[string]any{"Count": len(out[i].Reads)})
+		l := &out[i]
+		if l.Reads != nil {
+			l.What = t.T("audit.read_count", map[string]any{"Count": len(l.Reads)})
+		}
+		l.By = l.Who
+		if l.Role != "" {
+			var ok bool
+			if l.By, ok = by[[2]string{l.Who, l.Role}]; !ok {
+				l.By = t.T("punct.paren", map[string]any{"Text": l.Who, "Note": l.Role})
+				by[[2]string{l.Who, l.Role}] = l.By
+			}
+		}
+		l.Stamp, l.When = l.At.Format(time.RFC3339), s.views.format(t, l.At, true)
+		for j := range l.Reads {
+			l.Reads[j].Clock = l.Reads[j].At.In(s.views.zone).Format("15:04")
 		}
 	}
 	return out
