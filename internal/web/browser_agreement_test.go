@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"math"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,8 +11,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"tiaojie/internal/mediation"
 )
 
 // TestBrowserAgreement drives an agreement from draft to print in Chromium:
@@ -23,23 +20,8 @@ import (
 // and holds the parties' names, every term and the digest.
 func TestBrowserAgreement(t *testing.T) {
 	root := browser(t)
-	a := newApp(t)
-	med, _ := a.staff(mediation.RoleMediator, "wang.fang")
-	_, password := a.user(mediation.RoleMediator, "li.jing")
-	var cs struct {
-		ID        string `json:"id"`
-		Reference string `json:"reference"`
-	}
-	med.mustJSON("POST", "/api/v1/cases", map[string]string{"title": "3 号楼地下车位被占用", "category": "parking",
-		"community": "heping-li", "source": "party_application"}, http.StatusCreated, &cs)
-	u, err := a.DB.UserByName("li.jing")
-	if err != nil {
-		t.Fatal(err)
-	}
-	med.mustJSON("POST", "/api/v1/cases/"+cs.ID+"/mediators", map[string]string{"user_id": u.ID.String()}, http.StatusOK, nil)
-	var pA, pB partyCreated
-	med.mustJSON("POST", "/api/v1/cases/"+cs.ID+"/parties", map[string]string{"name": "赵明", "kind": "person", "side": "applicant"}, http.StatusCreated, &pA)
-	med.mustJSON("POST", "/api/v1/cases/"+cs.ID+"/parties", map[string]string{"name": "钱丽", "kind": "person", "side": "respondent"}, http.StatusCreated, &pB)
+	sc := newParkingScene(t)
+	a, med, password, cs, pA, pB := sc.a, sc.med, sc.password, sc.cs, sc.pA, sc.pB
 	mediating(med, cs.ID)
 	casePath := "/cases/" + cs.ID
 	terms := []struct{ obligor, text, manner, place, deadline string }{

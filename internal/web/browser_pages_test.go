@@ -139,9 +139,13 @@ func TestBrowserEveryPageFitsAPhone(t *testing.T) {
 			if h := desk.eval(`document.querySelector('.bar').getBoundingClientRect().height`).(float64); h > 110 {
 				t.Errorf("%s: the header is %v px high at 360 px", lang, h)
 			}
-			for _, path := range []string{"/cases", "/cases/new", cs, cs + "/parties/new", cs + "/parties/" + org.ID + "/edit",
-				cs + "/parties/" + org.ID + "/invitation", "/calendar", "/cases/999999"} {
+			pages := []struct{ path, shot string }{{"/cases", "cases"}, {"/cases?q=%E8%B5%B5", "cases-search"}, {"/cases/new", "case-new"},
+				{cs, "case-page"}, {cs + "/parties/new", "party-new"}, {cs + "/parties/" + org.ID + "/edit", "party-edit"},
+				{cs + "/parties/" + org.ID + "/invitation", "invitation-again"}, {"/calendar", "calendar"}, {"/cases/999999", "404"}}
+			for _, pg := range pages {
+				path := pg.path
 				desk.open(path)
+				desk.screenshot("phone-" + pg.shot + "-" + lang)
 				if path == cs {
 					if d := desk.eval(`getComputedStyle(document.querySelector('table.parties tr')).display`); d != "block" {
 						t.Errorf("%s: the parties table is not cards at 360 px: %v", lang, d)
@@ -170,6 +174,26 @@ func TestBrowserEveryPageFitsAPhone(t *testing.T) {
 				t.Errorf("%s: the resident's page lacks the mediator's or the organisation's number: %s", lang, main)
 			}
 			phone.open("/cases/999999")
+
+			// The same pages at a desk, for the screenshots (and axe-core).
+			wide := newTab(t, root, w.a.HTTP.URL, "mediator desktop "+lang, 1280, 900, false)
+			if lang == "en" {
+				wide.open("/lang?to=en")
+			}
+			wide.open("/login")
+			wide.submit("form.stack button[type=submit]", map[string]string{"#username": "ouyang", "#password": w.password})
+			for _, pg := range pages {
+				wide.open(pg.path)
+				wide.screenshot("desktop-" + pg.shot + "-" + lang)
+			}
+			resident := newTab(t, root, w.a.HTTP.URL, "resident desktop "+lang, 1280, 900, false)
+			if lang == "en" {
+				resident.open("/lang?to=en")
+			}
+			w.api.mustJSON("POST", "/api/v1/cases/"+w.caseID+"/parties/"+res.ID+"/invitation", nil, http.StatusCreated, &pa.Invitation)
+			resident.open(pa.Invitation.URL)
+			resident.submit("form.enter button[type=submit]", map[string]string{"#pin": "135790"})
+			resident.screenshot("desktop-my-case-" + lang)
 		})
 	}
 }

@@ -7,8 +7,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"tiaojie/internal/mediation"
 )
 
 // TestBrowserSessions drives the session pages in Chromium, on a desktop and
@@ -18,23 +16,8 @@ import (
 // calendar; the week view fits a phone.
 func TestBrowserSessions(t *testing.T) {
 	root := browser(t)
-	a := newApp(t)
-	med, _ := a.staff(mediation.RoleMediator, "wang.fang")
-	_, password := a.user(mediation.RoleMediator, "li.jing")
-	var cs struct {
-		ID        string `json:"id"`
-		Reference string `json:"reference"`
-	}
-	med.mustJSON("POST", "/api/v1/cases", map[string]string{"title": "3 号楼地下车位被占用", "category": "parking",
-		"community": "heping-li", "source": "party_application"}, http.StatusCreated, &cs)
-	u, err := a.DB.UserByName("li.jing")
-	if err != nil {
-		t.Fatal(err)
-	}
-	med.mustJSON("POST", "/api/v1/cases/"+cs.ID+"/mediators", map[string]string{"user_id": u.ID.String()}, http.StatusOK, nil)
-	var pA, pB partyCreated
-	med.mustJSON("POST", "/api/v1/cases/"+cs.ID+"/parties", map[string]string{"name": "赵明", "kind": "person", "side": "applicant"}, http.StatusCreated, &pA)
-	med.mustJSON("POST", "/api/v1/cases/"+cs.ID+"/parties", map[string]string{"name": "钱丽", "kind": "person", "side": "respondent"}, http.StatusCreated, &pB)
+	sc := newParkingScene(t)
+	a, med, password, cs, pA, pB := sc.a, sc.med, sc.password, sc.cs, sc.pA, sc.pB
 	casePath := "/cases/" + cs.ID
 
 	for _, size := range []struct {

@@ -87,12 +87,18 @@ func (tb *tab) open(path string) {
 }
 
 // checkWidth measures, on a phone, that the page just reached does not scroll
-// sideways (pages only: the API's JSON is not for people).
+// sideways, and runs axe-core on it at any size (pages only: the API's JSON
+// is not for people; browser_axe_test.go).
 func (tb *tab) checkWidth() {
 	tb.t.Helper()
-	if loc := tb.location(); tb.narrow && !strings.Contains(loc, "/api/") && !strings.HasSuffix(loc, ".ics") {
+	loc := tb.location()
+	if strings.Contains(loc, "/api/") || strings.HasSuffix(loc, ".ics") {
+		return
+	}
+	if tb.narrow {
 		tb.noHorizontalScroll(strings.TrimPrefix(loc, tb.base))
 	}
+	tb.checkAxe(strings.TrimPrefix(loc, tb.base))
 }
 
 // submit fills the named fields of the form around button and presses it,
@@ -206,8 +212,8 @@ func TestBrowserStory(t *testing.T) {
 		if !strings.Contains(link, "/a/") {
 			t.Fatalf("no invitation link on the slip: %s", desk.text("main"))
 		}
-		if qr := desk.eval(`document.querySelectorAll('.qr svg path').length`); qr != float64(1) {
-			t.Fatalf("no QR code on the slip: %v", qr)
+		if qr := desk.eval(`[...document.querySelectorAll('.qr svg path')].filter(p => p.checkVisibility()).length`); qr != float64(1) {
+			t.Fatalf("not one QR code on the slip as shown: %v", qr)
 		}
 		return link
 	}

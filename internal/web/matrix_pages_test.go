@@ -368,11 +368,15 @@ func casePageCheck(sym string) func(t *testing.T, w *mxWorld, p mxWho, raw []byt
 	}
 }
 
-// invitationPageCheck: the invitation is shown as a link and a QR code.
+// invitationPageCheck: the invitation is shown as a link and a QR code, on
+// a slip in each language.
 func invitationPageCheck(t *testing.T, _ *mxWorld, _ mxWho, raw []byte) {
 	doc := pageDoc(t, raw)
-	if href, _ := doc.Find(`.slip a[href*="/a/"]`).Attr("href"); href == "" || doc.Find(".slip svg").Length() != 1 {
-		t.Errorf("invitation page without link or QR code: %s", pageMain(t, raw))
+	for _, lang := range []string{"zh-Hans", "en"} {
+		slip := doc.Find(`.slip[lang="` + lang + `"]`)
+		if href, _ := slip.Find(`a[href*="/a/"]`).Attr("href"); href == "" || slip.Find("svg").Length() != 1 {
+			t.Errorf("invitation page without a %s slip's link or QR code: %s", lang, pageMain(t, raw))
+		}
 	}
 }
 

@@ -138,8 +138,7 @@ func (s *Server) switchLanguage(c echo.Context) error {
 	if to != "en" && to != "zh-Hans" {
 		to = "zh-Hans"
 	}
-	c.SetCookie(&http.Cookie{Name: langCookie, Value: to, Path: "/", MaxAge: 365 * 24 * 3600,
-		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+	s.rememberLanguage(c, to)
 	back := localPath(c.QueryParam("back"))
 	// A new invitation's page, switched to the other language, shows the
 	// invitation once more (to the login that made it).

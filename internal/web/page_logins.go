@@ -111,5 +111,9 @@ func (s *Server) invitationEnter(c echo.Context) error {
 		return err
 	}
 	s.rememberKind(c, "party")
+	// A link from a slip carries the slip's language: the party's pages keep it.
+	if to := c.QueryParam("lang"); knownLanguage(to) {
+		s.rememberLanguage(c, to)
+	}
 	return c.Redirect(http.StatusSeeOther, "/cases/"+party.CaseID.String())
 }

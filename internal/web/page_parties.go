@@ -110,13 +110,15 @@ func (s *Server) invitationShow(c echo.Context) error {
 type invitationPageData struct {
 	Case  caseFull
 	Party *mediation.Party
-	URL   string
-	QR    template.HTML
+	URL   string // the chosen slip's link; empty for the offer of a new one
 	Org   mediation.Organisation
+	// Slips is the printable slip in every language.
+	Slips []slipCopy
 }
 
 // invitationPage shows a party's invitation as a link, a QR code and a
-// printable slip (邀请函) with the notice of rights and duties (告知书), or,
+// printable slip (邀请函) with the notice of rights and duties (告知书), in
+// the language chosen on the page (page_slip.go), or,
 // without a token, the form that issues a new one. Only a mediator of the
 // case gets here.
 func (s *Server) invitationPage(c echo.Context, status int, party *mediation.Party, token string, st *formState) error {
@@ -129,10 +131,10 @@ func (s *Server) invitationPage(c echo.Context, status int, party *mediation.Par
 	}
 	data := invitationPageData{Case: s.caseFullOf(v.Record), Party: party, Org: s.places.Organisation}
 	if token != "" {
-		data.URL = s.scheme(c) + "://" + c.Request().Host + newInvitationView(token).URL
-		if data.QR, err = qrSVG(data.URL); err != nil {
+		if data.Slips, err = s.slips(c, data.Case, party, token); err != nil {
 			return err
 		}
+		data.URL = data.Slips[0].URL
 	}
 	return s.render(c, status, templates.PageInvitation, data, st)
 }

@@ -181,42 +181,70 @@ func errorPageCheck(key string) func(*testing.T, *pageWorld, pageReader, *pageAn
 
 // invitationCheck: the new party's invitation, shown once: a link that works,
 // the same link as a QR code, and the printable slip with the notice of rights
-// and duties (告知书).
+// and duties (告知书), once in each language whatever the page's: the Chinese
+// copy is chosen to print, and each copy's link opens in its language.
 func invitationCheck(caseID, name string) func(*testing.T, *pageWorld, pageReader, *pageAnswer, string) {
 	return func(t *testing.T, w *pageWorld, _ pageReader, s *pageAnswer, lang string) {
-		cat := w.cat[lang]
-		slip := s.doc.Find("main article.slip")
-		link := slip.Find(`a[href*="/a/"]`)
-		href := link.AttrOr("href", "")
-		if link.Length() != 1 || squashSpace(link.Text()) != href || !strings.HasPrefix(href, w.app.HTTP.URL+"/a/") {
-			t.Fatalf("%s: invitation link %q (%d)", s.where, href, link.Length())
+		if n := s.doc.Find("main article.slip").Length(); n != 2 {
+			t.Errorf("%s: %d slips, want one in each language", s.where, n)
 		}
-		if svg := slip.Find(".qr svg"); svg.Length() != 1 || svg.Find("path").AttrOr("d", "") == "" {
-			t.Errorf("%s: no QR code", s.where)
+		if chosen := s.doc.Find(`input[name="slip-lang"]:checked`).AttrOr("value", ""); chosen != "zh-Hans" {
+			t.Errorf("%s: the slip chosen to print is %q, want zh-Hans", s.where, chosen)
 		}
-		notice := squashSpace(slip.Find("h2").Text())
-		if !strings.Contains(notice, cat["slip.notice_title"]) || slip.Find("ol.notice li").Length() < 4 {
-			t.Errorf("%s: no notice of rights and duties: %s", s.where, notice)
-		}
-		if lang == "zh-Hans" && !strings.Contains(notice, "告知书") {
-			t.Errorf("%s: the notice is not called 告知书: %s", s.where, notice)
-		}
-		if text := squashSpace(slip.Text()); !strings.Contains(text, name) || !strings.Contains(text, w.refA) {
-			t.Errorf("%s: the slip does not name %s and the case %s: %s", s.where, name, w.refA, text)
-		}
-		// The link opens a page whose button signs its party in and
-		// leaves the address bar.
-		c := w.app.client()
-		landing := strings.TrimPrefix(href, w.app.HTTP.URL)
-		openPage(t, c, landing).wantStatus(t, http.StatusOK)
-		to := sendForm(t, c, landing, map[string]string{"pin": testPIN, "pin2": testPIN}).wantRedirect(t, "/cases/"+caseID)
-		if to != "/cases/"+caseID {
-			t.Errorf("the invitation leads to %s", to)
-		}
-		page := openPage(t, c, to)
-		page.wantStatus(t, http.StatusOK)
-		if got := squashSpace(page.doc.Find("header .who").Text()); !strings.HasPrefix(got, name+" · ") {
-			t.Errorf("the invitation signed in %q, want %s", got, name)
+		for _, slipLang := range []string{"zh-Hans", "en"} {
+			cat := w.cat[slipLang]
+			slip := s.doc.Find(`main article.slip[lang="` + slipLang + `"]`)
+			if s.doc.Find(`input[name="slip-lang"][value="`+slipLang+`"]`).Length() != 1 {
+				t.Errorf("%s: no choice of the %s slip", s.where, slipLang)
+			}
+			link := slip.Find(`a[href*="/a/"]`)
+			href := link.AttrOr("href", "")
+			if link.Length() != 1 || squashSpace(link.Text()) != href || !strings.HasPrefix(href, w.app.HTTP.URL+"/a/") ||
+				!strings.HasSuffix(href, "?lang="+slipLang) {
+				t.Fatalf("%s: %s invitation link %q (%d)", s.where, slipLang, href, link.Length())
+			}
+			if svg := slip.Find(".qr svg"); svg.Length() != 1 || svg.Find("path").AttrOr("d", "") == "" {
+				t.Errorf("%s: no QR code on the %s slip", s.where, slipLang)
+			}
+			if title := squashSpace(slip.Find("h1").Text()); title != cat["slip.title"] {
+				t.Errorf("%s: the %s slip is titled %q", s.where, slipLang, title)
+			}
+			notice := squashSpace(slip.Find("h2").Text())
+			if !strings.Contains(notice, cat["slip.notice_title"]) || slip.Find("ol.notice li").Length() < 4 {
+				t.Errorf("%s: no notice of rights and duties on the %s slip: %s", s.where, slipLang, notice)
+			}
+			if slipLang == "zh-Hans" && !strings.Contains(notice, "告知书") {
+				t.Errorf("%s: the notice is not called 告知书: %s", s.where, notice)
+			}
+			if text := squashSpace(slip.Text()); !strings.Contains(text, name) || !strings.Contains(text, w.refA) {
+				t.Errorf("%s: the %s slip does not name %s and the case %s: %s", s.where, slipLang, name, w.refA, text)
+			}
+			// The link opens a page in the slip's language whose button
+			// signs its party in, leaves the address bar and keeps the
+			// language.
+			c := w.app.client()
+			landing := strings.TrimPrefix(href, w.app.HTTP.URL)
+			opened := openPage(t, c, landing)
+			opened.wantStatus(t, http.StatusOK)
+			if got := opened.doc.Find("html").AttrOr("lang", ""); got != slipLang {
+				t.Errorf("the %s slip's link opens a page in %q", slipLang, got)
+			}
+			pins := map[string]string{"pin": testPIN, "pin2": testPIN}
+			if slipLang != "zh-Hans" { // the PIN was set from the first copy
+				delete(pins, "pin2")
+			}
+			to := sendForm(t, c, landing, pins).wantRedirect(t, "/cases/"+caseID)
+			if to != "/cases/"+caseID {
+				t.Errorf("the invitation leads to %s", to)
+			}
+			page := openPage(t, c, to)
+			page.wantStatus(t, http.StatusOK)
+			if got := squashSpace(page.doc.Find("header .who").Text()); !strings.HasPrefix(got, name+" · ") {
+				t.Errorf("the invitation signed in %q, want %s", got, name)
+			}
+			if got := page.doc.Find("html").AttrOr("lang", ""); got != slipLang {
+				t.Errorf("after entering from the %s slip the case page is in %q", slipLang, got)
+			}
 		}
 	}
 }

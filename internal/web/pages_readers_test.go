@@ -85,11 +85,14 @@ func (w *pageWorld) data() []string {
 
 // untranslated is the Chinese left on a page once the data are taken away:
 // its text, the attributes people read (placeholder, aria-label, title, alt)
-// and the title, but not the switch to Chinese, which names its language in
-// that language.
+// and the title, but not what is marked as written in another language (the
+// switch to Chinese, which names its language in that language; the Chinese
+// copy of an invitation slip).
 func untranslated(doc *goquery.Document, data []string) string {
 	body := doc.Find("html").Clone()
-	body.Find("a.lang").Remove()
+	body.Find("body [lang]").FilterFunction(func(_ int, e *goquery.Selection) bool {
+		return e.AttrOr("lang", "") != "en"
+	}).Remove()
 	texts := []string{body.Text()}
 	body.Find("[placeholder], [aria-label], [title], [alt]").Each(func(_ int, e *goquery.Selection) {
 		for _, a := range []string{"placeholder", "aria-label", "title", "alt"} {

@@ -171,8 +171,12 @@ type pageData struct {
 	OtherLang struct{ Code, Name string }
 	CSS       string
 	Path      string
-	CSRF      string
-	Who       struct{ Name, Role string }
+	// LangHere makes the language link a query on the page's own address
+	// (an invitation link's page: it switches without leaving the link and
+	// without repeating its token).
+	LangHere bool
+	CSRF     string
+	Who      struct{ Name, Role string }
 	// The form's values and its problems, to show a form again as typed.
 	Form    map[string]string
 	Errors  map[string]string
@@ -199,13 +203,14 @@ func (s *Server) render(c echo.Context, status int, page templates.Page, data an
 	t := s.cat.forRequest(c.Request())
 	tmpl := s.views.pages[t.tag][page]
 	back := c.Request().URL.Path
-	if strings.HasPrefix(back, "/a/") {
+	here := strings.HasPrefix(back, "/a/")
+	if here {
 		back = "/" // an invitation link is a secret: never repeat it on the page
 	}
 	if b, ok := c.Get(ctxBack).(string); ok {
 		back = b
 	}
-	d := pageData{Lang: t.tag.String(), CSS: s.views.cssPath, Path: back,
+	d := pageData{Lang: t.tag.String(), CSS: s.views.cssPath, Path: back, LangHere: here,
 		CSRF: s.csrfToken(c), Data: data, Form: map[string]string{}, Errors: map[string]string{},
 		Org: s.places.Organisation}
 	if key := c.QueryParam("done"); slices.Contains(flashes, key) && status < 300 {
