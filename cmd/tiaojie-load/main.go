@@ -41,6 +41,9 @@ type config struct {
 	duration, flatTimeout, mixDuration                 time.Duration
 	mixRate                                            float64
 	json, keep                                         bool
+	// pprof is the loopback address the server serves its profiler on
+	// while it is measured (off when empty).
+	pprof string
 }
 
 func main() {
@@ -62,6 +65,7 @@ func main() {
 	fs.DurationVar(&cfg.mixDuration, "mix-duration", 10*time.Second, "length of the mixed run")
 	fs.BoolVar(&cfg.json, "json", false, "print the report as JSON, for comparison between commits")
 	fs.BoolVar(&cfg.keep, "keep", false, "keep the temporary directory (database, server log)")
+	fs.StringVar(&cfg.pprof, "pprof", "", "serve the measured server's profiler on this loopback address (e.g. 127.0.0.1:6060)")
 	fs.StringVar(&ceilingAddr, "ceiling-addr", "", "(internal) serve the captured answers on this address")
 	fs.Parse(os.Args[1:])
 
@@ -174,7 +178,7 @@ func run(cfg config, log io.Writer) (*Report, error) {
 	say("filled in %.1f s (cases and parties %.1f s, submissions %.1f s, %.0f/s)",
 		rep.Fill.Seconds, rep.Fill.CasesSeconds, rep.Fill.SubmitSeconds, rep.Fill.SubmitsPerSec)
 
-	srv, ready, err := startServer(bin, dbPath, filepath.Join(dir, "server.log"), time.Minute)
+	srv, ready, err := startServer(bin, dbPath, filepath.Join(dir, "server.log"), cfg.pprof, time.Minute)
 	if err != nil {
 		return nil, err
 	}

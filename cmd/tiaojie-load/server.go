@@ -74,7 +74,7 @@ func buildServer(dir string) (string, error) {
 
 // startServer runs the real server on db and waits until /readyz answers 200,
 // returning how long that took from the start of the process.
-func startServer(bin, db, logPath string, timeout time.Duration) (*process, time.Duration, error) {
+func startServer(bin, db, logPath, pprofAddr string, timeout time.Duration) (*process, time.Duration, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, 0, err
@@ -87,6 +87,9 @@ func startServer(bin, db, logPath string, timeout time.Duration) (*process, time
 	cmd := exec.Command(bin, "serve", "--db", db, "--addr", addr, "--insecure-cookies", "--log-format", "text",
 		"--rate-login-account", "off", "--rate-login-address", "off",
 		"--rate-access-token", "off", "--rate-access-address", "off")
+	if pprofAddr != "" {
+		cmd.Args = append(cmd.Args, "--pprof", pprofAddr) // the server refuses any but a loopback address
+	}
 	var env []string
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "TIAOJIE_") {

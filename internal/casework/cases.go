@@ -187,22 +187,26 @@ func (s *Service) Cases(p mediation.Principal, query mediation.Input) ([]mediati
 func (s *Service) Activity(p mediation.Principal, cases []mediation.Visible[mediation.Case]) ([]mediation.Activity, error) {
 	defer s.decided()()
 	out := make([]mediation.Activity, len(cases))
+	var full []int // the cases the principal reads in full, by index
+	var ids []mediation.ID
 	for i, v := range cases {
-		cs := v.Record
-		out[i].Last = cs.UpdatedAt
-		if p.UserID == 0 || s.caseLevel(p, cs) != mediation.LevelFull {
-			continue
+		out[i].Last = v.Record.UpdatedAt
+		if p.UserID != 0 && s.caseLevel(p, v.Record) == mediation.LevelFull {
+			full = append(full, i)
+			ids = append(ids, v.Record.ID)
 		}
-		var err error
-		if out[i].Unseen, err = s.db.Unseen(p.UserID, cs.ID); err != nil {
-			return nil, err
-		}
-		last, err := s.db.LastSubmissionAt(cs.ID)
-		if err != nil {
-			return nil, err
-		}
-		if last.After(out[i].Last) {
-			out[i].Last = last
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	unseen, last, err := s.db.Activity(p.UserID, ids)
+	if err != nil {
+		return nil, err
+	}
+	for j, i := range full {
+		out[i].Unseen = unseen[j]
+		if last[j].After(out[i].Last) {
+			out[i].Last = last[j]
 		}
 	}
 	return out, nil

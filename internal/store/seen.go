@@ -34,38 +34,60 @@ func (db *DB) RecordSeen(user, caseID, lastSeen mediation.ID) error {
 // Unseen counts the case's submissions the user has not seen yet.
 func (db *DB) Unseen(user, caseID mediation.ID) (int, error) {
 	var n int
-	err := db.view(func(tx Tx) error {
-		var seen mediation.ID
-		if last, err := seenRecords.get(tx, pair(user, caseID)); err == nil {
-			seen = *last
-		} else if mediation.ErrorCode(err) != mediation.ENOTFOUND {
-			return err
-		}
-		prefix := idKey(caseID)
-		c := tx.Bucket(submissionsByCase.bucket).Cursor()
-		n = 0
-		for k, _ := c.Seek(pair(caseID, seen+1)); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			n++
-		}
-		return nil
-	})
+	err := db.view(func(tx Tx) (err error) { n, err = unseen(tx, user, caseID); return })
 	return n, err
+}
+
+func unseen(tx Tx, user, caseID mediation.ID) (int, error) {
+	var seen mediation.ID
+	if last, err := seenRecords.get(tx, pair(user, caseID)); err == nil {
+		seen = *last
+	} else if mediation.ErrorCode(err) != mediation.ENOTFOUND {
+		return 0, err
+	}
+	prefix := idKey(caseID)
+	c := tx.Bucket(submissionsByCase.bucket).Cursor()
+	n := 0
+	for k, _ := c.Seek(pair(caseID, seen+1)); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		n++
+	}
+	return n, nil
 }
 
 // LastSubmissionAt is when the case's newest submission came in, or the zero
 // time when it has none.
 func (db *DB) LastSubmissionAt(caseID mediation.ID) (time.Time, error) {
 	var at time.Time
-	err := db.view(func(tx Tx) error {
-		for id := range descending(tx.Bucket(submissionsByCase.bucket), idKey(caseID), 0) {
-			s, err := getSubmission(tx, id)
-			if err != nil {
+	err := db.view(func(tx Tx) (err error) { at, err = lastSubmissionAt(tx, caseID); return })
+	return at, err
+}
+
+func lastSubmissionAt(tx Tx, caseID mediation.ID) (time.Time, error) {
+	for id := range descending(tx.Bucket(submissionsByCase.bucket), idKey(caseID), 0) {
+		s, err := getSubmission(tx, id)
+		if err != nil {
+			return time.Time{}, err
+		}
+		return s.CreatedAt, nil
+	}
+	return time.Time{}, nil
+}
+
+// Activity is, for each case, how many of its submissions the user has not
+// seen yet and when its newest came in: the case list's, in one read
+// transaction for the whole list.
+func (db *DB) Activity(user mediation.ID, cases []mediation.ID) (unseenOf []int, lastOf []time.Time, err error) {
+	unseenOf, lastOf = make([]int, len(cases)), make([]time.Time, len(cases))
+	err = db.view(func(tx Tx) error {
+		for i, id := range cases {
+			if unseenOf[i], err = unseen(tx, user, id); err != nil {
 				return err
 			}
-			at = s.CreatedAt
-			break
+			if lastOf[i], err = lastSubmissionAt(tx, id); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
-	return at, err
+	return unseenOf, lastOf, err
 }

@@ -32,6 +32,9 @@ type evidenceView struct {
 	CSRF                 string
 	// Error is what was wrong with the last upload to this submission.
 	Error string
+	// Action is where the attach form posts, FileID its file input's id:
+	// written once here rather than by the template per submission.
+	Action, FileID string
 }
 
 // humanSize writes a number of bytes as a reader expects it.
@@ -56,8 +59,10 @@ func (s *Server) evidence(c echo.Context, p mediation.Principal, cs *mediation.C
 	}
 	open := cs.AcceptsSubmissions() == nil
 	out := make(map[mediation.ID]*evidenceView, len(subs))
+	csrf := s.csrfToken(c)
 	for _, sub := range subs {
-		v := &evidenceView{CaseID: cs.ID, SubmissionID: sub.ID, CSRF: s.csrfToken(c)}
+		v := &evidenceView{CaseID: cs.ID, SubmissionID: sub.ID, CSRF: csrf,
+			Action: "/cases/" + cs.ID.String() + "/submissions/" + sub.ID.String() + "/attachments", FileID: "file-" + sub.ID.String()}
 		for _, a := range all[sub.ID] {
 			base := fmt.Sprintf("/cases/%s/submissions/%s/attachments/%s", cs.ID, sub.ID, a.ID)
 			av := attachmentView{Attachment: a, URL: base, Size: humanSize(a.Size)}

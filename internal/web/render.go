@@ -63,6 +63,9 @@ func newViews(zone *time.Location, cat *catalogue) (*views, error) {
 			if err != nil {
 				return nil, fmt.Errorf("web: parse page %s: %w", p, err)
 			}
+			if err := foldTranslations(t, "base", tr); err != nil {
+				return nil, fmt.Errorf("web: page %s: %w", p, err)
+			}
 			v.pages[tag][p] = t
 		}
 	}

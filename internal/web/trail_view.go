@@ -19,12 +19,18 @@ type trailLine struct {
 	Object string
 	Link   string
 	Reads  []trailRead
+	// By is who in what role, as the page writes it; Stamp and When the
+	// time as the datetime attribute and as the reader reads it. They are
+	// worded here, once a person or a minute, not by the template per line.
+	By, Stamp, When string
 }
 
 type trailRead struct {
 	At     time.Time
 	Object string
 	Link   string
+	// Clock is the time of day the page shows.
+	Clock string
 }
 
 // trailNames are the names of the case's records the trail refers to.
@@ -33,12 +39,22 @@ type trailNames struct {
 	submissions map[string]mediation.Submission
 	sessions    map[string]sessionRow
 	mediators   map[string]bool
+	// named are the submissions' names as worded for this page.
+	named map[string][2]string
 }
 
 // trailLines words the entries (newest first) for the reader in its language.
+// A person's reads of a day list each submission once, at its latest read:
+// a mediator who opens the case page all day read its submissions, not the
+// same ones again with every view, and the line does not grow with use.
 func (s *Server) trailLines(t translator, entries []mediation.TrailEntry, n trailNames) []trailLine {
 	var out []trailLine
 	folded := map[string]int{} // actor and day → index in out
+	type readOf struct {
+		line int
+		id   string
+	}
+	listed := map[readOf]bool{}
 	for _, e := range entries {
 		who, role := s.trailActor(t, e, n)
 		if e.Action == mediation.AuditSubmissionRead {
@@ -49,10 +65,11 @@ func (s *Server) trailLines(t translator, entries []mediation.TrailEntry, n trai
 				i = len(out) - 1
 				folded[e.Actor+" "+day] = i
 			}
-			for _, id := range strings.Split(e.Detail["submissions"], ",") {
-				if id == "" {
+			for id := range strings.SplitSeq(e.Detail["submissions"], ",") {
+				if id == "" || listed[readOf{i, id}] {
 					continue
 				}
+				listed[readOf{i, id}] = true
 				obj, link := n.submission(t, id)
 				out[i].Reads = append(out[i].Reads, trailRead{At: e.At, Object: obj, Link: link})
 			}
@@ -62,9 +79,23 @@ func (s *Server) trailLines(t translator, entries []mediation.TrailEntry, n trai
 		line.Object, line.Link = n.object(t, e.Object)
 		out = append(out, line)
 	}
+	by := map[[2]string]string{}
 	for i := range out {
-		if out[i].Reads != nil {
-			out[i].What = t.T("audit.read_count", map[string]any{"Count": len(out[i].Reads)})
+		l := &out[i]
+		if l.Reads != nil {
+			l.What = t.T("audit.read_count", map[string]any{"Count": len(l.Reads)})
+		}
+		l.By = l.Who
+		if l.Role != "" {
+			var ok bool
+			if l.By, ok = by[[2]string{l.Who, l.Role}]; !ok {
+				l.By = t.T("punct.paren", map[string]any{"Text": l.Who, "Note": l.Role})
+				by[[2]string{l.Who, l.Role}] = l.By
+			}
+		}
+		l.Stamp, l.When = l.At.Format(time.RFC3339), s.views.format(t, l.At, true)
+		for j := range l.Reads {
+			l.Reads[j].Clock = l.Reads[j].At.In(s.views.zone).Format("15:04")
 		}
 	}
 	return out
@@ -154,7 +185,19 @@ func (n trailNames) object(t translator, obj string) (string, string) {
 	return t.T("audit.object_other", nil), ""
 }
 
+// submission names a submission, worded once a page.
 func (n trailNames) submission(t translator, id string) (string, string) {
+	if name, ok := n.named[id]; ok {
+		return name[0], name[1]
+	}
+	obj, link := n.wordSubmission(t, id)
+	if n.named != nil {
+		n.named[id] = [2]string{obj, link}
+	}
+	return obj, link
+}
+
+func (n trailNames) wordSubmission(t translator, id string) (string, string) {
 	sub, ok := n.submissions[id]
 	if !ok {
 		return t.T("audit.object_submission", nil), ""
@@ -169,7 +212,7 @@ func (n trailNames) submission(t translator, id string) (string, string) {
 // trailNames gathers the names of the records the case page's trail refers to.
 func (d *casePageData) trailNames(mediators []mediation.Person) trailNames {
 	n := trailNames{parties: map[string]mediation.Party{}, submissions: map[string]mediation.Submission{},
-		sessions: map[string]sessionRow{}, mediators: map[string]bool{}}
+		sessions: map[string]sessionRow{}, mediators: map[string]bool{}, named: map[string][2]string{}}
 	for _, p := range d.Parties {
 		n.parties[p.ID.String()] = p.Party
 	}
