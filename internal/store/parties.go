@@ -15,14 +15,8 @@ func (db *DB) CreateParty(p *mediation.Party, inv *mediation.Invitation, actor s
 		if err != nil {
 			return err
 		}
-		for _, m := range c.Mediators {
-			u, err := getUser(tx, m)
-			if err != nil {
-				return err
-			}
-			if u.Conflicts(p) {
-				return mediation.Errorf(mediation.ECONFLICT, "error.conflict_of_interest")
-			}
+		if err := requireNoMediatorConflict(tx, c, p); err != nil {
+			return err
 		}
 		id, err := partyRecords.nextID(tx)
 		if err != nil {
@@ -191,4 +185,19 @@ func (db *DB) Invitation(hash []byte) (*mediation.Invitation, error) {
 	var inv *mediation.Invitation
 	err := db.view(func(tx Tx) (err error) { inv, err = invitationRecords.get(tx, hash); return })
 	return inv, err
+}
+
+// requireNoMediatorConflict returns ECONFLICT when the party, as it is to be
+// stored, appears to be one of the case's mediators.
+func requireNoMediatorConflict(tx Tx, c *mediation.Case, p *mediation.Party) error {
+	for _, m := range c.Mediators {
+		u, err := getUser(tx, m)
+		if err != nil {
+			return err
+		}
+		if u.Conflicts(p) {
+			return mediation.Errorf(mediation.ECONFLICT, "error.conflict_of_interest")
+		}
+	}
+	return nil
 }

@@ -23,14 +23,8 @@ func (db *DB) UpdateParty(p *mediation.Party, changed []string, at time.Time, ac
 		if err != nil {
 			return err
 		}
-		for _, m := range c.Mediators {
-			u, err := getUser(tx, m)
-			if err != nil {
-				return err
-			}
-			if u.Conflicts(p) {
-				return mediation.Errorf(mediation.ECONFLICT, "error.conflict_of_interest")
-			}
+		if err := requireNoMediatorConflict(tx, c, p); err != nil {
+			return err
 		}
 		var ch change
 		partyRecords.put(&ch, idKey(p.ID), p)
