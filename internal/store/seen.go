@@ -31,13 +31,7 @@ func (db *DB) RecordSeen(user, caseID, lastSeen mediation.ID) error {
 	})
 }
 
-// Unseen counts the case's submissions the user has not seen yet.
-func (db *DB) Unseen(user, caseID mediation.ID) (int, error) {
-	var n int
-	err := db.view(func(tx Tx) (err error) { n, err = unseen(tx, user, caseID); return })
-	return n, err
-}
-
+// unseen counts the case's submissions the user has not seen yet.
 func unseen(tx Tx, user, caseID mediation.ID) (int, error) {
 	var seen mediation.ID
 	if last, err := seenRecords.get(tx, pair(user, caseID)); err == nil {
@@ -54,14 +48,8 @@ func unseen(tx Tx, user, caseID mediation.ID) (int, error) {
 	return n, nil
 }
 
-// LastSubmissionAt is when the case's newest submission came in, or the zero
-// time when it has none.
-func (db *DB) LastSubmissionAt(caseID mediation.ID) (time.Time, error) {
-	var at time.Time
-	err := db.view(func(tx Tx) (err error) { at, err = lastSubmissionAt(tx, caseID); return })
-	return at, err
-}
-
+// lastSubmissionAt is when the case's newest submission came in, or the
+// zero time when it has none.
 func lastSubmissionAt(tx Tx, caseID mediation.ID) (time.Time, error) {
 	for id := range descending(tx.Bucket(submissionsByCase.bucket), idKey(caseID), 0) {
 		s, err := getSubmission(tx, id)

@@ -13,6 +13,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"tiaojie/internal/mediation"
 	"tiaojie/internal/store"
 )
 
@@ -187,8 +188,8 @@ func TestUpgradeFromV1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, err := db.Unseen(wang.ID, 1); err != nil || n != 1 {
-		t.Errorf("Unseen(wang, case 1) = %d, %v; want 1", n, err)
+	if n, _, err := db.Activity(wang.ID, []mediation.ID{1}); err != nil || n[0] != 1 {
+		t.Errorf("unseen of wang in case 1 = %v, %v; want 1", n, err)
 	}
 	if err := db.Close(); err != nil {
 		t.Fatal(err)

@@ -201,7 +201,7 @@ func TestCasePagesShowEverySubmission(t *testing.T) {
 			t.Errorf("%s does not see the newest submission", who)
 		}
 	}
-	if n, err := s.app.DB.Unseen(s.mediatorUser.ID, caseID); err != nil || n != 0 {
-		t.Errorf("unseen after reading the whole page: %d %v", n, err)
+	if n, _, err := s.app.DB.Activity(s.mediatorUser.ID, []mediation.ID{caseID}); err != nil || n[0] != 0 {
+		t.Errorf("unseen after reading the whole page: %v %v", n, err)
 	}
 }
