@@ -135,8 +135,8 @@ func (s *Server) home(c echo.Context) error {
 // switchLanguage remembers the chosen language and goes back.
 func (s *Server) switchLanguage(c echo.Context) error {
 	to := c.QueryParam("to")
-	if to != "en" && to != "zh-Hans" {
-		to = "zh-Hans"
+	if !knownLanguage(to) {
+		to = languages[0].String()
 	}
 	s.rememberLanguage(c, to)
 	back := localPath(c.QueryParam("back"))

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 	"golang.org/x/text/language"
@@ -66,8 +67,11 @@ func (s *Server) slips(c echo.Context, cs caseFull, party *mediation.Party, toke
 	return out, nil
 }
 
-// knownLanguage says whether a page's language may be chosen by this code.
-func knownLanguage(code string) bool { return code == "zh-Hans" || code == "en" }
+// knownLanguage says whether a page's language may be chosen by this code:
+// one of the languages the catalogue has.
+func knownLanguage(code string) bool {
+	return slices.ContainsFunc(languages, func(t language.Tag) bool { return t.String() == code })
+}
 
 // rememberLanguage keeps a chosen language in its cookie.
 func (s *Server) rememberLanguage(c echo.Context, to string) {
