@@ -60,6 +60,10 @@ type Config struct {
 	// The store on etcd: Store is bbolt or etcd, EtcdEndpoints the
 	// cluster's client URLs, comma-separated.
 	Store, EtcdEndpoints string
+
+	// Blobs is the directory of the attachments' files; empty: in the
+	// store (blobs.go).
+	Blobs string
 }
 
 // bindFlags defines the flags every subcommand shares, defaulting from env.
@@ -69,6 +73,8 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 		"JSON file of communities and rooms, {\"communities\":[{code,name,street}],\"rooms\":[...]} (env TIAOJIE_PLACES; default: a built-in sample)")
 	// The store on etcd.
 	c.bindStoreFlags(fs)
+	// Attachments outside the store.
+	c.bindBlobFlags(fs)
 }
 
 // bindServeFlags defines the server's own flags.

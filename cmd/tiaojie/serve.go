@@ -64,6 +64,7 @@ func (m *Main) Open() error {
 	if m.DB, err = m.Config.openStore(store.Options{Zone: zone}); err != nil {
 		return err
 	}
+	m.Config.warnBlobs(m.Log, m.DB)
 	m.Auth = &auth.Service{DB: m.DB, Params: m.Params, IdleTimeout: m.Config.IdleTimeout,
 		AbsoluteTimeout: m.Config.AbsoluteTimeout, InvitationTTL: cmp.Or(m.Config.InvitationTTL, defaultInvitationTTL)}
 	if err := m.firstAdmin(); err != nil {

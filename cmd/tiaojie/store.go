@@ -33,6 +33,9 @@ func (c *Config) storeName() string {
 
 // openStore opens the store for writing: the file, or the cluster.
 func (c *Config) openStore(opt store.Options) (*store.DB, error) {
+	if err := c.blobOptions(&opt); err != nil {
+		return nil, err
+	}
 	switch c.Store {
 	case "", "bbolt":
 		return store.Open(c.DB, opt)

@@ -101,6 +101,10 @@ type DB struct {
 	reads     chan mediation.AuditEntry
 	readsDone chan struct{}
 	flush     chan chan struct{}
+
+	// blobs keeps the attachments' content; nil: the store's bucket
+	// blobs (blobs.go).
+	blobs Blobs
 }
 
 // Options tune Open.
@@ -114,6 +118,9 @@ type Options struct {
 	// of closing); Asia/Shanghai when nil. A file whose counters are dated
 	// in another zone has them rebuilt at Open.
 	Zone *time.Location
+	// Blobs keeps the attachments' content outside the store (a
+	// directory, DirBlobs); nil: in the store (blobs.go).
+	Blobs Blobs
 }
 
 // Open opens (creating if needed) the database at path, creates its buckets and
@@ -140,7 +147,7 @@ func OpenBackend(b Backend, opt Options) (*DB, error) {
 	db := &DB{backend: b, Now: time.Now,
 		writes: make(chan mutation, maxGroup), writesDone: make(chan struct{}),
 		reads: make(chan mediation.AuditEntry, 4096), readsDone: make(chan struct{}),
-		flush: make(chan chan struct{})}
+		flush: make(chan chan struct{}), blobs: opt.Blobs}
 	if err := b.Update(func(tx Tx) error { return prepare(tx, opt.Zone) }); err != nil {
 		b.Close()
 		return nil, err
