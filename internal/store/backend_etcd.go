@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -83,6 +84,9 @@ type EtcdOptions struct {
 	// MaxTxnOps and MaxRequestBytes are the cluster's --max-txn-ops and
 	// --max-request-bytes, when not etcd's defaults (128, 1.5 MiB).
 	MaxTxnOps, MaxRequestBytes int
+	// TLS, when not nil, is the client's TLS configuration (the cluster's
+	// CA, and a client certificate for a cluster that asks for one).
+	TLS *tls.Config
 }
 
 // OpenEtcd opens the database in the etcd cluster at o.Endpoints, creating
@@ -111,7 +115,7 @@ func openEtcd(o EtcdOptions) (*etcdBackend, error) {
 	if o.MaxRequestBytes == 0 {
 		o.MaxRequestBytes = 3 << 19 // 1.5 MiB
 	}
-	cli, err := clientv3.New(clientv3.Config{Endpoints: o.Endpoints, DialTimeout: o.Timeout, Logger: zap.NewNop()})
+	cli, err := clientv3.New(clientv3.Config{Endpoints: o.Endpoints, DialTimeout: o.Timeout, Logger: zap.NewNop(), TLS: o.TLS})
 	if err != nil {
 		return nil, fmt.Errorf("store: etcd %s: %w", strings.Join(o.Endpoints, ","), err)
 	}
