@@ -152,6 +152,11 @@ func OpenBackend(b Backend, opt Options) (*DB, error) {
 		b.Close()
 		return nil, err
 	}
+	// The statistics counters, on a backend that takes them in parts.
+	if err := rebuildCountersInParts(b, opt.Zone); err != nil {
+		b.Close()
+		return nil, err
+	}
 	for _, k := range kinds {
 		if k.memoized {
 			if err := k.remember(b); err != nil {
