@@ -48,6 +48,10 @@ func checkCommand(out io.Writer, args []string) error {
 		fmt.Fprintf(out, "ok: the audit log has only grown since %s\n", formatHead(*since))
 	}
 	fmt.Fprintf(out, "audit head %s\n", formatHead(head))
+	// etcd's history: compacted by the cluster, or it only grows.
+	if h, err := db.History(); err == nil && h.NeverCompacted() {
+		fmt.Fprintf(out, "warning: etcd has kept all %d revisions of the store: run it with --auto-compaction-mode=periodic --auto-compaction-retention=1h, or its database grows until its quota stops every write\n", h.Revision)
+	}
 	return nil
 }
 

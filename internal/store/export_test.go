@@ -33,3 +33,13 @@ func (db *DB) Conflicts() int64 {
 	}
 	return 0
 }
+
+// CompactForTest compacts etcd's history up to rev (what the cluster's
+// auto-compaction does).
+func (db *DB) CompactForTest(rev int64) error {
+	b := db.backend.(*etcdBackend)
+	ctx, cancel := b.ctx()
+	defer cancel()
+	_, err := b.cli.Compact(ctx, rev)
+	return err
+}
