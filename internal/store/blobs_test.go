@@ -97,6 +97,22 @@ func TestBlobStores(t *testing.T) {
 						t.Errorf("refusal: %+v", e)
 					}
 					sameFingerprint(t, before, fingerprint(t, db))
+					// The limit named is what etcd takes: a file of
+					// exactly that size is kept, one byte more is not.
+					const limit = 1474560 // 1.40625 MiB
+					if e.Args["Limit"] != "1.40625 MiB" {
+						t.Errorf("limit named %v", e.Args["Limit"])
+					}
+					if _, err := attachTo(db, sub, pdfOf(limit+1, "over"), nil); mediation.ErrorCode(err) != mediation.ETOOLARGE {
+						t.Errorf("one byte over the limit: %v", err)
+					}
+					at, err := attachTo(db, sub, pdfOf(limit, "at"), nil)
+					if err != nil {
+						t.Fatalf("a file at the limit: %v", err)
+					}
+					if got, err := db.AttachmentContent(at.ID, false); err != nil || len(got) != limit {
+						t.Errorf("a file at the limit: %d bytes, %v", len(got), err)
+					}
 				} else {
 					if err != nil {
 						t.Fatal(err)
