@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"time"
 )
 
@@ -78,12 +79,12 @@ func (k *kind) follow(ctx context.Context, b Backend, m *memo) {
 
 // eventLag delays every change the memos' watches report; tests set it, to
 // see the memos while the watch lags behind this process's own commits.
-var eventLag time.Duration
+var eventLag atomic.Int64 // nanoseconds
 
 // event applies one change that the watch reported.
 func (k *kind) event(m *memo, ev Event) {
-	if eventLag > 0 {
-		time.Sleep(eventLag)
+	if lag := eventLag.Load(); lag > 0 {
+		time.Sleep(time.Duration(lag))
 	}
 	var r any
 	if ev.Value != nil {

@@ -62,8 +62,8 @@ func TestMemoApplyOrder(t *testing.T) {
 // version nor brings back a deleted record. The other process's memo
 // meanwhile comes to the same records.
 func TestMemoLaggingWatch(t *testing.T) {
-	eventLag = 3 * time.Millisecond
-	t.Cleanup(func() { eventLag = 0 })
+	eventLag.Store(int64(3 * time.Millisecond))
+	t.Cleanup(func() { eventLag.Store(0) })
 	again := internalBackends[1].place(t)
 	var dbs []*DB
 	for range 2 {
