@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"tiaojie/internal/mediation"
 	"tiaojie/internal/store"
@@ -41,6 +42,7 @@ func BenchmarkBackendWrites(b *testing.B) {
 						defer second.Close()
 						dbs = append(dbs, second)
 					}
+					before := figuresOf(dbs)
 					var next atomic.Int64
 					var wg sync.WaitGroup
 					b.ResetTimer()
@@ -63,8 +65,35 @@ func BenchmarkBackendWrites(b *testing.B) {
 						conflicts += db.Conflicts()
 					}
 					b.ReportMetric(float64(conflicts)/float64(b.N), "conflicts/op")
+					if f := figuresOf(dbs).minus(before); f.commits > 0 {
+						// Where the time goes on etcd: round trips per
+						// write, and the time each took.
+						b.ReportMetric(float64(f.commits)/float64(b.N), "txns/op")
+						b.ReportMetric(float64(f.reads)/float64(b.N), "reads/op")
+						b.ReportMetric(f.readTime.Seconds()*1e3/float64(f.reads), "ms/read")
+						b.ReportMetric(f.commitTime.Seconds()*1e3/float64(f.commits), "ms/txn")
+					}
 				})
 			}
 		}
 	}
+}
+
+// figures are the etcd round trips of some databases, summed.
+type figures struct {
+	reads, commits       int64
+	readTime, commitTime time.Duration
+}
+
+func figuresOf(dbs []*store.DB) figures {
+	var f figures
+	for _, db := range dbs {
+		r, rt, c, ct := db.EtcdFigures()
+		f.reads, f.readTime, f.commits, f.commitTime = f.reads+r, f.readTime+rt, f.commits+c, f.commitTime+ct
+	}
+	return f
+}
+
+func (f figures) minus(g figures) figures {
+	return figures{f.reads - g.reads, f.commits - g.commits, f.readTime - g.readTime, f.commitTime - g.commitTime}
 }

@@ -1,5 +1,7 @@
 package store
 
+import "time"
+
 // ViewBuckets runs fn in one read transaction on whichever backend, with the
 // names of every bucket of the layout and a way to read one (nil when it does
 // not exist): for the tests that compare a store key by key.
@@ -32,4 +34,15 @@ func (db *DB) Conflicts() int64 {
 		return b.conflicts.Load()
 	}
 	return 0
+}
+
+// EtcdFigures are the round trips of an etcd backend so far: reads (one
+// Get each) and commits (one Txn each), and the time spent in each; zero
+// on bbolt.
+func (db *DB) EtcdFigures() (reads int64, readTime time.Duration, commits int64, commitTime time.Duration) {
+	if b, ok := db.backend.(*etcdBackend); ok {
+		f := &b.figures
+		return f.reads.Load(), time.Duration(f.readNanos.Load()), f.commits.Load(), time.Duration(f.commitNanos.Load())
+	}
+	return 0, 0, 0, 0
 }
