@@ -1,6 +1,11 @@
 package store
 
-import "time"
+import (
+	"context"
+	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+)
 
 // ViewBuckets runs fn in one read transaction on whichever backend, with the
 // names of every bucket of the layout and a way to read one (nil when it does
@@ -45,4 +50,13 @@ func (db *DB) EtcdFigures() (reads int64, readTime time.Duration, commits int64,
 		return f.reads.Load(), time.Duration(f.readNanos.Load()), f.commits.Load(), time.Duration(f.commitNanos.Load())
 	}
 	return 0, 0, 0, 0
+}
+
+// FaultEtcdTxns makes every Txn of an etcd database (a commit, or settle's
+// after a commit's answer was lost) go through hook, which may send it (or
+// not, or later) and answer what it likes; settle then gives up after
+// settleFor. A nil hook ends it. It is set while no write is in flight.
+func (db *DB) FaultEtcdTxns(hook func(settling bool, send func(context.Context) (*clientv3.TxnResponse, error)) (*clientv3.TxnResponse, error), settleFor time.Duration) {
+	b := db.backend.(*etcdBackend)
+	b.txnHook, b.settleFor = hook, settleFor
 }
