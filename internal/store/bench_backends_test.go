@@ -9,6 +9,7 @@ import (
 
 	"tiaojie/internal/mediation"
 	"tiaojie/internal/store"
+	"tiaojie/internal/store/etcdtest"
 )
 
 // BenchmarkBackendWrites is write throughput on each backend of the table:
@@ -16,7 +17,10 @@ import (
 // with its record, index entries and audit entry, group-committed. On etcd
 // also from two databases on one store (two processes), the writers shared
 // between them: their groups conflict on the audit chain's head and run
-// again (conflicts/op).
+// again (conflicts/op). On etcd it also reports where a write's time goes:
+// the Txns (txns/op: one a group, and one more a conflict) and the reads
+// (each a round trip, made one after another by the committer) a write
+// takes, the time each took, and the member's log syncs per write.
 func BenchmarkBackendWrites(b *testing.B) {
 	for _, be := range backends {
 		for _, procs := range []int{1, 2} {
@@ -43,6 +47,7 @@ func BenchmarkBackendWrites(b *testing.B) {
 						dbs = append(dbs, second)
 					}
 					before := figuresOf(dbs)
+					syncs, syncTime := etcdtest.WALFsyncs()
 					var next atomic.Int64
 					var wg sync.WaitGroup
 					b.ResetTimer()
@@ -72,6 +77,12 @@ func BenchmarkBackendWrites(b *testing.B) {
 						b.ReportMetric(float64(f.reads)/float64(b.N), "reads/op")
 						b.ReportMetric(f.readTime.Seconds()*1e3/float64(f.reads), "ms/read")
 						b.ReportMetric(f.commitTime.Seconds()*1e3/float64(f.commits), "ms/txn")
+						// A Txn that fails its compares is a raft round too.
+						n, took := etcdtest.WALFsyncs()
+						if n -= syncs; n > 0 {
+							b.ReportMetric(float64(n)/float64(b.N), "fsyncs/op")
+							b.ReportMetric((took-syncTime).Seconds()*1e3/float64(n), "ms/fsync")
+						}
 					}
 				})
 			}
