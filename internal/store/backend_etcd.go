@@ -542,8 +542,11 @@ func (b *etcdBackend) Close() error {
 
 // etcdFigures count the round trips to etcd and the time they took.
 type etcdFigures struct {
-	reads, readNanos     atomic.Int64
-	commits, commitNanos atomic.Int64
+	reads, readNanos atomic.Int64
+	// firstReads are the reads that fixed their transaction's revision
+	// (linearizable), counted in reads too.
+	firstReads, firstReadNanos atomic.Int64
+	commits, commitNanos       atomic.Int64
 }
 
 // etcdTx is one transaction: the revision it reads at, the keys it read (for
@@ -626,6 +629,10 @@ func (t *etcdTx) get(key string, opts ...clientv3.OpOption) *clientv3.GetRespons
 		}
 	} else {
 		resp, err = t.be.cli.Get(ctx, key, opts...)
+	}
+	if t.rev == 0 {
+		t.be.figures.firstReads.Add(1)
+		t.be.figures.firstReadNanos.Add(int64(time.Since(start)))
 	}
 	t.be.figures.reads.Add(1)
 	t.be.figures.readNanos.Add(int64(time.Since(start)))

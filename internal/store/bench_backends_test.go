@@ -5,7 +5,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"tiaojie/internal/mediation"
 	"tiaojie/internal/store"
@@ -70,13 +69,16 @@ func BenchmarkBackendWrites(b *testing.B) {
 						conflicts += db.Conflicts()
 					}
 					b.ReportMetric(float64(conflicts)/float64(b.N), "conflicts/op")
-					if f := figuresOf(dbs).minus(before); f.commits > 0 {
+					if f := figuresOf(dbs).Minus(before); f.Commits > 0 {
 						// Where the time goes on etcd: round trips per
 						// write, and the time each took.
-						b.ReportMetric(float64(f.commits)/float64(b.N), "txns/op")
-						b.ReportMetric(float64(f.reads)/float64(b.N), "reads/op")
-						b.ReportMetric(f.readTime.Seconds()*1e3/float64(f.reads), "ms/read")
-						b.ReportMetric(f.commitTime.Seconds()*1e3/float64(f.commits), "ms/txn")
+						b.ReportMetric(float64(f.Commits)/float64(b.N), "txns/op")
+						b.ReportMetric(float64(f.Reads)/float64(b.N), "reads/op")
+						b.ReportMetric(f.TxnTime.Seconds()*1e3/float64(f.Commits), "ms/txn")
+						b.ReportMetric(f.FirstReadTime.Seconds()*1e3/float64(f.FirstReads), "ms/1st-read")
+						if later := f.Reads - f.FirstReads; later > 0 {
+							b.ReportMetric((f.ReadTime-f.FirstReadTime).Seconds()*1e3/float64(later), "ms/later-read")
+						}
 						// A Txn that fails its compares is a raft round too.
 						n, took := etcdtest.WALFsyncs()
 						if n -= syncs; n > 0 {
@@ -90,21 +92,11 @@ func BenchmarkBackendWrites(b *testing.B) {
 	}
 }
 
-// figures are the etcd round trips of some databases, summed.
-type figures struct {
-	reads, commits       int64
-	readTime, commitTime time.Duration
-}
-
-func figuresOf(dbs []*store.DB) figures {
-	var f figures
+// figuresOf are the etcd round trips of some databases, summed.
+func figuresOf(dbs []*store.DB) store.EtcdFigures {
+	var f store.EtcdFigures
 	for _, db := range dbs {
-		r, rt, c, ct := db.EtcdFigures()
-		f.reads, f.readTime, f.commits, f.commitTime = f.reads+r, f.readTime+rt, f.commits+c, f.commitTime+ct
+		f = f.Plus(db.EtcdFigures())
 	}
 	return f
-}
-
-func (f figures) minus(g figures) figures {
-	return figures{f.reads - g.reads, f.commits - g.commits, f.readTime - g.readTime, f.commitTime - g.commitTime}
 }

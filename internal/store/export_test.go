@@ -42,14 +42,34 @@ func (db *DB) Conflicts() int64 {
 }
 
 // EtcdFigures are the round trips of an etcd backend so far: reads (one
-// Get each) and commits (one Txn each), and the time spent in each; zero
-// on bbolt.
-func (db *DB) EtcdFigures() (reads int64, readTime time.Duration, commits int64, commitTime time.Duration) {
-	if b, ok := db.backend.(*etcdBackend); ok {
-		f := &b.figures
-		return f.reads.Load(), time.Duration(f.readNanos.Load()), f.commits.Load(), time.Duration(f.commitNanos.Load())
+// Get each), of which first reads (a transaction's first, linearizable),
+// and commits (one Txn each), and the time spent in each; zero on bbolt.
+type EtcdFigures struct {
+	Reads, FirstReads, Commits       int64
+	ReadTime, FirstReadTime, TxnTime time.Duration
+}
+
+func (db *DB) EtcdFigures() EtcdFigures {
+	b, ok := db.backend.(*etcdBackend)
+	if !ok {
+		return EtcdFigures{}
 	}
-	return 0, 0, 0, 0
+	f := &b.figures
+	return EtcdFigures{Reads: f.reads.Load(), FirstReads: f.firstReads.Load(), Commits: f.commits.Load(),
+		ReadTime: time.Duration(f.readNanos.Load()), FirstReadTime: time.Duration(f.firstReadNanos.Load()),
+		TxnTime: time.Duration(f.commitNanos.Load())}
+}
+
+// Minus is the figures from g to f.
+func (f EtcdFigures) Minus(g EtcdFigures) EtcdFigures {
+	return EtcdFigures{f.Reads - g.Reads, f.FirstReads - g.FirstReads, f.Commits - g.Commits,
+		f.ReadTime - g.ReadTime, f.FirstReadTime - g.FirstReadTime, f.TxnTime - g.TxnTime}
+}
+
+// Plus is the figures of f and g together.
+func (f EtcdFigures) Plus(g EtcdFigures) EtcdFigures {
+	return EtcdFigures{f.Reads + g.Reads, f.FirstReads + g.FirstReads, f.Commits + g.Commits,
+		f.ReadTime + g.ReadTime, f.FirstReadTime + g.FirstReadTime, f.TxnTime + g.TxnTime}
 }
 
 // FaultEtcdTxns makes every Txn of an etcd database (a commit, or settle's
