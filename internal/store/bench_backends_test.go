@@ -22,7 +22,7 @@ import (
 // databases; at the end the log has each run's writes/s as a ratio to
 // bbolt's at the same number of writers, measured in this one run.
 func BenchmarkBackendWrites(b *testing.B) {
-	rates := map[string]float64{}
+	var rates []rate
 	for _, be := range append(slices.Clone(backends), clusterBackend(b)) {
 		for _, procs := range []int{1, 2} {
 			if procs == 2 && be.name == "bbolt" {
@@ -64,7 +64,7 @@ func BenchmarkBackendWrites(b *testing.B) {
 					}
 					wg.Wait()
 					b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "writes/s")
-					rates[name] = float64(b.N) / b.Elapsed().Seconds()
+					rates = setRate(rates, name, float64(b.N)/b.Elapsed().Seconds())
 					var conflicts int64
 					for _, db := range dbs {
 						conflicts += db.Conflicts()

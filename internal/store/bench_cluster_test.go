@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -38,23 +37,40 @@ func clusterBackend(parent testing.TB) testBackend {
 	}}
 }
 
-// logRatios logs each run's rate (named backend[-2proc]/writers=N) as a
-// ratio to bbolt's at the same number of writers.
-func logRatios(b *testing.B, rates map[string]float64) {
-	var names []string
-	for name := range rates {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	var out strings.Builder
-	for _, name := range names {
-		be, writers, _ := strings.Cut(name, "/")
-		base, ok := rates["bbolt/"+writers]
-		if !ok || be == "bbolt" {
-			fmt.Fprintf(&out, "\n%-12s %-11s %8.0f writes/s", be, writers, rates[name])
-			continue
+// A rate is one run's writes/s, named backend[-2proc]/writers=N.
+type rate struct {
+	name  string
+	value float64
+}
+
+// setRate records a run's rate: a benchmark runs again with a larger b.N,
+// and the last run is the one reported.
+func setRate(rates []rate, name string, v float64) []rate {
+	for i := range rates {
+		if rates[i].name == name {
+			rates[i].value = v
+			return rates
 		}
-		fmt.Fprintf(&out, "\n%-12s %-11s %8.0f writes/s  %.3f of bbolt's", be, writers, rates[name], rates[name]/base)
+	}
+	return append(rates, rate{name, v})
+}
+
+// logRatios logs each run's rate, in the order run, as a ratio to bbolt's
+// at the same number of writers.
+func logRatios(b *testing.B, rates []rate) {
+	base := map[string]float64{}
+	for _, r := range rates {
+		if be, writers, _ := strings.Cut(r.name, "/"); be == "bbolt" {
+			base[writers] = r.value
+		}
+	}
+	var out strings.Builder
+	for _, r := range rates {
+		be, writers, _ := strings.Cut(r.name, "/")
+		fmt.Fprintf(&out, "\n%-12s %-11s %8.0f writes/s", be, writers, r.value)
+		if bb, ok := base[writers]; ok && be != "bbolt" {
+			fmt.Fprintf(&out, "  %.3f of bbolt's", r.value/bb)
+		}
 	}
 	b.Logf("writes/s, and as a ratio to bbolt's at as many writers, in this run:%s", out.String())
 }
