@@ -23,10 +23,10 @@ import (
 // cluster, as two machines behind a load balancer: what one writes the other
 // serves, a sign-in ended through one ends on the other within a second, and
 // 16 clients writing through both while the cluster's leader is killed and
-// restarted lose nothing and duplicate nothing.
+// restarted (twice), then paused, lose nothing and duplicate nothing.
 func TestTwoServersOnACluster(t *testing.T) {
 	if testing.Short() {
-		t.Skip("skipped in -short mode: builds the binary, runs a 3-member cluster and kills its leader three times")
+		t.Skip("skipped in -short mode: builds the binary, runs a 3-member cluster, kills its leader twice and pauses it once")
 	}
 	dir := t.TempDir()
 	built := make(chan string, 1)
@@ -173,7 +173,7 @@ func TestTwoServersOnACluster(t *testing.T) {
 		}
 	})
 
-	t.Run("16 writers through both while the leader is killed and restarted", func(t *testing.T) {
+	t.Run("16 writers through both while the leader is killed and restarted, then paused", func(t *testing.T) {
 		// Two parties of each server's case, signed in through that
 		// server; four writers each, writing through that server.
 		var writers []party
@@ -200,12 +200,16 @@ type ack struct {
 	marker, id string
 	at         time.Time
 	retries    int
+	// replayed: the answer was the first send's record, made though its
+	// client had no answer (Idempotent-Replayed).
+	replayed bool
 }
 
 // leaderKill runs 16 writers, each creating submissions one after another
 // through its server (who(w)), each retried with its Idempotency-Key until
 // acknowledged; meanwhile it kills the cluster's leader, lets the other two
-// carry on, restarts it, and lets them carry on again. Then it stops the
+// carry on, restarts it, and lets them carry on again (twice, then with the
+// leader paused instead of killed). Then it stops the
 // servers and checks that every acknowledged write is there exactly once, with
 // one audit entry, that nothing else is, and that `tiaojie check` passes.
 func leaderKill(t *testing.T, bin string, cluster *etcdtest.Cluster, servers []*server, caseIDs []string,
@@ -252,9 +256,14 @@ func leaderKill(t *testing.T, bin string, cluster *etcdtest.Cluster, servers []*
 		}
 	}
 
-	// Three rounds: the leader killed, the two others left to carry on,
-	// the killed member restarted.
+	// Three rounds: the leader killed (SIGKILL), the two others left to
+	// carry on, the killed member restarted; twice, and then the leader
+	// paused (SIGSTOP) instead, so that what it was answering waits until
+	// it runs on (SIGCONT), deposed: the commits it held fail back to
+	// their servers, or were committed by the new leader all the same,
+	// and the clients send them again.
 	type round struct {
+		paused            bool
 		leader, next      int
 		killed, restarted time.Time
 		during            int
@@ -264,22 +273,28 @@ func leaderKill(t *testing.T, bin string, cluster *etcdtest.Cluster, servers []*
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	waitAcks(24, 30*time.Second)
-	for range 3 {
-		var r round
+	for i := range 3 {
+		r := round{paused: i == 2}
 		var err error
 		if r.leader, err = cluster.Leader(ctx); err != nil {
 			t.Fatal(err)
 		}
 		before := acked()
 		r.killed = time.Now()
-		cluster.Kill(r.leader)
+		if r.paused {
+			cluster.Pause(r.leader)
+		} else {
+			cluster.Kill(r.leader)
+		}
 		waitAcks(24, 30*time.Second)
 		r.during = acked() - before
 		if r.next, err = cluster.Leader(ctx); err != nil {
 			t.Fatal(err)
 		}
 		r.restarted = time.Now()
-		if err := cluster.Restart(r.leader); err != nil {
+		if r.paused {
+			cluster.Resume(r.leader)
+		} else if err := cluster.Restart(r.leader); err != nil {
 			t.Fatal(err)
 		}
 		r.rejoined = time.Since(r.restarted)
@@ -298,9 +313,12 @@ func leaderKill(t *testing.T, bin string, cluster *etcdtest.Cluster, servers []*
 	// restart, and the first acknowledgement after the kill.
 	mu.Lock()
 	slices.SortFunc(acks, func(x, y ack) int { return x.at.Compare(y.at) })
-	retries := 0
+	retries, replayed := 0, 0
 	for _, a := range acks {
 		retries += a.retries
+		if a.replayed {
+			replayed++
+		}
 	}
 	for i, r := range rounds {
 		first, longest, from := time.Duration(-1), time.Duration(0), time.Duration(0)
@@ -312,13 +330,20 @@ func leaderKill(t *testing.T, bin string, cluster *etcdtest.Cluster, servers []*
 				longest, from = a.at.Sub(acks[j-1].at), acks[j-1].at.Sub(r.killed)
 			}
 		}
+		if r.paused {
+			t.Logf("round %d: member %d (the leader) paused, member %d led next, %d writes acknowledged before it ran on; "+
+				"writes stopped for %s (the longest time without an acknowledgement, from pause%+dms on), the first came %s after the pause",
+				i+1, r.leader, r.next, r.during, longest.Round(time.Millisecond), from.Milliseconds(), first.Round(time.Millisecond))
+			continue
+		}
 		t.Logf("round %d: member %d (the leader) killed, member %d led next, %d writes acknowledged before the restart; "+
 			"writes stopped for %s (the longest time without an acknowledgement, from kill%+dms on), the first came %s after the kill; "+
 			"the restarted member served %s after its start",
 			i+1, r.leader, r.next, r.during, longest.Round(time.Millisecond), from.Milliseconds(),
 			first.Round(time.Millisecond), r.rejoined.Round(time.Millisecond))
 	}
-	t.Logf("%d writes acknowledged, %d sends, %d of them retries", len(acks), sent.Load(), retries)
+	t.Logf("%d writes acknowledged, %d sends, %d of them retries; %d writes answered by a replay (made by an earlier send whose client had no answer)",
+		len(acks), sent.Load(), retries, replayed)
 	mu.Unlock()
 
 	for _, s := range servers {
@@ -397,9 +422,10 @@ func write(p *person, url, marker string, sent *atomic.Int64) (ack, error) {
 			ID string `json:"id"`
 		}
 		sent.Add(1)
-		status, err := p.send("POST", url, body, "cluster-"+marker, &out)
+		status, header, err := p.sendFor("POST", url, body, "cluster-"+marker, &out)
 		if err == nil {
-			return ack{marker: marker, id: out.ID, at: time.Now(), retries: retries}, nil
+			return ack{marker: marker, id: out.ID, at: time.Now(), retries: retries,
+				replayed: header.Get("Idempotent-Replayed") == "true"}, nil
 		}
 		if status != 0 && status < 500 {
 			return ack{}, fmt.Errorf("write %s: %w", marker, err)

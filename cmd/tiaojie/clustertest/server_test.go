@@ -109,6 +109,12 @@ func newPerson() *person {
 
 // send makes one request and decodes its JSON answer into out (when given).
 func (p *person) send(method, url string, body any, key string, out any) (int, error) {
+	status, _, err := p.sendFor(method, url, body, key, out)
+	return status, err
+}
+
+// sendFor is send, with the answer's header.
+func (p *person) sendFor(method, url string, body any, key string, out any) (int, http.Header, error) {
 	var r io.Reader
 	if body != nil {
 		b, _ := json.Marshal(body)
@@ -123,22 +129,22 @@ func (p *person) send(method, url string, body any, key string, out any) (int, e
 	}
 	resp, err := p.c.Do(req)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if resp.StatusCode/100 != 2 {
-		return resp.StatusCode, fmt.Errorf("%s %s: %d %s", method, url, resp.StatusCode, raw)
+		return resp.StatusCode, resp.Header, fmt.Errorf("%s %s: %d %s", method, url, resp.StatusCode, raw)
 	}
 	if out != nil {
 		if err := json.Unmarshal(raw, out); err != nil {
-			return resp.StatusCode, fmt.Errorf("%s %s: %v in %s", method, url, err, raw)
+			return resp.StatusCode, resp.Header, fmt.Errorf("%s %s: %v in %s", method, url, err, raw)
 		}
 	}
-	return resp.StatusCode, nil
+	return resp.StatusCode, resp.Header, nil
 }
 
 // must makes a request that has to succeed.
