@@ -270,13 +270,16 @@ func leaderKill(t *testing.T, bin string, cluster *etcdtest.Cluster, servers []*
 		rejoined          time.Duration
 	}
 	var rounds []round
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
+	leader := func() (int, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		return cluster.Leader(ctx)
+	}
 	waitAcks(24, 30*time.Second)
 	for i := range 3 {
 		r := round{paused: i == 2}
 		var err error
-		if r.leader, err = cluster.Leader(ctx); err != nil {
+		if r.leader, err = leader(); err != nil {
 			t.Fatal(err)
 		}
 		before := acked()
@@ -288,7 +291,7 @@ func leaderKill(t *testing.T, bin string, cluster *etcdtest.Cluster, servers []*
 		}
 		waitAcks(24, 30*time.Second)
 		r.during = acked() - before
-		if r.next, err = cluster.Leader(ctx); err != nil {
+		if r.next, err = leader(); err != nil {
 			t.Fatal(err)
 		}
 		r.restarted = time.Now()
