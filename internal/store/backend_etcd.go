@@ -196,6 +196,7 @@ func (b *etcdBackend) try(tx *etcdTx, fn func(Tx) error) error {
 		return err
 	}
 	if len(tx.writes) == 0 {
+		tx.committedAt = tx.rev
 		tx.committed()
 		return nil
 	}
@@ -225,6 +226,7 @@ func (b *etcdBackend) try(tx *etcdTx, fn func(Tx) error) error {
 		b.conflicts.Add(1)
 		return errConflict
 	}
+	tx.committedAt = resp.Header.Revision
 	tx.committed()
 	return nil
 }
@@ -372,6 +374,9 @@ type etcdTx struct {
 	// the transaction's own creations and deletions.
 	buckets     map[string]bool
 	markersRead bool
+	// committedAt is the revision the transaction committed at, once it
+	// has (its OnCommit functions read it: memo.go).
+	committedAt int64
 }
 
 // readKey is a key as the transaction read it: its value, and its
@@ -430,6 +435,10 @@ func (t *etcdTx) Revision() int64 {
 	}
 	return t.rev
 }
+
+// CommitRevision is the revision the transaction committed at, for its
+// OnCommit functions.
+func (t *etcdTx) CommitRevision() int64 { return t.committedAt }
 
 func (t *etcdTx) Writable() bool     { return t.writable }
 func (t *etcdTx) OnCommit(fn func()) { t.onCommit = append(t.onCommit, fn) }
