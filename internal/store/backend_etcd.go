@@ -130,7 +130,15 @@ func openEtcd(o EtcdOptions) (*etcdBackend, error) {
 	if o.MaxRequestBytes == 0 {
 		o.MaxRequestBytes = 3 << 19 // 1.5 MiB
 	}
-	cli, err := clientv3.New(clientv3.Config{Endpoints: o.Endpoints, DialTimeout: o.Timeout, Logger: zap.NewNop()})
+	// Keep-alive pings find a member that holds its connections open but
+	// no longer answers (a stopped process, a stalled disk or machine):
+	// after 10 s without a frame from it and 2 s without an answer to the
+	// ping, its connection is closed and the client's requests go to the
+	// others, instead of each one sent there waiting for its timeout. 10 s
+	// is the least gRPC pings at; etcd's servers accept pings every 5 s
+	// (--grpc-keepalive-min-time).
+	cli, err := clientv3.New(clientv3.Config{Endpoints: o.Endpoints, DialTimeout: o.Timeout, Logger: zap.NewNop(),
+		DialKeepAliveTime: 10 * time.Second, DialKeepAliveTimeout: 2 * time.Second})
 	if err != nil {
 		return nil, fmt.Errorf("store: etcd %s: %w", strings.Join(o.Endpoints, ","), err)
 	}
