@@ -23,6 +23,8 @@ import (
 	"go.uber.org/zap"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+
+	"tiaojie/internal/mediation"
 )
 
 // The etcd backend: the store in an etcd cluster (raft over bbolt), shared by
@@ -206,8 +208,10 @@ var errUnapplied = errors.New("store: etcd: the commit failed and did not apply"
 
 // ErrOutcomeUnknown is a commit whose answer was lost and whose outcome
 // could not be learned afterwards either (etcd stayed out of reach): it may
-// have applied. It is never run again, so it applied at most once.
-var ErrOutcomeUnknown = errors.New("store: etcd: the commit's answer was lost and etcd did not answer whether it applied")
+// have applied. It is never run again, so it applied at most once. It is
+// answered 503: the client looks before it sends again, or sends again with
+// the same Idempotency-Key, which replays the answer if it applied.
+var ErrOutcomeUnknown = &mediation.Error{Code: mediation.EUNAVAILABLE, Message: "error.outcome_unknown"}
 
 func (b *etcdBackend) Update(fn func(Tx) error) error {
 	unapplied := 0
