@@ -31,6 +31,8 @@ type views struct {
 	css     []byte
 	cssPath string
 	zone    *time.Location
+	// frags are the fragments of pages kept between requests.
+	frags *fragments
 }
 
 // newViews parses the layout and partials with each page, and checks that
@@ -49,7 +51,8 @@ func newViews(zone *time.Location, cat *catalogue) (*views, error) {
 			return nil, fmt.Errorf("web: page file pages/%s.html is not declared in templates.Pages", p)
 		}
 	}
-	v := &views{pages: map[language.Tag]map[templates.Page]*template.Template{}, zone: zone}
+	v := &views{pages: map[language.Tag]map[templates.Page]*template.Template{}, zone: zone,
+		frags: newFragments(fragmentBytes)}
 	for _, p := range templates.Pages {
 		if !slices.Contains(found, p) {
 			return nil, fmt.Errorf("web: page %q has no file pages/%s.html", p, p)
@@ -63,7 +66,7 @@ func newViews(zone *time.Location, cat *catalogue) (*views, error) {
 			if err != nil {
 				return nil, fmt.Errorf("web: parse page %s: %w", p, err)
 			}
-			if err := foldTranslations(t, "base", tr); err != nil {
+			if err := foldTranslations(t, append([]string{"base"}, fragmentEntries[p]...), tr); err != nil {
 				return nil, fmt.Errorf("web: page %s: %w", p, err)
 			}
 			v.pages[tag][p] = t
