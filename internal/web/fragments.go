@@ -107,7 +107,7 @@ func (f *fragments) stats() (n, size int) {
 // entries of their own at start, as the page is, and their translations
 // folded alike.
 var fragmentEntries = map[templates.Page][]string{
-	templates.PageCase:  {"submission", "trailline"},
+	templates.PageCase:  {"submission", "trailline", "checkitem"},
 	templates.PageCases: {"caserow", "filters"},
 }
 

@@ -158,7 +158,6 @@ func (s *Server) showCasePage(c echo.Context, st *formState) error {
 			return err
 		}
 		tr := s.cat.forRequest(c.Request())
-		tag := tr.tag
 		data.Lines = s.trailLines(tr, data.trail, data.trailNames(s.cw.Mediators(v.Record)))
 		var subs []mediation.Submission
 		for _, col := range data.Columns {
@@ -170,7 +169,7 @@ func (s *Server) showCasePage(c echo.Context, st *formState) error {
 		if data.Evidence, err = s.evidence(c, p, v.Record, subs, every, st); err != nil {
 			return err
 		}
-		if err := s.caseFragments(tag, data); err != nil {
+		if err := s.caseFragments(tr, data, s.csrfToken(c), st); err != nil {
 			return err
 		}
 		return s.render(c, status, templates.PageCase, data, st)

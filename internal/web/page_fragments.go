@@ -169,9 +169,15 @@ func (s *Server) caseRowsHTML(tag language.Tag, rows []caseRow) ([]template.HTML
 	return out, nil
 }
 
-// caseFragments puts the case page's submissions and trail lines in their
-// fragments.
-func (s *Server) caseFragments(tag language.Tag, data *casePageData) error {
+// caseFragments puts the case page's submissions, trail lines and checklist
+// items in their fragments.
+func (s *Server) caseFragments(tr translator, data *casePageData, csrf string, st *formState) error {
+	tag := tr.tag
+	if data.Closing != nil {
+		if err := s.checklistHTML(tr, data, csrf, st); err != nil {
+			return err
+		}
+	}
 	for i := range data.Columns {
 		for j := range data.Columns[i].Groups {
 			g := &data.Columns[i].Groups[j]
@@ -223,4 +229,68 @@ func codes[T ~string](vs []T) []string {
 		out[i] = string(v)
 	}
 	return out
+}
+
+// checkItemFragment is what the checklist's "checkitem" fragment shows: the
+// item, the case, and the form that ticks it (the form as typed and its
+// problems after a refusal).
+type checkItemFragment struct {
+	Item         checkItem
+	CaseID       mediation.ID
+	Closed       bool
+	CSRF         string
+	Form, Errors map[string]string
+}
+
+// checkItemKey is an item of the checklist as its fragment shows it.
+type checkItemKey struct {
+	lang   language.Tag
+	item   checkItem
+	at     int64
+	caseID mediation.ID
+	closed bool
+}
+
+func (k checkItemKey) cost() int { return len(k.item.Note) + len(k.item.PartyName) + len(k.item.Code) }
+
+// checklistHTML puts each item of the checklist in its fragment; after a
+// refused form the items are made anew, with what was typed.
+func (s *Server) checklistHTML(tr translator, data *casePageData, csrf string, st *formState) error {
+	cl := data.Closing
+	cl.ItemsHTML = make([]template.HTML, len(cl.Items))
+	for i, it := range cl.Items {
+		f := checkItemFragment{Item: it, CaseID: data.Case.ID, Closed: data.Case.ClosedAt != nil, CSRF: csrf}
+		direct := func() (template.HTML, error) {
+			return s.views.fragment(tr.tag, templates.PageCase, "checkitem", f)
+		}
+		var html template.HTML
+		var err error
+		if st != nil || !plainToken(csrf) {
+			if st != nil {
+				f.Form = st.values
+				if st.err != nil {
+					f.Errors = fieldErrors(tr, st.err)
+				}
+			}
+			html, err = direct()
+		} else {
+			key := checkItemKey{lang: tr.tag, item: it, caseID: f.CaseID, closed: f.Closed}
+			if it.At != nil {
+				key.at = it.At.UnixNano()
+			}
+			key.item.At = nil
+			html, err = cached(s.views.frags, key, func() (template.HTML, error) {
+				f.CSRF = csrfHole
+				return direct()
+			})
+			if i := strings.LastIndex(string(html), csrfHole); err == nil && i >= 0 {
+				html = html[:i] + template.HTML(csrf) + html[i+len(csrfHole):]
+			}
+		}
+		if err != nil {
+			return err
+		}
+		cl.ItemsHTML[i] = html
+	}
+	return nil
 }

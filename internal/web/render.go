@@ -232,9 +232,7 @@ func (s *Server) render(c echo.Context, status int, page templates.Page, data an
 		if form.err != nil {
 			d.Error = t.T(form.err.Message, form.err.Args)
 			d.Allowed, d.Missing, d.Conflicts = form.err.Allowed, form.err.Missing, form.err.Conflicts
-			for name, fe := range form.err.Fields {
-				d.Errors[name] = t.T(fe.Key, map[string]any{"Param": fe.Param})
-			}
+			d.Errors = fieldErrors(t, form.err)
 			for _, name := range slices.Sorted(maps.Keys(d.Errors)) {
 				msg := d.Errors[name]
 				if label := t.T("field."+name, nil); label != "field."+name {
@@ -249,6 +247,16 @@ func (s *Server) render(c echo.Context, status int, page templates.Page, data an
 		return fmt.Errorf("web: render %s: %w", page, err)
 	}
 	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// fieldErrors are a refusal's messages of its fields, in the reader's
+// language.
+func fieldErrors(t translator, e *mediation.Error) map[string]string {
+	out := map[string]string{}
+	for name, fe := range e.Fields {
+		out[name] = t.T(fe.Key, map[string]any{"Param": fe.Param})
+	}
+	return out
 }
 
 func roleKey(p mediation.Principal) string {
