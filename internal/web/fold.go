@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"html/template"
 	"io"
 	"text/template/parse"
@@ -28,14 +29,19 @@ var foldable = map[string]bool{
 var htmlText = template.Must(template.New("text").Parse("{{.}}"))
 
 // foldTranslations escapes the page set (as its first execution would) and
-// folds its argument-less translations. entry is the template every request
-// executes.
-func foldTranslations(t *template.Template, entry string, tr translator) error {
-	// Executing without data escapes every template entry reaches, then fails
-	// on the first field; only a failure to escape is an error here.
-	var escErr *template.Error
-	if err := t.ExecuteTemplate(io.Discard, entry, nil); errors.As(err, &escErr) {
-		return err
+// folds its argument-less translations. entries are the templates requests
+// execute: the page, and the fragments it keeps (fragments.go).
+func foldTranslations(t *template.Template, entries []string, tr translator) error {
+	// Executing without data escapes every template an entry reaches, then
+	// fails on the first field; only a failure to escape is an error here.
+	for _, entry := range entries {
+		if t.Lookup(entry) == nil {
+			return fmt.Errorf("web: template %q is not defined", entry)
+		}
+		var escErr *template.Error
+		if err := t.ExecuteTemplate(io.Discard, entry, nil); errors.As(err, &escErr) {
+			return err
+		}
 	}
 	for _, tmpl := range t.Templates() {
 		if tmpl.Tree != nil && tmpl.Tree.Root != nil {

@@ -35,7 +35,7 @@ func TestFoldTranslations(t *testing.T) {
 		t.Fatal(err)
 	}
 	folded := set()
-	if err := foldTranslations(folded, "base", tr); err != nil {
+	if err := foldTranslations(folded, []string{"base"}, tr); err != nil {
 		t.Fatal(err)
 	}
 	calls = 0

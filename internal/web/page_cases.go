@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"slices"
 	"time"
@@ -27,12 +28,16 @@ type caseRow struct {
 
 // casesPageData is the case list.
 type casesPageData struct {
-	Rows      []caseRow
-	Next      string
-	Status    string
-	Statuses  []mediation.Status
-	CanCreate bool
-	IsAdmin   bool
+	Rows []caseRow
+	// RowsHTML are the rows as the page writes them (fragments.go).
+	RowsHTML []template.HTML
+	// FiltersHTML is the search and filters form (fragments.go).
+	FiltersHTML template.HTML
+	Next        string
+	Status      string
+	Statuses    []mediation.Status
+	CanCreate   bool
+	IsAdmin     bool
 	// The mediator's search and filters, as asked.
 	Search                 bool
 	Q, Category, Community string
@@ -88,6 +93,13 @@ func (s *Server) casesPage(c echo.Context) error {
 		Community: c.QueryParam("community"), Categories: mediation.Categories, Communities: s.places.Communities}
 	if next != 0 {
 		data.Next = next.String()
+	}
+	tag := s.cat.forRequest(c.Request()).tag
+	if data.RowsHTML, err = s.caseRowsHTML(tag, rows); err != nil {
+		return err
+	}
+	if data.FiltersHTML, err = s.filtersHTML(tag, &data); err != nil {
+		return err
 	}
 	return s.render(c, http.StatusOK, templates.PageCases, data, nil)
 }
@@ -145,7 +157,8 @@ func (s *Server) showCasePage(c echo.Context, st *formState) error {
 		if err != nil {
 			return err
 		}
-		data.Lines = s.trailLines(s.cat.forRequest(c.Request()), data.trail, data.trailNames(s.cw.Mediators(v.Record)))
+		tr := s.cat.forRequest(c.Request())
+		data.Lines = s.trailLines(tr, data.trail, data.trailNames(s.cw.Mediators(v.Record)))
 		var subs []mediation.Submission
 		for _, col := range data.Columns {
 			for _, g := range col.Groups {
@@ -154,6 +167,9 @@ func (s *Server) showCasePage(c echo.Context, st *formState) error {
 		}
 		every := func(mediation.Submission) bool { return true }
 		if data.Evidence, err = s.evidence(c, p, v.Record, subs, every, st); err != nil {
+			return err
+		}
+		if err := s.caseFragments(tr, data, s.csrfToken(c), st); err != nil {
 			return err
 		}
 		return s.render(c, status, templates.PageCase, data, st)
@@ -191,6 +207,8 @@ type partyColumn struct {
 type kindGroup struct {
 	Kind  mediation.SubmissionKind
 	Items []mediation.Submission
+	// HTML are the items as the page writes them (fragments.go).
+	HTML []template.HTML
 }
 
 // casePageData is the mediators' case page.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"strings"
 
@@ -92,6 +93,8 @@ type closingView struct {
 	CanRecordFailure bool
 	Overrides        []overrideView
 	Recusals         []recusalView
+	// ItemsHTML are the items as the page writes them (fragments.go).
+	ItemsHTML []template.HTML
 }
 
 type overrideView struct {

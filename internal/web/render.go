@@ -31,6 +31,8 @@ type views struct {
 	css     []byte
 	cssPath string
 	zone    *time.Location
+	// frags are the fragments of pages kept between requests.
+	frags *fragments
 }
 
 // newViews parses the layout and partials with each page, and checks that
@@ -49,7 +51,8 @@ func newViews(zone *time.Location, cat *catalogue) (*views, error) {
 			return nil, fmt.Errorf("web: page file pages/%s.html is not declared in templates.Pages", p)
 		}
 	}
-	v := &views{pages: map[language.Tag]map[templates.Page]*template.Template{}, zone: zone}
+	v := &views{pages: map[language.Tag]map[templates.Page]*template.Template{}, zone: zone,
+		frags: newFragments(fragmentBytes)}
 	for _, p := range templates.Pages {
 		if !slices.Contains(found, p) {
 			return nil, fmt.Errorf("web: page %q has no file pages/%s.html", p, p)
@@ -63,7 +66,7 @@ func newViews(zone *time.Location, cat *catalogue) (*views, error) {
 			if err != nil {
 				return nil, fmt.Errorf("web: parse page %s: %w", p, err)
 			}
-			if err := foldTranslations(t, "base", tr); err != nil {
+			if err := foldTranslations(t, append([]string{"base"}, fragmentEntries[p]...), tr); err != nil {
 				return nil, fmt.Errorf("web: page %s: %w", p, err)
 			}
 			v.pages[tag][p] = t
@@ -229,9 +232,7 @@ func (s *Server) render(c echo.Context, status int, page templates.Page, data an
 		if form.err != nil {
 			d.Error = t.T(form.err.Message, form.err.Args)
 			d.Allowed, d.Missing, d.Conflicts = form.err.Allowed, form.err.Missing, form.err.Conflicts
-			for name, fe := range form.err.Fields {
-				d.Errors[name] = t.T(fe.Key, map[string]any{"Param": fe.Param})
-			}
+			d.Errors = fieldErrors(t, form.err)
 			for _, name := range slices.Sorted(maps.Keys(d.Errors)) {
 				msg := d.Errors[name]
 				if label := t.T("field."+name, nil); label != "field."+name {
@@ -246,6 +247,16 @@ func (s *Server) render(c echo.Context, status int, page templates.Page, data an
 		return fmt.Errorf("web: render %s: %w", page, err)
 	}
 	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// fieldErrors are a refusal's messages of its fields, in the reader's
+// language.
+func fieldErrors(t translator, e *mediation.Error) map[string]string {
+	out := map[string]string{}
+	for name, fe := range e.Fields {
+		out[name] = t.T(fe.Key, map[string]any{"Param": fe.Param})
+	}
+	return out
 }
 
 func roleKey(p mediation.Principal) string {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"strings"
 	"time"
 
@@ -23,6 +24,8 @@ type trailLine struct {
 	// time as the datetime attribute and as the reader reads it. They are
 	// worded here, once a person or a minute, not by the template per line.
 	By, Stamp, When string
+	// HTML is the line as the page writes it, where the page keeps it.
+	HTML template.HTML
 }
 
 type trailRead struct {
