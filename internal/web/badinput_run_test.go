@@ -24,6 +24,7 @@ import (
 // TestBadInput sends every bad request of the table to one scene, which none
 // of them may change.
 func TestBadInput(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	a := s.app
 
@@ -314,6 +315,7 @@ func abbreviate(s string) string {
 // TestBadInputBoundaries checks the other side of the limits above: input at
 // the edge, or in a form the server normalizes, is accepted and stored.
 func TestBadInputBoundaries(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	a := s.app
 	accept := func(name string, c *client, method, path, contentType, body string, want int, check func(*testing.T, map[string]any)) {

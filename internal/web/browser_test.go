@@ -224,6 +224,7 @@ func (tb *tab) noHorizontalScroll(page string) {
 // Chinese and cannot reach the other's by any link; the mediator sees both
 // side by side; switching to English changes every label.
 func TestBrowserStory(t *testing.T) {
+	t.Parallel()
 	root := browser(t)
 	a := newApp(t)
 	_, password := a.user(mediation.RoleMediator, "wang.fang")
