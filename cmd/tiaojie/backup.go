@@ -30,7 +30,15 @@ While no server runs, it reads the database file (--db). While a server runs
 it holds the file, so give --server (env TIAOJIE_SERVER): the copy is then
 downloaded from GET /api/v1/admin/backup, signed in as an admin account
 (--username, default admin) with the password from TIAOJIE_ADMIN_PASSWORD or
-asked for on the terminal.`
+asked for on the terminal.
+
+With --blobs DIR (env TIAOJIE_BLOBS: the attachments' files are in that
+directory, not in the store) the files the copy names are copied, each
+verified against its SHA-256, into the directory FILE.blobs beside it, and
+the copy is verified with them; a file already there from an earlier backup
+to FILE is kept, so a repeated backup copies only the new ones. Restore with
+--db FILE --blobs FILE.blobs (or copy FILE.blobs's files into the blob
+directory).`
 
 // backupCommand writes a verified copy of the database to a file.
 func backupCommand(ctx context.Context, out io.Writer, args []string) error {
@@ -68,9 +76,13 @@ func backupCommand(ctx context.Context, out io.Writer, args []string) error {
 		if err != nil {
 			return err
 		}
-		head, n, err = downloadBackup(ctx, server, username, password, file)
+		blobs, err := cfg.readBlobs()
 		if err != nil {
 			return err
+		}
+		head, n, err = downloadBackup(ctx, server, username, password, file, blobs)
+		if err != nil {
+			return cfg.blobHint(err)
 		}
 	} else if cfg.onEtcd() {
 		// The store is shared: the copy is read at one revision beside
@@ -81,7 +93,7 @@ func backupCommand(ctx context.Context, out io.Writer, args []string) error {
 		}
 		defer db.Close()
 		if head, n, err = db.BackupFile(file); err != nil {
-			return err
+			return cfg.blobHint(err)
 		}
 	} else {
 		db, err := store.OpenReadOnly(cfg.DB)
@@ -94,11 +106,21 @@ func backupCommand(ctx context.Context, out io.Writer, args []string) error {
 			return err
 		}
 		defer db.Close()
-		if head, n, err = db.BackupFile(file); err != nil {
+		blobs, err := cfg.readBlobs()
+		if err != nil {
 			return err
+		}
+		if blobs != nil {
+			db.UseBlobs(blobs)
+		}
+		if head, n, err = db.BackupFile(file); err != nil {
+			return cfg.blobHint(err)
 		}
 	}
 	fmt.Fprintf(out, "backup written to %s (%d bytes) and verified: pages, indexes, audit chain to entry %d\n", file, n, head.Seq)
+	if cfg.Blobs != "" {
+		fmt.Fprintf(out, "attachments' files copied from %s to %s and verified\n", cfg.Blobs, store.BackupBlobDir(file))
+	}
 	fmt.Fprintf(out, "audit head %s\n", formatHead(head))
 	return nil
 }
@@ -152,7 +174,7 @@ func adminPassword(username, server string) (string, error) {
 
 // downloadBackup signs in to the server, downloads GET /api/v1/admin/backup
 // into a verified copy at file, and signs out.
-func downloadBackup(ctx context.Context, server, username, password, file string) (store.Head, int64, error) {
+func downloadBackup(ctx context.Context, server, username, password, file string, blobs store.Blobs) (store.Head, int64, error) {
 	base, err := url.Parse(strings.TrimRight(server, "/"))
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
 		return store.Head{}, 0, fmt.Errorf("--server %q: want the server's base URL, e.g. http://127.0.0.1:8080", server)
@@ -192,7 +214,13 @@ func downloadBackup(ctx context.Context, server, username, password, file string
 	default:
 		return store.Head{}, 0, fmt.Errorf("downloading the backup from %s failed: %s", base.Host, answerError(resp))
 	}
-	return store.SaveBackup(file, func(w io.Writer) (int64, error) {
+	save := store.SaveBackup
+	if blobs != nil {
+		save = func(path string, write func(io.Writer) (int64, error)) (store.Head, int64, error) {
+			return store.SaveBackupWithBlobs(path, write, blobs)
+		}
+	}
+	return save(file, func(w io.Writer) (int64, error) {
 		n, err := io.Copy(w, resp.Body)
 		if err != nil {
 			return n, fmt.Errorf("download stopped after %d bytes: %w", n, err)

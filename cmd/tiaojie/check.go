@@ -40,7 +40,7 @@ func checkCommand(out io.Writer, args []string) error {
 	}
 	defer db.Close()
 	head, err := db.Verify(since)
-	if err != nil {
+	if err = cfg.blobHint(err); err != nil {
 		return fmt.Errorf("check of %s failed:\n%s", cfg.storeName(), indent(err))
 	}
 	fmt.Fprintf(out, "ok: %s: pages consistent; every index agrees with its records; audit chain verified to entry %d\n", cfg.storeName(), head.Seq)
@@ -48,6 +48,10 @@ func checkCommand(out io.Writer, args []string) error {
 		fmt.Fprintf(out, "ok: the audit log has only grown since %s\n", formatHead(*since))
 	}
 	fmt.Fprintf(out, "audit head %s\n", formatHead(head))
+	// etcd's history: compacted by the cluster, or it only grows.
+	if h, err := db.History(); err == nil && h.NeverCompacted() {
+		fmt.Fprintf(out, "warning: etcd has kept all %d revisions of the store: run it with --auto-compaction-mode=periodic --auto-compaction-retention=1h, or its database grows until its quota stops every write\n", h.Revision)
+	}
 	return nil
 }
 
@@ -59,7 +63,14 @@ func (c *Config) openOffline(command string) (*store.DB, error) {
 		return c.openStore(store.Options{})
 	}
 	path := c.DB
+	blobs, err := c.readBlobs()
+	if err != nil {
+		return nil, err
+	}
 	db, err := store.OpenReadOnly(path)
+	if err == nil && blobs != nil {
+		db.UseBlobs(blobs)
+	}
 	if errors.Is(err, store.ErrInUse) {
 		return nil, fmt.Errorf("%s is in use by a running tiaojie server, so %s cannot open it.\n"+
 			"Either stop the server, or take a verified copy through it and use that:\n"+

@@ -60,6 +60,13 @@ type Config struct {
 	// The store on etcd: Store is bbolt or etcd, EtcdEndpoints the
 	// cluster's client URLs, comma-separated.
 	Store, EtcdEndpoints string
+
+	// Blobs is the directory of the attachments' files; empty: in the
+	// store (blobs.go).
+	Blobs string
+	// TLS to etcd: a client certificate and key, and the cluster's CA
+	// (etcd_tls.go).
+	EtcdCert, EtcdKey, EtcdCA string
 }
 
 // bindFlags defines the flags every subcommand shares, defaulting from env.
@@ -69,6 +76,9 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 		"JSON file of communities and rooms, {\"communities\":[{code,name,street}],\"rooms\":[...]} (env TIAOJIE_PLACES; default: a built-in sample)")
 	// The store on etcd.
 	c.bindStoreFlags(fs)
+	// Attachments outside the store, and TLS to etcd.
+	c.bindBlobFlags(fs)
+	c.bindEtcdTLSFlags(fs)
 }
 
 // bindServeFlags defines the server's own flags.

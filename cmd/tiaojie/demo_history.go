@@ -55,10 +55,10 @@ func seedHistory(db *store.DB, places *mediation.Places, out io.Writer) error {
 			entries = append(entries, e)
 		}
 	}
-	n, err := importLedger(db, places, entries)
+	p, err := importLedger(db, "", places, entries)
 	if err != nil {
 		return fmt.Errorf("demo: history: %w", err)
 	}
-	fmt.Fprintf(out, "A year of register history: %d cases from %s (the street office's page shows their tables).\n", n, first.Format("2006-01"))
+	fmt.Fprintf(out, "A year of register history: %d cases from %s (the street office's page shows their tables).\n", p.Stored, first.Format("2006-01"))
 	return nil
 }

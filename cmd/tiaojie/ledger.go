@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -39,12 +42,11 @@ func importCommand(out io.Writer, args []string) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.Open(fs.Arg(0))
+	raw, err := os.ReadFile(fs.Arg(0))
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	entries, err := mediation.ParseLedger(f, places, zone, time.Now())
+	entries, err := mediation.ParseLedger(bytes.NewReader(raw), places, zone, time.Now())
 	if err != nil {
 		return fmt.Errorf("%s: %w (nothing was imported)", fs.Arg(0), err)
 	}
@@ -53,20 +55,37 @@ func importCommand(out io.Writer, args []string) error {
 		return err
 	}
 	defer db.Close()
-	n, err := importLedger(db, places, entries)
-	if err != nil {
+	// The register's SHA-256 names the import, so that one stopped midway
+	// (a store on etcd takes it in several transactions) is carried on by
+	// running it again, and one done is not stored twice.
+	sum := sha256.Sum256(raw)
+	p, err := importLedger(db, hex.EncodeToString(sum[:]), places, entries)
+	switch {
+	case errors.Is(err, store.ErrLedgerImported):
+		return fmt.Errorf("%s was imported into %s already (%d cases): nothing was imported again", fs.Arg(0), cfg.storeName(), p.Total)
+	case err != nil && p.Stored > 0:
+		return fmt.Errorf("%s: %w\n%d of its %d cases are stored, each whole; run the same command again to import the rest", fs.Arg(0), err, p.Stored, p.Total)
+	case err != nil:
 		return fmt.Errorf("%s: %w (nothing was imported)", fs.Arg(0), err)
 	}
-	fmt.Fprintf(out, "imported %d cases from %s into %s\n", n, fs.Arg(0), cfg.storeName())
+	fmt.Fprintf(out, "imported %d cases from %s into %s", p.Stored-p.Earlier, fs.Arg(0), cfg.storeName())
+	if p.Earlier > 0 {
+		fmt.Fprintf(out, " (the other %d of its %d were stored by an earlier run)", p.Earlier, p.Total)
+	}
+	if p.Transactions > 1 {
+		fmt.Fprintf(out, " in %d transactions", p.Transactions)
+	}
+	fmt.Fprintln(out)
 	return nil
 }
 
-// importLedger stores the entries as cases, all in one transaction.
-func importLedger(db *store.DB, places *mediation.Places, entries []mediation.LedgerEntry) (int, error) {
+// importLedger stores the entries as cases, in as few transactions as the
+// store takes, the import named by key.
+func importLedger(db *store.DB, key string, places *mediation.Places, entries []mediation.LedgerEntry) (store.LedgerImport, error) {
 	cases := make([]*mediation.Case, len(entries))
 	parties := make([][]*mediation.Party, len(entries))
 	for i := range entries {
 		cases[i], parties[i] = entries[i].Case(places), entries[i].Parties()
 	}
-	return len(cases), db.ImportLedger(cases, parties, "system")
+	return db.ImportLedgerKeyed(key, cases, parties, "system")
 }

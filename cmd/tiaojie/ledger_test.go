@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 
 	"tiaojie/internal/mediation"
 	"tiaojie/internal/store"
+	"tiaojie/internal/store/etcdtest"
 )
 
 const ledgerHead = "accepted_on,closed_on,category,community,source,outcome,sessions,applicant,respondent,summary\n"
@@ -125,4 +127,31 @@ func shanghai(t *testing.T) *time.Location {
 		t.Fatal(err)
 	}
 	return z
+}
+
+// On etcd a register larger than one transaction is imported in several,
+// check passes, and the same register again imports nothing.
+func TestImportLedgerOnEtcd(t *testing.T) {
+	member := etcdtest.New(t)
+	flags := []string{"--store", "etcd", "--etcd-endpoints", strings.Join(member.Endpoints, ",")}
+	var rows strings.Builder
+	rows.WriteString(ledgerHead)
+	for i := range 40 {
+		fmt.Fprintf(&rows, "2024-%02d-02,2024-%02d-20,parking,dongfeng,party_application,agreement,2,申请人%d,被申请人%d,\n", 1+i%12, 1+i%12, i, i)
+	}
+	ledger := writeLedger(t, rows.String())
+	var out bytes.Buffer
+	if err := importCommand(&out, append(append([]string{"ledger"}, flags...), ledger)); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	if !strings.Contains(out.String(), "imported 40 cases") || !strings.Contains(out.String(), " transactions") {
+		t.Errorf("import said %q", out.String())
+	}
+	if err := checkCommand(&out, flags); err != nil {
+		t.Errorf("check: %v", err)
+	}
+	err := importCommand(&out, append(append([]string{"ledger"}, flags...), ledger))
+	if err == nil || !strings.Contains(err.Error(), "was imported into etcd") || !strings.Contains(err.Error(), "nothing was imported again") {
+		t.Errorf("the same register again: %v", err)
+	}
 }

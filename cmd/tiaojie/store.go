@@ -33,6 +33,9 @@ func (c *Config) storeName() string {
 
 // openStore opens the store for writing: the file, or the cluster.
 func (c *Config) openStore(opt store.Options) (*store.DB, error) {
+	if err := c.blobOptions(&opt); err != nil {
+		return nil, err
+	}
 	switch c.Store {
 	case "", "bbolt":
 		return store.Open(c.DB, opt)
@@ -46,7 +49,12 @@ func (c *Config) openStore(opt store.Options) (*store.DB, error) {
 		if len(endpoints) == 0 {
 			return nil, errors.New("--store etcd needs --etcd-endpoints (env TIAOJIE_ETCD_ENDPOINTS): the cluster's client URLs, comma-separated")
 		}
-		return store.OpenEtcd(store.EtcdOptions{Endpoints: endpoints}, opt)
+		tlsConfig, err := c.etcdTLS(endpoints)
+		if err != nil {
+			return nil, err
+		}
+		db, err := store.OpenEtcd(store.EtcdOptions{Endpoints: endpoints, TLS: tlsConfig}, opt)
+		return db, explainTLS(err, endpoints, tlsConfig)
 	}
 	return nil, fmt.Errorf("--store %q: it is bbolt or etcd", c.Store)
 }

@@ -5,19 +5,30 @@ import (
 	"tiaojie/internal/store"
 )
 
-// Load builds the Authorizer with every grant rebuilt from the store: each
-// active staff account's role, each active mediator's assignments, each
-// party's case, and each active admin's care of every case left without an
-// active mediator or with a pending recusal request.
+// Load builds the Authorizer with every grant rebuilt from the store, read at
+// one revision (Applied says which): each active staff account's role, each
+// active mediator's assignments, each party's case, and each active admin's
+// care of every case left without an active mediator or with a pending
+// recusal request.
 func Load(db *store.DB) (*Authorizer, error) {
-	users, err := db.AllUsers()
+	m, err := db.Membership()
 	if err != nil {
 		return nil, err
 	}
+	a, err := New(GrantsOf(m))
+	if err != nil {
+		return nil, err
+	}
+	a.applied.Store(m.Revision)
+	return a, nil
+}
+
+// GrantsOf are the grants that follow from who belongs where.
+func GrantsOf(m *store.Membership) []Grant {
 	active := map[mediation.ID]bool{}
 	var admins []mediation.ID
 	var grants []Grant
-	for _, u := range users {
+	for _, u := range m.Users {
 		if !u.Active() {
 			continue
 		}
@@ -29,27 +40,21 @@ func Load(db *store.DB) (*Authorizer, error) {
 	}
 	attended, known := map[mediation.ID]bool{}, map[mediation.ID]bool{}
 	var cases []mediation.ID
-	err = db.Members(
-		func(user, caseID mediation.ID) {
-			if !known[caseID] {
-				known[caseID] = true
-				cases = append(cases, caseID)
-			}
-			if active[user] {
-				attended[caseID] = true
-				grants = append(grants, MediatorGrant(user, caseID))
-			}
-		},
-		func(party, caseID mediation.ID) { grants = append(grants, PartyGrant(party, caseID)) })
-	if err != nil {
-		return nil, err
+	for _, md := range m.Mediators {
+		if !known[md.Case] {
+			known[md.Case] = true
+			cases = append(cases, md.Case)
+		}
+		if active[md.ID] {
+			attended[md.Case] = true
+			grants = append(grants, MediatorGrant(md.ID, md.Case))
+		}
+	}
+	for _, p := range m.Parties {
+		grants = append(grants, PartyGrant(p.ID, p.Case))
 	}
 	// A pending recusal puts the case in the admins' care too.
-	recusing, err := db.Recusing()
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range recusing {
+	for _, c := range m.Recusing {
 		attended[c] = false
 		if !known[c] {
 			known[c] = true
@@ -63,5 +68,5 @@ func Load(db *store.DB) (*Authorizer, error) {
 			}
 		}
 	}
-	return New(grants)
+	return grants
 }

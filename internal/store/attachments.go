@@ -48,8 +48,11 @@ type NewAttachment struct {
 
 // CreateAttachment stores an attachment of a submission, its content and its
 // preview, and sets its ID, Size and SHA256. The content is stored once
-// whatever the number of attachments naming it (by its SHA-256), in the
-// transaction of the record and its audit entry. A closed or withdrawn case
+// whatever the number of attachments naming it (by its SHA-256): in the
+// transaction of the record and its audit entry when the blobs are in the
+// store, else in the blob directory, synced before that transaction. A
+// store whose transactions are limited (etcd) and keeps the blobs takes at
+// most maxStoreBlobs bytes of them (ETOOLARGE, naming it). A closed or withdrawn case
 // takes none (ECONFLICT, as for submissions); a submission of another case is
 // ENOTFOUND; one that carries MaxAttachments already, or a case whose
 // attachments would then be over the quota, is ECONFLICT.
@@ -60,37 +63,35 @@ func (db *DB) CreateAttachment(n NewAttachment, actor string, opts ...Option) er
 	if n.Preview != nil {
 		rec.Preview = Sum(n.Preview)
 	}
-	return db.update(func(tx Tx) error {
-		c, err := getCase(tx, a.CaseID)
-		if err != nil {
+	blobs := [][]byte{n.Content}
+	if n.Preview != nil {
+		blobs = append(blobs, n.Preview)
+	}
+	if db.blobs != nil {
+		// The files first, synced, then the record that names them; judged
+		// before, so that a refused upload leaves no file behind (a keyed
+		// one may be a retry, answered by its replay: the transaction
+		// judges it).
+		var o options
+		for _, opt := range opts {
+			opt(&o)
+		}
+		if o.key == nil {
+			if err := db.view(func(tx Tx) error { return admits(tx, a, n.Quota) }); err != nil {
+				return err
+			}
+		}
+		for _, content := range blobs {
+			if err := db.blobs.Put(Sum(content), content); err != nil {
+				return err
+			}
+		}
+	} else if limit := db.maxStoreBlobs(); limit > 0 && int64(len(n.Content)+len(n.Preview)) > limit {
+		return db.tooLargeForStore()
+	}
+	err := db.update(func(tx Tx) error {
+		if err := admits(tx, a, n.Quota); err != nil {
 			return err
-		}
-		if err := c.AcceptsSubmissions(); err != nil {
-			return err
-		}
-		sub, err := getSubmission(tx, a.SubmissionID)
-		if err != nil || sub.CaseID != a.CaseID {
-			return mediation.NotFound()
-		}
-		held, err := attachmentsOf(tx, attachmentsBySubmission, a.SubmissionID)
-		if err != nil {
-			return err
-		}
-		if len(held) >= mediation.MaxAttachments {
-			return &mediation.Error{Code: mediation.ECONFLICT, Message: "error.attachments_full",
-				Args: map[string]any{"Max": mediation.MaxAttachments}}
-		}
-		inCase, err := attachmentsOf(tx, attachmentsByCase, a.CaseID)
-		if err != nil {
-			return err
-		}
-		var used int64
-		for _, o := range inCase {
-			used += o.Size
-		}
-		if used+a.Size > n.Quota {
-			return &mediation.Error{Code: mediation.ECONFLICT, Message: "error.case_quota",
-				Args: map[string]any{"Limit": mib(n.Quota), "Used": mib(used)}}
 		}
 		id, err := attachmentRecords.nextID(tx)
 		if err != nil {
@@ -98,9 +99,9 @@ func (db *DB) CreateAttachment(n NewAttachment, actor string, opts ...Option) er
 		}
 		a.ID, rec.ID = id, id
 		var ch change
-		for _, content := range [][]byte{n.Content, n.Preview} {
-			if content == nil {
-				continue
+		for _, content := range blobs {
+			if db.blobs != nil {
+				break // written above
 			}
 			k, _ := blobKey(Sum(content))
 			if tx.Bucket(blobRecords.bucket).Get(k) == nil {
@@ -114,6 +115,48 @@ func (db *DB) CreateAttachment(n NewAttachment, actor string, opts ...Option) er
 			Action: mediation.AuditAttachmentCreate, Object: "attachment:" + id.String(), Detail: detail})
 		return commit(tx, &ch)
 	}, opts...)
+	if errors.Is(err, ErrTxnTooLarge) && db.maxStoreBlobs() > 0 {
+		return db.tooLargeForStore()
+	}
+	return err
+}
+
+// admits says whether the submission of a takes it: its case takes
+// submissions, it is the case's, it carries fewer than MaxAttachments and
+// the case's attachments stay within quota with a's Size.
+func admits(tx Tx, a *mediation.Attachment, quota int64) error {
+	c, err := getCase(tx, a.CaseID)
+	if err != nil {
+		return err
+	}
+	if err := c.AcceptsSubmissions(); err != nil {
+		return err
+	}
+	sub, err := getSubmission(tx, a.SubmissionID)
+	if err != nil || sub.CaseID != a.CaseID {
+		return mediation.NotFound()
+	}
+	held, err := attachmentsOf(tx, attachmentsBySubmission, a.SubmissionID)
+	if err != nil {
+		return err
+	}
+	if len(held) >= mediation.MaxAttachments {
+		return &mediation.Error{Code: mediation.ECONFLICT, Message: "error.attachments_full",
+			Args: map[string]any{"Max": mediation.MaxAttachments}}
+	}
+	inCase, err := attachmentsOf(tx, attachmentsByCase, a.CaseID)
+	if err != nil {
+		return err
+	}
+	var used int64
+	for _, o := range inCase {
+		used += o.Size
+	}
+	if used+a.Size > quota {
+		return &mediation.Error{Code: mediation.ECONFLICT, Message: "error.case_quota",
+			Args: map[string]any{"Limit": mib(quota), "Used": mib(used)}}
+	}
+	return nil
 }
 
 // mib writes a number of bytes in MiB for a message.
@@ -186,41 +229,47 @@ func (db *DB) Attachment(id mediation.ID) (*mediation.Attachment, error) {
 }
 
 // AttachmentContent returns what is served of an attachment: its content, or
-// its preview (a photo's; a document has none: ENOTFOUND), copied out of the
-// transaction.
+// its preview (a photo's; a document has none: ENOTFOUND), verified against
+// the SHA-256 its record names: a blob that is missing or damaged is an
+// error, never other bytes.
 func (db *DB) AttachmentContent(id mediation.ID, preview bool) ([]byte, error) {
-	var out []byte
+	var sum string
 	err := db.view(func(tx Tx) error {
 		a, err := attachmentRecords.get(tx, idKey(id))
 		if err != nil {
 			return err
 		}
-		sum := a.SHA256
+		sum = a.SHA256
 		if preview {
 			if a.Preview == "" {
 				return mediation.NotFound()
 			}
 			sum = a.Preview
 		}
-		k, err := blobKey(sum)
-		if err != nil {
-			return err
-		}
-		v := tx.Bucket(blobRecords.bucket).Get(k)
-		if v == nil {
-			return fmt.Errorf("store: attachment %d: its content %s… is missing", id, sum[:16])
-		}
-		out = bytes.Clone(v)
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	if _, err := blobKey(sum); err != nil {
+		return nil, err
+	}
+	v, err := db.readBlob(sum)
+	if err != nil {
+		return nil, fmt.Errorf("store: attachment %d: its content: %w", id, err)
+	}
+	return v, nil
 }
 
-// CheckBlobs verifies the attachments' content: every blob is stored under
-// its own SHA-256, and every attachment's content and preview are there. It
-// returns every problem, joined.
+// CheckBlobs verifies the attachments' content: every blob in the store is
+// stored under its own SHA-256, and every blob an attachment names (its
+// content and preview) is there, in the blob directory or the store, and
+// hashes to its name, the content of the size its record says. It returns
+// every problem, joined.
 func (db *DB) CheckBlobs() error {
 	var errs []error
+	var uses map[string][]blobUse
+	var order []string
 	err := db.view(func(tx Tx) error {
 		blobs := tx.Bucket(blobRecords.bucket)
 		if blobs == nil {
@@ -236,32 +285,36 @@ func (db *DB) CheckBlobs() error {
 		if err != nil {
 			return err
 		}
-		return tx.Bucket(attachmentRecords.bucket).ForEach(func(k, v []byte) error {
-			var a storedAttachment
-			if err := decode(v, &a); err != nil {
-				errs = append(errs, fmt.Errorf("record %s [%x]: %w", attachmentRecords.bucket, k, err))
-				return nil
-			}
-			for what, sum := range map[string]string{"content": a.SHA256, "preview": a.Preview} {
-				if sum == "" && what == "preview" {
-					continue
-				}
-				bk, err := blobKey(sum)
-				if err != nil {
-					errs = append(errs, fmt.Errorf("attachment %d: its %s: %w", a.ID, what, err))
-					continue
-				}
-				if v := blobs.Get(bk); v == nil {
-					errs = append(errs, fmt.Errorf("attachment %d: its %s %s… is missing", a.ID, what, sum[:16]))
-				} else if what == "content" && int64(len(v)) != a.Size {
-					errs = append(errs, fmt.Errorf("attachment %d: size %d, its content has %d bytes", a.ID, a.Size, len(v)))
-				}
-			}
-			return nil
-		})
+		var problems []error
+		uses, order, problems, err = referencedBlobs(tx)
+		errs = append(errs, problems...)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("store: check blobs: %w", err)
+	}
+	for _, sum := range order {
+		for _, u := range uses[sum] {
+			if _, err := blobKey(sum); err != nil {
+				errs = append(errs, fmt.Errorf("attachment %d: its %s: %w", u.attachment, u.what, err))
+			}
+		}
+		if _, err := blobKey(sum); err != nil {
+			continue
+		}
+		v, err := db.readBlob(sum)
+		for _, u := range uses[sum] {
+			switch {
+			case errors.Is(err, ErrBlobMissing):
+				errs = append(errs, missingBlob{fmt.Sprintf("attachment %d: its %s %s… is missing from %s", u.attachment, u.what, short(sum), db.blobStore().Name())})
+			case errors.Is(err, ErrBlobDamaged):
+				errs = append(errs, fmt.Errorf("attachment %d: its %s is damaged: %w", u.attachment, u.what, err))
+			case err != nil:
+				errs = append(errs, fmt.Errorf("attachment %d: its %s: %w", u.attachment, u.what, err))
+			case u.size >= 0 && int64(len(v)) != u.size:
+				errs = append(errs, fmt.Errorf("attachment %d: size %d, its content has %d bytes", u.attachment, u.size, len(v)))
+			}
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -275,3 +328,10 @@ func rawRecords(bucket string) records[[]byte] {
 	kinds = append(kinds, k)
 	return records[[]byte]{k}
 }
+
+// missingBlob is a check's report of a blob not found: errors.Is finds
+// ErrBlobMissing in it.
+type missingBlob struct{ msg string }
+
+func (e missingBlob) Error() string        { return e.msg }
+func (e missingBlob) Is(target error) bool { return target == ErrBlobMissing }

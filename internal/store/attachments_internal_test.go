@@ -46,7 +46,8 @@ func TestCheckBlobs(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = db.CheckBlobs()
-	if err == nil || strings.Count(err.Error(), "SHA-256 is") != 2 || !strings.Contains(err.Error(), "size") {
+	// The two blobs of the bucket, and the attachment whose content was altered.
+	if err == nil || strings.Count(err.Error(), "SHA-256 is") != 3 || !strings.Contains(err.Error(), "its content is damaged") {
 		t.Errorf("CheckBlobs: %v", err)
 	}
 	// Every blob gone.

@@ -45,6 +45,10 @@ func (db *DB) BackupFile(path string) (Head, int64, error) {
 			return Head{}, 0, fmt.Errorf("store: backup to %s: that is the database itself; name another file", path)
 		}
 	}
+	if db.blobs != nil {
+		// Attachments in a blob directory: copied beside the copy.
+		return SaveBackupWithBlobs(path, db.Backup, db.blobs)
+	}
 	return SaveBackup(path, db.Backup)
 }
 
@@ -53,6 +57,13 @@ func (db *DB) BackupFile(path string) (Head, int64, error) {
 // VerifyBackup and renames it to path. A copy that fails verification is
 // removed and path is left as it was.
 func SaveBackup(path string, write func(w io.Writer) (int64, error)) (head Head, n int64, err error) {
+	return saveBackup(path, write, nil)
+}
+
+// saveBackup is SaveBackup; with blobs (a database whose attachments are in
+// a blob directory), the blobs the copy names and does not hold are copied
+// from blobs into BackupBlobDir(path) before the copy is verified with them.
+func saveBackup(path string, write func(w io.Writer) (int64, error), blobs Blobs) (head Head, n int64, err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -77,7 +88,13 @@ func SaveBackup(path string, write func(w io.Writer) (int64, error)) (head Head,
 	if err = f.Close(); err != nil {
 		return Head{}, n, fmt.Errorf("store: backup to %s: close: %w", path, err)
 	}
-	if head, err = VerifyBackup(tmp); err != nil {
+	var copied Blobs
+	if blobs != nil {
+		if copied, err = copyBlobs(tmp, blobs, BackupBlobDir(path)); err != nil {
+			return Head{}, n, fmt.Errorf("store: backup to %s: copying the attachments' files: %w", path, err)
+		}
+	}
+	if head, err = VerifyBackupWith(tmp, copied); err != nil {
 		return Head{}, n, fmt.Errorf("store: backup to %s: the copy failed verification, so %s is unchanged:\n%w", path, path, err)
 	}
 	if err = os.Rename(tmp, path); err != nil {
@@ -98,12 +115,19 @@ func SaveBackup(path string, write func(w io.Writer) (int64, error)) (head Head,
 // `tiaojie check` does: its pages (Tx.Check), every index against its records
 // and the audit chain. It returns the copy's audit head, and every problem
 // found.
-func VerifyBackup(path string) (Head, error) {
+func VerifyBackup(path string) (Head, error) { return VerifyBackupWith(path, nil) }
+
+// VerifyBackupWith is VerifyBackup of a copy whose attachments' files are in
+// blobs (nil: in the copy).
+func VerifyBackupWith(path string, blobs Blobs) (Head, error) {
 	db, err := OpenReadOnly(path)
 	if err != nil {
 		return Head{}, err
 	}
 	defer db.Close()
+	if blobs != nil {
+		db.UseBlobs(blobs)
+	}
 	return db.Verify(nil)
 }
 

@@ -90,6 +90,9 @@ func prepareCounters(tx Tx, zone *time.Location) error {
 	if _, err := loadZone(zone.String()); err != nil {
 		zones.Store(zone.String(), zone)
 	}
+	if partsNeeded(tx) {
+		return nil // more than one transaction: rebuildCountersInParts, after
+	}
 	if err := buildCounters(tx, zone); err != nil {
 		return fmt.Errorf("store: build statistics counters: %w", err)
 	}

@@ -7,6 +7,7 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -101,6 +102,15 @@ type DB struct {
 	reads     chan mediation.AuditEntry
 	readsDone chan struct{}
 	flush     chan chan struct{}
+
+	// stopFollow ends the watches that keep the memos current with other
+	// processes' commits (watch_memo.go); following waits for them.
+	stopFollow context.CancelFunc
+	following  sync.WaitGroup
+
+	// blobs keeps the attachments' content; nil: the store's bucket
+	// blobs (blobs.go).
+	blobs Blobs
 }
 
 // Options tune Open.
@@ -114,6 +124,9 @@ type Options struct {
 	// of closing); Asia/Shanghai when nil. A file whose counters are dated
 	// in another zone has them rebuilt at Open.
 	Zone *time.Location
+	// Blobs keeps the attachments' content outside the store (a
+	// directory, DirBlobs); nil: in the store (blobs.go).
+	Blobs Blobs
 }
 
 // Open opens (creating if needed) the database at path, creates its buckets and
@@ -140,20 +153,29 @@ func OpenBackend(b Backend, opt Options) (*DB, error) {
 	db := &DB{backend: b, Now: time.Now,
 		writes: make(chan mutation, maxGroup), writesDone: make(chan struct{}),
 		reads: make(chan mediation.AuditEntry, 4096), readsDone: make(chan struct{}),
-		flush: make(chan chan struct{})}
+		flush: make(chan chan struct{}), blobs: opt.Blobs}
 	if err := b.Update(func(tx Tx) error { return prepare(tx, opt.Zone) }); err != nil {
 		b.Close()
 		return nil, err
 	}
+	// The statistics counters, on a backend that takes them in parts.
+	if err := rebuildCountersInParts(b, opt.Zone); err != nil {
+		b.Close()
+		return nil, err
+	}
+	loaded := map[*kind]*memo{}
 	for _, k := range kinds {
 		if k.memoized {
-			if err := k.remember(b); err != nil {
+			m, err := k.remember(b)
+			if err != nil {
 				db.forgetAll()
 				b.Close()
 				return nil, err
 			}
+			loaded[k] = m
 		}
 	}
+	db.followMemos(loaded)
 	go db.commitGroups()
 	go db.writeReads(opt.ReadAuditDelay)
 	return db, nil
@@ -215,6 +237,7 @@ func (db *DB) Close() error {
 		<-db.readsDone
 	}
 	db.readsMu.Unlock()
+	db.stopFollowing()
 	db.forgetAll()
 	return db.backend.Close()
 }
