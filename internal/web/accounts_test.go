@@ -13,6 +13,7 @@ import (
 // every submission. Now the admin chooses no mediator of a case that has an
 // active one, on the API and on the pages.
 func TestAdminNeverReachesACaseThroughAnAccountItMade(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	var fake idOnly
 	s.admin.mustJSON("POST", "/api/v1/users", map[string]string{"username": "wang.copy", "display_name": "名 wang",
@@ -42,6 +43,7 @@ func TestAdminNeverReachesACaseThroughAnAccountItMade(t *testing.T) {
 // without an active mediator comes into the admin's care, and its parties
 // see who mediates now, with the username and the day each joined.
 func TestDeactivationAndTheAdminsCare(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	zhang, zhangPassword := s.app.user(mediation.RoleMediator, "zhang")
 	s.admin.mustJSON("PATCH", "/api/v1/users/"+s.otherUser.ID.String(), map[string]any{"active": false}, http.StatusOK, nil)
@@ -90,6 +92,7 @@ func TestDeactivationAndTheAdminsCare(t *testing.T) {
 // A password reset by the admin ends the account's logins; a user's own
 // change needs the current password and ends its other logins only.
 func TestPasswords(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	second := s.app.client()
 	second.mustJSON("POST", "/api/v1/login", map[string]string{"username": "wang", "password": "pw-wang-密码"}, http.StatusOK, nil)
@@ -120,6 +123,7 @@ func TestPasswords(t *testing.T) {
 // The review's finding 3: a conflict-of-interest check that hit left no
 // trace. Every check is audited, hit or miss.
 func TestConflictChecksAreAudited(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	twin, _ := s.app.user(mediation.RoleMediator, "twin") // display name "名 twin"
 	plain, _ := s.app.user(mediation.RoleMediator, "plain")

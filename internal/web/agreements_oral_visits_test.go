@@ -9,6 +9,7 @@ import (
 )
 
 func TestAgreementNeededForStatusAgreement(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	mediating(s.mediator, s.caseA)
 	status, raw := s.mediator.do("POST", "/api/v1/cases/"+s.caseA+"/transitions", map[string]string{"to": "agreement"})
@@ -22,6 +23,7 @@ func TestAgreementNeededForStatusAgreement(t *testing.T) {
 }
 
 func TestOralAgreement(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	mediating(s.mediator, s.caseA)
 	body := agreementBody(s, "")
@@ -50,6 +52,7 @@ func TestOralAgreement(t *testing.T) {
 }
 
 func TestReturnVisits(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	visits := "/api/v1/cases/" + s.caseA + "/visits"
 	visit := map[string]any{"party_id": s.partyA1, "visited_on": shanghaiDay(0),
@@ -120,6 +123,7 @@ func TestReturnVisits(t *testing.T) {
 // A signed-in party guesses its PIN no faster than a stranger: wrong PINs
 // on signing share the budget of wrong PINs at entry.
 func TestSigningLimitsWrongPINs(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	one, _ := proposed(t, s)
 	wrong := map[string]any{"confirm_name": "赵明", "pin": "135799"}

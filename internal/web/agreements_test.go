@@ -91,6 +91,7 @@ func mediating(c *client, caseID string) {
 func sign(name string) map[string]any { return map[string]any{"confirm_name": name, "pin": testPIN} }
 
 func TestAgreementDraftVersionsAndProposal(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	base := "/api/v1/cases/" + s.caseA + "/agreements"
 
@@ -202,6 +203,7 @@ func caseStatus(t *testing.T, c *client, caseID string) string {
 }
 
 func TestAgreementEachSignsForItselfOnly(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	one, a := proposed(t, s)
 	unchanged := func(what string) {
@@ -269,6 +271,7 @@ func TestAgreementEachSignsForItselfOnly(t *testing.T) {
 }
 
 func TestAgreementSignatureCountsOnlyForItsVersion(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	one, v1 := proposed(t, s)
 	s.a1.mustJSON("POST", one+"/sign", sign("赵明"), http.StatusOK, nil)

@@ -12,6 +12,7 @@ import (
 // its preview, a document as a download link with its size; a party sees
 // only those of the submissions it may read.
 func TestCasePagesShowAttachments(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	photo := mustAttach(t, s.a1, s.caseA, s.subA1, "p.png", evidencetest.PNG(evidencetest.Picture(40, 30, false)))
 	doc := mustAttach(t, s.mediator, s.caseA, s.subA2, "contract.pdf", append(evidencetest.PDF(), make([]byte, 3000)...))

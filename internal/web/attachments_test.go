@@ -83,6 +83,7 @@ func fetchFile(t testing.TB, c *client, path string) (*http.Response, []byte) {
 }
 
 func TestAttachedPhotoKeepsOnlyItsPixels(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	pic := evidencetest.Picture(800, 600, false)
 	sent := evidencetest.PhonePhoto(pic, 95, 1)
@@ -161,6 +162,7 @@ func pixelError(a, b image.Image) float64 {
 }
 
 func TestAttachmentIsVisibleAsItsSubmission(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	a := mustAttach(t, s.a1, s.caseA, s.subA1, "photo.png", evidencetest.PNG(evidencetest.Picture(40, 30, false)))
 	file := attachmentPath(s.caseA, s.subA1, a.ID)
@@ -251,6 +253,7 @@ func TestAttachmentIsVisibleAsItsSubmission(t *testing.T) {
 }
 
 func TestAttachmentRefused(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	check := func(name string, c *client, caseID, sub string, data []byte, status int, code, key string) {
 		t.Helper()
@@ -289,6 +292,7 @@ func TestAttachmentRefused(t *testing.T) {
 }
 
 func TestCaseQuota(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	s.app.attachmentQuota = 3 << 20 // 3 MiB
 	s.app.restart()
@@ -309,6 +313,7 @@ func TestCaseQuota(t *testing.T) {
 // An upload sent again with its Idempotency-Key is answered from the record;
 // the same key with another file is a conflict.
 func TestAttachmentIdempotent(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	path := "/api/v1/cases/" + s.caseA + "/submissions/" + s.subA1 + "/attachments"
 	send := func(data []byte) (int, []byte, string) {
@@ -343,6 +348,7 @@ func TestAttachmentIdempotent(t *testing.T) {
 // A file refused on the page is said beside the form it came from, in the
 // reader's language, and the page is the party's case page again.
 func TestAttachmentFormRefused(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	body, ct := multipartFile(t, "photo.jpg", "image/jpeg", evidencetest.Script(), map[string]string{"csrf": mxCSRF(t, s.a1)})
 	resp, raw := s.a1.send(t, http.MethodPost, "/cases/"+s.caseA+"/submissions/"+s.subA1+"/attachments", body, ct)

@@ -62,6 +62,7 @@ func download(t *testing.T, c *client) (*http.Response, []byte) {
 }
 
 func TestBackupDownload(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	s.app.DB.FlushReads() // the scene's audited reads and checks, written before the copy
 	resp, raw := download(t, s.admin)
@@ -156,6 +157,7 @@ func allSubmissions(t *testing.T, c *client, caseID string) []string {
 // that every record answered 201 before the download began is there, and that
 // who may see what is unchanged.
 func TestRestoreBackupTakenUnderLoad(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	casePath := "/api/v1/cases/" + s.caseA
 

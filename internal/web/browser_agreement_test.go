@@ -19,6 +19,7 @@ import (
 // the printed 协议书 shows both signatures, and Chromium's PDF of it is A4
 // and holds the parties' names, every term and the digest.
 func TestBrowserAgreement(t *testing.T) {
+	t.Parallel()
 	root := browser(t)
 	sc := newParkingScene(t)
 	a, med, password, cs, pA, pB := sc.a, sc.med, sc.password, sc.cs, sc.pA, sc.pB

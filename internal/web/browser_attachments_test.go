@@ -19,6 +19,7 @@ import (
 // script after it) to its submission and sees its preview, upright; the
 // mediator sees the preview beside the submission's text on the case page.
 func TestBrowserAttachPhoto(t *testing.T) {
+	t.Parallel()
 	root := browser(t)
 	a := newApp(t)
 	desk := a.client()

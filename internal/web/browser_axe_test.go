@@ -74,6 +74,7 @@ func fileExists(p string) bool {
 // TestBrowserAxeFound says, by passing or by a skip with its reason, whether
 // the browser tests check pages with axe-core; in CI it must be found.
 func TestBrowserAxeFound(t *testing.T) {
+	t.Parallel()
 	if axeScript(t) == "" {
 		t.Skip("skipped: " + axe.why)
 	}

@@ -21,6 +21,7 @@ import (
 // its ticks and the request, confirms an identity from the checklist, and
 // opens the printable case file.
 func TestBrowserClosing(t *testing.T) {
+	t.Parallel()
 	root := browser(t)
 	a := newApp(t)
 	med, mu := a.staff(mediation.RoleMediator, "wang.fang")

@@ -27,6 +27,7 @@ func expireSince(t *testing.T, a *testApp, since time.Time) {
 // link, the PIN) and the organisation's number; its "home" is that
 // explanation, never the staff sign-in page.
 func TestBrowserExpiredResidentKeepsText(t *testing.T) {
+	t.Parallel()
 	root := browser(t)
 	for _, size := range sizes {
 		t.Run(size.name, func(t *testing.T) {
@@ -66,6 +67,7 @@ func TestBrowserExpiredResidentKeepsText(t *testing.T) {
 // opening a case signs in again on the page it lands on, and the form comes
 // back with what was typed, sent with one press.
 func TestBrowserExpiredStaffResubmits(t *testing.T) {
+	t.Parallel()
 	root := browser(t)
 	for _, size := range sizes {
 		t.Run(size.name, func(t *testing.T) {

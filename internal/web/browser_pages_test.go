@@ -75,6 +75,7 @@ func (w *deskWorld) partiesNamed(t *testing.T, name string) int {
 // reload of that page (the browser's own, which after a form used to post
 // it again) adds no second party and shows no token, but offers a new link.
 func TestBrowserReloadAddsNoParty(t *testing.T) {
+	t.Parallel()
 	root := browser(t)
 	for _, size := range sizes {
 		t.Run(size.name, func(t *testing.T) {
@@ -105,6 +106,7 @@ func TestBrowserReloadAddsNoParty(t *testing.T) {
 // sideways (scrollWidth), the header stays within two lines even for a long
 // name, and the parties table is a stack of cards.
 func TestBrowserEveryPageFitsAPhone(t *testing.T) {
+	t.Parallel()
 	root := browser(t)
 	w := newDeskWorld(t)
 	long := "欧阳青青（东风社区人民调解委员会专职调解员）"
@@ -203,6 +205,7 @@ func TestBrowserEveryPageFitsAPhone(t *testing.T) {
 // opened at an error summary that links to each field; with both, it goes
 // through and a one-line message says so.
 func TestBrowserStatusFormKeepsItsChoice(t *testing.T) {
+	t.Parallel()
 	root := browser(t)
 	for _, size := range sizes {
 		t.Run(size.name, func(t *testing.T) {

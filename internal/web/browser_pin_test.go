@@ -17,6 +17,7 @@ import (
 // to call, with the mediator's number, and after the mediator resets it the
 // page says who did and when.
 func TestBrowserPIN(t *testing.T) {
+	t.Parallel()
 	root := browser(t)
 	a := newApp(t)
 	u, err := a.Auth.CreateUser(&mediation.UserInput{Username: "wang.fang", DisplayName: "王芳",

@@ -15,6 +15,7 @@ import (
 // record; each resident sees its own sessions only and takes them to a
 // calendar; the week view fits a phone.
 func TestBrowserSessions(t *testing.T) {
+	t.Parallel()
 	root := browser(t)
 	sc := newParkingScene(t)
 	a, med, password, cs, pA, pB := sc.a, sc.med, sc.password, sc.cs, sc.pA, sc.pB

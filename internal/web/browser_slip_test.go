@@ -17,6 +17,7 @@ import (
 // (read back from Chromium's PDF) without a reload, so the one-time link
 // stays; the English slip's link opens the resident's pages in English.
 func TestBrowserSlipLanguage(t *testing.T) {
+	t.Parallel()
 	root := browser(t)
 	w := newDeskWorld(t)
 	for _, ui := range []string{"zh-Hans", "en"} {

@@ -12,6 +12,7 @@ import (
 // and at a desk, in Chinese and in English, without sideways scrolling;
 // withheld cells show a dash, and both charts are drawn.
 func TestBrowserOffice(t *testing.T) {
+	t.Parallel()
 	root := browser(t)
 	w := newStatsWorld(t)
 	w.app.DB.Now = time.Now // sign-ins at the real time: the browser's cookies keep to it

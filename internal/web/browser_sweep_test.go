@@ -16,6 +16,7 @@ import (
 // browser tests reach is (no sideways scroll at 360 px, axe-core at WCAG AA);
 // here also that each speaks the language chosen.
 func TestBrowserStaffAndErrorPages(t *testing.T) {
+	t.Parallel()
 	root := browser(t)
 	w := newDeskWorld(t)
 	_, adminPW := w.a.user(mediation.RoleAdmin, "guanli")

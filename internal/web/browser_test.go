@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,8 +18,12 @@ import (
 	"tiaojie/internal/store"
 )
 
-// browser starts headless Chromium for the test. Without Chromium the test
-// says so and is skipped, except in CI, where a missing browser fails it.
+// browser is the headless Chromium the test drives. The browser tests share
+// one Chromium, started by the first of them: each test works in browser
+// contexts of its own (newTab), so no cookie, storage or cache passes from
+// one test to another, and no test pays for a browser's start. Without
+// Chromium the test says so and is skipped, except in CI, where a missing
+// browser fails it.
 func browser(t *testing.T) context.Context {
 	t.Helper()
 	path := ""
@@ -34,20 +39,56 @@ func browser(t *testing.T) context.Context {
 		}
 		t.Skip("skipped: Chromium is not installed (apt-get install -y chromium), so the pages cannot be driven in a real browser")
 	}
+	chromium.once.Do(func() { chromium.start(path) })
+	if chromium.err != nil {
+		t.Fatalf("start Chromium: %v", chromium.err)
+	}
+	// A bound on the test's time in the browser, so that a hung page fails
+	// the test rather than the whole run; generous, because a loaded machine
+	// running the tests side by side is slow.
+	ctx, cancel := context.WithTimeout(chromium.ctx, 10*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// chromium is the browser the tests share, stopped by TestMain.
+var chromium sharedChromium
+
+type sharedChromium struct {
+	once sync.Once
+	ctx  context.Context // its first tab, which the tests' tabs open beside
+	stop func()
+	err  error
+}
+
+func (c *sharedChromium) start(path string) {
+	dir, err := os.MkdirTemp("", "tiaojie-chromium-")
+	if err != nil {
+		c.err = err
+		return
+	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox,
 		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(dir),
 		// A resident's phone in China asks for Chinese; so does this browser.
 		chromedp.Flag("lang", "zh-CN"), chromedp.Flag("accept-lang", "zh-CN,zh"))
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(alloc)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+	c.ctx = ctx
+	c.stop = func() { cancel(); cancelAlloc(); os.RemoveAll(dir) }
 	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start Chromium: %v", err)
+		c.err = err
 	}
-	return ctx
+}
+
+// TestMain runs the tests, then stops the shared Chromium, if one started.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if chromium.stop != nil {
+		chromium.stop()
+	}
+	os.Exit(code)
 }
 
 // tab is one browser context (its own cookies) at one screen size.
@@ -183,6 +224,7 @@ func (tb *tab) noHorizontalScroll(page string) {
 // Chinese and cannot reach the other's by any link; the mediator sees both
 // side by side; switching to English changes every label.
 func TestBrowserStory(t *testing.T) {
+	t.Parallel()
 	root := browser(t)
 	a := newApp(t)
 	_, password := a.user(mediation.RoleMediator, "wang.fang")

@@ -35,6 +35,7 @@ func prop(ev *ics.VEvent, p ics.ComponentProperty) string {
 }
 
 func TestCalendarFeed(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	inA := "/api/v1/cases/" + s.caseA + "/sessions"
 	var joint, caucusA1, caucusA2 sessionJSON

@@ -10,6 +10,7 @@ import (
 // narrows them by category, community and status; a search never reaches a
 // case it is not assigned to.
 func TestCaseSearchWithinOwnCases(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	list := func(c *client, q string) []string {
 		t.Helper()

@@ -67,6 +67,7 @@ func auditActions(t *testing.T, c *client, caseID string) map[string]int {
 }
 
 func TestClosingNeedsACompleteFile(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	a := "/api/v1/cases/" + s.caseA
 	s.mediator.mustJSON("POST", a+"/transitions", map[string]string{"to": "mediating"}, http.StatusOK, nil)
@@ -179,6 +180,7 @@ func closeA(t *testing.T, s *scene) {
 }
 
 func TestClosedCaseRefusesChanges(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	closeA(t, s)
 	a := "/api/v1/cases/" + s.caseA

@@ -12,6 +12,7 @@ import (
 )
 
 func TestCookieName(t *testing.T) {
+	t.Parallel()
 	if got := CookieName(true); got != "__Host-tiaojie" {
 		t.Fatalf("CookieName(true) = %q", got)
 	}
@@ -21,6 +22,7 @@ func TestCookieName(t *testing.T) {
 }
 
 func TestNewCookie(t *testing.T) {
+	t.Parallel()
 	_, _, value, err := auth.NewLoginCredential()
 	if err != nil {
 		t.Fatal(err)
@@ -59,6 +61,7 @@ func TestNewCookie(t *testing.T) {
 }
 
 func TestCookieValueSurvivesTheBrowserRoundTrip(t *testing.T) {
+	t.Parallel()
 	for _, secure := range []bool{true, false} {
 		id, secret, value, err := auth.NewLoginCredential()
 		if err != nil {
@@ -79,6 +82,7 @@ func TestCookieValueSurvivesTheBrowserRoundTrip(t *testing.T) {
 }
 
 func TestExpiredCookieDeletesTheLoginCookie(t *testing.T) {
+	t.Parallel()
 	for _, secure := range []bool{true, false} {
 		c := expiredLoginCookie(secure)
 		if err := c.Valid(); err != nil {

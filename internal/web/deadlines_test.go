@@ -13,6 +13,7 @@ import (
 // TestDeadlinesFollowTheClock opens a case on 31 January (Shanghai) and
 // reads its term on the last day, 28 February, and the day after.
 func TestDeadlinesFollowTheClock(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	shanghai, _ := time.LoadLocation("Asia/Shanghai")
 	var now atomic.Pointer[time.Time]

@@ -14,6 +14,7 @@ import (
 // from the same address; and refused guesses still cost the guesser's
 // address.
 func TestOwnerOnAKnownDeviceSignsInWhileAnotherGuesses(t *testing.T) {
+	t.Parallel()
 	a := newConfiguredApp(t, func(c *web.Config) {
 		c.TrustedProxies, _ = web.ParsePrefixes("127.0.0.1")
 	})

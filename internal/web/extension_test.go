@@ -11,6 +11,7 @@ import (
 // consent: the clock then gives the term two months from acceptance, the
 // case page and the trail say so, and the term cannot be extended twice.
 func TestTermExtension(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	path := "/api/v1/cases/" + s.caseA
 	term := func() string {

@@ -12,6 +12,7 @@ import (
 // quoted attribute, RCDATA, a URL, a script), and calls T only where the
 // escaping is not that of text: the URL and the script.
 func TestFoldTranslations(t *testing.T) {
+	t.Parallel()
 	tricky := `a<b & "c" 'd' +e 调解`
 	plain := &sync.Map{}
 	plain.Store("k", tricky)

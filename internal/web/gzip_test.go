@@ -14,6 +14,7 @@ import (
 // compressed, and decompress to the answer sent to a client that does not
 // ask for it.
 func TestCompressedAnswers(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	req, _ := http.NewRequest(http.MethodGet, s.app.HTTP.URL+"/", nil)
 	var parts []string

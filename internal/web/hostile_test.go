@@ -34,6 +34,7 @@ import (
 // found by probing before the requests are sent, and such a (route, principal)
 // pair is then sent only requests whose IDs cannot resolve.
 func TestHostileRequests(t *testing.T) {
+	t.Parallel()
 	h := newHostile(t)
 	reqs := h.requests()
 	var audited []string

@@ -33,6 +33,7 @@ func localeKeys(t *testing.T, name string) map[string]string {
 // TestCatalogueComplete fails when a key is missing in either language, or
 // when the code uses a key the catalogue lacks.
 func TestCatalogueComplete(t *testing.T) {
+	t.Parallel()
 	zh, en := localeKeys(t, "active.zh-Hans.json"), localeKeys(t, "active.en.json")
 	for k := range zh {
 		if _, ok := en[k]; !ok {
@@ -130,6 +131,7 @@ func strs[T ~string](vs []T) []string {
 }
 
 func TestLanguageChoice(t *testing.T) {
+	t.Parallel()
 	cat, err := newCatalogue()
 	if err != nil {
 		t.Fatal(err)
@@ -161,6 +163,7 @@ func TestLanguageChoice(t *testing.T) {
 }
 
 func TestLocalPath(t *testing.T) {
+	t.Parallel()
 	for back, want := range map[string]string{
 		"/cases/1": "/cases/1", "/": "/", "": "/", "cases": "/", "//evil.example": "/",
 		"/\\evil.example": "/", "/%2fevil.example": "/", "/%252fevil.example": "/%252fevil.example",

@@ -18,6 +18,7 @@ func keyedPost(c *client, path, key string, body any) (int, []byte, string) {
 }
 
 func TestIdempotencyKey(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	caseA := "/api/v1/cases/" + s.caseA
 
@@ -110,6 +111,7 @@ func mustID(t *testing.T, s string) mediation.ID {
 // (recusal) gets nothing back by replaying the request that made the case,
 // nor by a replayed assignment.
 func TestReplayNeverRestoresARemovedMediator(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	body := map[string]string{"title": "回避测试", "category": "noise", "community": "dongfeng", "source": "party_application"}
 	status, raw, _ := keyedPost(s.mediator, "/api/v1/cases", "open-1", body)

@@ -18,6 +18,7 @@ import (
 // status and duration, and no line holds a name, phone, address, submission
 // text, password, invitation token or session cookie.
 func TestLogsHoldNoPersonalData(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	a := s.app
 	caseA := "/api/v1/cases/" + s.caseA

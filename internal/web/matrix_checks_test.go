@@ -137,6 +137,7 @@ func sameSubmission(sym string) func(t *testing.T, w *mxWorld, p mxWho, raw []by
 // are hidden from the principal, the answer with the one for the same path
 // naming an ID that does not exist: same status, same bytes.
 func TestMatrixNotFoundLooksAbsent(t *testing.T) {
+	t.Parallel()
 	w := newMxWorld(t)
 	for _, c := range []struct {
 		p              mxWho

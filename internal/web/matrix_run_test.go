@@ -70,6 +70,7 @@ func (a *mxAnswers) add(x mxAnswer) {
 }
 
 func TestMatrix(t *testing.T) {
+	t.Parallel()
 	table := authzMatrix()
 	maps.Copy(table, pageMatrix())
 	maps.Copy(table, sessionMatrix())

@@ -65,6 +65,7 @@ next:
 }
 
 func TestMetrics(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	a := s.app
 	// A few more requests of the kinds the labels must tame.
@@ -175,6 +176,7 @@ func TestMetrics(t *testing.T) {
 }
 
 func TestMetricsCountRateLimitRefusals(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	for range 6 {

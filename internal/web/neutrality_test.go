@@ -24,6 +24,7 @@ type conflictsAnswer struct {
 }
 
 func TestInterestsProfile(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	var in struct {
 		Communities   []string `json:"communities"`
@@ -52,6 +53,7 @@ func TestInterestsProfile(t *testing.T) {
 }
 
 func TestConflictOfInterestRefusedThenOverridden(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	a := "/api/v1/cases/" + s.caseA
 	li := s.otherUser.ID.String()
@@ -133,6 +135,7 @@ type recusalJSON struct {
 }
 
 func TestRecusalFlow(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	a := "/api/v1/cases/" + s.caseA
 	wang, li := s.mediatorUser.ID.String(), s.otherUser.ID.String()

@@ -36,6 +36,7 @@ func caseFileCheck(ref string) func(*testing.T, *pageWorld, pageReader, *pageAns
 // file's items with a tick for each one there, in both languages, and the
 // forms tick them.
 func TestChecklistOnTheCasePage(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	path := "/cases/" + s.caseA
 	s.mediator.mustJSON("POST", "/api/v1"+path+"/transitions", map[string]string{"to": "mediating"}, http.StatusOK, nil)
@@ -100,6 +101,7 @@ func TestChecklistOnTheCasePage(t *testing.T) {
 }
 
 func TestInterestsPage(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	page := openPage(t, s.other, "/me/interests")
 	if n := page.doc.Find(`main form[action="/me/interests"] input[name="communities"]`).Length(); n != len(mediation.DefaultPlaces().Communities) {
@@ -132,6 +134,7 @@ func TestInterestsPage(t *testing.T) {
 // request shows there and on the mediators' page, never on the other
 // party's.
 func TestRecusalFormOnTheResidentsPage(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	path := "/cases/" + s.caseA
 	page := openPage(t, s.a1, path)
@@ -163,6 +166,7 @@ func TestRecusalFormOnTheResidentsPage(t *testing.T) {
 // TestCaseFilePrintPage: the printable file holds the case's record and is
 // laid out on A4.
 func TestCaseFilePrintPage(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	s.mediator.mustJSON("POST", "/api/v1/cases/"+s.caseA+"/transitions", map[string]string{"to": "mediating"}, http.StatusOK, nil)
 	holdSession(t, s.mediator, s.caseA, map[string]bool{s.partyA1: true, s.partyA2: false})

@@ -17,6 +17,7 @@ import (
 // TestPageLanguage: Simplified Chinese by default, English on request by
 // Accept-Language or by the switch, which a cookie remembers.
 func TestPageLanguage(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	en, zh := pageCatalogue(t, "en"), pageCatalogue(t, "zh-Hans")
 	lang := func(s *pageAnswer) string { return s.doc.Find("html").AttrOr("lang", "") }
@@ -71,6 +72,7 @@ func TestPageLanguage(t *testing.T) {
 // TestPageStylesheet: the stylesheet is served under a name made from its
 // content, cached for good; any other name is the 404 page.
 func TestPageStylesheet(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	href := openPage(t, c, "/login").doc.Find(`link[rel="stylesheet"]`).AttrOr("href", "")
@@ -107,6 +109,7 @@ func TestPageStylesheet(t *testing.T) {
 // mediator) may not see is the 404 page, exactly as for an ID that does not
 // exist, in the reader's language.
 func TestPageNotFoundForOthersObjects(t *testing.T) {
+	t.Parallel()
 	w := newPageWorld(t)
 	rs := w.readers()
 	release := func(caseID, sub string) string { return "/cases/" + caseID + "/submissions/" + sub + "/release" }
@@ -146,6 +149,7 @@ func TestPageNotFoundForOthersObjects(t *testing.T) {
 // TestPageErrors: error pages are pages in the reader's language, chosen by
 // Accept-Language or the remembered switch, without internal details.
 func TestPageErrors(t *testing.T) {
+	t.Parallel()
 	w := newPageWorld(t)
 	anon := w.app.client()
 	for _, lang := range []string{"zh-Hans", "en"} {
@@ -220,6 +224,7 @@ func TestPageErrors(t *testing.T) {
 // server set, from this origin; a refused form is the 403 page and writes
 // nothing.
 func TestPageCSRF(t *testing.T) {
+	t.Parallel()
 	w := newPageWorld(t)
 	u := mustParse(t, w.app.HTTP.URL)
 	good := map[string]string{"title": "楼道堆物", "category": "neighbour", "community": "dongfeng",

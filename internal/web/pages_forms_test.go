@@ -45,6 +45,7 @@ func formValue(form *goquery.Selection, name string) string {
 // same form (422, or 409 for a conflict), as typed, the message next to the
 // field, and nothing written.
 func TestPageFormsBadInput(t *testing.T) {
+	t.Parallel()
 	w := newPageWorld(t)
 	// A case whose page shows no submission, so that showing its form again
 	// reads (and audits) none.
@@ -174,6 +175,7 @@ func TestPageFormsBadInput(t *testing.T) {
 // TestPageFormsRedirect: a good form is answered 303 to what it changed
 // (post-redirect-get), which then shows the change.
 func TestPageFormsRedirect(t *testing.T) {
+	t.Parallel()
 	w := newPageWorld(t)
 
 	s := sendForm(t, w.mediator, "/cases/new", map[string]string{"title": "漏水纠纷", "category": "leak_renovation",
@@ -252,6 +254,7 @@ func TestPageFormsRedirect(t *testing.T) {
 // TestPageLoginFailure: a failed sign-in shows the form again with the name
 // as typed, never the password, and a message.
 func TestPageLoginFailure(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.user(mediation.RoleMediator, "wang")
 	c := a.client()

@@ -16,6 +16,7 @@ import (
 // it, in Chinese (the default) and in English (Accept-Language), and checks
 // what each reader relies on.
 func TestPagesForEveryReader(t *testing.T) {
+	t.Parallel()
 	w := newPageWorld(t)
 	rs := w.readers()
 	seen := map[templates.Page]bool{}

@@ -9,6 +9,7 @@ import (
 // after access is decided: another case's mediator finds nothing (404)
 // whatever the form says.
 func TestStatusFormFinalNeedsConfirmation(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	path := "/cases/" + s.caseA + "/transitions"
 	for _, form := range []map[string]string{{"to": "withdrawn"}, {"to": "withdrawn", "reason": "撤回", "confirm": "yes"}} {

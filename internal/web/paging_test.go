@@ -14,6 +14,7 @@ import (
 // its order, that the last page has no cursor, and that a cursor naming
 // nothing of the list is refused.
 func TestShortListsPage(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	// Booked out of order, so that start order is not ID order.
 	for _, b := range []map[string]string{

@@ -12,6 +12,7 @@ import (
 // redirect leads to, once; reloading it adds no party and shows no token; a
 // change of language shows it again; a new link needs a confirmation.
 func TestInvitationShownOnceAfterRedirect(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	casePath := "/cases/" + s.caseA
 	added := sendForm(t, s.mediator, casePath+"/parties/new", map[string]string{"name": "张卫国",
@@ -97,6 +98,7 @@ func countNamed(t *testing.T, s *scene, name string) int {
 // A party's record can be corrected (audited), and one that never entered
 // removed with a reason; one that entered stays.
 func TestPartyCorrectedAndRemoved(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	api := "/api/v1/cases/" + s.caseA + "/parties/"
 	var got map[string]any

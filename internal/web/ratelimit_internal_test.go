@@ -30,12 +30,14 @@ func (c *StepClock) Advance(d time.Duration) {
 func NewStepClock() *StepClock { return &StepClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)} }
 
 func TestDefaultLimitsRead(t *testing.T) {
+	t.Parallel()
 	if s := DefaultLimits.LoginAccount.String(); s != "5/15m" {
 		t.Errorf("default login account rate reads %q", s)
 	}
 }
 
 func TestParsePrefixes(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		in, want string
 		ok       bool
@@ -58,6 +60,7 @@ func TestParsePrefixes(t *testing.T) {
 }
 
 func TestAddressKey(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"203.0.113.7":               "203.0.113.7",
 		"::ffff:203.0.113.7":        "203.0.113.7",
@@ -73,6 +76,7 @@ func TestAddressKey(t *testing.T) {
 }
 
 func TestIPExtractor(t *testing.T) {
+	t.Parallel()
 	proxies, err := ParsePrefixes("10.0.0.5,10.0.1.0/24")
 	if err != nil {
 		t.Fatal(err)

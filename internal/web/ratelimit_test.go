@@ -133,6 +133,7 @@ func login(name, password string) map[string]string {
 }
 
 func TestLoginRateLimit(t *testing.T) {
+	t.Parallel()
 	t.Run("AccountLockedAfterFiveFailuresOneTryEveryThreeMinutes", func(t *testing.T) {
 		a := newConfiguredApp(t, func(c *web.Config) { c.Limits.LoginAddress = ratelimit.Rate{Off: true} })
 		_, password := a.user(mediation.RoleMediator, "zhao.lei")
@@ -257,6 +258,7 @@ func TestLoginRateLimit(t *testing.T) {
 }
 
 func TestAccessRateLimit(t *testing.T) {
+	t.Parallel()
 	// unknown is a well-formed token that no invitation has.
 	unknown := func(i int) map[string]string {
 		// 22 characters ending in "A": the shape of a real token.

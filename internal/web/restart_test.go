@@ -10,6 +10,7 @@ import (
 // sessions and who may see what all survive, because the grants are rebuilt
 // from the store.
 func TestRestartKeepsEverything(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	a := s.app
 	a.restart()
@@ -66,6 +67,7 @@ func TestRestartKeepsEverything(t *testing.T) {
 // TestLogoutEndsTheSessionOnTheServer checks that a copied cookie is dead
 // after logout.
 func TestLogoutEndsTheSessionOnTheServer(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c, _ := a.staff("mediator", "wang")
 	copied := a.client()

@@ -58,6 +58,7 @@ func refused(t *testing.T, c *client, method, path string, body any, with string
 }
 
 func TestSessionDoubleBooking(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	inA, inB := "/api/v1/cases/"+s.caseA+"/sessions", "/api/v1/cases/"+s.caseB+"/sessions"
 	var joint sessionJSON
@@ -200,6 +201,7 @@ func TestSessionDoubleBooking(t *testing.T) {
 // TestSessionRace sends bookings of one slot at once: the check and the
 // write are one transaction, so exactly one is stored.
 func TestSessionRace(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	const n = 12
 	for _, tc := range []struct {
@@ -252,6 +254,7 @@ func TestSessionRace(t *testing.T) {
 }
 
 func TestSessionRecord(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	inA := "/api/v1/cases/" + s.caseA + "/sessions"
 	var caucus, joint sessionJSON

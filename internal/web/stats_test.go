@@ -128,6 +128,7 @@ func cellOf(t *testing.T, raw []byte, table string, dims map[string]string) map[
 }
 
 func TestStatistics(t *testing.T) {
+	t.Parallel()
 	w := newStatsWorld(t)
 	status, raw := w.office.do("GET", "/api/v1/stats", nil)
 	if status != http.StatusOK {

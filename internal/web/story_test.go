@@ -15,6 +15,7 @@ import (
 // parties and hands out their invitations; each party submits its position and
 // sees only its own until one releases it; the audit trail shows every read.
 func TestStory(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	u, password := a.user(mediation.RoleAdmin, "admin")
 	_ = u
@@ -177,6 +178,7 @@ func TestStory(t *testing.T) {
 // the mediator's count of unseen submissions goes to zero once the page is
 // read.
 func TestCasePagesShowEverySubmission(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	caseID, partyID := mustID(t, s.caseA), mustID(t, s.partyA1)
 	const extra = 230

@@ -41,6 +41,7 @@ func checkSecurityHeaders(t *testing.T, what string, h http.Header, overTLS bool
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	requests := []struct {
 		name, method, path string

@@ -11,6 +11,7 @@ import (
 // again read its two submissions, and the trail's line for the day says so
 // and lists each once, however many views were audited.
 func TestTrailFoldsRepeatedReads(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	path := "/cases/" + s.caseA
 	for range 4 {

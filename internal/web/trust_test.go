@@ -25,6 +25,7 @@ import (
 // the case behind the headers, where a keep-alive proxy reads it as the
 // answer to the next request.
 func TestHeadSendsNoBody(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	u := mustParse(t, s.app.HTTP.URL)
 	jar := s.mediator.http.Jar.Cookies(u)
@@ -68,6 +69,7 @@ func TestHeadSendsNoBody(t *testing.T) {
 // /readyz is open to anyone; it writes (an fsync) once in a few seconds at
 // most, however often it is asked.
 func TestReadyzWritesRarely(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.mustJSON("GET", "/readyz", nil, http.StatusOK, nil)
@@ -90,6 +92,7 @@ func TestReadyzWritesRarely(t *testing.T) {
 // Signing out tells the browser to drop its cache and cookies, so that the
 // Back button of a shared phone shows nothing of the case.
 func TestLogoutClearsSiteData(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	const want = `"cache", "cookies"`
 	status, _, h := s.a1.doHeaders("POST", "/api/v1/logout", nil)
@@ -109,6 +112,7 @@ func TestLogoutClearsSiteData(t *testing.T) {
 // login on the API: 403, and its own login is untouched. (The review's
 // finding 2: the API silently replaced the staff login by the party's.)
 func TestStaffNeverRedeemsAnInvitation(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	var inv struct {
 		Token string `json:"token"`
@@ -139,6 +143,7 @@ func TestStaffNeverRedeemsAnInvitation(t *testing.T) {
 // An invitation not used within the TTL stops working; one the party used
 // keeps working for that party after it.
 func TestInvitationExpiresUnused(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	var fresh partyCreated
 	s.mediator.mustJSON("POST", "/api/v1/cases/"+s.caseA+"/parties", map[string]string{"name": "李四",
@@ -159,6 +164,7 @@ func TestInvitationExpiresUnused(t *testing.T) {
 // A released correction of a submission that was never released does not
 // name it: its id is not the reader's to know.
 func TestSupersedesNamesOnlyWhatTheReaderSees(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	var fix idOnly
 	s.a1.mustJSON("POST", "/api/v1/cases/"+s.caseA+"/submissions", map[string]any{"kind": "position",
@@ -194,6 +200,7 @@ func TestSupersedesNamesOnlyWhatTheReaderSees(t *testing.T) {
 // guessing the PIN is rate limited per party, whatever link is used; only a
 // PIN reset (audited, shown to the party) lets a new PIN be set.
 func TestReissuedLinkNeedsThePartysPIN(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	reissue := func() string {
 		var inv struct {
@@ -258,6 +265,7 @@ func TestReissuedLinkNeedsThePartysPIN(t *testing.T) {
 // never by hashing beyond the memory budget. (The peak RSS of 50 sign-ins
 // with the real parameters is measured in internal/auth.)
 func TestSignInsBeyondTheHashCapAreTurnedAway(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.configureAuth = func(s *auth.Service) { s.HashBudget, s.HashWait = 8<<20, time.Millisecond }
 	// The twelve come from one address: its limit, which every attempt

@@ -49,6 +49,7 @@ func scriptFree(t *testing.T, where string, page []byte) {
 // then renders every page as each kind of user and checks that nothing of it
 // runs and that it is shown as text.
 func TestStoredTextNeverRuns(t *testing.T) {
+	t.Parallel()
 	for _, payload := range xssPayloads {
 		t.Run(payload, func(t *testing.T) {
 			a := newApp(t)
