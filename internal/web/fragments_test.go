@@ -18,6 +18,7 @@ func (k testFragmentKey) cost() int { return len(k.name) }
 // drops the least recently used fragment first, makes a fragment once while
 // it is kept, and keeps nothing larger than the whole bound.
 func TestFragmentsBounded(t *testing.T) {
+	t.Parallel()
 	const max = 10 * (100 + fragmentOverhead)
 	f := newFragments(max)
 	made := 0

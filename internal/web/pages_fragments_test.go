@@ -16,6 +16,7 @@ import (
 // show a record's change on the next view, in the reader's language, and
 // each viewer's forms carry its own CSRF token.
 func TestPageFragmentsFollowChanges(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	zh, en := pageCatalogue(t, "zh-Hans"), pageCatalogue(t, "en")
 	casePath := "/cases/" + s.caseA
