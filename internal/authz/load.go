@@ -1,6 +1,8 @@
 package authz
 
 import (
+	"fmt"
+
 	"tiaojie/internal/mediation"
 	"tiaojie/internal/store"
 )
@@ -10,6 +12,9 @@ import (
 // party's case, and each active admin's care of every case left without an
 // active mediator or with a pending recusal request.
 func Load(db *store.DB) (*Authorizer, error) {
+	// The compiled policy (casbin asked about every rule) is built while
+	// the store is read.
+	go compiledPolicy()
 	users, err := db.AllUsers()
 	if err != nil {
 		return nil, err
@@ -27,6 +32,10 @@ func Load(db *store.DB) (*Authorizer, error) {
 			admins = append(admins, u.ID)
 		}
 	}
+	// The per-case grants, one for each membership of the store: as
+	// holders, not spelt out as g lines, since there are as many as the
+	// cases have mediators and parties.
+	var members []member
 	attended, known := map[mediation.ID]bool{}, map[mediation.ID]bool{}
 	var cases []mediation.ID
 	err = db.Members(
@@ -37,10 +46,12 @@ func Load(db *store.DB) (*Authorizer, error) {
 			}
 			if active[user] {
 				attended[caseID] = true
-				grants = append(grants, MediatorGrant(user, caseID))
+				members = append(members, member{holder{id: uint64(user), dom: uint64(caseID)}, roleMediator})
 			}
 		},
-		func(party, caseID mediation.ID) { grants = append(grants, PartyGrant(party, caseID)) })
+		func(party, caseID mediation.ID) {
+			members = append(members, member{holder{party: true, id: uint64(party), dom: uint64(caseID)}, roleParty})
+		})
 	if err != nil {
 		return nil, err
 	}
@@ -63,5 +74,31 @@ func Load(db *store.DB) (*Authorizer, error) {
 			}
 		}
 	}
-	return New(grants)
+	a, err := New(grants)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.grantMembers(members); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// A member is a per-case grant as Load reads it from the store.
+type member struct {
+	h    holder
+	role string
+}
+
+// grantMembers adds the members' grants, as Grant would their g lines.
+func (a *Authorizer) grantMembers(ms []member) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, m := range ms {
+		if m.h.id == 0 || m.h.dom == 0 {
+			return fmt.Errorf("authz: grant %s to %+v: no subject or no case", m.role, m.h)
+		}
+		a.grants[m.h] |= a.bits[m.role]
+	}
+	return nil
 }
