@@ -43,6 +43,10 @@ type Main struct {
 	http     *http.Server
 	// profiler is the --pprof listener, if there is one.
 	profiler net.Listener
+	// stopFollow ends the watch that keeps the grants current with other
+	// processes' changes; followed is closed when it has ended.
+	stopFollow context.CancelFunc
+	followed   chan struct{}
 }
 
 // NewMain returns a program with the default configuration.
@@ -74,6 +78,7 @@ func (m *Main) Open() error {
 	}
 	m.Casework = casework.New(casework.Config{DB: m.DB, Authz: m.Authz, Auth: m.Auth, Places: places, Zone: zone,
 		AttachmentQuota: m.Config.CaseQuotaMiB << 20, StatsK: m.Config.StatsK})
+	m.follow()
 	if m.Config.Demo {
 		if err := seedDemo(m.Casework, m.DB, places, m.Out, m.Config.baseURL()); err != nil {
 			return err
@@ -181,8 +186,24 @@ func (m *Main) sweepLogins(ctx context.Context) {
 	}
 }
 
+// follow keeps the grants current with the membership changes other
+// processes commit to a shared store (etcd), from the revision they were
+// loaded at, until Close.
+func (m *Main) follow() {
+	ctx, cancel := context.WithCancel(context.Background())
+	m.stopFollow, m.followed = cancel, make(chan struct{})
+	go func() {
+		defer close(m.followed)
+		m.Casework.Follow(ctx, func(err error) { m.Log.Error("following the grants", "err", err) })
+	}()
+}
+
 // Close closes the database.
 func (m *Main) Close() error {
+	if m.stopFollow != nil {
+		m.stopFollow()
+		<-m.followed
+	}
 	if m.DB != nil {
 		return m.DB.Close()
 	}

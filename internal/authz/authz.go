@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
@@ -52,6 +53,9 @@ type Authorizer struct {
 
 	mu     sync.RWMutex
 	grants map[holder]roleSet
+	// applied is the store revision the grants were last rebuilt at
+	// (watch.go).
+	applied atomic.Int64
 }
 
 type permission struct{ role, obj, act string }

@@ -10,6 +10,7 @@ package casework
 import (
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"tiaojie/internal/auth"
@@ -56,6 +57,10 @@ type Service struct {
 	// order. Inputs are in memory before an operation starts (an Input does
 	// no I/O), so no client holds the lock while it sends.
 	membership sync.RWMutex
+	// changed counts the membership changes that have finished, for the
+	// rebuild of the grants that another process's change starts
+	// (follow.go).
+	changed atomic.Uint64
 
 	ready readiness
 
@@ -86,7 +91,10 @@ func (s *Service) decided() func() {
 // who belongs where and brings the grants into line.
 func (s *Service) changing() func() {
 	s.membership.Lock()
-	return s.membership.Unlock
+	return func() {
+		s.changed.Add(1)
+		s.membership.Unlock()
+	}
 }
 
 // require answers 401 to the anonymous and 403 when the principal's kind may

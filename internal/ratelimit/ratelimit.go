@@ -1,6 +1,8 @@
 // Package ratelimit counts failed attempts in keyed token buckets: a bucket
 // holds Burst attempts and refills at Burst per Per. It knows nothing of HTTP;
 // the server keys its buckets on what is tried and on the client address.
+// The buckets live in this process's memory: several processes on one store
+// count apart (README, "Several processes on one etcd store").
 package ratelimit
 
 import (

@@ -3,10 +3,11 @@ package store
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
+	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,6 +20,8 @@ import (
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
 // The etcd backend: the store in an etcd cluster (raft over bbolt), shared by
@@ -28,6 +31,8 @@ import (
 // a zero byte, then the key; a bucket's existence is the key "b/" and its
 // name, its sequence the key "s/" and its name (eight bytes big-endian). No
 // bucket name holds a zero byte, so one bucket's keys are one key range.
+// The keys "c/" and a random word are commit tokens (settle), outside every
+// bucket, each gone with its lease within tokenTTL.
 //
 // Reads. A transaction reads at one revision, the store's revision at its
 // first read (snapshot isolation): every Get, cursor and ForEach sees the
@@ -49,6 +54,10 @@ import (
 // deletes only what its scan found, which another transaction deleting too
 // leaves deleted.
 //
+// Lost answers. A commit whose answer is lost is settled (settle): it is
+// answered as committed if it applied, and run again if it did not, never
+// both.
+//
 // Limits. etcd refuses a Txn of more than --max-txn-ops operations (128 by
 // default, compares and writes counted apart) or a request over
 // --max-request-bytes (1.5 MiB by default): Limits says a little less, and
@@ -67,6 +76,16 @@ type etcdBackend struct {
 	openTx  atomic.Int64
 	// conflicts counts the commits that failed their compares.
 	conflicts atomic.Int64
+	// figures are what the commits cost, for the benchmarks.
+	figures etcdFigures
+	// tokens is the lease of the commit tokens (see settle).
+	tokens tokenLeases
+	// txnHook, set by tests only, carries out each Txn in place of a
+	// plain call: to lose its answer, or to hold it back.
+	txnHook func(settling bool, send func(context.Context) (*clientv3.TxnResponse, error)) (*clientv3.TxnResponse, error)
+	// settleFor, when not zero, is settle's time in place of settleFor's
+	// (tests).
+	settleFor time.Duration
 
 	closeOnce sync.Once
 	closeErr  error
@@ -116,8 +135,9 @@ func openEtcd(o EtcdOptions) (*etcdBackend, error) {
 		return nil, fmt.Errorf("store: etcd %s: %w", strings.Join(o.Endpoints, ","), err)
 	}
 	b := &etcdBackend{cli: cli, endpoints: o.Endpoints, prefix: o.Prefix, timeout: o.Timeout,
-		// A margin for what a request carries besides keys and values.
-		limits: Limits{Ops: o.MaxTxnOps, Bytes: o.MaxRequestBytes - 64<<10}}
+		// A margin for what a request carries besides keys and values,
+		// and one compare and one put for the commit's token (settle).
+		limits: Limits{Ops: o.MaxTxnOps - 1, Bytes: o.MaxRequestBytes - 64<<10}}
 	ctx, cancel := b.ctx()
 	defer cancel()
 	if _, err := cli.Get(ctx, b.prefix+"b/", clientv3.WithCountOnly()); err != nil {
@@ -163,18 +183,37 @@ const maxConflicts = 100
 // compacted away: the transaction runs again.
 var errConflict = errors.New("store: etcd: the transaction conflicted with another")
 
+// maxUnapplied is how often Update runs its function again after a commit
+// that failed without applying (settled below) before it gives up.
+const maxUnapplied = 3
+
+// errUnapplied is a commit that failed, for a reason that may pass (a
+// timeout, a lost connection, a leader election), and is known not to have
+// applied: the transaction runs again.
+var errUnapplied = errors.New("store: etcd: the commit failed and did not apply")
+
+// ErrOutcomeUnknown is a commit whose answer was lost and whose outcome
+// could not be learned afterwards either (etcd stayed out of reach): it may
+// have applied. It is never run again, so it applied at most once.
+var ErrOutcomeUnknown = errors.New("store: etcd: the commit's answer was lost and etcd did not answer whether it applied")
+
 func (b *etcdBackend) Update(fn func(Tx) error) error {
+	unapplied := 0
 	for attempt := 0; ; attempt++ {
 		tx := &etcdTx{be: b, writable: true, reads: map[string]readKey{}, writes: map[string]pendingWrite{}}
 		err := b.try(tx, fn)
-		if !errors.Is(err, errConflict) {
+		if errors.Is(err, errUnapplied) {
+			if unapplied++; unapplied > maxUnapplied {
+				return err
+			}
+		} else if !errors.Is(err, errConflict) {
 			return err
 		}
 		if attempt == maxConflicts {
 			return fmt.Errorf("store: etcd: %d conflicts in a row: %w", attempt, err)
 		}
 		// Let the other writer finish before reading again.
-		time.Sleep(time.Duration(rand.Int64N(int64(time.Millisecond) << min(attempt, 5))))
+		time.Sleep(time.Duration(mrand.Int64N(int64(time.Millisecond) << min(attempt, 5))))
 	}
 }
 
@@ -188,6 +227,7 @@ func (b *etcdBackend) try(tx *etcdTx, fn func(Tx) error) error {
 		return err
 	}
 	if len(tx.writes) == 0 {
+		tx.committedAt = tx.rev
 		tx.committed()
 		return nil
 	}
@@ -199,7 +239,7 @@ func (b *etcdBackend) try(tx *etcdTx, fn func(Tx) error) error {
 			cmps = append(cmps, clientv3.Compare(clientv3.ModRevision(k), "=", r.mod))
 		}
 	}
-	ops := make([]clientv3.Op, 0, len(tx.writes))
+	ops := make([]clientv3.Op, 0, len(tx.writes)+1)
 	for k, w := range tx.writes {
 		if w.deleted {
 			ops = append(ops, clientv3.OpDelete(k))
@@ -207,18 +247,174 @@ func (b *etcdBackend) try(tx *etcdTx, fn func(Tx) error) error {
 			ops = append(ops, clientv3.OpPut(k, string(w.value)))
 		}
 	}
-	ctx, cancel := b.ctx()
-	defer cancel()
-	resp, err := b.cli.Txn(ctx).If(cmps...).Then(ops...).Commit()
+	lease, err := b.tokens.lease(b)
 	if err != nil {
+		return fmt.Errorf("store: etcd: commit: %w", err)
+	}
+	token := b.prefix + "c/" + rand.Text()
+	cmps = append(cmps, clientv3.Compare(clientv3.CreateRevision(token), "=", 0))
+	ops = append(ops, clientv3.OpPut(token, tokenApplied, clientv3.WithLease(lease)))
+	start := time.Now()
+	resp, err := b.send(false, func(ctx context.Context) (*clientv3.TxnResponse, error) {
+		return b.cli.Txn(ctx).If(cmps...).Then(ops...).Commit()
+	})
+	b.figures.commits.Add(1)
+	b.figures.commitNanos.Add(int64(time.Since(start)))
+	if errors.Is(err, rpctypes.ErrLeaseNotFound) {
+		// etcd refused the Txn, for a lease that no longer exists.
+		b.tokens.forget(lease)
+		return fmt.Errorf("%w: %w", errUnapplied, err)
+	}
+	if err != nil {
+		applied, serr := b.settle(token, lease)
+		switch {
+		case serr != nil:
+			return fmt.Errorf("%w (%w; then %w)", ErrOutcomeUnknown, err, serr)
+		case applied:
+			tx.committed()
+			return nil
+		case transient(err):
+			return fmt.Errorf("%w: %w", errUnapplied, err)
+		}
 		return fmt.Errorf("store: etcd: commit: %w", err)
 	}
 	if !resp.Succeeded {
 		b.conflicts.Add(1)
 		return errConflict
 	}
+	tx.committedAt = resp.Header.Revision
 	tx.committed()
 	return nil
+}
+
+// Commit tokens. Every commit puts a key of its own, a token made for it
+// ("c/" and 128 random bits), in its Txn, on the condition that the token
+// does not exist yet. When the answer to a Txn is lost (a timeout, a dropped
+// connection, a leader that changed), whether it applied is unknown: it may
+// have applied, it may still apply later (a request etcd took and has not
+// yet carried out), or it never will. settle then learns which, and makes
+// it final, with a second Txn that puts the token marked as fenced if it is
+// absent, and otherwise reads it. The token present as applied means the
+// commit applied: it is answered as committed. Absent, it is now fenced, so
+// the commit, whose condition is the token's absence, can never apply: it
+// is run again from fresh reads, and its mutations apply once. Either way
+// nothing applies twice, and no mutation is answered as failed that
+// applied. A token lives on a lease (tokenTTL), so tokens do not pile up,
+// and long enough for any settle to read it.
+const (
+	tokenApplied = "applied"
+	tokenFenced  = "fenced"
+	// tokenTTL is a lease's life; a lease takes tokens for half of it,
+	// so a token lives at least tokenTTL/2, far longer than settling
+	// takes (settleFor).
+	tokenTTL = 10 * time.Minute
+	// settleFor is how long settle keeps asking etcd.
+	settleFor = time.Minute
+)
+
+// tokenLeases hands out the lease that commit tokens are put on: one at a
+// time, replaced by a new one when it is half through its life. The old
+// one is not kept alive, so its tokens go with it.
+type tokenLeases struct {
+	mu    sync.Mutex
+	id    clientv3.LeaseID
+	until time.Time
+}
+
+func (l *tokenLeases) lease(b *etcdBackend) (clientv3.LeaseID, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.id != 0 && time.Now().Before(l.until) {
+		return l.id, nil
+	}
+	ctx, cancel := b.ctx()
+	defer cancel()
+	granted := time.Now()
+	resp, err := b.cli.Grant(ctx, int64(tokenTTL/time.Second))
+	if err != nil {
+		return 0, fmt.Errorf("lease for commit tokens: %w", err)
+	}
+	l.id, l.until = resp.ID, granted.Add(tokenTTL/2)
+	return l.id, nil
+}
+
+// forget drops the lease, when etcd says it no longer exists.
+func (l *tokenLeases) forget(id clientv3.LeaseID) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.id == id {
+		l.id = 0
+	}
+}
+
+// send carries out one Txn, through the test's fault hook when it has one
+// (settling says whether it is settle's).
+func (b *etcdBackend) send(settling bool, txn func(context.Context) (*clientv3.TxnResponse, error)) (*clientv3.TxnResponse, error) {
+	if b.txnHook != nil {
+		return b.txnHook(settling, func(ctx context.Context) (*clientv3.TxnResponse, error) { return txn(ctx) })
+	}
+	ctx, cancel := b.ctx()
+	defer cancel()
+	return txn(ctx)
+}
+
+// settle learns whether the commit with the token applied, and fences it
+// if it did not, so that it never will: it puts the token as fenced unless
+// it exists, else reads it. Its own answer may be lost too; asking again
+// is harmless (a token once fenced stays so), until settleFor has passed.
+func (b *etcdBackend) settle(token string, lease clientv3.LeaseID) (applied bool, err error) {
+	d := settleFor
+	if b.settleFor != 0 {
+		d = b.settleFor
+	}
+	deadline := time.Now().Add(d)
+	for wait := 10 * time.Millisecond; ; wait = min(2*wait, time.Second) {
+		resp, err := b.send(true, func(ctx context.Context) (*clientv3.TxnResponse, error) {
+			return b.cli.Txn(ctx).If(clientv3.Compare(clientv3.CreateRevision(token), "=", 0)).
+				Then(clientv3.OpPut(token, tokenFenced, clientv3.WithLease(lease))).
+				Else(clientv3.OpGet(token)).Commit()
+		})
+		if errors.Is(err, rpctypes.ErrLeaseNotFound) {
+			// The lease is gone, and with it the token if it was
+			// there (it cannot be: a lease lasts far longer than
+			// settling). Fence on a new lease.
+			b.tokens.forget(lease)
+			if lease, err = b.tokens.lease(b); err == nil {
+				continue
+			}
+		}
+		if err == nil {
+			if resp.Succeeded {
+				return false, nil // fenced now
+			}
+			kvs := resp.Responses[0].GetResponseRange().Kvs
+			return len(kvs) == 1 && string(kvs[0].Value) == tokenApplied, nil
+		}
+		if time.Now().After(deadline) {
+			return false, err
+		}
+		time.Sleep(wait)
+	}
+}
+
+// transient says whether a commit's failure may pass on its own: a timeout,
+// an unreachable member, a leader lost or changing.
+func transient(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return true
+	}
+	for _, e := range []error{rpctypes.ErrTimeout, rpctypes.ErrTimeoutDueToLeaderFail,
+		rpctypes.ErrTimeoutDueToConnectionLost, rpctypes.ErrLeaderChanged, rpctypes.ErrNoLeader,
+		rpctypes.ErrStopped, rpctypes.ErrNotCapable, rpctypes.ErrTooManyRequests} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	switch status.Code(err) {
+	case codes.Unavailable, codes.DeadlineExceeded, codes.Canceled, codes.Aborted:
+		return true
+	}
+	return false
 }
 
 func (b *etcdBackend) Limits() Limits { return b.limits }
@@ -346,6 +542,15 @@ func (b *etcdBackend) Close() error {
 	return b.closeErr
 }
 
+// etcdFigures count the round trips to etcd and the time they took.
+type etcdFigures struct {
+	reads, readNanos atomic.Int64
+	// firstReads are the reads that fixed their transaction's revision
+	// (linearizable), counted in reads too.
+	firstReads, firstReadNanos atomic.Int64
+	commits, commitNanos       atomic.Int64
+}
+
 // etcdTx is one transaction: the revision it reads at, the keys it read (for
 // the commit's compares) and the writes it buffers.
 type etcdTx struct {
@@ -364,6 +569,9 @@ type etcdTx struct {
 	// the transaction's own creations and deletions.
 	buckets     map[string]bool
 	markersRead bool
+	// committedAt is the revision the transaction committed at, once it
+	// has (its OnCommit functions read it: memo.go).
+	committedAt int64
 }
 
 // readKey is a key as the transaction read it: its value, and its
@@ -396,6 +604,17 @@ func (t *etcdTx) committed() {
 
 // get is an etcd range read at the transaction's revision, fixing the
 // revision at the first.
+//
+// The first read is linearizable: it sees every transaction committed
+// before it began, so a transaction sees what any process wrote before.
+// The others read at that revision, which is history that no later commit
+// changes, so they are serializable reads: the member answers from what it
+// has applied, without first confirming with the cluster that it is
+// current, and does not wait behind the commits in flight (a linearizable
+// read waits until every commit that reached the log before it is
+// applied, which, with two processes writing, was most of a read's time).
+// A member that has not yet applied the revision answers so, and the read
+// is then made linearizable.
 func (t *etcdTx) get(key string, opts ...clientv3.OpOption) *clientv3.GetResponse {
 	if t.err != nil {
 		return nil
@@ -405,7 +624,23 @@ func (t *etcdTx) get(key string, opts ...clientv3.OpOption) *clientv3.GetRespons
 	}
 	ctx, cancel := t.be.ctx()
 	defer cancel()
-	resp, err := t.be.cli.Get(ctx, key, opts...)
+	start := time.Now()
+	var resp *clientv3.GetResponse
+	var err error
+	if t.rev > 0 {
+		resp, err = t.be.cli.Get(ctx, key, append(opts, clientv3.WithSerializable())...)
+		if errors.Is(err, rpctypes.ErrFutureRev) {
+			resp, err = t.be.cli.Get(ctx, key, opts...)
+		}
+	} else {
+		resp, err = t.be.cli.Get(ctx, key, opts...)
+	}
+	if t.rev == 0 {
+		t.be.figures.firstReads.Add(1)
+		t.be.figures.firstReadNanos.Add(int64(time.Since(start)))
+	}
+	t.be.figures.reads.Add(1)
+	t.be.figures.readNanos.Add(int64(time.Since(start)))
 	if err != nil {
 		t.fail(fmt.Errorf("store: etcd: read: %w", err))
 		return nil
@@ -422,6 +657,10 @@ func (t *etcdTx) Revision() int64 {
 	}
 	return t.rev
 }
+
+// CommitRevision is the revision the transaction committed at, for its
+// OnCommit functions.
+func (t *etcdTx) CommitRevision() int64 { return t.committedAt }
 
 func (t *etcdTx) Writable() bool     { return t.writable }
 func (t *etcdTx) OnCommit(fn func()) { t.onCommit = append(t.onCommit, fn) }

@@ -8,6 +8,7 @@ import (
 
 	"tiaojie/internal/mediation"
 	"tiaojie/internal/store"
+	"tiaojie/internal/store/etcdtest"
 )
 
 // BenchmarkBackendWrites is write throughput on each backend of the table:
@@ -15,7 +16,10 @@ import (
 // with its record, index entries and audit entry, group-committed. On etcd
 // also from two databases on one store (two processes), the writers shared
 // between them: their groups conflict on the audit chain's head and run
-// again (conflicts/op).
+// again (conflicts/op). On etcd it also reports where a write's time goes:
+// the Txns (txns/op: one a group, and one more a conflict) and the reads
+// (each a round trip, made one after another by the committer) a write
+// takes, the time each took, and the member's log syncs per write.
 func BenchmarkBackendWrites(b *testing.B) {
 	for _, be := range backends {
 		for _, procs := range []int{1, 2} {
@@ -41,6 +45,8 @@ func BenchmarkBackendWrites(b *testing.B) {
 						defer second.Close()
 						dbs = append(dbs, second)
 					}
+					before := figuresOf(dbs)
+					syncs, syncTime := etcdtest.WALFsyncs()
 					var next atomic.Int64
 					var wg sync.WaitGroup
 					b.ResetTimer()
@@ -63,8 +69,34 @@ func BenchmarkBackendWrites(b *testing.B) {
 						conflicts += db.Conflicts()
 					}
 					b.ReportMetric(float64(conflicts)/float64(b.N), "conflicts/op")
+					if f := figuresOf(dbs).Minus(before); f.Commits > 0 {
+						// Where the time goes on etcd: round trips per
+						// write, and the time each took.
+						b.ReportMetric(float64(f.Commits)/float64(b.N), "txns/op")
+						b.ReportMetric(float64(f.Reads)/float64(b.N), "reads/op")
+						b.ReportMetric(f.TxnTime.Seconds()*1e3/float64(f.Commits), "ms/txn")
+						b.ReportMetric(f.FirstReadTime.Seconds()*1e3/float64(f.FirstReads), "ms/1st-read")
+						if later := f.Reads - f.FirstReads; later > 0 {
+							b.ReportMetric((f.ReadTime-f.FirstReadTime).Seconds()*1e3/float64(later), "ms/later-read")
+						}
+						// A Txn that fails its compares is a raft round too.
+						n, took := etcdtest.WALFsyncs()
+						if n -= syncs; n > 0 {
+							b.ReportMetric(float64(n)/float64(b.N), "fsyncs/op")
+							b.ReportMetric((took-syncTime).Seconds()*1e3/float64(n), "ms/fsync")
+						}
+					}
 				})
 			}
 		}
 	}
+}
+
+// figuresOf are the etcd round trips of some databases, summed.
+func figuresOf(dbs []*store.DB) store.EtcdFigures {
+	var f store.EtcdFigures
+	for _, db := range dbs {
+		f = f.Plus(db.EtcdFigures())
+	}
+	return f
 }

@@ -1,5 +1,12 @@
 package store
 
+import (
+	"context"
+	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+)
+
 // ViewBuckets runs fn in one read transaction on whichever backend, with the
 // names of every bucket of the layout and a way to read one (nil when it does
 // not exist): for the tests that compare a store key by key.
@@ -32,4 +39,44 @@ func (db *DB) Conflicts() int64 {
 		return b.conflicts.Load()
 	}
 	return 0
+}
+
+// EtcdFigures are the round trips of an etcd backend so far: reads (one
+// Get each), of which first reads (a transaction's first, linearizable),
+// and commits (one Txn each), and the time spent in each; zero on bbolt.
+type EtcdFigures struct {
+	Reads, FirstReads, Commits       int64
+	ReadTime, FirstReadTime, TxnTime time.Duration
+}
+
+func (db *DB) EtcdFigures() EtcdFigures {
+	b, ok := db.backend.(*etcdBackend)
+	if !ok {
+		return EtcdFigures{}
+	}
+	f := &b.figures
+	return EtcdFigures{Reads: f.reads.Load(), FirstReads: f.firstReads.Load(), Commits: f.commits.Load(),
+		ReadTime: time.Duration(f.readNanos.Load()), FirstReadTime: time.Duration(f.firstReadNanos.Load()),
+		TxnTime: time.Duration(f.commitNanos.Load())}
+}
+
+// Minus is the figures from g to f.
+func (f EtcdFigures) Minus(g EtcdFigures) EtcdFigures {
+	return EtcdFigures{f.Reads - g.Reads, f.FirstReads - g.FirstReads, f.Commits - g.Commits,
+		f.ReadTime - g.ReadTime, f.FirstReadTime - g.FirstReadTime, f.TxnTime - g.TxnTime}
+}
+
+// Plus is the figures of f and g together.
+func (f EtcdFigures) Plus(g EtcdFigures) EtcdFigures {
+	return EtcdFigures{f.Reads + g.Reads, f.FirstReads + g.FirstReads, f.Commits + g.Commits,
+		f.ReadTime + g.ReadTime, f.FirstReadTime + g.FirstReadTime, f.TxnTime + g.TxnTime}
+}
+
+// FaultEtcdTxns makes every Txn of an etcd database (a commit, or settle's
+// after a commit's answer was lost) go through hook, which may send it (or
+// not, or later) and answer what it likes; settle then gives up after
+// settleFor. A nil hook ends it. It is set while no write is in flight.
+func (db *DB) FaultEtcdTxns(hook func(settling bool, send func(context.Context) (*clientv3.TxnResponse, error)) (*clientv3.TxnResponse, error), settleFor time.Duration) {
+	b := db.backend.(*etcdBackend)
+	b.txnHook, b.settleFor = hook, settleFor
 }

@@ -20,6 +20,12 @@ import (
 // ID an earlier run set before it checks the calendar). A mutation is
 // answered only after its transaction has committed, so an acknowledged
 // write is on disk.
+//
+// A commit whose answer is lost (etcd, over a network) is settled by the
+// backend before anyone is answered (backend_etcd.go, settle): applied, the
+// group is answered as committed; not applied, it is made certain never to
+// apply and the group runs again; not learned, every mutation of the group
+// gets ErrOutcomeUnknown and none runs again, so that none applies twice.
 
 // maxGroup is the most mutations one transaction carries.
 const maxGroup = 1000

@@ -7,6 +7,7 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -101,6 +102,11 @@ type DB struct {
 	reads     chan mediation.AuditEntry
 	readsDone chan struct{}
 	flush     chan chan struct{}
+
+	// stopFollow ends the watches that keep the memos current with other
+	// processes' commits (watch_memo.go); following waits for them.
+	stopFollow context.CancelFunc
+	following  sync.WaitGroup
 }
 
 // Options tune Open.
@@ -145,15 +151,19 @@ func OpenBackend(b Backend, opt Options) (*DB, error) {
 		b.Close()
 		return nil, err
 	}
+	loaded := map[*kind]*memo{}
 	for _, k := range kinds {
 		if k.memoized {
-			if err := k.remember(b); err != nil {
+			m, err := k.remember(b)
+			if err != nil {
 				db.forgetAll()
 				b.Close()
 				return nil, err
 			}
+			loaded[k] = m
 		}
 	}
+	db.followMemos(loaded)
 	go db.commitGroups()
 	go db.writeReads(opt.ReadAuditDelay)
 	return db, nil
@@ -215,6 +225,7 @@ func (db *DB) Close() error {
 		<-db.readsDone
 	}
 	db.readsMu.Unlock()
+	db.stopFollowing()
 	db.forgetAll()
 	return db.backend.Close()
 }

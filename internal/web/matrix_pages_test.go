@@ -206,7 +206,7 @@ func runPageCell(t *testing.T, w *mxWorld, p mxWho, r mxRow, method, path, where
 			form[k] = vs
 		}
 	}
-	var before string
+	var before boltState
 	if method == http.MethodPost {
 		token := mxCSRF(t, c)
 		if !r.noCSRF {
@@ -215,7 +215,7 @@ func runPageCell(t *testing.T, w *mxWorld, p mxWho, r mxRow, method, path, where
 		// A session last seen over a minute ago is touched (written) by its
 		// next request: that one, so that the form writes only what it does.
 		mxSend(t, c, http.MethodGet, "/api/v1/me", nil)
-		before = boltFingerprint(t, w.app)
+		before = boltSnapshot(t, w.app)
 	}
 	var status int
 	var h http.Header
@@ -232,8 +232,8 @@ func runPageCell(t *testing.T, w *mxWorld, p mxWho, r mxRow, method, path, where
 	}
 	refused := status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusNotFound
 	if method == http.MethodPost && (refused || p == pAnon && !r.becomes) {
-		if boltFingerprint(t, w.app) != before {
-			t.Errorf("%s: answered %d, but the database changed", where, status)
+		if changes := boltSnapshot(t, w.app).changesSince(before); changes != "" {
+			t.Errorf("%s: answered %d, but the database changed: %s", where, status, changes)
 		}
 	}
 	stylesheet := strings.HasPrefix(path, "/static/") && status == http.StatusOK

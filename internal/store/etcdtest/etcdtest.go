@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.etcd.io/etcd/server/v3/embed"
 )
 
@@ -112,4 +113,25 @@ func freeURL() (*url.URL, error) {
 	addr := l.Addr().String()
 	l.Close()
 	return &url.URL{Scheme: "http", Host: addr}, nil
+}
+
+// WALFsyncs is how many times the members of this process have synced
+// their write-ahead log to disk so far, and the time it took: one raft
+// round's worth of commits each, what a commit waits for at the least.
+func WALFsyncs() (n uint64, took time.Duration) {
+	families, err := prometheus.DefaultGatherer.Gather()
+	if err != nil {
+		return 0, 0
+	}
+	var seconds float64
+	for _, f := range families {
+		if f.GetName() != "etcd_disk_wal_fsync_duration_seconds" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			n += m.GetHistogram().GetSampleCount()
+			seconds += m.GetHistogram().GetSampleSum()
+		}
+	}
+	return n, time.Duration(seconds * float64(time.Second))
 }
