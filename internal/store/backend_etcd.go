@@ -22,6 +22,8 @@ import (
 	"go.uber.org/zap"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+
+	"tiaojie/internal/mediation"
 )
 
 // The etcd backend: the store in an etcd cluster (raft over bbolt), shared by
@@ -130,7 +132,15 @@ func openEtcd(o EtcdOptions) (*etcdBackend, error) {
 	if o.MaxRequestBytes == 0 {
 		o.MaxRequestBytes = 3 << 19 // 1.5 MiB
 	}
-	cli, err := clientv3.New(clientv3.Config{Endpoints: o.Endpoints, DialTimeout: o.Timeout, Logger: zap.NewNop()})
+	// Keep-alive pings find a member that holds its connections open but
+	// no longer answers (a stopped process, a stalled disk or machine):
+	// after 10 s without a frame from it and 2 s without an answer to the
+	// ping, its connection is closed and the client's requests go to the
+	// others, instead of each one sent there waiting for its timeout. 10 s
+	// is the least gRPC pings at; etcd's servers accept pings every 5 s
+	// (--grpc-keepalive-min-time).
+	cli, err := clientv3.New(clientv3.Config{Endpoints: o.Endpoints, DialTimeout: o.Timeout, Logger: zap.NewNop(),
+		DialKeepAliveTime: 10 * time.Second, DialKeepAliveTimeout: 2 * time.Second})
 	if err != nil {
 		return nil, fmt.Errorf("store: etcd %s: %w", strings.Join(o.Endpoints, ","), err)
 	}
@@ -194,8 +204,10 @@ var errUnapplied = errors.New("store: etcd: the commit failed and did not apply"
 
 // ErrOutcomeUnknown is a commit whose answer was lost and whose outcome
 // could not be learned afterwards either (etcd stayed out of reach): it may
-// have applied. It is never run again, so it applied at most once.
-var ErrOutcomeUnknown = errors.New("store: etcd: the commit's answer was lost and etcd did not answer whether it applied")
+// have applied. It is never run again, so it applied at most once. It is
+// answered 503: the client looks before it sends again, or sends again with
+// the same Idempotency-Key, which replays the answer if it applied.
+var ErrOutcomeUnknown = &mediation.Error{Code: mediation.EUNAVAILABLE, Message: "error.outcome_unknown"}
 
 func (b *etcdBackend) Update(fn func(Tx) error) error {
 	unapplied := 0

@@ -191,8 +191,8 @@ func TestLostCommitAnswerUnsettled(t *testing.T) {
 	s := newSubmission(t, c.ID, p.ID, "材料")
 	err := w.db.CreateSubmission(s, mediation.PartySubject(p.ID))
 	w.db.FaultEtcdTxns(nil, 0)
-	if !errors.Is(err, store.ErrOutcomeUnknown) {
-		t.Fatalf("CreateSubmission: %v, want ErrOutcomeUnknown", err)
+	if !errors.Is(err, store.ErrOutcomeUnknown) || mediation.ErrorCode(err) != mediation.EUNAVAILABLE {
+		t.Fatalf("CreateSubmission: %v, want ErrOutcomeUnknown, answered as unavailable", err)
 	}
 	if settles.Load() < 2 {
 		t.Errorf("settled %d times, want it asked again", settles.Load())

@@ -51,6 +51,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	e := asMediationError(err)
 	if e.Code == mediation.EUNAVAILABLE {
 		c.Response().Header().Set("Retry-After", "2")
+		s.log.Warn("unavailable", "request_id", requestID(c), "route", c.Path(), "err", err)
 	}
 	if e.Code == mediation.EINTERNAL {
 		s.log.Error("internal error", "request_id", requestID(c), "route", c.Path(), "err", err)

@@ -1,0 +1,440 @@
+//go:build linux
+
+package clustertest
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os/exec"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"tiaojie/internal/mediation"
+	"tiaojie/internal/store"
+	"tiaojie/internal/store/etcdtest"
+)
+
+// TestTwoServersOnACluster runs two tiaojie processes on one 3-member etcd
+// cluster, as two machines behind a load balancer: what one writes the other
+// serves, a sign-in ended through one ends on the other within a second, and
+// 16 clients writing through both while the cluster's leader is killed and
+// restarted (twice), then paused, lose nothing and duplicate nothing.
+func TestTwoServersOnACluster(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipped in -short mode: builds the binary, runs a 3-member cluster, kills its leader twice and pauses it once")
+	}
+	dir := t.TempDir()
+	built := make(chan string, 1)
+	go func() { built <- buildTiaojieQuiet(dir) }()
+	cluster := etcdtest.NewCluster(t, 3)
+	t.Logf("the 3-member cluster started in %s", cluster.Started.Round(time.Millisecond))
+	bin := <-built
+	if bin == "" {
+		bin = buildTiaojie(t, dir) // fails with the build's output
+	}
+	storeFlags := []string{"--store", "etcd", "--etcd-endpoints", strings.Join(cluster.Endpoints, ",")}
+	api := func(s *server, path string) string { return s.base + "/api/v1" + path }
+
+	// The first server makes the admin at its first start; the admin makes
+	// a mediator through it before the second starts, so that the
+	// writers below need nothing of either server but its own.
+	a := startServer(t, bin, "a", storeFlags)
+	admin := newPerson()
+	admin.must(t, "POST", api(a, "/login"), map[string]string{"username": "admin", "password": adminPassword}, nil)
+	admin.must(t, "POST", api(a, "/users"), map[string]string{"username": "wang.fang", "display_name": "王芳",
+		"role": "mediator", "password": "mediator-password-1"}, nil)
+	b := startServer(t, bin, "b", storeFlags)
+	servers := []*server{a, b}
+
+	// The mediator signed in through each, and a case made through each.
+	type caseOn struct {
+		mediator *person
+		id       string
+	}
+	cases := make([]caseOn, 2)
+	for i, s := range servers {
+		cases[i].mediator = newPerson()
+		cases[i].mediator.must(t, "POST", api(s, "/login"), map[string]string{"username": "wang.fang", "password": "mediator-password-1"}, nil)
+		var cs struct {
+			ID string `json:"id"`
+		}
+		cases[i].mediator.must(t, "POST", api(s, "/cases"), map[string]string{"title": "经 " + s.name + " 立的案件",
+			"category": "noise", "community": "dongfeng", "source": "party_application"}, &cs)
+		cases[i].id = cs.ID
+	}
+
+	// addParty adds a party to the case made through servers[on], through
+	// that server, and signs it in through in.
+	type party struct {
+		*person
+		id, token string
+	}
+	addParty := func(t *testing.T, on int, in *server, name, side string) party {
+		t.Helper()
+		var p struct {
+			ID         string `json:"id"`
+			Invitation struct {
+				Token string `json:"token"`
+			} `json:"invitation"`
+		}
+		cases[on].mediator.must(t, "POST", api(servers[on], "/cases/"+cases[on].id+"/parties"),
+			map[string]string{"name": name, "kind": "person", "side": side}, &p)
+		pp := party{person: newPerson(), id: p.ID, token: p.Invitation.Token}
+		pp.must(t, "POST", api(in, "/access"), map[string]string{"token": p.Invitation.Token, "pin": "246810"}, nil)
+		return pp
+	}
+
+	t.Run("a case made through one is read through the other", func(t *testing.T) {
+		var read struct {
+			ID    string `json:"id"`
+			Title string `json:"title"`
+		}
+		cases[1].mediator.must(t, "GET", api(b, "/cases/"+cases[0].id), nil, &read)
+		if read.ID != cases[0].id || read.Title != "经 a 立的案件" {
+			t.Fatalf("the case made through a, read through b: %+v", read)
+		}
+	})
+
+	t.Run("a staff account made through one signs in through the other", func(t *testing.T) {
+		admin.must(t, "POST", api(a, "/users"), map[string]string{"username": "li.na", "display_name": "李娜",
+			"role": "mediator", "password": "mediator-password-2"}, nil)
+		there := newPerson()
+		there.must(t, "POST", api(b, "/login"), map[string]string{"username": "li.na", "password": "mediator-password-2"}, nil)
+		var me struct {
+			User struct {
+				Username string `json:"username"`
+			} `json:"user"`
+		}
+		there.must(t, "GET", api(b, "/me"), nil, &me)
+		if me.User.Username != "li.na" {
+			t.Fatalf("signed in through b as %+v", me)
+		}
+	})
+
+	t.Run("a party signed in through one is served by the other", func(t *testing.T) {
+		p := addParty(t, 0, a, "赵明", "applicant")
+		var read struct {
+			ID string `json:"id"`
+		}
+		p.must(t, "GET", api(b, "/cases/"+cases[0].id), nil, &read)
+		var sub struct {
+			ID string `json:"id"`
+		}
+		p.must(t, "POST", api(b, "/cases/"+cases[0].id+"/submissions"), map[string]string{"kind": "position", "body": "经 b 提交"}, &sub)
+		var got struct {
+			Body string `json:"body"`
+		}
+		p.must(t, "GET", api(a, "/cases/"+cases[0].id+"/submissions/"+sub.ID), nil, &got)
+		if read.ID != cases[0].id || got.Body != "经 b 提交" {
+			t.Fatalf("the party through b read case %q, through a its submission %q", read.ID, got.Body)
+		}
+	})
+
+	t.Run("a re-issued invitation through one ends the old sign-in on the other within a second", func(t *testing.T) {
+		// A party of the case made through a signs in through a and is
+		// served there; the mediator re-issues its invitation through b.
+		p := addParty(t, 0, a, "钱红", "respondent")
+		caseURL := api(a, "/cases/"+cases[0].id)
+		if status := p.status(t, caseURL); status != http.StatusOK {
+			t.Fatalf("the party's sign-in through a: %d", status)
+		}
+		var inv struct {
+			Token string `json:"token"`
+		}
+		cases[1].mediator.must(t, "POST", api(b, "/cases/"+cases[0].id+"/parties/"+p.id+"/invitation"), nil, &inv)
+		reissued := time.Now()
+		if status := p.status(t, api(b, "/cases/"+cases[0].id)); status != http.StatusUnauthorized {
+			t.Errorf("the old sign-in through b, which re-issued the invitation: %d, want 401", status)
+		}
+		status := p.status(t, caseURL)
+		for status != http.StatusUnauthorized && time.Since(reissued) < time.Second {
+			time.Sleep(10 * time.Millisecond)
+			status = p.status(t, caseURL)
+		}
+		if status != http.StatusUnauthorized {
+			t.Errorf("the old sign-in through a still answers %d a second after the invitation was re-issued through b", status)
+		} else {
+			t.Logf("the old sign-in ended on a %s after the re-issue through b", time.Since(reissued).Round(time.Millisecond))
+		}
+		// The new link signs the party in through a, with the PIN set at
+		// the first entry; the old one no longer does.
+		again := newPerson()
+		again.must(t, "POST", api(a, "/access"), map[string]string{"token": inv.Token, "pin": "246810"}, nil)
+		if status := again.status(t, caseURL); status != http.StatusOK {
+			t.Errorf("the new sign-in through a: %d", status)
+		}
+		if _, err := newPerson().send("POST", api(a, "/access"), map[string]string{"token": p.token, "pin": "246810"}, "", nil); err == nil {
+			t.Errorf("the old link still signs in through a")
+		}
+	})
+
+	t.Run("16 writers through both while the leader is killed and restarted, then paused", func(t *testing.T) {
+		// Two parties of each server's case, signed in through that
+		// server; four writers each, writing through that server.
+		var writers []party
+		for i := range 4 {
+			writers = append(writers, addParty(t, i%2, servers[i%2], fmt.Sprintf("写者%d", i), "third_party"))
+		}
+		leaderKill(t, bin, cluster, servers, []string{cases[0].id, cases[1].id}, func(w int) (*person, *server, string) {
+			return writers[w%4].person, servers[w%2], cases[w%2].id
+		})
+	})
+}
+
+// buildTiaojieQuiet builds the binary, or says "" when it cannot.
+func buildTiaojieQuiet(dir string) string {
+	bin := dir + "/tiaojie"
+	if err := exec.Command("go", "build", "-o", bin, "tiaojie/cmd/tiaojie").Run(); err != nil {
+		return ""
+	}
+	return bin
+}
+
+// An ack is one acknowledged write.
+type ack struct {
+	marker, id string
+	at         time.Time
+	retries    int
+	// replayed: the answer was the first send's record, made though its
+	// client had no answer (Idempotent-Replayed).
+	replayed bool
+}
+
+// leaderKill runs 16 writers, each creating submissions one after another
+// through its server (who(w)), each retried with its Idempotency-Key until
+// acknowledged; meanwhile it kills the cluster's leader, lets the other two
+// carry on, restarts it, and lets them carry on again (twice, then with the
+// leader paused instead of killed). Then it stops the
+// servers and checks that every acknowledged write is there exactly once, with
+// one audit entry, that nothing else is, and that `tiaojie check` passes.
+func leaderKill(t *testing.T, bin string, cluster *etcdtest.Cluster, servers []*server, caseIDs []string,
+	who func(w int) (*person, *server, string)) {
+	const writers = 16
+	var (
+		mu   sync.Mutex
+		acks []ack
+		sent atomic.Int64
+		stop = make(chan struct{})
+		wg   sync.WaitGroup
+	)
+	errs := make(chan error, writers)
+	acked := func() int { mu.Lock(); defer mu.Unlock(); return len(acks) }
+	for w := range writers {
+		p, s, caseID := who(w)
+		wg.Go(func() {
+			for n := 0; ; n++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				marker := fmt.Sprintf("w%02d-n%03d", w, n)
+				a, err := write(p, s.base+"/api/v1/cases/"+caseID+"/submissions", marker, &sent)
+				if err != nil {
+					errs <- err
+					return
+				}
+				mu.Lock()
+				acks = append(acks, a)
+				mu.Unlock()
+			}
+		})
+	}
+	// waitAcks waits until n more writes are acknowledged, for up to limit.
+	waitAcks := func(n int, limit time.Duration) {
+		want, until := acked()+n, time.Now().Add(limit)
+		for acked() < want && time.Now().Before(until) {
+			time.Sleep(5 * time.Millisecond)
+		}
+		if acked() < want {
+			t.Errorf("%d writes acknowledged, %d wanted within %s", acked(), want, limit)
+		}
+	}
+
+	// Three rounds: the leader killed (SIGKILL), the two others left to
+	// carry on, the killed member restarted; twice, and then the leader
+	// paused (SIGSTOP) instead, so that what it was answering waits until
+	// it runs on (SIGCONT), deposed: the commits it held fail back to
+	// their servers, or were committed by the new leader all the same,
+	// and the clients send them again.
+	type round struct {
+		paused            bool
+		leader, next      int
+		killed, restarted time.Time
+		during            int
+		rejoined          time.Duration
+	}
+	var rounds []round
+	leader := func() (int, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		return cluster.Leader(ctx)
+	}
+	waitAcks(24, 30*time.Second)
+	for i := range 3 {
+		r := round{paused: i == 2}
+		var err error
+		if r.leader, err = leader(); err != nil {
+			t.Fatal(err)
+		}
+		before := acked()
+		r.killed = time.Now()
+		if r.paused {
+			cluster.Pause(r.leader)
+		} else {
+			cluster.Kill(r.leader)
+		}
+		waitAcks(24, 30*time.Second)
+		r.during = acked() - before
+		if r.next, err = leader(); err != nil {
+			t.Fatal(err)
+		}
+		r.restarted = time.Now()
+		if r.paused {
+			cluster.Resume(r.leader)
+		} else if err := cluster.Restart(r.leader); err != nil {
+			t.Fatal(err)
+		}
+		r.rejoined = time.Since(r.restarted)
+		rounds = append(rounds, r)
+		waitAcks(24, 30*time.Second)
+	}
+	close(stop)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+
+	// How long no write was acknowledged once the leader died: the longest
+	// gap between two acknowledgements from just before the kill to the
+	// restart, and the first acknowledgement after the kill.
+	mu.Lock()
+	slices.SortFunc(acks, func(x, y ack) int { return x.at.Compare(y.at) })
+	retries, replayed := 0, 0
+	for _, a := range acks {
+		retries += a.retries
+		if a.replayed {
+			replayed++
+		}
+	}
+	for i, r := range rounds {
+		first, longest, from := time.Duration(-1), time.Duration(0), time.Duration(0)
+		for j, a := range acks {
+			if first < 0 && a.at.After(r.killed) {
+				first = a.at.Sub(r.killed)
+			}
+			if j > 0 && a.at.After(r.killed) && acks[j-1].at.Before(r.restarted) && a.at.Sub(acks[j-1].at) > longest {
+				longest, from = a.at.Sub(acks[j-1].at), acks[j-1].at.Sub(r.killed)
+			}
+		}
+		if r.paused {
+			t.Logf("round %d: member %d (the leader) paused, member %d led next, %d writes acknowledged before it ran on; "+
+				"writes stopped for %s (the longest time without an acknowledgement, from pause%+dms on), the first came %s after the pause",
+				i+1, r.leader, r.next, r.during, longest.Round(time.Millisecond), from.Milliseconds(), first.Round(time.Millisecond))
+			continue
+		}
+		t.Logf("round %d: member %d (the leader) killed, member %d led next, %d writes acknowledged before the restart; "+
+			"writes stopped for %s (the longest time without an acknowledgement, from kill%+dms on), the first came %s after the kill; "+
+			"the restarted member served %s after its start",
+			i+1, r.leader, r.next, r.during, longest.Round(time.Millisecond), from.Milliseconds(),
+			first.Round(time.Millisecond), r.rejoined.Round(time.Millisecond))
+	}
+	t.Logf("%d writes acknowledged, %d sends, %d of them retries; %d writes answered by a replay (made by an earlier send whose client had no answer)",
+		len(acks), sent.Load(), retries, replayed)
+	mu.Unlock()
+
+	for _, s := range servers {
+		s.stop(t)
+	}
+	endpoints := strings.Join(cluster.Endpoints, ",")
+	if out, err := exec.Command(bin, "check", "--store", "etcd", "--etcd-endpoints", endpoints).CombinedOutput(); err != nil {
+		t.Fatalf("tiaojie check: %v\n%s", err, out)
+	} else {
+		t.Logf("tiaojie check: %s", strings.TrimSpace(string(out)))
+	}
+
+	db, err := store.OpenEtcd(store.EtcdOptions{Endpoints: cluster.Endpoints}, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	found := map[string][]string{} // marker → submission IDs
+	created := map[string]int{}    // "submission:ID" → creation entries
+	for _, caseID := range caseIDs {
+		id, _ := mediation.ParseID(caseID)
+		for cursor := mediation.ID(0); ; {
+			subs, next, err := db.Submissions(store.SubmissionFilter{Case: id, Cursor: cursor, Limit: 500})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range subs {
+				if marker, ok := strings.CutPrefix(s.Body, "集群 "); ok {
+					found[marker] = append(found[marker], s.ID.String())
+				}
+			}
+			if next == 0 {
+				break
+			}
+			cursor = next
+		}
+		for cursor := uint64(0); ; {
+			trail, next, err := db.CaseAudit(id, cursor, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range trail {
+				if e.Action == mediation.AuditSubmissionCreate {
+					created[e.Object]++
+				}
+			}
+			if next == 0 || len(trail) == 0 {
+				break
+			}
+			cursor = next
+		}
+	}
+	for _, a := range acks {
+		ids := found[a.marker]
+		if len(ids) != 1 || ids[0] != a.id {
+			t.Errorf("write %s, acknowledged as submission %s: found as %v", a.marker, a.id, ids)
+		}
+		if n := created["submission:"+a.id]; n != 1 {
+			t.Errorf("submission %s (%s): %d creation entries in the case's trail", a.id, a.marker, n)
+		}
+		delete(found, a.marker)
+	}
+	for marker, ids := range found {
+		t.Errorf("write %s was never acknowledged, yet stored as %v", marker, ids)
+	}
+}
+
+// write creates one submission, sending it again with the same
+// Idempotency-Key after a failure (no answer, or a 5xx) until it is
+// acknowledged or a minute has gone.
+func write(p *person, url, marker string, sent *atomic.Int64) (ack, error) {
+	body := map[string]string{"kind": "position", "body": "集群 " + marker}
+	var last error
+	for retries, until := 0, time.Now().Add(time.Minute); time.Now().Before(until); retries++ {
+		var out struct {
+			ID string `json:"id"`
+		}
+		sent.Add(1)
+		status, header, err := p.sendFor("POST", url, body, "cluster-"+marker, &out)
+		if err == nil {
+			return ack{marker: marker, id: out.ID, at: time.Now(), retries: retries,
+				replayed: header.Get("Idempotent-Replayed") == "true"}, nil
+		}
+		if status != 0 && status < 500 {
+			return ack{}, fmt.Errorf("write %s: %w", marker, err)
+		}
+		last = err
+		time.Sleep(20 * time.Millisecond)
+	}
+	return ack{}, fmt.Errorf("write %s: not acknowledged within a minute: %v", marker, last)
+}

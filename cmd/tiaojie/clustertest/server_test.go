@@ -1,0 +1,166 @@
+//go:build linux
+
+package clustertest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+const adminPassword = "cluster-test-admin-password"
+
+// buildTiaojie builds the tiaojie binary into dir.
+func buildTiaojie(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "tiaojie")
+	if out, err := exec.Command("go", "build", "-o", bin, "tiaojie/cmd/tiaojie").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// server is one tiaojie process serving on the cluster.
+type server struct {
+	name string
+	base string // http://127.0.0.1:port
+	cmd  *exec.Cmd
+	done chan error
+}
+
+// startServer runs `tiaojie serve` on the store flags and waits until it
+// says where it listens; it is stopped with SIGTERM at cleanup at the latest.
+func startServer(t *testing.T, bin, name string, storeFlags []string) *server {
+	t.Helper()
+	args := append(append([]string{"serve"}, storeFlags...), "--addr", "127.0.0.1:0", "--insecure-cookies", "--log-format", "text")
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "TIAOJIE_ADMIN_PASSWORD="+adminPassword)
+	log, err := os.Create(filepath.Join(t.TempDir(), name+".log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = log
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := &server{name: name, cmd: cmd, done: make(chan error, 1)}
+	lines := bufio.NewScanner(out)
+	for lines.Scan() {
+		if addr, ok := strings.CutPrefix(lines.Text(), "tiaojie is listening on "); ok {
+			s.base = addr
+			break
+		}
+	}
+	go io.Copy(io.Discard, out)
+	go func() { s.done <- cmd.Wait() }()
+	if s.base == "" {
+		cmd.Process.Kill()
+		<-s.done
+		tail, _ := os.ReadFile(log.Name())
+		t.Fatalf("server %s did not say where it listens:\n%s", name, tail)
+	}
+	t.Cleanup(func() { s.stop(t) })
+	return s
+}
+
+// stop ends the server as SIGTERM does, and waits for it.
+func (s *server) stop(t *testing.T) {
+	if s.cmd == nil {
+		return
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-s.done:
+		if err != nil {
+			t.Errorf("server %s: %v", s.name, err)
+		}
+	case <-time.After(30 * time.Second):
+		s.cmd.Process.Kill()
+		<-s.done
+		t.Errorf("server %s did not stop within 30 s of SIGTERM", s.name)
+	}
+	s.cmd = nil
+}
+
+// A person is one browser: its cookies go to both servers, as they do to
+// one host behind a load balancer (cookies do not keep to ports).
+type person struct{ c *http.Client }
+
+func newPerson() *person {
+	jar, _ := cookiejar.New(nil)
+	return &person{c: &http.Client{Jar: jar, Timeout: 15 * time.Second}}
+}
+
+// send makes one request and decodes its JSON answer into out (when given).
+func (p *person) send(method, url string, body any, key string, out any) (int, error) {
+	status, _, err := p.sendFor(method, url, body, key, out)
+	return status, err
+}
+
+// sendFor is send, with the answer's header.
+func (p *person) sendFor(method, url string, body any, key string, out any) (int, http.Header, error) {
+	var r io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		r = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, url, r)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
+	resp, err := p.c.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, nil, err
+	}
+	if resp.StatusCode/100 != 2 {
+		return resp.StatusCode, resp.Header, fmt.Errorf("%s %s: %d %s", method, url, resp.StatusCode, raw)
+	}
+	if out != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
+			return resp.StatusCode, resp.Header, fmt.Errorf("%s %s: %v in %s", method, url, err, raw)
+		}
+	}
+	return resp.StatusCode, resp.Header, nil
+}
+
+// must makes a request that has to succeed.
+func (p *person) must(t *testing.T, method, url string, body, out any) {
+	t.Helper()
+	if _, err := p.send(method, url, body, "", out); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// status is the status of a GET.
+func (p *person) status(t *testing.T, url string) int {
+	t.Helper()
+	status, err := p.send("GET", url, nil, "", nil)
+	if status == 0 {
+		t.Fatal(err)
+	}
+	return status
+}
