@@ -255,15 +255,15 @@ func run(cfg config, log io.Writer) (*Report, error) {
 			return nil, fmt.Errorf("%s: %w", e.name, err)
 		}
 		if c.Status != e.reqs[0].Want {
-			return nil, fmt.Errorf("%s: %s %s answered %d, not %d: %.300s", e.name, c.Method, c.Path, c.Status, e.reqs[0].Want, c.Body)
+			return nil, fmt.Errorf("%s: %s %s answered %d, not %d: %.300s", e.name, c.Method, c.Path, c.Status, e.reqs[0].Want, c.Plain)
 		}
 		c.Name = e.name
 		if e.write {
-			valueBytes = len(c.Body)
+			valueBytes = len(c.Plain)
 			c.Path = "/api/v1/cases/:case/submissions"
 		}
 		answers = append(answers, *c)
-		say("captured %s: %d, %d bytes", e.name, c.Status, len(c.Body))
+		say("captured %s: %d, %d bytes (%d as sent, %s)", e.name, c.Status, len(c.Plain), len(c.Body), encodingOf(c.Header))
 	}
 	rep.Fill.ValueBytes = valueBytes
 	ceil, err := startCeiling(dir, answers, 30*time.Second)
@@ -501,4 +501,12 @@ func commit() string {
 		c += "+changes"
 	}
 	return c
+}
+
+// encodingOf names the answer's Content-Encoding, "identity" when none.
+func encodingOf(h http.Header) string {
+	if ce := h.Get("Content-Encoding"); ce != "" {
+		return ce
+	}
+	return "identity"
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -179,6 +180,10 @@ func (p *process) terminate() {
 }
 
 // captured is one real answer, kept to be served again by the ceiling.
+// Body is the answer as it came over the wire: compressed when the server
+// compressed it, so that the ceiling sends the very same bytes, with the
+// same Content-Encoding, and the load client decompresses both alike.
+// Plain is the body decompressed, to read.
 type captured struct {
 	Name   string      `json:"name"`
 	Method string      `json:"method"`
@@ -186,10 +191,16 @@ type captured struct {
 	Status int         `json:"status"`
 	Header http.Header `json:"header"`
 	Body   []byte      `json:"body"`
+	Plain  []byte      `json:"-"`
 }
 
 // client is the harness's plain HTTP client for signing in and capturing.
+// It asks for gzip as the load client does (Go's transport asks by itself),
+// but leaves the answer as sent instead of decompressing it on the way:
+// the transport that decompresses also drops Content-Encoding, and a
+// ceiling serving that would answer uncompressed bytes the server never sent.
 var client = &http.Client{Timeout: 30 * time.Second,
+	Transport:     &http.Transport{DisableCompression: true, Proxy: http.ProxyFromEnvironment},
 	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
 // send makes one request and returns its answer in full.
@@ -201,6 +212,9 @@ func send(ctx context.Context, base string, r request) (*captured, []*http.Cooki
 	for k, vs := range r.Header {
 		req.Header[k] = vs
 	}
+	if req.Header.Get("Accept-Encoding") == "" {
+		req.Header.Set("Accept-Encoding", "gzip")
+	}
 	res, err := client.Do(req)
 	if err != nil {
 		return nil, nil, err
@@ -210,8 +224,18 @@ func send(ctx context.Context, base string, r request) (*captured, []*http.Cooki
 	if err != nil {
 		return nil, nil, err
 	}
+	plain := body
+	if res.Header.Get("Content-Encoding") == "gzip" {
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s %s: %w", r.Method, r.Path, err)
+		}
+		if plain, err = io.ReadAll(zr); err != nil {
+			return nil, nil, fmt.Errorf("%s %s: %w", r.Method, r.Path, err)
+		}
+	}
 	path, _, _ := strings.Cut(r.Path, "?")
-	return &captured{Method: r.Method, Path: path, Status: res.StatusCode, Header: res.Header.Clone(), Body: body},
+	return &captured{Method: r.Method, Path: path, Status: res.StatusCode, Header: res.Header.Clone(), Body: body, Plain: plain},
 		res.Cookies(), nil
 }
 
@@ -225,7 +249,7 @@ func signIn(base, path string, body any) (string, error) {
 		return "", err
 	}
 	if c.Status != http.StatusOK {
-		return "", fmt.Errorf("POST %s: %d %s", path, c.Status, bytes.TrimSpace(c.Body))
+		return "", fmt.Errorf("POST %s: %d %s", path, c.Status, bytes.TrimSpace(c.Plain))
 	}
 	var parts []string
 	for _, ck := range cookies {

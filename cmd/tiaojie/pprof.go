@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"runtime"
 	"time"
 )
 
@@ -41,6 +42,13 @@ func profilerMux() *http.ServeMux {
 	return mux
 }
 
+// What the block and mutex profiles sample while the profiler is on: cheap
+// enough to leave on under load, fine enough to show where requests wait.
+const (
+	profileBlockNs       = 10_000
+	profileMutexFraction = 10
+)
+
 // listenProfiler binds the --pprof address, if one is configured.
 func (m *Main) listenProfiler() error {
 	if m.Config.Pprof == "" {
@@ -51,6 +59,11 @@ func (m *Main) listenProfiler() error {
 		return fmt.Errorf("--pprof: %w", err)
 	}
 	m.profiler = l
+	// The block and mutex profiles record nothing unless asked to: with the
+	// profiler on, a blocking event of about profileBlockNs or more is
+	// sampled, and one contended lock in profileMutexFraction.
+	runtime.SetBlockProfileRate(profileBlockNs)
+	runtime.SetMutexProfileFraction(profileMutexFraction)
 	m.Log.Warn("profiler listening", "addr", l.Addr().String())
 	return nil
 }

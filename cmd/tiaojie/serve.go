@@ -223,6 +223,7 @@ func serve(ctx context.Context, args []string) error {
 	if err := m.Config.validate(); err != nil {
 		return err
 	}
+	limitMemory()
 	// One line a request: buffered, so that writing it is no system call.
 	lw := newLogWriter(os.Stderr, 100*time.Millisecond)
 	defer lw.Close()

@@ -45,6 +45,11 @@ type Authorizer struct {
 	// roles are the policy's roles, each with its bit in a roleSet.
 	roles []string
 	bits  map[string]roleSet
+	// rules is table and ever by kind and action, as sets of roles, so that a
+	// decision is one lookup whatever the roles held; kinds are the roles
+	// each kind of principal can ever hold (kindRoles).
+	rules map[kindAct]rule
+	kinds [principalKinds]roleSet
 
 	mu     sync.RWMutex
 	grants map[holder]roleSet
@@ -54,6 +59,13 @@ type Authorizer struct {
 }
 
 type permission struct{ role, obj, act string }
+
+// kindAct is an object kind and an action.
+type kindAct struct{ obj, act string }
+
+// rule is what the policy says of one kind and action: the roles that may
+// ever do it (ever), on any object (any), on their own objects only (self).
+type rule struct{ ever, any, self roleSet }
 
 // scope is what a rule allows: every object of its kind, or only the
 // subject's own.
@@ -85,7 +97,8 @@ func New(grants []Grant) (*Authorizer, error) {
 	}
 	// The compiled rules are fixed and only read: every Authorizer shares
 	// them, each with grants of its own.
-	a := &Authorizer{table: c.table, ever: c.ever, roles: c.roles, bits: c.bits, grants: map[holder]roleSet{}}
+	a := &Authorizer{table: c.table, ever: c.ever, roles: c.roles, bits: c.bits, rules: c.rules, kinds: c.kinds,
+		grants: map[holder]roleSet{}}
 	if err := a.Grant(grants...); err != nil {
 		return nil, err
 	}
@@ -117,7 +130,10 @@ func compile(e *casbin.Enforcer) (*Authorizer, error) {
 	}
 	a := &Authorizer{table: map[permission]scope{}, ever: map[permission]bool{}, bits: map[string]roleSet{},
 		grants: map[holder]roleSet{}}
-	var objs, acts []string
+	// The kinds and actions asked about: those a rule names together. The
+	// model's matcher allows nothing else (r.obj == p.obj && r.act ==
+	// p.act); TestNoRuleNoPermission asks casbin about every other pairing.
+	var pairs []kindAct
 	for _, p := range ps {
 		if len(p) != 5 {
 			return nil, fmt.Errorf("authz: policy rule %v: want 5 fields", p)
@@ -134,11 +150,8 @@ func compile(e *casbin.Enforcer) (*Authorizer, error) {
 			a.roles = append(a.roles, p[0])
 		}
 		a.ever[permission{role: p[0], obj: p[2], act: p[3]}] = true
-		if !slices.Contains(objs, p[2]) {
-			objs = append(objs, p[2])
-		}
-		if !slices.Contains(acts, p[3]) {
-			acts = append(acts, p[3])
+		if !slices.Contains(pairs, kindAct{p[2], p[3]}) {
+			pairs = append(pairs, kindAct{p[2], p[3]})
 		}
 	}
 	const probe, other, dom = "probe:1", "probe:2", "case:1"
@@ -150,26 +163,51 @@ func compile(e *casbin.Enforcer) (*Authorizer, error) {
 		if _, err := e.AddGroupingPolicy(probe, role, dom); err != nil {
 			return nil, fmt.Errorf("authz: probe %s: %w", role, err)
 		}
-		for _, obj := range objs {
-			for _, act := range acts {
-				own, err := e.Enforce(probe, dom, obj, act, probe)
-				if err != nil {
-					return nil, fmt.Errorf("authz: enforce: %w", err)
-				}
-				others, err := e.Enforce(probe, dom, obj, act, other)
-				if err != nil {
-					return nil, fmt.Errorf("authz: enforce: %w", err)
-				}
-				switch {
-				case others:
-					a.table[permission{role, obj, act}] = scopeAny
-				case own:
-					a.table[permission{role, obj, act}] = scopeSelf
-				}
+		for _, pr := range pairs {
+			obj, act := pr.obj, pr.act
+			own, err := e.Enforce(probe, dom, obj, act, probe)
+			if err != nil {
+				return nil, fmt.Errorf("authz: enforce: %w", err)
+			}
+			others, err := e.Enforce(probe, dom, obj, act, other)
+			if err != nil {
+				return nil, fmt.Errorf("authz: enforce: %w", err)
+			}
+			switch {
+			case others:
+				a.table[permission{role, obj, act}] = scopeAny
+			case own:
+				a.table[permission{role, obj, act}] = scopeSelf
 			}
 		}
 	}
+	a.index()
 	return a, nil
+}
+
+// index derives rules and kinds from table, ever and the roles.
+func (a *Authorizer) index() {
+	a.rules = map[kindAct]rule{}
+	for p := range a.ever {
+		r := a.rules[kindAct{p.obj, p.act}]
+		r.ever |= a.bits[p.role]
+		a.rules[kindAct{p.obj, p.act}] = r
+	}
+	for p, sc := range a.table {
+		r := a.rules[kindAct{p.obj, p.act}]
+		switch sc {
+		case scopeAny:
+			r.any |= a.bits[p.role]
+		case scopeSelf:
+			r.self |= a.bits[p.role]
+		}
+		a.rules[kindAct{p.obj, p.act}] = r
+	}
+	for k := range principalKinds {
+		for _, role := range kindRoles[k] {
+			a.kinds[k] |= a.bits[role]
+		}
+	}
 }
 
 // Grant adds grants; call it after the store transaction that records them
@@ -247,45 +285,95 @@ func (a *Authorizer) enforce(sub, dom, obj, act, owner string) bool {
 	if !ok {
 		return false
 	}
+	return a.decide(h, a.rules[kindAct{obj, act}], owner)
+}
+
+// decide is enforce on a holder already read, with the rule of the object's
+// kind and action: one lookup of the grants, and no string built.
+func (a *Authorizer) decide(h holder, r rule, owner string) bool {
+	if r.any|r.self == 0 {
+		return false
+	}
 	global := h
 	global.dom = 0
 	a.mu.RLock()
 	held := a.grants[h] | a.grants[global]
 	a.mu.RUnlock()
-	for i, role := range a.roles {
-		if held&(1<<i) == 0 {
-			continue
-		}
-		switch a.table[permission{role, obj, act}] {
-		case scopeAny:
-			return true
-		case scopeSelf:
-			if owner == sub {
-				return true
-			}
-		}
-	}
-	return false
+	return held&r.any != 0 || held&r.self != 0 && h.owns(owner)
 }
 
-// rolesOf lists every role a principal of this kind can ever hold, in any
-// case. The order of the checks follows Principal.Subject so that the roles
-// and the subject always describe the same person.
-func rolesOf(p mediation.Principal) []string {
+// owns reports whether owner ("u:7", "p:19") is the holder's own subject,
+// as Principal.Subject would spell it.
+func (h holder) owns(owner string) bool {
+	prefix := "u:"
+	if h.party {
+		prefix = "p:"
+	}
+	rest, ok := strings.CutPrefix(owner, prefix)
+	if !ok {
+		return false
+	}
+	id, ok := mediation.ParseID(rest)
+	return ok && uint64(id) == h.id
+}
+
+// principalHolder is the holder a principal is in the domain: what
+// holderOf(p.Subject(), dom) reads, without spelling the subject.
+func principalHolder(p mediation.Principal, dom string) (holder, bool) {
+	var h holder
+	switch {
+	case p.UserID != 0:
+		h.id = uint64(p.UserID)
+	case p.PartyID != 0:
+		h.party, h.id = true, uint64(p.PartyID)
+	default:
+		return h, false
+	}
+	if dom != DomainGlobal {
+		rest, ok := strings.CutPrefix(dom, "case:")
+		id, valid := mediation.ParseID(rest)
+		if !ok || !valid {
+			return h, false
+		}
+		h.dom = uint64(id)
+	}
+	return h, true
+}
+
+// The kinds of principal, each with the roles it can ever hold, in any
+// case. The order of the checks in kindOf follows Principal.Subject so that
+// the roles and the subject always describe the same person.
+const (
+	kindNone = iota
+	kindAdmin
+	kindOffice
+	kindMediator
+	kindParty
+	principalKinds
+)
+
+var kindRoles = [principalKinds][]string{
+	kindAdmin:    {roleAdmin, roleCaretaker},
+	kindOffice:   {roleOffice},
+	kindMediator: {roleMediatorAccount, roleMediator},
+	kindParty:    {roleParty},
+}
+
+func kindOf(p mediation.Principal) int {
 	switch {
 	case p.UserID != 0:
 		switch p.Role {
 		case mediation.RoleAdmin:
-			return []string{roleAdmin, roleCaretaker}
+			return kindAdmin
 		case mediation.RoleOffice:
-			return []string{roleOffice}
+			return kindOffice
 		case mediation.RoleMediator:
-			return []string{roleMediatorAccount, roleMediator}
+			return kindMediator
 		}
 	case p.PartyID != 0:
-		return []string{roleParty}
+		return kindParty
 	}
-	return nil
+	return kindNone
 }
 
 // MayEver reports whether a principal of this kind could ever perform act on
@@ -293,12 +381,7 @@ func rolesOf(p mediation.Principal) []string {
 // answer 403 before loading anything, so a 403 never reveals whether a record
 // exists.
 func (a *Authorizer) MayEver(p mediation.Principal, obj, act string) bool {
-	for _, r := range rolesOf(p) {
-		if a.ever[permission{role: r, obj: obj, act: act}] {
-			return true
-		}
-	}
-	return false
+	return a.rules[kindAct{obj, act}].ever&a.kinds[kindOf(p)] != 0
 }
 
 // Check is the one access decision: nil when p may perform act on obj; an
@@ -309,7 +392,8 @@ func (a *Authorizer) Check(p mediation.Principal, act string, obj Object) error 
 	if p.Anonymous() {
 		return mediation.Unauthorized()
 	}
-	if !a.MayEver(p, obj.Kind, act) {
+	r := a.rules[kindAct{obj.Kind, act}]
+	if r.ever&a.kinds[kindOf(p)] == 0 {
 		return mediation.Forbidden()
 	}
 	// An object without a domain is a handler bug; refusing it keeps a
@@ -317,7 +401,8 @@ func (a *Authorizer) Check(p mediation.Principal, act string, obj Object) error 
 	if obj.Domain == "" {
 		return fmt.Errorf("authz: %s object has no domain", obj.Kind)
 	}
-	if !a.enforce(p.Subject(), obj.Domain, obj.Kind, act, obj.Owner) {
+	h, ok := principalHolder(p, obj.Domain)
+	if !ok || !a.decide(h, r, obj.Owner) {
 		return mediation.NotFound()
 	}
 	return nil

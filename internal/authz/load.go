@@ -11,6 +11,9 @@ import (
 // care of every case left without an active mediator or with a pending
 // recusal request.
 func Load(db *store.DB) (*Authorizer, error) {
+	// The compiled policy (casbin asked about every rule) is built while
+	// the store is read.
+	go compiledPolicy()
 	m, err := db.Membership()
 	if err != nil {
 		return nil, err

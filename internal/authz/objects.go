@@ -12,6 +12,17 @@ func CaseObject(kind string, c *mediation.Case) Object {
 	return Object{Kind: kind, Domain: mediation.CaseDomain(c.ID)}
 }
 
+// CaseIDObject is CaseObject for a case known by its ID, as found in the
+// store (a decision that needs nothing else of the case reads nothing else).
+func CaseIDObject(kind string, id mediation.ID) Object {
+	return Object{Kind: kind, Domain: mediation.CaseDomain(id)}
+}
+
+// OwnIDObject is OwnObject for a case known by its ID, as found in the store.
+func OwnIDObject(kind string, id mediation.ID, owner string) Object {
+	return Object{Kind: kind, Domain: mediation.CaseDomain(id), Owner: owner}
+}
+
 // OwnObject is the objects of a kind in a case that owner owns, for a
 // decision on a whole list of them (a party's own submissions).
 func OwnObject(kind string, c *mediation.Case, owner string) Object {

@@ -185,7 +185,7 @@ func (s *Service) CaseAttachments(p mediation.Principal, caseID mediation.ID) (m
 	if err != nil {
 		return nil, err
 	}
-	f, ok := s.scope(p, cs)
+	f, ok := s.scope(p, cs.ID)
 	if !ok {
 		return map[mediation.ID][]mediation.Attachment{}, nil
 	}

@@ -48,6 +48,26 @@ func (s *Service) visibleCase(p mediation.Principal, id mediation.ID) (*mediatio
 	return cs, level, nil
 }
 
+// visibleCaseIn is visibleCase for an operation that needs nothing of the
+// case but its level: the case is found in r's transaction and not decoded.
+func (s *Service) visibleCaseIn(r *store.Reader, p mediation.Principal, id mediation.ID) (mediation.Level, error) {
+	if p.Anonymous() {
+		return "", mediation.Unauthorized()
+	}
+	if !slices.ContainsFunc([]string{authz.ActRead, authz.ActReadOverview, authz.ActReadMeta},
+		func(act string) bool { return s.authz.MayEver(p, authz.ObjCase, act) }) {
+		return "", mediation.Forbidden()
+	}
+	if !r.CaseExists(id) {
+		return "", mediation.NotFound()
+	}
+	level := s.caseLevelID(p, id)
+	if level == mediation.LevelNone {
+		return "", mediation.NotFound()
+	}
+	return level, nil
+}
+
 // visible is the case with the richest view of it the principal may read.
 func (s *Service) visible(p mediation.Principal, cs *mediation.Case) mediation.Visible[mediation.Case] {
 	return mediation.Visible[mediation.Case]{Record: cs, Level: s.caseLevel(p, cs)}
@@ -67,7 +87,13 @@ func (s *Service) answer(p mediation.Principal) func(*mediation.Case, error) (me
 
 // caseLevel is the richest view of the case the principal may read.
 func (s *Service) caseLevel(p mediation.Principal, cs *mediation.Case) mediation.Level {
-	obj := authz.CaseObject(authz.ObjCase, cs)
+	return s.caseLevelID(p, cs.ID)
+}
+
+// caseLevelID is caseLevel of the stored case with the given ID: the view
+// depends on the case's domain alone.
+func (s *Service) caseLevelID(p mediation.Principal, id mediation.ID) mediation.Level {
+	obj := authz.CaseIDObject(authz.ObjCase, id)
 	switch {
 	case s.authz.Allowed(p, authz.ActRead, obj):
 		return mediation.LevelFull

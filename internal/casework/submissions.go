@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"strings"
+	"strconv"
 
 	"tiaojie/internal/authz"
 	"tiaojie/internal/mediation"
@@ -99,10 +99,16 @@ func (s *Service) mayCorrect(p mediation.Principal, sub *mediation.Submission) e
 // it supersedes is named only when the principal may read that one too (a
 // released correction of a submission never released names no hidden id).
 func (s *Service) asShown(p mediation.Principal, sub *mediation.Submission) *mediation.Submission {
+	return s.asShownBy(p, sub, s.db.Submission)
+}
+
+// asShownBy is asShown reading the superseded submission with get (a
+// Reader's, inside its transaction).
+func (s *Service) asShownBy(p mediation.Principal, sub *mediation.Submission, get func(mediation.ID) (*mediation.Submission, error)) *mediation.Submission {
 	if sub.Supersedes == 0 {
 		return sub
 	}
-	old, err := s.db.Submission(sub.Supersedes)
+	old, err := get(sub.Supersedes)
 	if err == nil && s.authz.Allowed(p, authz.ActRead, authz.SubmissionObject(old)) {
 		return sub
 	}
@@ -127,22 +133,35 @@ func (s *Service) mayReadSubmissions(p mediation.Principal) error {
 // read naming each one shown: every party's for the mediators; its own and
 // the released ones for a party, read through its own index so that other
 // parties' records are never loaded. The page is read after the principal is
-// found to see the case.
+// found to see the case. The decision needs nothing of the case but that it
+// exists, and it and the page are read in one transaction.
 func (s *Service) Submissions(p mediation.Principal, caseID mediation.ID, page mediation.Input) ([][]byte, mediation.ID, error) {
 	if err := s.mayReadSubmissions(p); err != nil {
 		return nil, 0, err
 	}
 	defer s.decided()()
-	cs, _, err := s.visibleCase(p, caseID)
+	var (
+		raws [][]byte
+		ids  []mediation.ID
+		next mediation.ID
+	)
+	err := s.db.Read(func(r *store.Reader) error {
+		if _, err := s.visibleCaseIn(r, p, caseID); err != nil {
+			return err
+		}
+		var pg mediation.Page
+		if err := page(&pg); err != nil {
+			return err
+		}
+		var err error
+		raws, ids, next, err = s.readJSONIn(r, p, caseID, pg)
+		return err
+	})
 	if err != nil {
 		return nil, 0, err
 	}
-	var pg mediation.Page
-	if err := page(&pg); err != nil {
-		return nil, 0, err
-	}
-	raws, _, next, err := s.readJSON(p, cs, pg)
-	return raws, next, err
+	s.recordListRead(p, caseID, ids)
+	return raws, next, nil
 }
 
 // AllSubmissions is every submission of the case the principal may read, a
@@ -181,28 +200,47 @@ func (s *Service) AllSubmissions(p mediation.Principal, caseID mediation.ID) ([]
 // scope decides once, for the whole list, which of the case's submissions
 // the principal may read: every party's (a mediator), or its own and the
 // released ones (a party). The store's indexes then select exactly those, so
-// no item is decided, or loaded, on its own.
-func (s *Service) scope(p mediation.Principal, cs *mediation.Case) (store.SubmissionFilter, bool) {
-	f := store.SubmissionFilter{Case: cs.ID}
-	if s.authz.Allowed(p, authz.ActRead, authz.CaseObject(authz.ObjSubmission, cs)) {
+// no item is decided, or loaded, on its own. The case is named by its ID as
+// stored (the caller found it).
+func (s *Service) scope(p mediation.Principal, caseID mediation.ID) (store.SubmissionFilter, bool) {
+	f := store.SubmissionFilter{Case: caseID}
+	if s.authz.Allowed(p, authz.ActRead, authz.CaseIDObject(authz.ObjSubmission, caseID)) {
 		return f, true
 	}
-	if p.IsParty() && s.authz.Allowed(p, authz.ActRead, authz.OwnObject(authz.ObjSubmission, cs, p.Subject())) {
+	if p.IsParty() && s.authz.Allowed(p, authz.ActRead, authz.OwnIDObject(authz.ObjSubmission, caseID, p.Subject())) {
 		f.Author = p.PartyID
 	}
-	f.Released = s.authz.Allowed(p, authz.ActRead, authz.CaseObject(authz.ObjReleasedSubmission, cs))
+	f.Released = s.authz.Allowed(p, authz.ActRead, authz.CaseIDObject(authz.ObjReleasedSubmission, caseID))
 	return f, f.Author != 0 || f.Released
 }
 
 // readJSON lists a page of the submissions the principal may read, as their
 // stored JSON, and audits the read naming each one shown.
 func (s *Service) readJSON(p mediation.Principal, cs *mediation.Case, pg mediation.Page) ([][]byte, []mediation.ID, mediation.ID, error) {
-	f, ok := s.scope(p, cs)
+	var (
+		raws [][]byte
+		ids  []mediation.ID
+		next mediation.ID
+	)
+	err := s.db.Read(func(r *store.Reader) (err error) {
+		raws, ids, next, err = s.readJSONIn(r, p, cs.ID, pg)
+		return err
+	})
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	s.recordListRead(p, cs.ID, ids)
+	return raws, ids, next, nil
+}
+
+// readJSONIn is readJSON's page, read in r's transaction, not yet audited.
+func (s *Service) readJSONIn(r *store.Reader, p mediation.Principal, caseID mediation.ID, pg mediation.Page) ([][]byte, []mediation.ID, mediation.ID, error) {
+	f, ok := s.scope(p, caseID)
 	if !ok {
 		return nil, nil, 0, nil
 	}
 	f.Cursor, f.Limit = pg.Cursor, pg.Limit
-	raws, ids, next, err := s.db.SubmissionsJSON(f)
+	raws, ids, next, err := r.SubmissionsJSON(f)
 	if err != nil {
 		return nil, nil, 0, err
 	}
@@ -211,21 +249,30 @@ func (s *Service) readJSON(p mediation.Principal, cs *mediation.Case, pg mediati
 		// party's may name one this reader may not see.
 		for i, raw := range raws {
 			if bytes.Contains(raw, supersedesField) {
-				if raws[i], err = s.shownJSON(p, raw); err != nil {
+				if raws[i], err = s.shownJSON(r, p, raw); err != nil {
 					return nil, nil, 0, err
 				}
 			}
 		}
 	}
-	if len(ids) > 0 {
-		shown := make([]string, len(ids))
-		for i, id := range ids {
-			shown[i] = id.String()
-		}
-		s.db.RecordRead(mediation.AuditEntry{CaseID: cs.ID, Actor: p.Subject(), Action: mediation.AuditSubmissionRead,
-			Object: "case:" + cs.ID.String(), Detail: map[string]string{"submissions": strings.Join(shown, ",")}})
-	}
 	return raws, ids, next, nil
+}
+
+// recordListRead audits that the principal was shown the case's
+// submissions ids (nothing when it was shown none).
+func (s *Service) recordListRead(p mediation.Principal, caseID mediation.ID, ids []mediation.ID) {
+	if len(ids) == 0 {
+		return
+	}
+	shown := make([]byte, 0, 8*len(ids))
+	for i, id := range ids {
+		if i > 0 {
+			shown = append(shown, ',')
+		}
+		shown = strconv.AppendUint(shown, uint64(id), 10)
+	}
+	s.db.RecordRead(mediation.AuditEntry{CaseID: caseID, Actor: p.Subject(), Action: mediation.AuditSubmissionRead,
+		Object: "case:" + caseID.String(), Detail: map[string]string{"submissions": string(shown)}})
 }
 
 // supersedesField is how a stored submission names the one it corrects
@@ -233,12 +280,12 @@ func (s *Service) readJSON(p mediation.Principal, cs *mediation.Case, pg mediati
 var supersedesField = []byte(`"supersedes":`)
 
 // shownJSON is a stored submission as the principal may be shown it (asShown).
-func (s *Service) shownJSON(p mediation.Principal, raw []byte) ([]byte, error) {
+func (s *Service) shownJSON(r *store.Reader, p mediation.Principal, raw []byte) ([]byte, error) {
 	var sub mediation.Submission
 	if err := json.Unmarshal(raw, &sub); err != nil {
 		return nil, fmt.Errorf("casework: submission: %w", err)
 	}
-	shown := s.asShown(p, &sub)
+	shown := s.asShownBy(p, &sub, r.Submission)
 	if shown == &sub {
 		return raw, nil
 	}

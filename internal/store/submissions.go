@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"fmt"
 	"iter"
 	"slices"
 
@@ -118,22 +117,9 @@ func (db *DB) Submissions(f SubmissionFilter) (out []mediation.Submission, next 
 // JSON (the record's own encoding, which is what the API answers), with its
 // ID, so that a list is answered without decoding and encoding it again.
 func (db *DB) SubmissionsJSON(f SubmissionFilter) (raws [][]byte, ids []mediation.ID, next mediation.ID, err error) {
-	f.Limit = limit(f.Limit)
-	err = db.view(func(tx Tx) error {
-		raws, ids, next = nil, nil, 0
-		records := tx.Bucket(submissionRecords.bucket)
-		for id := range selected(tx, f) {
-			if len(ids) == f.Limit {
-				next = ids[len(ids)-1]
-				break
-			}
-			v := records.Get(idKey(id))
-			if v == nil {
-				return fmt.Errorf("store: submission %d is indexed but not stored", id)
-			}
-			raws, ids = append(raws, bytes.Clone(v)), append(ids, id)
-		}
-		return nil
+	err = db.Read(func(r *Reader) (err error) {
+		raws, ids, next, err = r.SubmissionsJSON(f)
+		return err
 	})
 	return raws, ids, next, err
 }

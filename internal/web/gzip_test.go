@@ -12,10 +12,15 @@ import (
 
 // TestCompressedAnswers: a page and a JSON answer asked for with gzip come
 // compressed, and decompress to the answer sent to a client that does not
-// ask for it.
+// ask for it; an answer that fits a packet is sent as it is.
 func TestCompressedAnswers(t *testing.T) {
 	t.Parallel()
 	s := newScene(t)
+	// Enough submissions that the list is worth compressing.
+	for range 6 {
+		s.mediator.mustJSON("POST", "/api/v1/cases/"+s.caseA+"/submissions", map[string]string{"kind": "position",
+			"party_id": s.partyA1, "body": strings.Repeat("电话记录：对方同意周末把车挪走。", 4)}, http.StatusCreated, nil)
+	}
 	req, _ := http.NewRequest(http.MethodGet, s.app.HTTP.URL+"/", nil)
 	var parts []string
 	for _, ck := range s.mediator.http.Jar.Cookies(req.URL) {
@@ -58,5 +63,12 @@ func TestCompressedAnswers(t *testing.T) {
 		if strings.HasPrefix(path, "/api/") && !bytes.Equal(got, plain.Body.Bytes()) {
 			t.Errorf("%s: the decompressed answer differs from the uncompressed one", path)
 		}
+	}
+	r := httptest.NewRequest(http.MethodGet, "/healthz", nil)
+	r.Header.Set("Accept-Encoding", "gzip")
+	rec := httptest.NewRecorder()
+	s.app.Server.ServeHTTP(rec, r)
+	if enc := rec.Header().Get("Content-Encoding"); enc != "" || rec.Body.Len() >= 1024 || rec.Code != http.StatusOK {
+		t.Errorf("/healthz (%d, %d bytes): Content-Encoding %q, want none below 1 KiB", rec.Code, rec.Body.Len(), enc)
 	}
 }

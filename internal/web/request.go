@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 
@@ -132,27 +133,37 @@ func paged[T any](c echo.Context, items []T, key func(i int, item T) mediation.I
 func position[T any](i int, _ T) mediation.ID { return mediation.ID(i + 1) }
 
 // rawList answers a list whose items are JSON already (records as stored),
-// in the shape newList gives, without decoding and encoding them again.
+// in the shape newList gives, without decoding and encoding them again. The
+// answer is put together in a buffer kept for the next one: the response
+// writer has its bytes once Blob returns.
 func rawList(c echo.Context, items [][]byte, next mediation.ID) error {
-	n := len(`{"items":[],"next_cursor":""}`) + 1 + len(items) + 20
-	for _, it := range items {
-		n += len(it)
-	}
-	b := make([]byte, 0, n)
-	b = append(b, `{"items":[`...)
+	b := listBuffers.Get().(*[]byte)
+	defer func() {
+		if cap(*b) <= maxKeptList {
+			listBuffers.Put(b)
+		}
+	}()
+	out := append((*b)[:0], `{"items":[`...)
 	for i, it := range items {
 		if i > 0 {
-			b = append(b, ',')
+			out = append(out, ',')
 		}
-		b = append(b, it...)
+		out = append(out, it...)
 	}
-	b = append(b, `],"next_cursor":"`...)
+	out = append(out, `],"next_cursor":"`...)
 	if next != 0 {
-		b = strconv.AppendUint(b, uint64(next), 10)
+		out = strconv.AppendUint(out, uint64(next), 10)
 	}
-	b = append(b, "\"}\n"...)
-	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, b)
+	out = append(out, "\"}\n"...)
+	*b = out
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, out)
 }
+
+// listBuffers are rawList's buffers; one that grew past maxKeptList for a
+// long page is let go.
+var listBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
+const maxKeptList = 256 << 10
 
 // ok is the JSON answer 200 of a read.
 func ok(c echo.Context, v any) error { return c.JSON(http.StatusOK, v) }

@@ -1,0 +1,68 @@
+package store
+
+import (
+	"fmt"
+
+	"tiaojie/internal/mediation"
+)
+
+// A Reader is one read transaction that an operation makes its several
+// reads in (the case it decides on, then the items it lists), so that a
+// request begins one transaction and not one a read, and every read sees the
+// same revision. It is valid only inside the function given to Read.
+type Reader struct{ tx Tx }
+
+// Read runs fn with a Reader on one read transaction.
+func (db *DB) Read(fn func(r *Reader) error) error {
+	return db.view(func(tx Tx) error {
+		if err := fn(&Reader{tx: tx}); err != nil {
+			return err
+		}
+		return tx.Err()
+	})
+}
+
+// CaseExists reports whether the case is stored, without decoding it: for a
+// decision that needs nothing of the case but its ID.
+func (r *Reader) CaseExists(id mediation.ID) bool {
+	return id != 0 && r.tx.Bucket(caseRecords.bucket).Get(idKey(id)) != nil
+}
+
+// Case returns the case with the given ID, or ENOTFOUND.
+func (r *Reader) Case(id mediation.ID) (*mediation.Case, error) { return getCase(r.tx, id) }
+
+// Submission returns the submission with the given ID, or ENOTFOUND.
+func (r *Reader) Submission(id mediation.ID) (*mediation.Submission, error) {
+	return getSubmission(r.tx, id)
+}
+
+// SubmissionsJSON lists the submissions f selects as DB.SubmissionsJSON
+// does, each the stored JSON, in this transaction. The stored bytes are
+// copied into one buffer, so that the page costs one allocation and not one
+// an item.
+func (r *Reader) SubmissionsJSON(f SubmissionFilter) (raws [][]byte, ids []mediation.ID, next mediation.ID, err error) {
+	f.Limit = limit(f.Limit)
+	records := r.tx.Bucket(submissionRecords.bucket)
+	var vals [][]byte
+	size := 0
+	for id := range selected(r.tx, f) {
+		if len(ids) == f.Limit {
+			next = ids[len(ids)-1]
+			break
+		}
+		v := records.Get(idKey(id))
+		if v == nil {
+			return nil, nil, 0, fmt.Errorf("store: submission %d is indexed but not stored", id)
+		}
+		vals, ids = append(vals, v), append(ids, id)
+		size += len(v)
+	}
+	buf := make([]byte, 0, size)
+	raws = make([][]byte, len(vals))
+	for i, v := range vals {
+		start := len(buf)
+		buf = append(buf, v...)
+		raws[i] = buf[start:len(buf):len(buf)]
+	}
+	return raws, ids, next, r.tx.Err()
+}
