@@ -230,13 +230,9 @@ func (a *Authorizer) change(gs []Grant, op func(held, r roleSet) roleSet) error 
 	}
 	cs := make([]change, len(gs))
 	for i, g := range gs {
-		if err := g.validate(); err != nil {
+		h, role, err := a.resolve(g)
+		if err != nil {
 			return err
-		}
-		h, ok := holderOf(g.Subject, g.Domain)
-		role, known := a.bits[g.Role]
-		if !ok || !known {
-			return fmt.Errorf("authz: grant %v: not a subject, domain and role of the policy", g)
 		}
 		cs[i] = change{h, role}
 	}
@@ -250,6 +246,29 @@ func (a *Authorizer) change(gs []Grant, op func(held, r roleSet) roleSet) error 
 		}
 	}
 	return nil
+}
+
+// resolve is the holder and the role of a valid grant.
+func (a *Authorizer) resolve(g Grant) (holder, roleSet, error) {
+	if err := g.validate(); err != nil {
+		return holder{}, 0, err
+	}
+	h, ok := holderOf(g.Subject, g.Domain)
+	role, known := a.bits[g.Role]
+	if !ok || !known {
+		return holder{}, 0, fmt.Errorf("authz: grant %v: not a subject, domain and role of the policy", g)
+	}
+	return h, role, nil
+}
+
+// domainOf reads a domain: the case of "case:42", 0 for DomainGlobal.
+func domainOf(domain string) (uint64, bool) {
+	if domain == DomainGlobal {
+		return 0, true
+	}
+	rest, ok := strings.CutPrefix(domain, "case:")
+	id, valid := mediation.ParseID(rest)
+	return uint64(id), ok && valid
 }
 
 // holderOf reads a subject ("u:7", "p:19") and a domain ("case:42", "*").
@@ -267,15 +286,8 @@ func holderOf(subject, domain string) (holder, bool) {
 		return h, false
 	}
 	h.id = uint64(id)
-	if domain != DomainGlobal {
-		rest, ok := strings.CutPrefix(domain, "case:")
-		dom, valid := mediation.ParseID(rest)
-		if !ok || !valid {
-			return h, false
-		}
-		h.dom = uint64(dom)
-	}
-	return h, true
+	h.dom, ok = domainOf(domain)
+	return h, ok
 }
 
 // enforce is the compiled matcher: the roles the subject holds in the domain
@@ -329,15 +341,9 @@ func principalHolder(p mediation.Principal, dom string) (holder, bool) {
 	default:
 		return h, false
 	}
-	if dom != DomainGlobal {
-		rest, ok := strings.CutPrefix(dom, "case:")
-		id, valid := mediation.ParseID(rest)
-		if !ok || !valid {
-			return h, false
-		}
-		h.dom = uint64(id)
-	}
-	return h, true
+	var ok bool
+	h.dom, ok = domainOf(dom)
+	return h, ok
 }
 
 // The kinds of principal, each with the roles it can ever hold, in any

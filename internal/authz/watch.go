@@ -3,7 +3,6 @@ package authz
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"tiaojie/internal/store"
@@ -42,13 +41,9 @@ func (a *Authorizer) Applied() int64 { return a.applied.Load() }
 func (a *Authorizer) Replace(gs []Grant, rev int64) error {
 	next := make(map[holder]roleSet, len(gs))
 	for _, g := range gs {
-		if err := g.validate(); err != nil {
+		h, role, err := a.resolve(g)
+		if err != nil {
 			return err
-		}
-		h, ok := holderOf(g.Subject, g.Domain)
-		role, known := a.bits[g.Role]
-		if !ok || !known {
-			return fmt.Errorf("authz: grant %v: not a subject, domain and role of the policy", g)
 		}
 		next[h] |= role
 	}

@@ -270,25 +270,32 @@ func (d *statsDelta) apply(tx Tx) error {
 		if sum[k] == 0 {
 			continue
 		}
-		n := int64(0)
-		if v := b.Get([]byte(k)); v != nil {
-			n = int64(binary.BigEndian.Uint64(v))
-		}
-		n += sum[k]
-		switch {
-		case n < 0:
-			return fmt.Errorf("store: statistics counter %q would fall below zero", strings.ReplaceAll(k, "\x00", "|"))
-		case n == 0:
-			if err := b.Delete([]byte(k)); err != nil {
-				return err
-			}
-		default:
-			if err := b.Put([]byte(k), binary.BigEndian.AppendUint64(nil, uint64(n))); err != nil {
-				return err
-			}
+		if err := setCounter(b, k, counterOf(b, k)+sum[k]); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// counterOf is counter k's value in b, 0 when it has none.
+func counterOf(b Bucket, k string) int64 {
+	if v := b.Get([]byte(k)); len(v) == 8 {
+		return int64(binary.BigEndian.Uint64(v))
+	}
+	return 0
+}
+
+// setCounter sets counter k to n: a counter at zero is not kept, and none
+// may fall below it.
+func setCounter(b Bucket, k string, n int64) error {
+	switch {
+	case n < 0:
+		return fmt.Errorf("store: statistics counter %q would fall below zero", strings.ReplaceAll(k, "\x00", "|"))
+	case n == 0:
+		return b.Delete([]byte(k))
+	default:
+		return b.Put([]byte(k), binary.BigEndian.AppendUint64(nil, uint64(n)))
+	}
 }
 
 // rebuildCounters computes every counter from the records: the cases and

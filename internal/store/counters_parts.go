@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"crypto/rand"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"maps"
@@ -143,21 +142,8 @@ func rebuildCountersInParts(b Backend, zone *time.Location) error {
 			}
 			counters := tx.Bucket(bucketCounters)
 			for _, k := range keys[:most] {
-				now := int64(0)
-				if v := counters.Get([]byte(k)); len(v) == 8 {
-					now = int64(binary.BigEndian.Uint64(v))
-				}
-				switch n := want[k] + now - was[k]; {
-				case n < 0:
-					return fmt.Errorf("statistics counter %q would fall below zero", strings.ReplaceAll(k, "\x00", "|"))
-				case n == 0:
-					if err := counters.Delete([]byte(k)); err != nil {
-						return err
-					}
-				default:
-					if err := counters.Put([]byte(k), binary.BigEndian.AppendUint64(nil, uint64(n))); err != nil {
-						return err
-					}
+				if err := setCounter(counters, k, want[k]+counterOf(counters, k)-was[k]); err != nil {
+					return err
 				}
 				took++
 				if lim.nearlyFull(tx) {

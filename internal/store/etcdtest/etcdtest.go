@@ -23,11 +23,16 @@ type Server struct {
 }
 
 // Start starts a member with its data in dir and waits until it serves.
-func Start(dir string) (*Server, error) {
+func Start(dir string) (*Server, error) { return start(dir, "http", nil) }
+
+// start starts a member serving its clients on scheme, configured further
+// by tune (if any), and waits until it serves.
+func start(dir, scheme string, tune func(*embed.Config)) (*Server, error) {
 	client, err := freeURL()
 	if err != nil {
 		return nil, err
 	}
+	client.Scheme = scheme
 	peer, err := freeURL()
 	if err != nil {
 		return nil, err
@@ -40,6 +45,9 @@ func Start(dir string) (*Server, error) {
 	cfg.ListenPeerUrls, cfg.AdvertisePeerUrls = []url.URL{*peer}, []url.URL{*peer}
 	cfg.InitialCluster = cfg.Name + "=" + peer.String()
 	cfg.TickMs, cfg.ElectionMs = 10, 100
+	if tune != nil {
+		tune(cfg)
+	}
 	e, err := embed.StartEtcd(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("etcdtest: start: %w", err)
