@@ -369,10 +369,20 @@ func (b *etcdBackend) send(settling bool, txn func(context.Context) (*clientv3.T
 	if b.txnHook != nil {
 		return b.txnHook(settling, func(ctx context.Context) (*clientv3.TxnResponse, error) { return txn(ctx) })
 	}
-	ctx, cancel := b.ctx()
+	wait := b.timeout
+	if !settling {
+		wait = min(wait, commitWait)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
 	return txn(ctx)
 }
+
+// commitWait bounds a commit's Txn, shorter than etcd's own request timeout
+// (5 s and two elections): a proposal that a dying leader took is never
+// answered, and its group waits only this long before settle learns that
+// it did not apply, fences it and runs it again through the new leader.
+const commitWait = 2 * time.Second
 
 // settle learns whether the commit with the token applied, and fences it
 // if it did not, so that it never will: it puts the token as fenced unless
