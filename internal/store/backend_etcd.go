@@ -282,11 +282,13 @@ func (b *etcdBackend) try(tx *etcdTx, fn func(Tx) error) error {
 		return fmt.Errorf("%w: %w", errUnapplied, err)
 	}
 	if err != nil {
-		applied, serr := b.settle(token, lease)
+		at, serr := b.settle(token, lease)
 		switch {
 		case serr != nil:
 			return fmt.Errorf("%w (%w; then %w)", ErrOutcomeUnknown, err, serr)
-		case applied:
+		case at > 0:
+			// The memos order what they apply by this revision.
+			tx.committedAt = at
 			tx.committed()
 			return nil
 		case transient(err):
@@ -388,7 +390,9 @@ const commitWait = 2 * time.Second
 // if it did not, so that it never will: it puts the token as fenced unless
 // it exists, else reads it. Its own answer may be lost too; asking again
 // is harmless (a token once fenced stays so), until settleFor has passed.
-func (b *etcdBackend) settle(token string, lease clientv3.LeaseID) (applied bool, err error) {
+// It answers the revision the commit applied at (its token's), 0 if it did
+// not apply.
+func (b *etcdBackend) settle(token string, lease clientv3.LeaseID) (appliedAt int64, err error) {
 	d := settleFor
 	if b.settleFor != 0 {
 		d = b.settleFor
@@ -411,13 +415,16 @@ func (b *etcdBackend) settle(token string, lease clientv3.LeaseID) (applied bool
 		}
 		if err == nil {
 			if resp.Succeeded {
-				return false, nil // fenced now
+				return 0, nil // fenced now
 			}
 			kvs := resp.Responses[0].GetResponseRange().Kvs
-			return len(kvs) == 1 && string(kvs[0].Value) == tokenApplied, nil
+			if len(kvs) == 1 && string(kvs[0].Value) == tokenApplied {
+				return kvs[0].ModRevision, nil // the commit's revision
+			}
+			return 0, nil
 		}
 		if time.Now().After(deadline) {
-			return false, err
+			return 0, err
 		}
 		time.Sleep(wait)
 	}

@@ -211,3 +211,36 @@ func sendNow(send func(context.Context) (*clientv3.TxnResponse, error)) (*client
 	defer cancel()
 	return send(ctx)
 }
+
+// A commit learned to have applied only after its answer was lost is put in
+// the memo at its own revision: when the watch has meanwhile brought a later
+// change of the record (another process ended the login), the late commit
+// does not bring the login back.
+func TestLostCommitAnswerKeepsTheMemoInOrder(t *testing.T) {
+	w, other := onEtcdTwice(t)
+	db := w.db
+	var once sync.Once
+	db.FaultEtcdTxns(func(settling bool, send func(context.Context) (*clientv3.TxnResponse, error)) (*clientv3.TxnResponse, error) {
+		if !settling {
+			if _, err := sendNow(send); err != nil {
+				return nil, err
+			}
+			return nil, status.Error(codes.Unavailable, "connection lost (test)")
+		}
+		once.Do(func() {
+			// Before the first process learns its commit applied, the
+			// second ends the login, and the first's watch passes it.
+			within(t, "the login on the second", func() bool { return loginExists(t, other, "late") })
+			if err := other.DeleteLogin([]byte("late")); err != nil {
+				t.Error(err)
+			}
+			within(t, "the end of the login through the watch", func() bool { return !loginExists(t, db, "late") })
+		})
+		return sendNow(send)
+	}, 5*time.Second)
+	createLogin(t, db, "late", w.mediator.ID, 0, 0, testTime)
+	db.FaultEtcdTxns(nil, 0)
+	if loginExists(t, db, "late") {
+		t.Error("the login ended through the second process is back in the first's memo")
+	}
+}
