@@ -129,10 +129,7 @@ func (db *DB) blobStore() Blobs {
 // UseBlobs makes the database keep new blobs in b, and read them from b
 // (and from the store, for those written before). For a database opened
 // read-only, whose options OpenReadOnly does not take.
-func (db *DB) UseBlobs(b Blobs) *DB {
-	db.blobs = b
-	return db
-}
+func (db *DB) UseBlobs(b Blobs) { db.blobs = b }
 
 // Blobs is where the database keeps its blobs.
 func (db *DB) Blobs() Blobs { return db.blobStore() }

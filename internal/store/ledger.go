@@ -8,17 +8,6 @@ import (
 	"tiaojie/internal/mediation"
 )
 
-// ImportLedger stores the cases of a paper register with their parties, in
-// one transaction: every case or none. Each goes through commit like any
-// case (its statistics counters with it) and is audited as imported. The
-// cases and parties get their IDs and references. On a backend that limits
-// a transaction (etcd) it is ImportLedgerKeyed without a key: a register
-// larger than one transaction stops at the first that fails.
-func (db *DB) ImportLedger(cases []*mediation.Case, parties [][]*mediation.Party, actor string) error {
-	_, err := db.ImportLedgerKeyed("", cases, parties, actor)
-	return err
-}
-
 // LedgerImport is how far an import of a register got.
 type LedgerImport struct {
 	// Total is the register's cases; Stored how many of them the store
@@ -36,8 +25,10 @@ var ErrLedgerImported = errors.New("store: this register was imported already")
 // under its key: how many of the register's cases are stored (8 bytes).
 func metaLedgerImport(key string) []byte { return []byte("ledger_import\x00" + key) }
 
-// ImportLedgerKeyed stores the register's cases as ImportLedger does, in as
-// few transactions as the backend takes: on bbolt one, all or nothing; on
+// ImportLedgerKeyed stores the cases of a paper register with their
+// parties, each through commit like any case (its statistics counters with
+// it) and audited as imported, the cases and parties given their IDs and
+// references; in as few transactions as the backend takes: on bbolt one, all or nothing; on
 // etcd (128 operations, 1.5 MiB a transaction) as many cases as fill three
 // quarters of one, then the next. Each transaction stores whole cases (the
 // case, its parties, their index entries, audit entries and counters) and,
