@@ -26,10 +26,9 @@ type attachmentView struct {
 // evidenceView is what a case page shows of one submission's attachments,
 // with the form to add one where the reader may.
 type evidenceView struct {
-	CaseID, SubmissionID mediation.ID
-	Items                []attachmentView
-	CanAttach            bool
-	CSRF                 string
+	Items     []attachmentView
+	CanAttach bool
+	CSRF      string
 	// Error is what was wrong with the last upload to this submission.
 	Error string
 	// Action is where the attach form posts, FileID its file input's id:
@@ -61,7 +60,7 @@ func (s *Server) evidence(c echo.Context, p mediation.Principal, cs *mediation.C
 	out := make(map[mediation.ID]*evidenceView, len(subs))
 	csrf := s.csrfToken(c)
 	for _, sub := range subs {
-		v := &evidenceView{CaseID: cs.ID, SubmissionID: sub.ID, CSRF: csrf,
+		v := &evidenceView{CSRF: csrf,
 			Action: "/cases/" + cs.ID.String() + "/submissions/" + sub.ID.String() + "/attachments", FileID: "file-" + sub.ID.String()}
 		for _, a := range all[sub.ID] {
 			base := fmt.Sprintf("/cases/%s/submissions/%s/attachments/%s", cs.ID, sub.ID, a.ID)

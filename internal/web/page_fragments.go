@@ -76,10 +76,15 @@ func (s *Server) submissionHTML(tag language.Tag, sub mediation.Submission, ev *
 	if err != nil {
 		return "", err
 	}
+	return withToken(html, ev.CSRF), nil
+}
+
+// withToken puts the reader's CSRF token in a kept fragment's csrfHole.
+func withToken(html template.HTML, csrf string) template.HTML {
 	if i := strings.LastIndex(string(html), csrfHole); i >= 0 {
-		html = html[:i] + template.HTML(ev.CSRF) + html[i+len(csrfHole):]
+		return html[:i] + template.HTML(csrf) + html[i+len(csrfHole):]
 	}
-	return html, nil
+	return html
 }
 
 // attachmentsKey is what the evidence shows of the attachments.
@@ -258,6 +263,10 @@ func (k checkItemKey) cost() int { return len(k.item.Note) + len(k.item.PartyNam
 func (s *Server) checklistHTML(tr translator, data *casePageData, csrf string, st *formState) error {
 	cl := data.Closing
 	cl.ItemsHTML = make([]template.HTML, len(cl.Items))
+	var errs map[string]string
+	if st != nil && st.err != nil {
+		errs = fieldErrors(tr, st.err)
+	}
 	for i, it := range cl.Items {
 		f := checkItemFragment{Item: it, CaseID: data.Case.ID, Closed: data.Case.ClosedAt != nil, CSRF: csrf}
 		direct := func() (template.HTML, error) {
@@ -267,10 +276,7 @@ func (s *Server) checklistHTML(tr translator, data *casePageData, csrf string, s
 		var err error
 		if st != nil || !plainToken(csrf) {
 			if st != nil {
-				f.Form = st.values
-				if st.err != nil {
-					f.Errors = fieldErrors(tr, st.err)
-				}
+				f.Form, f.Errors = st.values, errs
 			}
 			html, err = direct()
 		} else {
@@ -283,9 +289,7 @@ func (s *Server) checklistHTML(tr translator, data *casePageData, csrf string, s
 				f.CSRF = csrfHole
 				return direct()
 			})
-			if i := strings.LastIndex(string(html), csrfHole); err == nil && i >= 0 {
-				html = html[:i] + template.HTML(csrf) + html[i+len(csrfHole):]
-			}
+			html = withToken(html, csrf)
 		}
 		if err != nil {
 			return err
