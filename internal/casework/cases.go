@@ -27,15 +27,23 @@ func (s *Service) loadCase(p mediation.Principal, id mediation.ID, obj, act stri
 	return cs, nil
 }
 
-// visibleCase loads a case for whoever may see it at all, in any view, with
-// the richest view it may read.
-func (s *Service) visibleCase(p mediation.Principal, id mediation.ID) (*mediation.Case, mediation.Level, error) {
+// mayEverSeeCases refuses a principal who may see no case in any view.
+func (s *Service) mayEverSeeCases(p mediation.Principal) error {
 	if p.Anonymous() {
-		return nil, "", mediation.Unauthorized()
+		return mediation.Unauthorized()
 	}
 	if !slices.ContainsFunc([]string{authz.ActRead, authz.ActReadOverview, authz.ActReadMeta},
 		func(act string) bool { return s.authz.MayEver(p, authz.ObjCase, act) }) {
-		return nil, "", mediation.Forbidden()
+		return mediation.Forbidden()
+	}
+	return nil
+}
+
+// visibleCase loads a case for whoever may see it at all, in any view, with
+// the richest view it may read.
+func (s *Service) visibleCase(p mediation.Principal, id mediation.ID) (*mediation.Case, mediation.Level, error) {
+	if err := s.mayEverSeeCases(p); err != nil {
+		return nil, "", err
 	}
 	cs, err := s.db.Case(id)
 	if err != nil {
@@ -48,24 +56,17 @@ func (s *Service) visibleCase(p mediation.Principal, id mediation.ID) (*mediatio
 	return cs, level, nil
 }
 
-// visibleCaseIn is visibleCase for an operation that needs nothing of the
-// case but its level: the case is found in r's transaction and not decoded.
-func (s *Service) visibleCaseIn(r *store.Reader, p mediation.Principal, id mediation.ID) (mediation.Level, error) {
-	if p.Anonymous() {
-		return "", mediation.Unauthorized()
+// seeCaseIn is visibleCase for an operation that needs nothing of the case
+// but that the principal may see it: the case is found in r's transaction
+// and not decoded.
+func (s *Service) seeCaseIn(r *store.Reader, p mediation.Principal, id mediation.ID) error {
+	if err := s.mayEverSeeCases(p); err != nil {
+		return err
 	}
-	if !slices.ContainsFunc([]string{authz.ActRead, authz.ActReadOverview, authz.ActReadMeta},
-		func(act string) bool { return s.authz.MayEver(p, authz.ObjCase, act) }) {
-		return "", mediation.Forbidden()
+	if !r.CaseExists(id) || s.caseLevelID(p, id) == mediation.LevelNone {
+		return mediation.NotFound()
 	}
-	if !r.CaseExists(id) {
-		return "", mediation.NotFound()
-	}
-	level := s.caseLevelID(p, id)
-	if level == mediation.LevelNone {
-		return "", mediation.NotFound()
-	}
-	return level, nil
+	return nil
 }
 
 // visible is the case with the richest view of it the principal may read.

@@ -146,7 +146,7 @@ func (s *Service) Submissions(p mediation.Principal, caseID mediation.ID, page m
 		next mediation.ID
 	)
 	err := s.db.Read(func(r *store.Reader) error {
-		if _, err := s.visibleCaseIn(r, p, caseID); err != nil {
+		if err := s.seeCaseIn(r, p, caseID); err != nil {
 			return err
 		}
 		var pg mediation.Page
