@@ -111,9 +111,7 @@ func (v *views) funcs(t translator) template.FuncMap {
 		"label": func(prefix string, code any) string { return t.T(prefix+"."+fmt.Sprint(code), nil) },
 		// paren writes a text with a note, in the reader's punctuation:
 		// 赵明（申请人） or 赵明 (Applicant).
-		"paren": func(text, note any) string {
-			return t.T("punct.paren", map[string]any{"Text": fmt.Sprint(text), "Note": fmt.Sprint(note)})
-		},
+		"paren": func(text, note any) string { return paren(t, fmt.Sprint(text), fmt.Sprint(note)) },
 		// names lists people by name, in the reader's punctuation.
 		"names": func(pp []mediation.Person) string {
 			names := make([]string, len(pp))
@@ -124,7 +122,7 @@ func (v *views) funcs(t translator) template.FuncMap {
 		},
 		"date": func(tm time.Time) string { return v.format(t, tm, false) },
 		// clock is the time of day alone; weekday the day's name.
-		"clock": func(tm time.Time) string { return tm.In(v.zone).Format("15:04") },
+		"clock": v.clock,
 		"monthday": func(tm time.Time) string {
 			if t.tag == language.English {
 				return tm.In(v.zone).Format("2 Jan")
@@ -274,3 +272,11 @@ func (s *Server) stylesheet(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	return c.Blob(http.StatusOK, "text/css; charset=utf-8", s.views.css)
 }
+
+// paren writes a text with a note, in the reader's punctuation.
+func paren(t translator, text, note string) string {
+	return t.T("punct.paren", map[string]any{"Text": text, "Note": note})
+}
+
+// clock is the time of day alone, in the pages' zone.
+func (v *views) clock(tm time.Time) string { return tm.In(v.zone).Format("15:04") }

@@ -92,13 +92,13 @@ func (s *Server) trailLines(t translator, entries []mediation.TrailEntry, n trai
 		if l.Role != "" {
 			var ok bool
 			if l.By, ok = by[[2]string{l.Who, l.Role}]; !ok {
-				l.By = t.T("punct.paren", map[string]any{"Text": l.Who, "Note": l.Role})
+				l.By = paren(t, l.Who, l.Role)
 				by[[2]string{l.Who, l.Role}] = l.By
 			}
 		}
 		l.Stamp, l.When = l.At.Format(time.RFC3339), s.views.format(t, l.At, true)
 		for j := range l.Reads {
-			l.Reads[j].Clock = l.Reads[j].At.In(s.views.zone).Format("15:04")
+			l.Reads[j].Clock = s.views.clock(l.Reads[j].At)
 		}
 	}
 	return out
