@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"sync"
 
@@ -98,9 +97,6 @@ func (db *DB) WatchMembership(ctx context.Context, from int64) (<-chan int64, er
 		in, err := db.backend.Watch(ctx, b, from)
 		if err != nil {
 			cancel()
-			if errors.Is(err, ErrNoWatch) {
-				return nil, ErrNoWatch
-			}
 			return nil, err
 		}
 		ins = append(ins, in)
