@@ -112,7 +112,7 @@ var fragmentEntries = map[templates.Page][]string{
 }
 
 // fragment executes a fragment template of a page's set in a language.
-func (v *views) fragment(tag language.Tag, page templates.Page, name string, data any) (template.HTML, error) {
+func (v *pageSet) fragment(tag language.Tag, page templates.Page, name string, data any) (template.HTML, error) {
 	var buf bytes.Buffer
 	if err := v.pages[tag][page].ExecuteTemplate(&buf, name, data); err != nil {
 		return "", fmt.Errorf("web: render %s of %s: %w", name, page, err)

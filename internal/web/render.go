@@ -12,6 +12,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -21,23 +22,58 @@ import (
 	"tiaojie/templates"
 )
 
-// views holds every page's template set in every language, parsed once at
-// start with the language's functions bound, so that a request clones and
-// binds nothing.
+// views are the pages a server renders: the template sets, which are the
+// same for every server of the process, and the fragments this server keeps.
 type views struct {
+	*pageSet
+	// frags are the fragments of pages kept between requests.
+	frags *fragments
+}
+
+// pageSet holds every page's template set in every language, parsed once
+// with the language's functions bound, so that a request clones and binds
+// nothing.
+type pageSet struct {
 	pages map[language.Tag]map[templates.Page]*template.Template
 	// css is the stylesheet and the path it is served at, named by its
 	// content hash so that it can be cached for good.
 	css     []byte
 	cssPath string
 	zone    *time.Location
-	// frags are the fragments of pages kept between requests.
-	frags *fragments
 }
 
-// newViews parses the layout and partials with each page, and checks that
-// every page file is declared and every declared page has a file.
+// pageSets are the page sets built in this process, by time zone. A set is
+// made of the embedded templates and the embedded catalogue alone, so every
+// server of the process with the same zone shares one: executing a parsed
+// and escaped template is safe from any number of goroutines, and parsing
+// them again is most of what starting a server costs.
+var pageSets struct {
+	sync.Mutex
+	byZone map[string]*pageSet
+}
+
+// newViews gives a server the page sets of its zone, parsed at the first
+// server's start, and a fragment cache of its own.
 func newViews(zone *time.Location, cat *catalogue) (*views, error) {
+	pageSets.Lock()
+	defer pageSets.Unlock()
+	ps, ok := pageSets.byZone[zone.String()]
+	if !ok {
+		var err error
+		if ps, err = newPageSet(zone, cat); err != nil {
+			return nil, err
+		}
+		if pageSets.byZone == nil {
+			pageSets.byZone = map[string]*pageSet{}
+		}
+		pageSets.byZone[zone.String()] = ps
+	}
+	return &views{pageSet: ps, frags: newFragments(fragmentBytes)}, nil
+}
+
+// newPageSet parses the layout and partials with each page, and checks that
+// every page file is declared and every declared page has a file.
+func newPageSet(zone *time.Location, cat *catalogue) (*pageSet, error) {
 	files, err := fs.Glob(templates.FS, "pages/*.html")
 	if err != nil {
 		return nil, err
@@ -51,8 +87,7 @@ func newViews(zone *time.Location, cat *catalogue) (*views, error) {
 			return nil, fmt.Errorf("web: page file pages/%s.html is not declared in templates.Pages", p)
 		}
 	}
-	v := &views{pages: map[language.Tag]map[templates.Page]*template.Template{}, zone: zone,
-		frags: newFragments(fragmentBytes)}
+	v := &pageSet{pages: map[language.Tag]map[templates.Page]*template.Template{}, zone: zone}
 	for _, p := range templates.Pages {
 		if !slices.Contains(found, p) {
 			return nil, fmt.Errorf("web: page %q has no file pages/%s.html", p, p)
@@ -81,7 +116,7 @@ func newViews(zone *time.Location, cat *catalogue) (*views, error) {
 }
 
 // funcs are the template functions, bound to the reader's language.
-func (v *views) funcs(t translator) template.FuncMap {
+func (v *pageSet) funcs(t translator) template.FuncMap {
 	return template.FuncMap{
 		// T translates a key; pairs of arguments fill its placeholders.
 		"T": func(key string, args ...any) string {
@@ -152,7 +187,7 @@ func (v *views) funcs(t translator) template.FuncMap {
 
 // format writes a time in the configured zone, the way the reader writes it:
 // 2026年11月26日 14:30 or 26 Nov 2026 14:30.
-func (v *views) format(t translator, tm time.Time, withTime bool) string {
+func (v *pageSet) format(t translator, tm time.Time, withTime bool) string {
 	tm = tm.In(v.zone)
 	if t.tag == language.English {
 		if withTime {
@@ -279,4 +314,4 @@ func paren(t translator, text, note string) string {
 }
 
 // clock is the time of day alone, in the pages' zone.
-func (v *views) clock(tm time.Time) string { return tm.In(v.zone).Format("15:04") }
+func (v *pageSet) clock(tm time.Time) string { return tm.In(v.zone).Format("15:04") }
