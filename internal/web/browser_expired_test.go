@@ -35,7 +35,9 @@ func TestBrowserExpiredResidentKeepsText(t *testing.T) {
 			var pa partyCreated
 			w.api.mustJSON("POST", "/api/v1/cases/"+w.caseID+"/parties", map[string]string{"name": "赵明",
 				"kind": "person", "side": "applicant"}, http.StatusCreated, &pa)
-			phone := newTab(t, root, w.a.HTTP.URL, "resident "+size.name, size.width, size.height, size.mobile)
+			lang := langAt(size.name)
+			cat := pageCatalogue(t, lang)
+			phone := newTab(t, root, w.a.HTTP.URL, "resident "+size.name, size.width, size.height, size.mobile).inLang(lang)
 			since := time.Now()
 			phone.open(pa.Invitation.URL)
 			phone.submit("form.enter button[type=submit]", map[string]string{"#pin": "135790", "#pin2": "135790"})
@@ -45,18 +47,18 @@ func TestBrowserExpiredResidentKeepsText(t *testing.T) {
 			phone.follow(chromedp.Click(chromedp.CSS("form.stack button[type=submit]")))
 			main := phone.text("main")
 			org := mediation.DefaultPlaces().Organisation
-			for _, want := range []string{text, "邀请链接", "6 位数字密码", org.Name, org.Phone} {
+			for _, want := range []string{text, cat["expired.party_step_link"], cat["expired.party_step_pin"], org.Name, org.Phone} {
 				if !strings.Contains(main, want) {
 					t.Errorf("the expired page lacks %q: %s", want, main)
 				}
 			}
-			if strings.Contains(main, "用户名") || strings.Contains(phone.location(), "/login") {
+			if strings.Contains(main, cat["field.username"]) || strings.Contains(phone.location(), "/login") {
 				t.Errorf("a resident is shown the staff sign-in: %s", main)
 			}
 			phone.noHorizontalScroll("expired submission")
-			phone.screenshot(size.name + "-expired-resident-zh")
+			phone.screenshot(size.name + "-expired-resident-" + lang)
 			phone.open("/")
-			if main := phone.text("main"); strings.Contains(phone.location(), "/login") || !strings.Contains(main, "邀请链接") {
+			if main := phone.text("main"); strings.Contains(phone.location(), "/login") || !strings.Contains(main, cat["expired.party_step_link"]) {
 				t.Errorf("a resident's home after its login ended: %s %s", phone.location(), main)
 			}
 		})
@@ -72,7 +74,8 @@ func TestBrowserExpiredStaffResubmits(t *testing.T) {
 	for _, size := range sizes {
 		t.Run(size.name, func(t *testing.T) {
 			w := newDeskWorld(t)
-			desk := newTab(t, root, w.a.HTTP.URL, "mediator "+size.name, size.width, size.height, size.mobile)
+			lang := langAt(size.name)
+			desk := newTab(t, root, w.a.HTTP.URL, "mediator "+size.name, size.width, size.height, size.mobile).inLang(lang)
 			since := time.Now()
 			w.signIn(t, desk)
 			desk.open("/cases/new")
@@ -86,7 +89,7 @@ func TestBrowserExpiredStaffResubmits(t *testing.T) {
 			if main := desk.text("main"); !strings.Contains(main, "6 号楼 302 厨房天花板渗水") {
 				t.Fatalf("the typed summary is not on the page: %s", main)
 			}
-			desk.screenshot(size.name + "-expired-staff-zh")
+			desk.screenshot(size.name + "-expired-staff-" + lang)
 			desk.submit("form.stack button[type=submit]", map[string]string{"#username": "wang.fang", "#password": w.password})
 			desk.follow(chromedp.Click(chromedp.CSS("form.stack button[type=submit]")))
 			if main := desk.text("main"); !strings.Contains(main, "楼上漏水到厨房") || !strings.Contains(main, "6 号楼 302 厨房天花板渗水") {

@@ -19,6 +19,23 @@ var sizes = []struct {
 	mobile        bool
 }{{"phone", 360, 740, true}, {"desktop", 1280, 900, false}}
 
+// langAt is the language a test that tries its pages once a size tries them
+// in: the phone in Chinese, the desk in English, so that both are seen.
+func langAt(size string) string {
+	if size == "desktop" {
+		return "en"
+	}
+	return "zh-Hans"
+}
+
+// inLang switches a fresh tab to lang before its first page.
+func (tb *tab) inLang(lang string) *tab {
+	if lang != "zh-Hans" {
+		tb.open("/lang?to=" + lang)
+	}
+	return tb
+}
+
 // deskWorld is a mediator with a phone number and a case, signed in through
 // the API for set-ups.
 type deskWorld struct {
@@ -80,23 +97,24 @@ func TestBrowserReloadAddsNoParty(t *testing.T) {
 	for _, size := range sizes {
 		t.Run(size.name, func(t *testing.T) {
 			w := newDeskWorld(t)
-			desk := newTab(t, root, w.a.HTTP.URL, "mediator "+size.name, size.width, size.height, size.mobile)
+			lang := langAt(size.name)
+			desk := newTab(t, root, w.a.HTTP.URL, "mediator "+size.name, size.width, size.height, size.mobile).inLang(lang)
 			w.signIn(t, desk)
 			desk.open("/cases/" + w.caseID + "/parties/new")
 			desk.submit("form.stack button[type=submit]", map[string]string{"#name": "张卫国", "#phone": "010-62345678"})
 			if link := desk.text(".slip .link a"); !strings.Contains(link, "/a/") {
 				t.Fatalf("no invitation after adding the party: %s", desk.text("main"))
 			}
-			desk.screenshot(size.name + "-invitation-zh")
+			desk.screenshot(size.name + "-invitation-" + lang)
 			desk.follow(chromedp.Reload())
 			if n := w.partiesNamed(t, "张卫国"); n != 1 {
 				t.Fatalf("%d parties named 张卫国 after a reload", n)
 			}
 			main := desk.text("main")
-			if strings.Contains(main, "/a/") || !strings.Contains(main, "生成新的邀请链接") {
+			if strings.Contains(main, "/a/") || !strings.Contains(main, pageCatalogue(t, lang)["invitation.new_link"]) {
 				t.Fatalf("after a reload: %s", main)
 			}
-			desk.screenshot(size.name + "-invitation-again-zh")
+			desk.screenshot(size.name + "-invitation-again-" + lang)
 		})
 	}
 }
@@ -211,7 +229,9 @@ func TestBrowserStatusFormKeepsItsChoice(t *testing.T) {
 		t.Run(size.name, func(t *testing.T) {
 			w := newDeskWorld(t)
 			w.api.mustJSON("POST", "/api/v1/cases/"+w.caseID+"/transitions", map[string]string{"to": "mediating"}, http.StatusOK, nil)
-			desk := newTab(t, root, w.a.HTTP.URL, "mediator "+size.name, size.width, size.height, size.mobile)
+			lang := langAt(size.name)
+			cat := pageCatalogue(t, lang)
+			desk := newTab(t, root, w.a.HTTP.URL, "mediator "+size.name, size.width, size.height, size.mobile).inLang(lang)
 			w.signIn(t, desk)
 			desk.open("/cases/" + w.caseID)
 			if first := desk.eval(`document.querySelector('#to').value`); first != "" {
@@ -233,11 +253,11 @@ func TestBrowserStatusFormKeepsItsChoice(t *testing.T) {
 					t.Errorf("the error summary does not link to %s: %s", field, desk.text("#problem"))
 				}
 			}
-			desk.screenshot(size.name + "-status-error-zh")
+			desk.screenshot(size.name + "-status-error-" + lang)
 			desk.do(chromedp.SetValue(chromedp.CSS("#reason"), "申请人已与对方私下和解，撤回申请"),
 				chromedp.Click(chromedp.CSS("#confirm")))
 			desk.follow(chromedp.Click(chromedp.CSS("form.status-form button[type=submit]")))
-			if flash := desk.text("main .flash"); !strings.Contains(flash, "案件状态已变更") {
+			if flash := desk.text("main .flash"); !strings.Contains(flash, cat["flash.status_changed"]) {
 				t.Errorf("no message after the change: %q", flash)
 			}
 			var cs map[string]any
@@ -245,10 +265,10 @@ func TestBrowserStatusFormKeepsItsChoice(t *testing.T) {
 			if cs["status"] != "withdrawn" {
 				t.Errorf("status %v after the confirmed change", cs["status"])
 			}
-			if trail := desk.text("main .trail"); !strings.Contains(trail, "调解中 → 已撤回") || !strings.Contains(trail, "申请人已与对方私下和解") {
+			if trail := desk.text("main .trail"); !strings.Contains(trail, cat["status.mediating"]+" → "+cat["status.withdrawn"]) || !strings.Contains(trail, "申请人已与对方私下和解") {
 				t.Errorf("the trail does not say the change in words: %s", trail)
 			}
-			desk.screenshot(size.name + "-status-done-zh")
+			desk.screenshot(size.name + "-status-done-" + lang)
 		})
 	}
 }
