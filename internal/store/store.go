@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"tiaojie/internal/mediation"
@@ -107,6 +108,9 @@ type DB struct {
 	// processes' commits (watch_memo.go); following waits for them.
 	stopFollow context.CancelFunc
 	following  sync.WaitGroup
+	// membershipWatch is how far the running WatchMembership has come
+	// (nil when none runs), for WaitWatches.
+	membershipWatch atomic.Pointer[membershipWatch]
 
 	// blobs keeps the attachments' content; nil: the store's bucket
 	// blobs (blobs.go).

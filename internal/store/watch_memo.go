@@ -83,6 +83,12 @@ var eventLag atomic.Int64 // nanoseconds
 
 // event applies one change that the watch reported.
 func (k *kind) event(m *memo, ev Event) {
+	if ev.Progress {
+		m.mu.Lock()
+		m.applied = max(m.applied, ev.Revision)
+		m.mu.Unlock()
+		return
+	}
 	if lag := eventLag.Load(); lag > 0 {
 		time.Sleep(time.Duration(lag))
 	}
