@@ -120,6 +120,7 @@ func (f *forwarder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.next.ServeHTTP(w, r)
 		return
 	}
+	changed := f.db.LeaderChanged()
 	leader := f.db.Leader()
 	switch {
 	case leader == "":
@@ -137,7 +138,19 @@ func (f *forwarder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.forwarded.Add(1)
-	f.proxy.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), leaderKey{}, u)))
+	// Given up when the lead moves meanwhile (a leader paused or cut off
+	// holds the request): answered 503 as a write whose outcome is
+	// unknown, and sent again, with its Idempotency-Key, to the new one.
+	ctx, cancel := context.WithCancel(context.WithValue(r.Context(), leaderKey{}, u))
+	defer cancel()
+	go func() {
+		select {
+		case <-changed:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	f.proxy.ServeHTTP(w, r.WithContext(ctx))
 }
 
 // forLeader says whether the request is the leader's to serve: every method

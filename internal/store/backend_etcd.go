@@ -58,6 +58,10 @@ import (
 // deletes only what its scan found, which another transaction deleting too
 // leaves deleted.
 //
+// The elected writer. A transaction begun while its process leads the
+// store's election also compares the election key it won with, so that it
+// applies only while that process still leads (election.go).
+//
 // Lost answers. A commit whose answer is lost is settled (settle): it is
 // answered as committed if it applied, and run again if it did not, never
 // both.
@@ -105,6 +109,13 @@ type etcdBackend struct {
 	// with (their stream's, so it must outlive each request).
 	life    context.Context
 	endLife context.CancelFunc
+	// progressAsked is when WaitWatches last asked for the watches'
+	// progress (unix nanoseconds).
+	progressAsked atomic.Int64
+	// leaderMoved wakes LeaderChanged's waiters.
+	leaderMoved notifier
+	// moved wakes WaitWatches when a watch has come further.
+	moved notifier
 	// lost tells the campaign that a commit found the election key gone.
 	lost chan struct{}
 	// committedRev is the latest revision a commit applied at.

@@ -75,7 +75,7 @@ func (b *etcdBackend) campaign(ctx context.Context, value string, ttl time.Durat
 		pause = 50 * time.Millisecond
 		f := &fence{key: e.Key(), rev: e.Rev()}
 		b.lead.Store(f)
-		b.leaderURL.Store(&value)
+		b.setLeader(value)
 		select {
 		case <-s.Done():
 		case <-ctx.Done():
@@ -132,7 +132,7 @@ func (b *etcdBackend) observe(ctx context.Context) {
 		if len(resp.Kvs) > 0 {
 			leader = string(resp.Kvs[0].Value)
 		}
-		b.leaderURL.Store(&leader)
+		b.setLeader(leader)
 		// The watch starts at the revision read, not after it: etcd tells
 		// a stream's watches how far they are (WaitWatches) only when none
 		// starts past the store's revision.
@@ -151,6 +151,27 @@ func (b *etcdBackend) observe(ctx context.Context) {
 		}
 		stop()
 	}
+}
+
+// setLeader records the leader's value, waking LeaderChanged's waiters
+// when it changed.
+func (b *etcdBackend) setLeader(v string) {
+	if old := b.leaderURL.Swap(&v); old == nil || *old != v {
+		b.leaderMoved.wake()
+	}
+}
+
+// LeaderChanged is a channel closed when the leader this process sees
+// next changes (nil, never closed, when it does not campaign). A follower
+// takes it before it forwards a request, and gives up the request when
+// the lead moves meanwhile: a leader paused or cut off holds it, and the
+// new leader is where the client's next try goes.
+func (db *DB) LeaderChanged() <-chan struct{} {
+	b, ok := db.backend.(*etcdBackend)
+	if !ok || b.campaigned == nil {
+		return nil
+	}
+	return b.leaderMoved.wait()
 }
 
 // Campaigning says whether this process stands in the election (a server on

@@ -115,6 +115,7 @@ func (db *DB) WatchMembership(ctx context.Context, from int64) (<-chan int64, er
 			defer cancel() // one watch ending ends them all
 			for ev := range in {
 				w.reached(i, ev)
+				watchMoved(db.backend)
 				if ev.Progress {
 					continue
 				}

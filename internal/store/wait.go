@@ -3,8 +3,13 @@ package store
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 )
+
+// progressEvery is how often WaitWatches asks etcd for the watches'
+// progress while any waits.
+const progressEvery = time.Millisecond
 
 // ErrWaitTimeout is WaitWatches's answer when ctx ended first.
 var ErrWaitTimeout = errors.New("store: the watches did not reach the revision in time")
@@ -50,20 +55,57 @@ func (db *DB) WaitWatches(ctx context.Context, rev int64, grantsApplied func() i
 		sent, last := w.sent(rev)
 		return sent && grantsApplied() >= last
 	}
-	poll := time.NewTicker(2 * time.Millisecond)
+	// The grants' rebuilds are not announced: looked at again this often.
+	poll := time.NewTicker(5 * time.Millisecond)
 	defer poll.Stop()
-	var asked time.Time
-	for !reached() {
-		if time.Since(asked) > 50*time.Millisecond {
-			// Every watch of the client's stream is told how far it is.
+	for {
+		moved := b.moved.wait()
+		if reached() {
+			return nil
+		}
+		// Every watch of the client's stream is told how far it is; the
+		// waiters of the moment share one request.
+		if last := b.progressAsked.Load(); time.Since(time.Unix(0, last)) > progressEvery &&
+			b.progressAsked.CompareAndSwap(last, time.Now().UnixNano()) {
 			b.cli.RequestProgress(b.life)
-			asked = time.Now()
 		}
 		select {
 		case <-ctx.Done():
 			return ErrWaitTimeout
+		case <-moved:
 		case <-poll.C:
 		}
 	}
-	return nil
+}
+
+// notifier wakes the waiters of the moment.
+type notifier struct {
+	mu sync.Mutex
+	ch chan struct{}
+}
+
+// wait is a channel closed at the next wake.
+func (n *notifier) wait() <-chan struct{} {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.ch == nil {
+		n.ch = make(chan struct{})
+	}
+	return n.ch
+}
+
+func (n *notifier) wake() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.ch != nil {
+		close(n.ch)
+		n.ch = nil
+	}
+}
+
+// watchMoved tells WaitWatches that a watch of b has come further.
+func watchMoved(b Backend) {
+	if e, ok := b.(*etcdBackend); ok {
+		e.moved.wake()
+	}
 }

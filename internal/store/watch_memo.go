@@ -62,6 +62,7 @@ func (k *kind) follow(ctx context.Context, b Backend, m *memo) {
 		if err == nil {
 			for ev := range events {
 				k.event(m, ev)
+				watchMoved(b)
 				pause = followRetry[0]
 			}
 		}

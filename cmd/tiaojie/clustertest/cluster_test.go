@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -266,12 +267,27 @@ func TestTwoServersOnACluster(t *testing.T) {
 		for i := range 4 {
 			writers = append(writers, addParty(t, i%2, follower, fmt.Sprintf("接管者%d", i), "third_party"))
 		}
-		takeover(t, cluster, leader, follower, []string{cases[0].id, cases[1].id}, func(w int) (*person, string) {
-			return writers[w%4].person, cases[w%2].id
+		takeover(t, cluster, leader, follower, []string{cases[0].id, cases[1].id}, false, "k", func(w int) (*person, *server, string) {
+			return writers[w%4].person, follower, cases[w%2].id
 		})
 		leader.launch(t)
 		if _, f := leaderAndFollower(t, servers, 10*time.Second); f != leader {
 			t.Fatalf("the restarted process took the lead back from %s", follower.name)
+		}
+	})
+
+	t.Run("the leading tiaojie process paused past its lease: the other leads, and its late commits are refused", func(t *testing.T) {
+		leader, follower := leaderAndFollower(t, servers, 5*time.Second)
+		var writers []party
+		for i := range 4 {
+			writers = append(writers, addParty(t, i%2, follower, fmt.Sprintf("暂停者%d", i), "third_party"))
+		}
+		through := []*server{leader, follower}
+		takeover(t, cluster, leader, follower, []string{cases[0].id, cases[1].id}, true, "p", func(w int) (*person, *server, string) {
+			return writers[w%4].person, through[w%2], cases[w%2].id
+		})
+		if leader.metric(t, "tiaojie_etcd_leader") != 0 {
+			t.Errorf("the paused process %s leads again beside %s", leader.name, follower.name)
 		}
 	})
 
@@ -566,11 +582,14 @@ func leaderAndFollower(t *testing.T, servers []*server, within time.Duration) (l
 	}
 }
 
-// takeover runs 8 writers through the follower, kills the leading tiaojie
-// process (SIGKILL) while they write, and logs how long no write was
-// acknowledged; it fails past a generous bound, and unless every
-// acknowledged write is stored exactly once.
-func takeover(t *testing.T, cluster *etcdtest.Cluster, leader, follower *server, caseIDs []string, who func(w int) (*person, string)) {
+// takeover runs 8 writers (through the servers who says), and while they
+// write kills the leading tiaojie process (SIGKILL), or, when paused, stops
+// it (SIGSTOP) until the other leads and lets it run on, deposed; it logs
+// how long no write was acknowledged, fails past a generous bound, and
+// unless every acknowledged write is stored exactly once. Each marker
+// starts with tag.
+func takeover(t *testing.T, cluster *etcdtest.Cluster, leader, follower *server, caseIDs []string, paused bool, tag string,
+	who func(w int) (*person, *server, string)) {
 	const writers = 8
 	var (
 		mu   sync.Mutex
@@ -582,7 +601,7 @@ func takeover(t *testing.T, cluster *etcdtest.Cluster, leader, follower *server,
 	errs := make(chan error, writers)
 	acked := func() int { mu.Lock(); defer mu.Unlock(); return len(acks) }
 	for w := range writers {
-		p, caseID := who(w)
+		p, through, caseID := who(w)
 		wg.Go(func() {
 			for n := 0; ; n++ {
 				select {
@@ -590,7 +609,7 @@ func takeover(t *testing.T, cluster *etcdtest.Cluster, leader, follower *server,
 					return
 				default:
 				}
-				a, err := writeAs(p, follower.base+"/api/v1/cases/"+caseID+"/submissions", "接管 ", fmt.Sprintf("t%02d-n%03d", w, n), &sent)
+				a, err := writeAs(p, through.base+"/api/v1/cases/"+caseID+"/submissions", "接管 ", fmt.Sprintf("%s%02d-n%03d", tag, w, n), &sent)
 				if err != nil {
 					errs <- err
 					return
@@ -613,7 +632,20 @@ func takeover(t *testing.T, cluster *etcdtest.Cluster, leader, follower *server,
 	}
 	waitAcks(24, 30*time.Second)
 	killed := time.Now()
-	leader.kill()
+	if paused {
+		leader.cmd.Process.Signal(syscall.SIGSTOP)
+		for deadline := time.Now().Add(20 * time.Second); follower.metric(t, "tiaojie_etcd_leader") != 1; time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				leader.cmd.Process.Signal(syscall.SIGCONT)
+				t.Fatalf("%s did not take the lead from the paused %s", follower.name, leader.name)
+			}
+		}
+		t.Logf("%s led %s after %s was paused", follower.name, time.Since(killed).Round(time.Millisecond), leader.name)
+		waitAcks(16, 30*time.Second)
+		leader.cmd.Process.Signal(syscall.SIGCONT)
+	} else {
+		leader.kill()
+	}
 	waitAcks(24, 30*time.Second)
 	close(stop)
 	wg.Wait()
@@ -635,8 +667,12 @@ func takeover(t *testing.T, cluster *etcdtest.Cluster, leader, follower *server,
 			longest = a.at.Sub(acks[j-1].at)
 		}
 	}
-	t.Logf("the leading process %s killed: writes through %s stopped for %s (the longest time without an acknowledgement), "+
-		"the first came %s after the kill; %d writes acknowledged, %d sends", leader.name, follower.name,
+	how := "killed"
+	if paused {
+		how = fmt.Sprintf("paused (%v of its late commits refused)", leader.metric(t, "tiaojie_etcd_not_leader_total"))
+	}
+	t.Logf("the leading process %s %s: writes stopped for %s (the longest time without an acknowledgement), "+
+		"the first came %s after; %d writes acknowledged, %d sends", leader.name, how,
 		longest.Round(time.Millisecond), first.Round(time.Millisecond), len(acks), sent.Load())
 	// The session's life is 2 s; a starved machine may take several more.
 	if longest > 15*time.Second {
