@@ -72,6 +72,14 @@ func (b *etcdBackend) campaign(ctx context.Context, value string, ttl time.Durat
 			sleep(ctx, pause)
 			continue
 		}
+		select {
+		case <-s.Done():
+			// The session ended while the campaign waited: the key it
+			// would lead with is gone.
+			s.Close()
+			continue
+		default:
+		}
 		pause = 50 * time.Millisecond
 		f := &fence{key: e.Key(), rev: e.Rev()}
 		b.lead.Store(f)

@@ -536,11 +536,12 @@ func leaderKill(t *testing.T, bin string, cluster *etcdtest.Cluster, servers []*
 // Idempotency-Key after a failure (no answer, or a 5xx) until it is
 // acknowledged or a minute has gone.
 func write(p *person, url, marker string, sent *atomic.Int64) (ack, error) {
-	return writeAs(p, url, "集群 ", marker, sent)
+	return writeAs(p, url, "集群 ", marker, sent, false)
 }
 
-// writeAs is write, with the submission's body prefix + marker.
-func writeAs(p *person, url, prefix, marker string, sent *atomic.Int64) (ack, error) {
+// writeAs is write, with the submission's body prefix + marker; strict, it
+// takes no failure but 503 (unavailable) and no answer.
+func writeAs(p *person, url, prefix, marker string, sent *atomic.Int64, strict bool) (ack, error) {
 	body := map[string]string{"kind": "position", "body": prefix + marker}
 	var last error
 	for retries, until := 0, time.Now().Add(time.Minute); time.Now().Before(until); retries++ {
@@ -553,7 +554,7 @@ func writeAs(p *person, url, prefix, marker string, sent *atomic.Int64) (ack, er
 			return ack{marker: marker, id: out.ID, at: time.Now(), retries: retries,
 				replayed: header.Get("Idempotent-Replayed") == "true"}, nil
 		}
-		if status != 0 && status < 500 {
+		if status != 0 && (status < 500 || strict && status != http.StatusServiceUnavailable) {
 			return ack{}, fmt.Errorf("write %s: %w", marker, err)
 		}
 		last = err
@@ -609,7 +610,7 @@ func takeover(t *testing.T, cluster *etcdtest.Cluster, leader, follower *server,
 					return
 				default:
 				}
-				a, err := writeAs(p, through.base+"/api/v1/cases/"+caseID+"/submissions", "接管 ", fmt.Sprintf("%s%02d-n%03d", tag, w, n), &sent)
+				a, err := writeAs(p, through.base+"/api/v1/cases/"+caseID+"/submissions", "接管 ", fmt.Sprintf("%s%02d-n%03d", tag, w, n), &sent, true)
 				if err != nil {
 					errs <- err
 					return
