@@ -31,8 +31,9 @@ import (
 // the leader, as a reverse proxy, every POST, PUT, PATCH and DELETE, and
 // the two GETs that show a new invitation's link once (the link waits in
 // the memory of the process that made it: web/invites.go). The leader
-// answers a forwarded request with the store revision it had committed at
-// when it answered (revisionHeader); the follower waits until its own
+// answers a forwarded request with the store revision of the latest change
+// it had committed when it answered that the followers keep in memory
+// (revisionHeader); the follower waits until its own
 // watches (the sign-ins, the accounts, the grants) have reached that
 // revision before it relays the answer, so that the client's next request,
 // served by the follower, sees its write.
@@ -247,8 +248,10 @@ func (f *forwarder) fromPeer(w http.ResponseWriter, r *http.Request) {
 	f.next.ServeHTTP(&revisionWriter{ResponseWriter: w, db: f.db}, r)
 }
 
-// revisionWriter adds to the answer's header the revision this process had
-// committed at when it answered: its write's, or later.
+// revisionWriter adds to the answer's header the revision of the latest
+// change this process had committed when it answered that the follower's
+// watches carry (store.DB.WatchedRevision): its write's, or later, or, for a
+// write that changed nothing they carry, an earlier one.
 type revisionWriter struct {
 	http.ResponseWriter
 	db      *store.DB
@@ -258,7 +261,7 @@ type revisionWriter struct {
 func (rw *revisionWriter) WriteHeader(code int) {
 	if !rw.written {
 		rw.written = true
-		rw.Header().Set(revisionHeader, strconv.FormatInt(rw.db.CommittedRevision(), 10))
+		rw.Header().Set(revisionHeader, strconv.FormatInt(rw.db.WatchedRevision(), 10))
 	}
 	rw.ResponseWriter.WriteHeader(code)
 }

@@ -118,8 +118,12 @@ type etcdBackend struct {
 	moved notifier
 	// lost tells the campaign that a commit found the election key gone.
 	lost chan struct{}
-	// committedRev is the latest revision a commit applied at.
-	committedRev atomic.Int64
+	// committedRev is the latest revision a commit applied at;
+	// watchedRev the latest of a commit that wrote to a watched bucket.
+	committedRev, watchedRev atomic.Int64
+	// watched are the key ranges of the buckets that other processes
+	// watch (the memos', the membership's): set at open, read only.
+	watched []string
 	// fencedCommits counts the commits made as the leader, fenced by its
 	// election key; notLeader those that etcd refused for that key.
 	fencedCommits, notLeader atomic.Int64
@@ -375,14 +379,31 @@ func (b *etcdBackend) applied(tx *etcdTx, at int64) {
 	if tx.fence != nil {
 		b.fencedCommits.Add(1)
 	}
-	for {
-		old := b.committedRev.Load()
-		if old >= at || b.committedRev.CompareAndSwap(old, at) {
-			break
-		}
+	raise(&b.committedRev, at)
+	if b.touchesWatched(tx) {
+		raise(&b.watchedRev, at)
 	}
 	tx.committedAt = at
 	tx.committed()
+}
+
+// raise makes v at least at.
+func raise(v *atomic.Int64, at int64) {
+	for old := v.Load(); old < at && !v.CompareAndSwap(old, at); old = v.Load() {
+	}
+}
+
+// touchesWatched says whether the transaction wrote to a bucket that other
+// processes watch.
+func (b *etcdBackend) touchesWatched(tx *etcdTx) bool {
+	for k := range tx.writes {
+		for _, start := range b.watched {
+			if strings.HasPrefix(k, start) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // stillLeads says whether a commit that failed its compares found the

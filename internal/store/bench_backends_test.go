@@ -136,7 +136,7 @@ func createAsServer(db *store.DB, dbs []*store.DB, s *mediation.Submission) erro
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
-			return db.WaitWatches(ctx, leader.CommittedRevision(), nil)
+			return db.WaitWatches(ctx, leader.WatchedRevision(), nil)
 		}
 	}
 	return errors.New("no leader")

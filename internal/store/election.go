@@ -219,6 +219,33 @@ func (db *DB) CommittedRevision() int64 {
 	return 0
 }
 
+// WatchedRevision is the latest revision this process committed a change
+// at that other processes keep in memory by their watches: a sign-in, an
+// account, a case's mediators or parties, a recusal (0 before the first,
+// and on bbolt). A follower that waits for its watches to reach it before
+// it relays the leader's answer has every such change the leader had made
+// by then, the client's own included; a write that changed none of them
+// (a submission, an attachment) leaves it where it was, and the wait is
+// then over at once: the follower reads everything else from etcd itself.
+func (db *DB) WatchedRevision() int64 {
+	if b, ok := db.backend.(*etcdBackend); ok {
+		return b.watchedRev.Load()
+	}
+	return 0
+}
+
+// watchedBuckets are the buckets that the memos' watches and the
+// membership's (WatchMembership) follow.
+func watchedBuckets() [][]byte {
+	var out [][]byte
+	for _, k := range kinds {
+		if k.memoized {
+			out = append(out, k.bucket)
+		}
+	}
+	return append(out, membershipBuckets()...)
+}
+
 // peerSecretKey holds the secret that the store's processes prove to one
 // another that a forwarded request comes from one of them.
 func (b *etcdBackend) peerSecretKey() string { return b.prefix + "peer-secret" }

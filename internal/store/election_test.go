@@ -217,6 +217,8 @@ func TestDeposedLeaderCannotCommit(t *testing.T) {
 // leader committed (a sign-in, with the follower's watch lagging), and
 // returns soon for a revision that changed nothing the memos hold (the
 // progress etcd reports), and ErrWaitTimeout when the context ends first.
+// The writer's watched revision moves with a sign-in, not with a write to
+// a bucket no process watches.
 func TestWaitWatches(t *testing.T) {
 	dbs := openCandidates(t, 2)
 	writer, follower := dbs[0], dbs[1]
@@ -228,6 +230,9 @@ func TestWaitWatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	rev := writer.CommittedRevision()
+	if got := writer.WatchedRevision(); got != rev {
+		t.Errorf("after a sign-in the writer's watched revision is %d, its commit's %d", got, rev)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := follower.WaitWatches(ctx, rev, nil); err != nil {
@@ -238,9 +243,13 @@ func TestWaitWatches(t *testing.T) {
 	}
 	eventLag.Store(0)
 
-	// A write to no memo's bucket.
+	// A write to no memo's bucket: the watched revision stays.
 	if err := putIn(writer, "no-memo"); err != nil {
 		t.Fatal(err)
+	}
+	if writer.WatchedRevision() != rev || writer.CommittedRevision() <= rev {
+		t.Errorf("after a write no process watches: watched revision %d (was %d), committed %d",
+			writer.WatchedRevision(), rev, writer.CommittedRevision())
 	}
 	start := time.Now()
 	if err := follower.WaitWatches(ctx, writer.CommittedRevision(), nil); err != nil {

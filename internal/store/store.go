@@ -154,6 +154,12 @@ func OpenBackend(b Backend, opt Options) (*DB, error) {
 	if opt.ReadAuditDelay == 0 {
 		opt.ReadAuditDelay = time.Second
 	}
+	if e, ok := b.(*etcdBackend); ok {
+		e.watched = nil
+		for _, name := range watchedBuckets() {
+			e.watched = append(e.watched, e.bucketStart(name))
+		}
+	}
 	db := &DB{backend: b, Now: time.Now,
 		writes: make(chan mutation, maxGroup), writesDone: make(chan struct{}),
 		reads: make(chan mediation.AuditEntry, 4096), readsDone: make(chan struct{}),
