@@ -61,6 +61,11 @@ type Config struct {
 	// cluster's client URLs, comma-separated.
 	Store, EtcdEndpoints string
 
+	// Advertise is the URL the other tiaojie processes on the etcd store
+	// reach this one at: it campaigns to be the store's writer with it
+	// (forward.go). Serving only.
+	Advertise string
+
 	// Blobs is the directory of the attachments' files; empty: in the
 	// store (blobs.go).
 	Blobs string
@@ -125,6 +130,8 @@ func (c *Config) bindServeFlags(fs *flag.FlagSet) {
 		fs.Var(r.rate, r.name, r.help+": `N/PERIOD` allows N at once, refilled at N per PERIOD; or off (env "+envName+")")
 	}
 	c.bindAttachmentFlags(fs)
+	fs.StringVar(&c.Advertise, "advertise", env("TIAOJIE_ADVERTISE", ""),
+		"with --store etcd: the `URL` the other tiaojie processes reach this one at, e.g. http://10.0.0.11:8080; the elected one writes, the others forward their writes to it (env TIAOJIE_ADVERTISE)")
 }
 
 // validate reports every problem with the configuration at once.
@@ -162,6 +169,16 @@ func (c *Config) validate() error {
 	case c.TLSCert != "":
 		if _, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey); err != nil {
 			errs = append(errs, fmt.Errorf("--tls-cert %s with --tls-key %s: %w", c.TLSCert, c.TLSKey, err))
+		}
+	}
+	switch {
+	case c.onEtcd() && c.Advertise == "":
+		errs = append(errs, errors.New("--store etcd needs --advertise (env TIAOJIE_ADVERTISE): the URL the other tiaojie processes reach this one at, such as http://10.0.0.11:8080"))
+	case c.Advertise != "" && !c.onEtcd():
+		errs = append(errs, errors.New("--advertise is for --store etcd: on bbolt one process serves alone"))
+	case c.Advertise != "":
+		if err := checkAdvertise(c.Advertise); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	if c.CaseQuotaMiB != 0 {

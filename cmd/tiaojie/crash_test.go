@@ -32,15 +32,17 @@ type crashServer struct {
 	// store are the flags that name the store: --db, or --store etcd and
 	// its endpoints.
 	store []string
-	cmd   *exec.Cmd
-	base  atomic.Value // string: http://127.0.0.1:port of the running process
-	up    chan struct{}
-	mu    sync.Mutex
+	// serving are serve's own flags besides (--advertise on etcd).
+	serving []string
+	cmd     *exec.Cmd
+	base    atomic.Value // string: http://127.0.0.1:port of the running process
+	up      chan struct{}
+	mu      sync.Mutex
 }
 
 func (s *crashServer) start() {
 	s.t.Helper()
-	args := append(append([]string{"serve"}, s.store...), "--addr", "127.0.0.1:0", "--insecure-cookies",
+	args := append(append(append([]string{"serve"}, s.store...), s.serving...), "--addr", "127.0.0.1:0", "--insecure-cookies",
 		"--log-format", "text")
 	cmd := exec.Command(s.bin, args...)
 	cmd.Env = append(os.Environ(), "TIAOJIE_ADMIN_PASSWORD=crash-test-admin-password")
@@ -185,7 +187,10 @@ func crashRecovery(t *testing.T, backend string) {
 	open := func() (*store.DB, error) { return store.Open(s.db, store.Options{}) }
 	if backend == "etcd" {
 		member := etcdtest.New(t)
+		// Alone on the store, the server leads (at once after each
+		// restart: it ends its killed run's lease) and never forwards.
 		s.store = []string{"--store", "etcd", "--etcd-endpoints", strings.Join(member.Endpoints, ",")}
+		s.serving = []string{"--advertise", "http://127.0.0.1:1"}
 		open = func() (*store.DB, error) {
 			return store.OpenEtcd(store.EtcdOptions{Endpoints: member.Endpoints}, store.Options{})
 		}

@@ -35,6 +35,11 @@ func runConfigured(t *testing.T, cfg Config) (*Main, *bytes.Buffer) {
 	var out bytes.Buffer
 	m.Out, m.Params = &out, testParams
 	cfg.Addr = "127.0.0.1:0"
+	if cfg.Store == "etcd" && cfg.Advertise == "" {
+		// The others reach it at its address: one chosen now.
+		cfg.Addr = freeAddr(t)
+		cfg.Advertise = "http://" + cfg.Addr
+	}
 	if cfg.DB == "" {
 		cfg.DB = filepath.Join(t.TempDir(), "t.db")
 	}
@@ -213,4 +218,15 @@ func TestHealth(t *testing.T) {
 	if err := healthCommand(context.Background(), []string{"--addr", free}); err == nil {
 		t.Fatal("health with no server answered ok")
 	}
+}
+
+// freeAddr is a loopback address with a port free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
 }

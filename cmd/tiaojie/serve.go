@@ -39,6 +39,9 @@ type Main struct {
 	Auth     *auth.Service
 	Casework *casework.Service
 	Server   *web.Server
+	// forward stands in front of Server on a store with an elected
+	// writer (forward.go); nil on bbolt.
+	forward  *forwarder
 	listener net.Listener
 	http     *http.Server
 	// profiler is the --pprof listener, if there is one.
@@ -85,11 +88,35 @@ func (m *Main) Open() error {
 			return err
 		}
 	}
+	collectors := []prometheus.Collector{m.DB.Collector()}
+	if m.DB.Campaigning() {
+		if m.forward, err = newForwarder(m.DB, m.Casework, m.Log, m.Config.Advertise); err != nil {
+			return err
+		}
+		collectors = append(collectors, m.forward.Collector())
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		if err := m.DB.WaitLeader(ctx); err != nil {
+			m.Log.Warn("serving before an elected writer is known: writes answer 503 until one is", "err", err)
+		}
+		cancel()
+	}
 	m.Server, err = web.New(web.Config{Casework: m.Casework, Places: places, Zone: zone,
-		Collectors:      []prometheus.Collector{m.DB.Collector()},
+		Collectors:      collectors,
 		InsecureCookies: m.Config.InsecureCookies, Log: m.Log,
 		Limits: m.Config.Limits, TrustedProxies: m.Config.TrustedProxies})
+	if m.forward != nil {
+		m.forward.next = m.Server
+	}
 	return err
+}
+
+// handler is what answers the requests: the server, behind the forwarding
+// to the elected writer when there is one.
+func (m *Main) handler() http.Handler {
+	if m.forward != nil {
+		return m.forward
+	}
+	return m.Server
 }
 
 // firstAdmin creates the admin account on an empty database, with the password
@@ -126,7 +153,7 @@ func (m *Main) Listen() error {
 		l.Close()
 		return err
 	}
-	m.http = &http.Server{Handler: m.Server, ReadHeaderTimeout: 10 * time.Second,
+	m.http = &http.Server{Handler: m.handler(), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn)}
 	return nil
@@ -167,7 +194,8 @@ func (m *Main) Serve(ctx context.Context) error {
 // idempotencyKeyLife is how long a client may retry a keyed request.
 const idempotencyKeyLife = 24 * time.Hour
 
-// sweepLogins removes expired logins and old idempotency keys now and then.
+// sweepLogins removes expired logins and old idempotency keys now and then;
+// on a store with an elected writer, only the leader does.
 func (m *Main) sweepLogins(ctx context.Context) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
@@ -176,6 +204,9 @@ func (m *Main) sweepLogins(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			if m.DB.Campaigning() && !m.DB.Leading() {
+				continue
+			}
 			now := m.DB.Now().UTC()
 			if _, err := m.DB.DeleteExpiredLogins(func(l *store.Login) bool { return m.Auth.Expired(l, now) }); err != nil {
 				m.Log.Error("sweeping logins", "err", err)
@@ -240,6 +271,9 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	m.Log.Info("serving", "addr", m.Addr(), "db", m.Config.storeName())
+	if m.forward != nil {
+		m.Log.Info("campaigning to be the store's writer; writes go to the leader", "advertise", m.Config.Advertise)
+	}
 	scheme := "http"
 	if m.Config.TLSCert != "" {
 		scheme = "https"

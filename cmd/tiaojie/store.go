@@ -53,7 +53,9 @@ func (c *Config) openStore(opt store.Options) (*store.DB, error) {
 		if err != nil {
 			return nil, err
 		}
-		db, err := store.OpenEtcd(store.EtcdOptions{Endpoints: endpoints, TLS: tlsConfig}, opt)
+		// Only a server campaigns (its --advertise); a command commits
+		// beside the elected writer with its compares alone.
+		db, err := store.OpenEtcd(store.EtcdOptions{Endpoints: endpoints, TLS: tlsConfig, Advertise: c.Advertise}, opt)
 		return db, explainTLS(err, endpoints, tlsConfig)
 	}
 	return nil, fmt.Errorf("--store %q: it is bbolt or etcd", c.Store)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"tiaojie/internal/store"
 	"tiaojie/internal/store/etcdtest"
@@ -86,5 +87,32 @@ func TestStoreFlagRefusals(t *testing.T) {
 		} else if !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: %v, want it to say %q", tc.cfg, err, tc.want)
 		}
+	}
+}
+
+// A server on etcd needs the URL the others reach it at; bbolt takes none;
+// and the URL must be one.
+func TestAdvertiseRefusals(t *testing.T) {
+	base := Config{DB: "t.db", IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour, LogFormat: "json", Zone: "Asia/Shanghai"}
+	for _, tc := range []struct {
+		store, advertise, want string
+	}{
+		{"etcd", "", "--store etcd needs --advertise"},
+		{"bbolt", "http://10.0.0.11:8080", "--advertise is for --store etcd"},
+		{"etcd", "10.0.0.11:8080", `--advertise "10.0.0.11:8080"`},
+		{"etcd", "ftp://10.0.0.11", `--advertise "ftp://10.0.0.11"`},
+		{"etcd", "http://10.0.0.11:8080/tiaojie", `--advertise "http://10.0.0.11:8080/tiaojie"`},
+	} {
+		cfg := base
+		cfg.Store, cfg.EtcdEndpoints, cfg.Advertise = tc.store, "http://127.0.0.1:2379", tc.advertise
+		err := cfg.validate()
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("--store %s --advertise %q: %v, want it to say %q", tc.store, tc.advertise, err, tc.want)
+		}
+	}
+	cfg := base
+	cfg.Store, cfg.EtcdEndpoints, cfg.Advertise = "etcd", "http://127.0.0.1:2379", "https://10.0.0.11:8443"
+	if err := cfg.validate(); err != nil {
+		t.Errorf("a good --advertise refused: %v", err)
 	}
 }

@@ -69,10 +69,14 @@ var ErrTxnTooLarge = errors.New("store: the transaction is larger than the backe
 // ErrNoWatch is Watch's answer on a backend that only this process writes.
 var ErrNoWatch = errors.New("store: the backend has no changes to watch")
 
-// Event is one change that Watch reports: Value is nil for a delete.
+// Event is one change that Watch reports: Value is nil for a delete. An
+// event with Progress set is no change but news that every change through
+// Revision has been sent (etcd's progress notification, which the watches
+// get when DB.WaitWatches asks for it).
 type Event struct {
 	Key, Value []byte
 	Revision   int64
+	Progress   bool
 }
 
 // Tx is one transaction.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/tls"
@@ -57,6 +58,10 @@ import (
 // deletes only what its scan found, which another transaction deleting too
 // leaves deleted.
 //
+// The elected writer. A transaction begun while its process leads the
+// store's election also compares the election key it won with, so that it
+// applies only while that process still leads (election.go).
+//
 // Lost answers. A commit whose answer is lost is settled (settle): it is
 // answered as committed if it applied, and run again if it did not, never
 // both.
@@ -90,6 +95,39 @@ type etcdBackend struct {
 	// (tests).
 	settleFor time.Duration
 
+	// The election (election.go), when the process campaigns: lead is the
+	// election won while it lasts, leaderURL the leader's value as last
+	// seen; stopElection ends the campaign and the observation, which
+	// close campaigned and observed when done.
+	advertise    string
+	lead         atomic.Pointer[fence]
+	leaderURL    atomic.Pointer[string]
+	stopElection context.CancelFunc
+	campaigned   chan struct{}
+	observed     chan struct{}
+	// life ends at Close: the context progress is asked for the watches
+	// with (their stream's, so it must outlive each request).
+	life    context.Context
+	endLife context.CancelFunc
+	// progressAsked is when WaitWatches last asked for the watches'
+	// progress (unix nanoseconds).
+	progressAsked atomic.Int64
+	// leaderMoved wakes LeaderChanged's waiters.
+	leaderMoved notifier
+	// moved wakes WaitWatches when a watch has come further.
+	moved notifier
+	// lost tells the campaign that a commit found the election key gone.
+	lost chan struct{}
+	// committedRev is the latest revision a commit applied at;
+	// watchedRev the latest of a commit that wrote to a watched bucket.
+	committedRev, watchedRev atomic.Int64
+	// watched are the key ranges of the buckets that other processes
+	// watch (the memos', the membership's): set at open, read only.
+	watched []string
+	// fencedCommits counts the commits made as the leader, fenced by its
+	// election key; notLeader those that etcd refused for that key.
+	fencedCommits, notLeader atomic.Int64
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -108,6 +146,13 @@ type EtcdOptions struct {
 	// TLS, when not nil, is the client's TLS configuration (the cluster's
 	// CA, and a client certificate for a cluster that asks for one).
 	TLS *tls.Config
+	// Advertise, when not empty, is the URL this process is reached at by
+	// the others: it campaigns to be the store's elected writer with it
+	// (election.go). Only a serving process campaigns.
+	Advertise string
+	// SessionTTL is the life of the election's lease, in whole seconds:
+	// how long a dead leader keeps the lead; 2 s when zero.
+	SessionTTL time.Duration
 }
 
 // OpenEtcd opens the database in the etcd cluster at o.Endpoints, creating
@@ -157,6 +202,14 @@ func openEtcd(o EtcdOptions) (*etcdBackend, error) {
 	if _, err := cli.Get(ctx, b.prefix+"b/", clientv3.WithCountOnly()); err != nil {
 		cli.Close()
 		return nil, fmt.Errorf("store: etcd %s: %w", strings.Join(o.Endpoints, ","), err)
+	}
+	b.life, b.endLife = context.WithCancel(clientv3.WithRequireLeader(context.Background()))
+	if o.Advertise != "" {
+		ectx, stop := context.WithCancel(context.Background())
+		b.stopElection, b.campaigned, b.observed = stop, make(chan struct{}), make(chan struct{})
+		b.lost, b.advertise = make(chan struct{}, 1), o.Advertise
+		go b.campaign(ectx, o.Advertise, cmp.Or(o.SessionTTL, defaultSessionTTL))
+		go b.observe(ectx)
 	}
 	return b, nil
 }
@@ -215,8 +268,11 @@ var ErrOutcomeUnknown = &mediation.Error{Code: mediation.EUNAVAILABLE, Message: 
 
 func (b *etcdBackend) Update(fn func(Tx) error) error {
 	unapplied := 0
+	// A transaction begun as the leader commits as the leader, or not at
+	// all (election.go).
+	f := b.lead.Load()
 	for attempt := 0; ; attempt++ {
-		tx := &etcdTx{be: b, writable: true, reads: map[string]readKey{}, writes: map[string]pendingWrite{}}
+		tx := &etcdTx{be: b, writable: true, reads: map[string]readKey{}, writes: map[string]pendingWrite{}, fence: f}
 		err := b.try(tx, fn)
 		if errors.Is(err, errUnapplied) {
 			if unapplied++; unapplied > maxUnapplied {
@@ -270,9 +326,14 @@ func (b *etcdBackend) try(tx *etcdTx, fn func(Tx) error) error {
 	token := b.prefix + "c/" + rand.Text()
 	cmps = append(cmps, clientv3.Compare(clientv3.CreateRevision(token), "=", 0))
 	ops = append(ops, clientv3.OpPut(token, tokenApplied, clientv3.WithLease(lease)))
+	var orElse []clientv3.Op
+	if f := tx.fence; f != nil {
+		cmps = append(cmps, clientv3.Compare(clientv3.CreateRevision(f.key), "=", f.rev))
+		orElse = append(orElse, clientv3.OpGet(f.key, clientv3.WithKeysOnly()))
+	}
 	start := time.Now()
 	resp, err := b.send(false, func(ctx context.Context) (*clientv3.TxnResponse, error) {
-		return b.cli.Txn(ctx).If(cmps...).Then(ops...).Commit()
+		return b.cli.Txn(ctx).If(cmps...).Then(ops...).Else(orElse...).Commit()
 	})
 	b.figures.commits.Add(1)
 	b.figures.commitNanos.Add(int64(time.Since(start)))
@@ -288,8 +349,7 @@ func (b *etcdBackend) try(tx *etcdTx, fn func(Tx) error) error {
 			return fmt.Errorf("%w (%w; then %w)", ErrOutcomeUnknown, err, serr)
 		case at > 0:
 			// The memos order what they apply by this revision.
-			tx.committedAt = at
-			tx.committed()
+			b.applied(tx, at)
 			return nil
 		case transient(err):
 			return fmt.Errorf("%w: %w", errUnapplied, err)
@@ -297,12 +357,63 @@ func (b *etcdBackend) try(tx *etcdTx, fn func(Tx) error) error {
 		return fmt.Errorf("store: etcd: commit: %w", err)
 	}
 	if !resp.Succeeded {
+		if f := tx.fence; f != nil && !b.stillLeads(f, resp) {
+			b.notLeader.Add(1)
+			if b.lead.CompareAndSwap(f, nil) {
+				select {
+				case b.lost <- struct{}{}:
+				default:
+				}
+			}
+			return ErrNotLeader
+		}
 		b.conflicts.Add(1)
 		return errConflict
 	}
-	tx.committedAt = resp.Header.Revision
-	tx.committed()
+	b.applied(tx, resp.Header.Revision)
 	return nil
+}
+
+// applied answers a commit that applied at revision at.
+func (b *etcdBackend) applied(tx *etcdTx, at int64) {
+	if tx.fence != nil {
+		b.fencedCommits.Add(1)
+	}
+	raise(&b.committedRev, at)
+	if b.touchesWatched(tx) {
+		raise(&b.watchedRev, at)
+	}
+	tx.committedAt = at
+	tx.committed()
+}
+
+// raise makes v at least at.
+func raise(v *atomic.Int64, at int64) {
+	for old := v.Load(); old < at && !v.CompareAndSwap(old, at); old = v.Load() {
+	}
+}
+
+// touchesWatched says whether the transaction wrote to a bucket that other
+// processes watch.
+func (b *etcdBackend) touchesWatched(tx *etcdTx) bool {
+	for k := range tx.writes {
+		for _, start := range b.watched {
+			if strings.HasPrefix(k, start) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// stillLeads says whether a commit that failed its compares found the
+// election key f as it was won (its Else read it).
+func (b *etcdBackend) stillLeads(f *fence, resp *clientv3.TxnResponse) bool {
+	if len(resp.Responses) == 0 {
+		return false
+	}
+	r := resp.Responses[0].GetResponseRange()
+	return r != nil && len(r.Kvs) == 1 && r.Kvs[0].CreateRevision == f.rev
 }
 
 // Commit tokens. Every commit puts a key of its own, a token made for it
@@ -550,6 +661,14 @@ func (b *etcdBackend) Watch(ctx context.Context, bucket []byte, from int64) (<-c
 			if resp.Err() != nil {
 				return
 			}
+			if resp.IsProgressNotify() {
+				select {
+				case out <- Event{Revision: resp.Header.Revision, Progress: true}:
+				case <-ctx.Done():
+					return
+				}
+				continue
+			}
 			for _, ev := range resp.Events {
 				e := Event{Key: ev.Kv.Key[len(start):], Revision: ev.Kv.ModRevision}
 				if ev.Type == clientv3.EventTypePut {
@@ -571,7 +690,15 @@ func (b *etcdBackend) Path() string   { return "etcd:" + strings.Join(b.endpoint
 
 // Close closes the connections; a second Close is harmless, as bbolt's is.
 func (b *etcdBackend) Close() error {
-	b.closeOnce.Do(func() { b.closeErr = b.cli.Close() })
+	b.closeOnce.Do(func() {
+		if b.stopElection != nil {
+			b.stopElection()
+			<-b.campaigned
+			<-b.observed
+		}
+		b.endLife()
+		b.closeErr = b.cli.Close()
+	})
 	return b.closeErr
 }
 
@@ -605,6 +732,9 @@ type etcdTx struct {
 	// committedAt is the revision the transaction committed at, once it
 	// has (its OnCommit functions read it: memo.go).
 	committedAt int64
+	// fence is the election won, when the transaction began as the
+	// leader: its commit compares the key (election.go).
+	fence *fence
 }
 
 // readKey is a key as the transaction read it: its value, and its

@@ -67,7 +67,7 @@ func logRatios(b *testing.B, rates []rate) {
 	var out strings.Builder
 	for _, r := range rates {
 		be, writers, _ := strings.Cut(r.name, "/")
-		fmt.Fprintf(&out, "\n%-12s %-11s %8.0f writes/s", be, writers, r.value)
+		fmt.Fprintf(&out, "\n%-16s %-11s %8.0f writes/s", be, writers, r.value)
 		if bb, ok := base[writers]; ok && be != "bbolt" {
 			fmt.Fprintf(&out, "  %.3f of bbolt's", r.value/bb)
 		}

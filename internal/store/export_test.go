@@ -90,3 +90,10 @@ func (db *DB) CompactForTest(rev int64) error {
 	_, err := b.cli.Compact(ctx, rev)
 	return err
 }
+
+// OpenCandidate opens the etcd store db is on once more, as a serving
+// process does: campaigning to be its writer with the URL advertise.
+func OpenCandidate(db *DB, advertise string) (*DB, error) {
+	b := db.backend.(*etcdBackend)
+	return OpenEtcd(EtcdOptions{Endpoints: b.endpoints, Prefix: b.prefix, Timeout: b.timeout, Advertise: advertise}, Options{})
+}

@@ -102,13 +102,23 @@ func (db *DB) WatchMembership(ctx context.Context, from int64) (<-chan int64, er
 		ins = append(ins, in)
 	}
 	out := make(chan int64, 64)
+	w := &membershipWatch{through: make([]int64, len(ins))}
+	for i := range w.through {
+		w.through[i] = from - 1
+	}
+	db.membershipWatch.Store(w)
 	var wg sync.WaitGroup
-	for _, in := range ins {
+	for i, in := range ins {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			defer cancel() // one watch ending ends them all
 			for ev := range in {
+				w.reached(i, ev)
+				watchMoved(db.backend)
+				if ev.Progress {
+					continue
+				}
 				select {
 				case out <- ev.Revision:
 				case <-ctx.Done():
@@ -120,7 +130,36 @@ func (db *DB) WatchMembership(ctx context.Context, from int64) (<-chan int64, er
 	go func() {
 		wg.Wait()
 		cancel()
+		db.membershipWatch.CompareAndSwap(w, nil)
 		close(out)
 	}()
 	return out, nil
+}
+
+// membershipWatch is how far a WatchMembership has come, for WaitWatches:
+// through[i] is the revision through which its i-th bucket's watch has sent
+// every change, last the latest change it sent.
+type membershipWatch struct {
+	mu      sync.Mutex
+	through []int64
+	last    int64
+}
+
+func (w *membershipWatch) reached(i int, ev Event) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if ev.Progress {
+		w.through[i] = max(w.through[i], ev.Revision)
+		return
+	}
+	w.through[i] = max(w.through[i], ev.Revision-1)
+	w.last = max(w.last, ev.Revision)
+}
+
+// sent says whether every change through rev has been sent, and the latest
+// change sent.
+func (w *membershipWatch) sent(rev int64) (bool, int64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Min(w.through) >= rev, w.last
 }

@@ -35,13 +35,18 @@ var (
 	descSpillTime     = prometheus.NewDesc("tiaojie_bolt_spill_seconds_total", "Time spent spilling.", nil, nil)
 	descWrites        = prometheus.NewDesc("tiaojie_bolt_writes_total", "Page writes.", nil, nil)
 	descWriteTime     = prometheus.NewDesc("tiaojie_bolt_write_seconds_total", "Time spent writing to disk.", nil, nil)
+
+	// The election of the writer, on etcd (election.go).
+	descLeader        = prometheus.NewDesc("tiaojie_etcd_leader", "1 while this process is the store's elected writer.", nil, nil)
+	descLeaderCommits = prometheus.NewDesc("tiaojie_etcd_leader_commits_total", "Commits made as the elected writer, fenced by its election key.", nil, nil)
+	descNotLeader     = prometheus.NewDesc("tiaojie_etcd_not_leader_total", "Commits refused because this process had lost the election.", nil, nil)
 )
 
 func (sc *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descCases, descSize, descReadTx, descOpenReadTx, descFreePages,
 		descPendingPages, descFreeAlloc, descFreelistUse, descPageCount, descPageAlloc, descCursors, descNodes,
 		descNodeDerefs, descRebalances, descRebalanceTime, descSplits, descSpills, descSpillTime, descWrites,
-		descWriteTime} {
+		descWriteTime, descLeader, descLeaderCommits, descNotLeader} {
 		ch <- d
 	}
 }
@@ -83,4 +88,13 @@ func (sc *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	counter(descSpillTime, st.SpillTime.Seconds())
 	counter(descWrites, float64(st.Writes))
 	counter(descWriteTime, st.WriteTime.Seconds())
+	if b, ok := sc.db.backend.(*etcdBackend); ok && b.campaigned != nil {
+		lead := 0.0
+		if b.lead.Load() != nil {
+			lead = 1
+		}
+		gauge(descLeader, lead)
+		counter(descLeaderCommits, float64(b.fencedCommits.Load()))
+		counter(descNotLeader, float64(b.notLeader.Load()))
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"tiaojie/internal/mediation"
@@ -107,6 +108,9 @@ type DB struct {
 	// processes' commits (watch_memo.go); following waits for them.
 	stopFollow context.CancelFunc
 	following  sync.WaitGroup
+	// membershipWatch is how far the running WatchMembership has come
+	// (nil when none runs), for WaitWatches.
+	membershipWatch atomic.Pointer[membershipWatch]
 
 	// blobs keeps the attachments' content; nil: the store's bucket
 	// blobs (blobs.go).
@@ -149,6 +153,12 @@ func Open(path string, opt Options) (*DB, error) {
 func OpenBackend(b Backend, opt Options) (*DB, error) {
 	if opt.ReadAuditDelay == 0 {
 		opt.ReadAuditDelay = time.Second
+	}
+	if e, ok := b.(*etcdBackend); ok {
+		e.watched = nil
+		for _, name := range watchedBuckets() {
+			e.watched = append(e.watched, e.bucketStart(name))
+		}
 	}
 	db := &DB{backend: b, Now: time.Now,
 		writes: make(chan mutation, maxGroup), writesDone: make(chan struct{}),

@@ -62,6 +62,7 @@ func (k *kind) follow(ctx context.Context, b Backend, m *memo) {
 		if err == nil {
 			for ev := range events {
 				k.event(m, ev)
+				watchMoved(b)
 				pause = followRetry[0]
 			}
 		}
@@ -83,6 +84,12 @@ var eventLag atomic.Int64 // nanoseconds
 
 // event applies one change that the watch reported.
 func (k *kind) event(m *memo, ev Event) {
+	if ev.Progress {
+		m.mu.Lock()
+		m.applied = max(m.applied, ev.Revision)
+		m.mu.Unlock()
+		return
+	}
 	if lag := eventLag.Load(); lag > 0 {
 		time.Sleep(time.Duration(lag))
 	}

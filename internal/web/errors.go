@@ -106,3 +106,13 @@ func asMediationError(err error) *mediation.Error {
 	}
 	return &mediation.Error{Code: mediation.EINTERNAL, Message: "error.internal"}
 }
+
+// ServeError answers the request with err as the server answers any error
+// (the JSON error, or the error page, in the client's language), for what
+// stands in front of the server: the forwarding of a follower's writes to
+// the store's elected writer (cmd/tiaojie).
+func (s *Server) ServeError(w http.ResponseWriter, r *http.Request, err error) {
+	c := s.echo.NewContext(r, w)
+	setSecurityHeaders(w.Header(), r)
+	s.handleError(err, c)
+}

@@ -5,12 +5,15 @@ package clustertest
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 	"os/exec"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -172,6 +175,119 @@ func TestTwoServersOnACluster(t *testing.T) {
 		}
 		if _, err := newPerson().send("POST", api(a, "/access"), map[string]string{"token": p.token, "pin": "246810"}, "", nil); err == nil {
 			t.Errorf("the old link still signs in through a")
+		}
+	})
+
+	t.Run("a follower's writes are committed by the leader and read back through the follower at once", func(t *testing.T) {
+		leader, follower := leaderAndFollower(t, servers, 5*time.Second)
+		leaderCommits := leader.metric(t, "tiaojie_etcd_leader_commits_total")
+		followerCommits := follower.metric(t, "tiaojie_etcd_leader_commits_total")
+		forwarded := follower.metric(t, "tiaojie_forwarded_requests_total")
+		const rounds = 8
+		for i := range rounds {
+			// An account made through the follower signs in through it, and
+			// the sign-in, made by the leader, is served by the follower at
+			// once; so is the case it opens, and the grant that lets it read it.
+			name := fmt.Sprintf("follower.%d", i)
+			admin.must(t, "POST", api(follower, "/users"), map[string]string{"username": name, "display_name": "经 " + name,
+				"role": "mediator", "password": "mediator-password-3"}, nil)
+			p := newPerson()
+			p.must(t, "POST", api(follower, "/login"), map[string]string{"username": name, "password": "mediator-password-3"}, nil)
+			if status := p.status(t, api(follower, "/me")); status != http.StatusOK {
+				t.Fatalf("round %d: the sign-in made through the follower, at once through it: %d", i, status)
+			}
+			var cs struct {
+				ID string `json:"id"`
+			}
+			p.must(t, "POST", api(follower, "/cases"), map[string]string{"title": "经 " + name + " 立的案件",
+				"category": "noise", "community": "dongfeng", "source": "party_application"}, &cs)
+			if status := p.status(t, api(follower, "/cases/"+cs.ID)); status != http.StatusOK {
+				t.Fatalf("round %d: the case made through the follower, at once through it: %d", i, status)
+			}
+		}
+		if got := leader.metric(t, "tiaojie_etcd_leader_commits_total") - leaderCommits; got < 3*rounds {
+			t.Errorf("the leader made %v commits as the writer for %d writes sent to the follower", got, 3*rounds)
+		}
+		if got := follower.metric(t, "tiaojie_etcd_leader_commits_total") - followerCommits; got != 0 {
+			t.Errorf("the follower made %v commits as the writer", got)
+		}
+		if got := follower.metric(t, "tiaojie_forwarded_requests_total") - forwarded; got < 3*rounds {
+			t.Errorf("the follower forwarded %v requests, want at least %d", got, 3*rounds)
+		}
+	})
+
+	t.Run("a new invitation's link made through the follower's form shows once on its page there", func(t *testing.T) {
+		_, follower := leaderAndFollower(t, servers, 5*time.Second)
+		desk := cases[0].mediator
+		newParty := follower.base + "/cases/" + cases[0].id + "/parties/new"
+		resp, err := desk.c.Get(newParty)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		u, _ := url.Parse(follower.base)
+		csrf := ""
+		for _, c := range desk.c.Jar.Cookies(u) {
+			if c.Name == "csrf" {
+				csrf = c.Value
+			}
+		}
+		if csrf == "" {
+			t.Fatal("the form's page set no csrf cookie")
+		}
+		form := url.Values{"csrf": {csrf}, "name": {"孙丽"}, "kind": {"person"}, "side": {"applicant"}, "phone": {"010-62345678"}}
+		resp, err = desk.c.PostForm(newParty, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		at := resp.Request.URL
+		link := follower.base + "/a/"
+		if resp.StatusCode != http.StatusOK || !strings.HasSuffix(at.Path, "/invitation") || at.Query().Get("i") == "" {
+			t.Fatalf("the form through the follower led to %d %s", resp.StatusCode, at)
+		}
+		if !strings.Contains(string(page), link) {
+			t.Fatalf("the invitation page through the follower shows no link %s...", link)
+		}
+		resp, err = desk.c.Get(at.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || strings.Contains(string(page), link) {
+			t.Fatalf("the page asked again through the follower: %d, the link shown again: %v", resp.StatusCode, strings.Contains(string(page), link))
+		}
+	})
+
+	t.Run("the leading tiaojie process killed, the other leads and writes go on", func(t *testing.T) {
+		leader, follower := leaderAndFollower(t, servers, 5*time.Second)
+		var writers []party
+		for i := range 4 {
+			writers = append(writers, addParty(t, i%2, follower, fmt.Sprintf("接管者%d", i), "third_party"))
+		}
+		takeover(t, cluster, leader, follower, []string{cases[0].id, cases[1].id}, false, "k", func(w int) (*person, *server, string) {
+			return writers[w%4].person, follower, cases[w%2].id
+		})
+		leader.launch(t)
+		if _, f := leaderAndFollower(t, servers, 10*time.Second); f != leader {
+			t.Fatalf("the restarted process took the lead back from %s", follower.name)
+		}
+	})
+
+	t.Run("the leading tiaojie process paused past its lease: the other leads, and its late commits are refused", func(t *testing.T) {
+		leader, follower := leaderAndFollower(t, servers, 5*time.Second)
+		var writers []party
+		for i := range 4 {
+			writers = append(writers, addParty(t, i%2, follower, fmt.Sprintf("暂停者%d", i), "third_party"))
+		}
+		through := []*server{leader, follower}
+		takeover(t, cluster, leader, follower, []string{cases[0].id, cases[1].id}, true, "p", func(w int) (*person, *server, string) {
+			return writers[w%4].person, through[w%2], cases[w%2].id
+		})
+		if leader.metric(t, "tiaojie_etcd_leader") != 0 {
+			t.Errorf("the paused process %s leads again beside %s", leader.name, follower.name)
 		}
 	})
 
@@ -420,7 +536,13 @@ func leaderKill(t *testing.T, bin string, cluster *etcdtest.Cluster, servers []*
 // Idempotency-Key after a failure (no answer, or a 5xx) until it is
 // acknowledged or a minute has gone.
 func write(p *person, url, marker string, sent *atomic.Int64) (ack, error) {
-	body := map[string]string{"kind": "position", "body": "集群 " + marker}
+	return writeAs(p, url, "集群 ", marker, sent, false)
+}
+
+// writeAs is write, with the submission's body prefix + marker; strict, it
+// takes no failure but 503 (unavailable) and no answer.
+func writeAs(p *person, url, prefix, marker string, sent *atomic.Int64, strict bool) (ack, error) {
+	body := map[string]string{"kind": "position", "body": prefix + marker}
 	var last error
 	for retries, until := 0, time.Now().Add(time.Minute); time.Now().Before(until); retries++ {
 		var out struct {
@@ -432,11 +554,161 @@ func write(p *person, url, marker string, sent *atomic.Int64) (ack, error) {
 			return ack{marker: marker, id: out.ID, at: time.Now(), retries: retries,
 				replayed: header.Get("Idempotent-Replayed") == "true"}, nil
 		}
-		if status != 0 && status < 500 {
+		if status != 0 && (status < 500 || strict && status != http.StatusServiceUnavailable) {
 			return ack{}, fmt.Errorf("write %s: %w", marker, err)
 		}
 		last = err
 		time.Sleep(20 * time.Millisecond)
 	}
 	return ack{}, fmt.Errorf("write %s: not acknowledged within a minute: %v", marker, last)
+}
+
+// leaderAndFollower waits until exactly one of the two servers says it is
+// the store's elected writer, and returns it and the other.
+func leaderAndFollower(t *testing.T, servers []*server, within time.Duration) (leader, follower *server) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		a, b := servers[0].metric(t, "tiaojie_etcd_leader"), servers[1].metric(t, "tiaojie_etcd_leader")
+		switch {
+		case a == 1 && b == 0:
+			return servers[0], servers[1]
+		case a == 0 && b == 1:
+			return servers[1], servers[0]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no single elected writer after %s: %s says %v, %s %v", within, servers[0].name, a, servers[1].name, b)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// takeover runs 8 writers (through the servers who says), and while they
+// write kills the leading tiaojie process (SIGKILL), or, when paused, stops
+// it (SIGSTOP) until the other leads and lets it run on, deposed; it logs
+// how long no write was acknowledged, fails past a generous bound, and
+// unless every acknowledged write is stored exactly once. Each marker
+// starts with tag.
+func takeover(t *testing.T, cluster *etcdtest.Cluster, leader, follower *server, caseIDs []string, paused bool, tag string,
+	who func(w int) (*person, *server, string)) {
+	const writers = 8
+	var (
+		mu   sync.Mutex
+		acks []ack
+		sent atomic.Int64
+		stop = make(chan struct{})
+		wg   sync.WaitGroup
+	)
+	errs := make(chan error, writers)
+	acked := func() int { mu.Lock(); defer mu.Unlock(); return len(acks) }
+	for w := range writers {
+		p, through, caseID := who(w)
+		wg.Go(func() {
+			for n := 0; ; n++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				a, err := writeAs(p, through.base+"/api/v1/cases/"+caseID+"/submissions", "接管 ", fmt.Sprintf("%s%02d-n%03d", tag, w, n), &sent, true)
+				if err != nil {
+					errs <- err
+					return
+				}
+				mu.Lock()
+				acks = append(acks, a)
+				mu.Unlock()
+			}
+		})
+	}
+	waitAcks := func(n int, limit time.Duration) {
+		t.Helper()
+		want, until := acked()+n, time.Now().Add(limit)
+		for acked() < want && time.Now().Before(until) {
+			time.Sleep(5 * time.Millisecond)
+		}
+		if acked() < want {
+			t.Errorf("%d writes acknowledged, %d wanted within %s", acked(), want, limit)
+		}
+	}
+	waitAcks(24, 30*time.Second)
+	killed := time.Now()
+	if paused {
+		leader.cmd.Process.Signal(syscall.SIGSTOP)
+		for deadline := time.Now().Add(20 * time.Second); follower.metric(t, "tiaojie_etcd_leader") != 1; time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				leader.cmd.Process.Signal(syscall.SIGCONT)
+				t.Fatalf("%s did not take the lead from the paused %s", follower.name, leader.name)
+			}
+		}
+		t.Logf("%s led %s after %s was paused", follower.name, time.Since(killed).Round(time.Millisecond), leader.name)
+		waitAcks(16, 30*time.Second)
+		leader.cmd.Process.Signal(syscall.SIGCONT)
+	} else {
+		leader.kill()
+	}
+	waitAcks(24, 30*time.Second)
+	close(stop)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if follower.metric(t, "tiaojie_etcd_leader") != 1 {
+		t.Errorf("the surviving process %s does not lead", follower.name)
+	}
+	mu.Lock()
+	slices.SortFunc(acks, func(x, y ack) int { return x.at.Compare(y.at) })
+	longest, first := time.Duration(0), time.Duration(-1)
+	for j, a := range acks {
+		if first < 0 && a.at.After(killed) {
+			first = a.at.Sub(killed)
+		}
+		if j > 0 && a.at.After(killed) && a.at.Sub(acks[j-1].at) > longest {
+			longest = a.at.Sub(acks[j-1].at)
+		}
+	}
+	how := "killed"
+	if paused {
+		how = fmt.Sprintf("paused (%v of its late commits refused)", leader.metric(t, "tiaojie_etcd_not_leader_total"))
+	}
+	t.Logf("the leading process %s %s: writes stopped for %s (the longest time without an acknowledgement), "+
+		"the first came %s after; %d writes acknowledged, %d sends", leader.name, how,
+		longest.Round(time.Millisecond), first.Round(time.Millisecond), len(acks), sent.Load())
+	// The session's life is 2 s; a starved machine may take several more.
+	if longest > 15*time.Second {
+		t.Errorf("writes stopped for %s when the leading process died", longest)
+	}
+	mine := slices.Clone(acks)
+	mu.Unlock()
+
+	db, err := store.OpenEtcd(store.EtcdOptions{Endpoints: cluster.Endpoints}, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	found := map[string][]string{}
+	for _, caseID := range caseIDs {
+		id, _ := mediation.ParseID(caseID)
+		for cursor := mediation.ID(0); ; {
+			subs, next, err := db.Submissions(store.SubmissionFilter{Case: id, Cursor: cursor, Limit: 500})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range subs {
+				if marker, ok := strings.CutPrefix(s.Body, "接管 "); ok {
+					found[marker] = append(found[marker], s.ID.String())
+				}
+			}
+			if next == 0 {
+				break
+			}
+			cursor = next
+		}
+	}
+	for _, a := range mine {
+		if ids := found[a.marker]; len(ids) != 1 || ids[0] != a.id {
+			t.Errorf("write %s, acknowledged as submission %s: found as %v", a.marker, a.id, ids)
+		}
+	}
 }

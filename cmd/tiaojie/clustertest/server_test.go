@@ -8,11 +8,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -35,18 +37,37 @@ func buildTiaojie(t *testing.T, dir string) string {
 type server struct {
 	name string
 	base string // http://127.0.0.1:port
+	bin  string
+	args []string
 	cmd  *exec.Cmd
 	done chan error
 }
 
-// startServer runs `tiaojie serve` on the store flags and waits until it
-// says where it listens; it is stopped with SIGTERM at cleanup at the latest.
+// startServer runs `tiaojie serve` on the store flags, at an address of its
+// own that it advertises to the other servers, and waits until it says
+// where it listens; it is stopped with SIGTERM at cleanup at the latest.
 func startServer(t *testing.T, bin, name string, storeFlags []string) *server {
 	t.Helper()
-	args := append(append([]string{"serve"}, storeFlags...), "--addr", "127.0.0.1:0", "--insecure-cookies", "--log-format", "text")
-	cmd := exec.Command(bin, args...)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	args := append(append([]string{"serve"}, storeFlags...), "--addr", addr, "--advertise", "http://"+addr,
+		"--insecure-cookies", "--log-format", "text")
+	s := &server{name: name, bin: bin, args: args}
+	s.launch(t)
+	t.Cleanup(func() { s.stop(t) })
+	return s
+}
+
+// launch starts the process (again, after kill: at the same address).
+func (s *server) launch(t *testing.T) {
+	t.Helper()
+	cmd := exec.Command(s.bin, s.args...)
 	cmd.Env = append(os.Environ(), "TIAOJIE_ADMIN_PASSWORD="+adminPassword)
-	log, err := os.Create(filepath.Join(t.TempDir(), name+".log"))
+	log, err := os.Create(filepath.Join(t.TempDir(), s.name+".log"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +80,7 @@ func startServer(t *testing.T, bin, name string, storeFlags []string) *server {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &server{name: name, cmd: cmd, done: make(chan error, 1)}
+	s.cmd, s.done, s.base = cmd, make(chan error, 1), ""
 	lines := bufio.NewScanner(out)
 	for lines.Scan() {
 		if addr, ok := strings.CutPrefix(lines.Text(), "tiaojie is listening on "); ok {
@@ -68,15 +89,44 @@ func startServer(t *testing.T, bin, name string, storeFlags []string) *server {
 		}
 	}
 	go io.Copy(io.Discard, out)
-	go func() { s.done <- cmd.Wait() }()
+	done := s.done
+	go func() { done <- cmd.Wait() }()
 	if s.base == "" {
 		cmd.Process.Kill()
 		<-s.done
+		s.cmd = nil
 		tail, _ := os.ReadFile(log.Name())
-		t.Fatalf("server %s did not say where it listens:\n%s", name, tail)
+		t.Fatalf("server %s did not say where it listens:\n%s", s.name, tail)
 	}
-	t.Cleanup(func() { s.stop(t) })
-	return s
+}
+
+// kill ends the process with SIGKILL, at whatever it was doing.
+func (s *server) kill() {
+	s.cmd.Process.Kill()
+	<-s.done
+	s.cmd = nil
+}
+
+// metric is the value of a metric the server shows at /metrics (without
+// labels), 0 when it shows none.
+func (s *server) metric(t *testing.T, name string) float64 {
+	t.Helper()
+	resp, err := http.Get(s.base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	lines := bufio.NewScanner(resp.Body)
+	for lines.Scan() {
+		if v, ok := strings.CutPrefix(lines.Text(), name+" "); ok {
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil {
+				t.Fatalf("%s on %s: %q", name, s.name, v)
+			}
+			return f
+		}
+	}
+	return 0
 }
 
 // stop ends the server as SIGTERM does, and waits for it.
