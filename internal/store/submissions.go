@@ -51,43 +51,36 @@ func (db *DB) CreateSubmission(s *mediation.Submission, actor string, opts ...Op
 // getCaseStatus is the status of the stored case, or ENOTFOUND, decoding
 // nothing else of it: what adding a submission needs to know of the case,
 // inside the write transaction, where decoding the whole record was a fifth
-// of the work. The same bytes are decoded once (decodedCache).
+// of the work.
 func getCaseStatus(tx Tx, id mediation.ID) (mediation.Status, error) {
-	key := idKey(id)
-	v := tx.Bucket(caseRecords.bucket).Get(key)
+	v := tx.Bucket(caseRecords.bucket).Get(idKey(id))
 	if v == nil {
 		return "", mediation.NotFound()
 	}
-	return caseStatuses.get(key, v, func(v []byte) (mediation.Status, error) {
-		var c struct {
-			Status mediation.Status `json:"status"`
-		}
-		err := decode(v, &c)
-		return c.Status, err
-	})
+	var c struct {
+		Status mediation.Status `json:"status"`
+	}
+	if err := decode(v, &c); err != nil {
+		return "", err
+	}
+	return c.Status, nil
 }
 
 // partyCase is the case of the stored party, or ENOTFOUND, decoding nothing
-// else of it, and the same bytes once.
+// else of it.
 func partyCase(tx Tx, id mediation.ID) (mediation.ID, error) {
-	key := idKey(id)
-	v := tx.Bucket(partyRecords.bucket).Get(key)
+	v := tx.Bucket(partyRecords.bucket).Get(idKey(id))
 	if v == nil {
 		return 0, mediation.NotFound()
 	}
-	return partyCases.get(key, v, func(v []byte) (mediation.ID, error) {
-		var p struct {
-			CaseID mediation.ID `json:"case_id"`
-		}
-		err := decode(v, &p)
-		return p.CaseID, err
-	})
+	var p struct {
+		CaseID mediation.ID `json:"case_id"`
+	}
+	if err := decode(v, &p); err != nil {
+		return 0, err
+	}
+	return p.CaseID, nil
 }
-
-var (
-	caseStatuses decodedCache[mediation.Status]
-	partyCases   decodedCache[mediation.ID]
-)
 
 func getSubmission(tx Tx, id mediation.ID) (*mediation.Submission, error) {
 	return submissionRecords.get(tx, idKey(id))
