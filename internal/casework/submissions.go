@@ -20,45 +20,57 @@ func (s *Service) Submit(r *mediation.Request, caseID mediation.ID, in mediation
 		return nil, err
 	}
 	defer s.decided()()
-	cs, err := s.db.Case(caseID)
+	var (
+		si                mediation.SubmissionInput
+		author, enteredBy mediation.ID
+		partyCase         mediation.ID
+	)
+	// The case and the author are read in one transaction, and of them only
+	// the case's status and the author's case are decoded: the decisions
+	// need nothing else of them.
+	err := s.db.Read(func(rd *store.Reader) error {
+		status, err := rd.CaseStatus(caseID)
+		if err != nil {
+			return err
+		}
+		// Membership of the case first, so that an outsider learns nothing
+		// from how its body is judged.
+		if s.caseLevelID(p, caseID) == mediation.LevelNone {
+			return mediation.NotFound()
+		}
+		if err := s.guardOpen(&mediation.Case{ID: caseID, Status: status}); err != nil {
+			return err
+		}
+		if err := in(&si); err != nil {
+			return err
+		}
+		author = si.PartyID
+		if p.IsParty() {
+			if author != 0 && author != p.PartyID {
+				return mediation.Invalid("party_id", "validation.party", "")
+			}
+			author = p.PartyID
+		} else {
+			if author == 0 {
+				return mediation.Invalid("party_id", "validation.required", "")
+			}
+			enteredBy = p.UserID
+		}
+		// The owner of the new submission is the author as stored, in this case.
+		partyCase, err = rd.PartyCase(author)
+		if mediation.ErrorCode(err) == mediation.ENOTFOUND || err == nil && partyCase != caseID {
+			return mediation.Invalid("party_id", "validation.party", "")
+		}
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	// Membership of the case first, so that an outsider learns nothing from
-	// how its body is judged.
-	if s.caseLevel(p, cs) == mediation.LevelNone {
-		return nil, mediation.NotFound()
-	}
-	if err := s.guardOpen(cs); err != nil {
-		return nil, err
-	}
-	var si mediation.SubmissionInput
-	if err := in(&si); err != nil {
-		return nil, err
-	}
-	author, enteredBy := si.PartyID, mediation.ID(0)
-	if p.IsParty() {
-		if author != 0 && author != p.PartyID {
-			return nil, mediation.Invalid("party_id", "validation.party", "")
-		}
-		author = p.PartyID
-	} else {
-		if author == 0 {
-			return nil, mediation.Invalid("party_id", "validation.required", "")
-		}
-		enteredBy = p.UserID
-	}
-	// The owner of the new submission is the author as stored, in this case.
-	party, err := s.db.Party(author)
-	if mediation.ErrorCode(err) == mediation.ENOTFOUND || err == nil && party.CaseID != cs.ID {
-		return nil, mediation.Invalid("party_id", "validation.party", "")
-	} else if err != nil {
-		return nil, err
-	}
+	party := &mediation.Party{ID: author, CaseID: partyCase}
 	if err := s.authz.Check(p, authz.ActCreate, authz.PartyObject(authz.ObjSubmission, party)); err != nil {
 		return nil, err
 	}
-	sub, err := mediation.NewSubmission(si, cs.ID, author, enteredBy, s.db.Now().UTC())
+	sub, err := mediation.NewSubmission(si, caseID, author, enteredBy, s.db.Now().UTC())
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"tiaojie/internal/mediation"
@@ -35,11 +36,41 @@ func linkHash(prev string, e *mediation.AuditEntry) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return hashLink(prev, b), nil
+}
+
+// hashLink is linkHash of the entry whose canonical encoding is b.
+func hashLink(prev string, b []byte) string {
 	h := sha256.New()
 	h.Write([]byte(prev))
 	h.Write([]byte{0})
 	h.Write(b)
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// encodeChained is encode(&chained{Entry: e, Prev: prev, Hash: hash}) for the
+// entry whose canonical encoding is entry, put together from it: the entry is
+// encoded once for its hash and its record. prev and hash are hexadecimal (or
+// empty), which JSON takes as they are.
+func encodeChained(entry []byte, prev, hash string) []byte {
+	b := make([]byte, 0, len(entry)+len(prev)+len(hash)+len(`{"entry":,"prev":"","hash":""}`))
+	b = append(b, `{"entry":`...)
+	b = append(b, entry...)
+	b = append(b, `,"prev":"`...)
+	b = append(b, prev...)
+	b = append(b, `","hash":"`...)
+	b = append(b, hash...)
+	return append(b, `"}`...)
+}
+
+// lastHead is the audit head most recently decoded or written, with its
+// stored bytes: a transaction that finds the same bytes (the next mutation of
+// a group, after the one that wrote them) takes it without decoding them.
+var lastHead atomic.Pointer[storedHead]
+
+type storedHead struct {
+	raw  []byte
+	head Head
 }
 
 func auditHead(tx Tx) (Head, error) {
@@ -48,7 +79,14 @@ func auditHead(tx Tx) (Head, error) {
 	if b == nil {
 		return h, nil
 	}
-	return h, decode(b, &h)
+	if last := lastHead.Load(); last != nil && bytes.Equal(last.raw, b) {
+		return last.head, nil
+	}
+	if err := decode(b, &h); err != nil {
+		return h, err
+	}
+	lastHead.Store(&storedHead{raw: bytes.Clone(b), head: h})
+	return h, nil
 }
 
 // appendAudit links the entry into the chain inside the caller's
@@ -66,18 +104,25 @@ func appendAudit(tx Tx, e mediation.AuditEntry) error {
 	seq := uint64(id)
 	e.Seq = seq
 	e.At = e.At.UTC()
-	hash, err := linkHash(head.Hash, &e)
+	entry, err := encode(&e)
 	if err != nil {
 		return err
 	}
-	if err := auditRecords.store(tx, itob(seq), &chained{Entry: e, Prev: head.Hash, Hash: hash}); err != nil {
+	hash := hashLink(head.Hash, entry)
+	ch := &chained{Entry: e, Prev: head.Hash, Hash: hash}
+	if err := auditRecords.kind.storeEncoded(tx, itob(seq), ch, encodeChained(entry, head.Hash, hash)); err != nil {
 		return err
 	}
-	b, err := encode(Head{Seq: seq, Hash: hash})
+	next := Head{Seq: seq, Hash: hash}
+	b, err := encode(next)
 	if err != nil {
 		return err
 	}
-	return tx.Bucket(bucketMeta).Put(metaAuditHead, b)
+	if err := tx.Bucket(bucketMeta).Put(metaAuditHead, b); err != nil {
+		return err
+	}
+	lastHead.Store(&storedHead{raw: b, head: next})
+	return nil
 }
 
 // AuditHead returns the newest link of the audit chain.

@@ -121,7 +121,11 @@ func (k *kind) nextID(tx Tx) (mediation.ID, error) {
 // store writes record r at key (deletes it when r is nil) and brings every
 // index of the kind from the entries of the record stored before to those of
 // r. It is commit's, and only commit's, way to write a record.
-func (k *kind) store(tx Tx, key []byte, r any) error {
+func (k *kind) store(tx Tx, key []byte, r any) error { return k.storeEncoded(tx, key, r, nil) }
+
+// storeEncoded is store with the record's encoding v made already (nil: store
+// encodes it).
+func (k *kind) storeEncoded(tx Tx, key []byte, r any, v []byte) error {
 	b := tx.Bucket(k.bucket)
 	var old any
 	if len(k.indexes) > 0 {
@@ -153,9 +157,11 @@ func (k *kind) store(tx Tx, key []byte, r any) error {
 		}
 		return nil
 	}
-	v, err := k.encode(r)
-	if err != nil {
-		return err
+	if v == nil {
+		var err error
+		if v, err = k.encode(r); err != nil {
+			return err
+		}
 	}
 	if err := b.Put(key, v); err != nil {
 		return err

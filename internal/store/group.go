@@ -3,6 +3,8 @@ package store
 import (
 	"errors"
 	"fmt"
+	"sync/atomic"
+	"time"
 )
 
 // Group commit. Every mutation is a function of its own, run in a write
@@ -37,6 +39,42 @@ var errClosed = errors.New("store: the database is closed")
 type mutation struct {
 	fn   func(Tx) error
 	done chan error
+}
+
+// GroupFigures are what the group committer has done since Open: the
+// transactions it ran (each a commit, and one more for every mutation run
+// alone after failing), the mutations they carried, the time spent in the
+// mutations' functions and the time from each transaction's start to its
+// end, its commit (and fsync) included.
+type GroupFigures struct {
+	Transactions, Mutations int64
+	InMutations, InTx       time.Duration
+}
+
+type groupCounters struct {
+	txs, mutations, mutationNanos, txNanos atomic.Int64
+}
+
+// GroupFigures says what the group committer has done since Open.
+func (db *DB) GroupFigures() GroupFigures {
+	g := &db.groups
+	return GroupFigures{Transactions: g.txs.Load(), Mutations: g.mutations.Load(),
+		InMutations: time.Duration(g.mutationNanos.Load()), InTx: time.Duration(g.txNanos.Load())}
+}
+
+// Minus is the figures from h to g.
+func (g GroupFigures) Minus(h GroupFigures) GroupFigures {
+	return GroupFigures{g.Transactions - h.Transactions, g.Mutations - h.Mutations,
+		g.InMutations - h.InMutations, g.InTx - h.InTx}
+}
+
+// counted runs fn as the backend's write transaction, counting it.
+func (db *DB) counted(fn func(Tx) error) error {
+	began := time.Now()
+	err := db.backend.Update(fn)
+	db.groups.txs.Add(1)
+	db.groups.txNanos.Add(int64(time.Since(began)))
+	return err
 }
 
 // batch carries out fn in a shared write transaction and returns once that
@@ -88,9 +126,11 @@ func (db *DB) commitGroup(group []mutation) {
 	lim := db.backend.Limits()
 	for len(group) > 0 {
 		var failed, taken int
-		err := db.backend.Update(func(tx Tx) error {
+		err := db.counted(func(tx Tx) error {
 			// The backend may run this again (etcd, on a conflict).
 			failed, taken = -1, len(group)
+			began := time.Now()
+			defer func() { db.groups.mutationNanos.Add(int64(time.Since(began))) }()
 			for i, m := range group {
 				if err := safely(m.fn, tx); err != nil {
 					failed = i
@@ -105,6 +145,9 @@ func (db *DB) commitGroup(group []mutation) {
 		})
 		if failed < 0 {
 			// Committed, or the commit itself failed: the same answer for all.
+			if err == nil {
+				db.groups.mutations.Add(int64(taken))
+			}
 			for _, m := range group[:taken] {
 				m.done <- err
 			}
@@ -118,7 +161,11 @@ func (db *DB) commitGroup(group []mutation) {
 			continue
 		}
 		alone := group[failed]
-		alone.done <- db.backend.Update(func(tx Tx) error { return safely(alone.fn, tx) })
+		err = db.counted(func(tx Tx) error { return safely(alone.fn, tx) })
+		if err == nil {
+			db.groups.mutations.Add(1)
+		}
+		alone.done <- err
 		group = append(group[:failed:failed], group[failed+1:]...)
 	}
 }

@@ -28,6 +28,17 @@ func (r *Reader) CaseExists(id mediation.ID) bool {
 	return id != 0 && r.tx.Bucket(caseRecords.bucket).Get(idKey(id)) != nil
 }
 
+// CaseStatus returns the status of the case with the given ID, or
+// ENOTFOUND, decoding nothing else of it: for a decision that needs the
+// case's ID and whether it is open.
+func (r *Reader) CaseStatus(id mediation.ID) (mediation.Status, error) {
+	return getCaseStatus(r.tx, id)
+}
+
+// PartyCase returns the case of the party with the given ID, or ENOTFOUND,
+// decoding nothing else of it.
+func (r *Reader) PartyCase(id mediation.ID) (mediation.ID, error) { return partyCase(r.tx, id) }
+
 // Case returns the case with the given ID, or ENOTFOUND.
 func (r *Reader) Case(id mediation.ID) (*mediation.Case, error) { return getCase(r.tx, id) }
 

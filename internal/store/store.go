@@ -96,6 +96,8 @@ type DB struct {
 	writesClosed bool
 	writes       chan mutation
 	writesDone   chan struct{}
+	// groups counts what the committer did (GroupFigures).
+	groups groupCounters
 
 	// readsMu guards sending on reads against its closing.
 	readsMu   sync.RWMutex
