@@ -323,6 +323,92 @@ type ack struct {
 	replayed bool
 }
 
+// load is writers creating submissions one after another, each write
+// retried with its Idempotency-Key until acknowledged, and what they were
+// answered.
+type load struct {
+	t    *testing.T
+	mu   sync.Mutex
+	acks []ack
+	sent atomic.Int64
+	stop chan struct{}
+	wg   sync.WaitGroup
+	errs chan error
+}
+
+// startLoad starts n writers; write makes writer w's write number i.
+func startLoad(t *testing.T, n int, write func(w, i int, sent *atomic.Int64) (ack, error)) *load {
+	l := &load{t: t, stop: make(chan struct{}), errs: make(chan error, n)}
+	for w := range n {
+		l.wg.Go(func() {
+			for i := 0; ; i++ {
+				select {
+				case <-l.stop:
+					return
+				default:
+				}
+				a, err := write(w, i, &l.sent)
+				if err != nil {
+					l.errs <- err
+					return
+				}
+				l.mu.Lock()
+				l.acks = append(l.acks, a)
+				l.mu.Unlock()
+			}
+		})
+	}
+	return l
+}
+
+func (l *load) acked() int { l.mu.Lock(); defer l.mu.Unlock(); return len(l.acks) }
+
+// waitAcks waits until n more writes are acknowledged, for up to limit.
+func (l *load) waitAcks(n int, limit time.Duration) {
+	l.t.Helper()
+	want, until := l.acked()+n, time.Now().Add(limit)
+	for l.acked() < want && time.Now().Before(until) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := l.acked(); got < want {
+		l.t.Errorf("%d writes acknowledged, %d wanted within %s", got, want, limit)
+	}
+}
+
+// end stops the writers, fails the test with their errors, and returns
+// every acknowledged write in the order of its acknowledgement.
+func (l *load) end() []ack {
+	close(l.stop)
+	l.wg.Wait()
+	close(l.errs)
+	for err := range l.errs {
+		l.t.Error(err)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	acks := slices.Clone(l.acks)
+	slices.SortFunc(acks, func(x, y ack) int { return x.at.Compare(y.at) })
+	return acks
+}
+
+// stopped is how long no write was acknowledged once a fault began at from:
+// the longest gap between two acknowledgements (in time order) that ends
+// after from and, unless until is zero, begins before until; where that
+// gap began, relative to from; and when the first acknowledgement after
+// from came (-1 if none did).
+func stopped(acks []ack, from, until time.Time) (longest, began, first time.Duration) {
+	first = -1
+	for j, a := range acks {
+		if first < 0 && a.at.After(from) {
+			first = a.at.Sub(from)
+		}
+		if j > 0 && a.at.After(from) && (until.IsZero() || acks[j-1].at.Before(until)) && a.at.Sub(acks[j-1].at) > longest {
+			longest, began = a.at.Sub(acks[j-1].at), acks[j-1].at.Sub(from)
+		}
+	}
+	return longest, began, first
+}
+
 // leaderKill runs 16 writers, each creating submissions one after another
 // through its server (who(w)), each retried with its Idempotency-Key until
 // acknowledged; meanwhile it kills the cluster's leader, lets the other two
@@ -332,47 +418,11 @@ type ack struct {
 // one audit entry, that nothing else is, and that `tiaojie check` passes.
 func leaderKill(t *testing.T, bin string, cluster *etcdtest.Cluster, servers []*server, caseIDs []string,
 	who func(w int) (*person, *server, string)) {
-	const writers = 16
-	var (
-		mu   sync.Mutex
-		acks []ack
-		sent atomic.Int64
-		stop = make(chan struct{})
-		wg   sync.WaitGroup
-	)
-	errs := make(chan error, writers)
-	acked := func() int { mu.Lock(); defer mu.Unlock(); return len(acks) }
-	for w := range writers {
+	l := startLoad(t, 16, func(w, n int, sent *atomic.Int64) (ack, error) {
 		p, s, caseID := who(w)
-		wg.Go(func() {
-			for n := 0; ; n++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				marker := fmt.Sprintf("w%02d-n%03d", w, n)
-				a, err := write(p, s.base+"/api/v1/cases/"+caseID+"/submissions", marker, &sent)
-				if err != nil {
-					errs <- err
-					return
-				}
-				mu.Lock()
-				acks = append(acks, a)
-				mu.Unlock()
-			}
-		})
-	}
-	// waitAcks waits until n more writes are acknowledged, for up to limit.
-	waitAcks := func(n int, limit time.Duration) {
-		want, until := acked()+n, time.Now().Add(limit)
-		for acked() < want && time.Now().Before(until) {
-			time.Sleep(5 * time.Millisecond)
-		}
-		if acked() < want {
-			t.Errorf("%d writes acknowledged, %d wanted within %s", acked(), want, limit)
-		}
-	}
+		return write(p, s.base+"/api/v1/cases/"+caseID+"/submissions", fmt.Sprintf("w%02d-n%03d", w, n), sent)
+	})
+	acked, waitAcks := l.acked, l.waitAcks
 
 	// Three rounds: the leader killed (SIGKILL), the two others left to
 	// carry on, the killed member restarted; twice, and then the leader
@@ -422,18 +472,11 @@ func leaderKill(t *testing.T, bin string, cluster *etcdtest.Cluster, servers []*
 		rounds = append(rounds, r)
 		waitAcks(24, 30*time.Second)
 	}
-	close(stop)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
+	acks := l.end()
 
 	// How long no write was acknowledged once the leader died: the longest
 	// gap between two acknowledgements from just before the kill to the
 	// restart, and the first acknowledgement after the kill.
-	mu.Lock()
-	slices.SortFunc(acks, func(x, y ack) int { return x.at.Compare(y.at) })
 	retries, replayed := 0, 0
 	for _, a := range acks {
 		retries += a.retries
@@ -442,15 +485,7 @@ func leaderKill(t *testing.T, bin string, cluster *etcdtest.Cluster, servers []*
 		}
 	}
 	for i, r := range rounds {
-		first, longest, from := time.Duration(-1), time.Duration(0), time.Duration(0)
-		for j, a := range acks {
-			if first < 0 && a.at.After(r.killed) {
-				first = a.at.Sub(r.killed)
-			}
-			if j > 0 && a.at.After(r.killed) && acks[j-1].at.Before(r.restarted) && a.at.Sub(acks[j-1].at) > longest {
-				longest, from = a.at.Sub(acks[j-1].at), acks[j-1].at.Sub(r.killed)
-			}
-		}
+		longest, from, first := stopped(acks, r.killed, r.restarted)
 		if r.paused {
 			t.Logf("round %d: member %d (the leader) paused, member %d led next, %d writes acknowledged before it ran on; "+
 				"writes stopped for %s (the longest time without an acknowledgement, from pause%+dms on), the first came %s after the pause",
@@ -464,8 +499,7 @@ func leaderKill(t *testing.T, bin string, cluster *etcdtest.Cluster, servers []*
 			first.Round(time.Millisecond), r.rejoined.Round(time.Millisecond))
 	}
 	t.Logf("%d writes acknowledged, %d sends, %d of them retries; %d writes answered by a replay (made by an earlier send whose client had no answer)",
-		len(acks), sent.Load(), retries, replayed)
-	mu.Unlock()
+		len(acks), l.sent.Load(), retries, replayed)
 
 	for _, s := range servers {
 		s.stop(t)
@@ -591,46 +625,11 @@ func leaderAndFollower(t *testing.T, servers []*server, within time.Duration) (l
 // starts with tag.
 func takeover(t *testing.T, cluster *etcdtest.Cluster, leader, follower *server, caseIDs []string, paused bool, tag string,
 	who func(w int) (*person, *server, string)) {
-	const writers = 8
-	var (
-		mu   sync.Mutex
-		acks []ack
-		sent atomic.Int64
-		stop = make(chan struct{})
-		wg   sync.WaitGroup
-	)
-	errs := make(chan error, writers)
-	acked := func() int { mu.Lock(); defer mu.Unlock(); return len(acks) }
-	for w := range writers {
+	l := startLoad(t, 8, func(w, n int, sent *atomic.Int64) (ack, error) {
 		p, through, caseID := who(w)
-		wg.Go(func() {
-			for n := 0; ; n++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				a, err := writeAs(p, through.base+"/api/v1/cases/"+caseID+"/submissions", "接管 ", fmt.Sprintf("%s%02d-n%03d", tag, w, n), &sent, true)
-				if err != nil {
-					errs <- err
-					return
-				}
-				mu.Lock()
-				acks = append(acks, a)
-				mu.Unlock()
-			}
-		})
-	}
-	waitAcks := func(n int, limit time.Duration) {
-		t.Helper()
-		want, until := acked()+n, time.Now().Add(limit)
-		for acked() < want && time.Now().Before(until) {
-			time.Sleep(5 * time.Millisecond)
-		}
-		if acked() < want {
-			t.Errorf("%d writes acknowledged, %d wanted within %s", acked(), want, limit)
-		}
-	}
+		return writeAs(p, through.base+"/api/v1/cases/"+caseID+"/submissions", "接管 ", fmt.Sprintf("%s%02d-n%03d", tag, w, n), sent, true)
+	})
+	waitAcks := l.waitAcks
 	waitAcks(24, 30*time.Second)
 	killed := time.Now()
 	if paused {
@@ -648,39 +647,22 @@ func takeover(t *testing.T, cluster *etcdtest.Cluster, leader, follower *server,
 		leader.kill()
 	}
 	waitAcks(24, 30*time.Second)
-	close(stop)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
+	mine := l.end()
 	if follower.metric(t, "tiaojie_etcd_leader") != 1 {
 		t.Errorf("the surviving process %s does not lead", follower.name)
 	}
-	mu.Lock()
-	slices.SortFunc(acks, func(x, y ack) int { return x.at.Compare(y.at) })
-	longest, first := time.Duration(0), time.Duration(-1)
-	for j, a := range acks {
-		if first < 0 && a.at.After(killed) {
-			first = a.at.Sub(killed)
-		}
-		if j > 0 && a.at.After(killed) && a.at.Sub(acks[j-1].at) > longest {
-			longest = a.at.Sub(acks[j-1].at)
-		}
-	}
+	longest, _, first := stopped(mine, killed, time.Time{})
 	how := "killed"
 	if paused {
 		how = fmt.Sprintf("paused (%v of its late commits refused)", leader.metric(t, "tiaojie_etcd_not_leader_total"))
 	}
 	t.Logf("the leading process %s %s: writes stopped for %s (the longest time without an acknowledgement), "+
 		"the first came %s after; %d writes acknowledged, %d sends", leader.name, how,
-		longest.Round(time.Millisecond), first.Round(time.Millisecond), len(acks), sent.Load())
+		longest.Round(time.Millisecond), first.Round(time.Millisecond), len(mine), l.sent.Load())
 	// The session's life is 2 s; a starved machine may take several more.
 	if longest > 15*time.Second {
 		t.Errorf("writes stopped for %s when the leading process died", longest)
 	}
-	mine := slices.Clone(acks)
-	mu.Unlock()
 
 	db, err := store.OpenEtcd(store.EtcdOptions{Endpoints: cluster.Endpoints}, store.Options{})
 	if err != nil {
