@@ -123,19 +123,7 @@ func TestElectionOneLeader(t *testing.T) {
 
 	// The new leader's lease is revoked, as etcd does when it expires.
 	b := follower.backend.(*etcdBackend)
-	f := b.lead.Load()
-	if f == nil {
-		t.Fatal("the follower leads but has no election key")
-	}
-	ctx, cancel := b.ctx()
-	defer cancel()
-	resp, err := b.cli.Get(ctx, f.key)
-	if err != nil || len(resp.Kvs) != 1 {
-		t.Fatalf("the election key: %v, %v", resp, err)
-	}
-	if _, err := b.cli.Revoke(ctx, clientv3.LeaseID(resp.Kvs[0].Lease)); err != nil {
-		t.Fatal(err)
-	}
+	f := revokeLead(t, b)
 	// It campaigns again on a new session and, alone, leads again.
 	deadline := time.Now().Add(3 * time.Second)
 	for g := b.lead.Load(); g == nil || g == f; g = b.lead.Load() {
@@ -147,6 +135,26 @@ func TestElectionOneLeader(t *testing.T) {
 	if err := putIn(follower, "after-revoke"); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// revokeLead revokes the lease of b's election key, as etcd does when it
+// expires, and returns the lead it ended.
+func revokeLead(t *testing.T, b *etcdBackend) *fence {
+	t.Helper()
+	f := b.lead.Load()
+	if f == nil {
+		t.Fatal("the process leads but has no election key")
+	}
+	ctx, cancel := b.ctx()
+	defer cancel()
+	resp, err := b.cli.Get(ctx, f.key)
+	if err != nil || len(resp.Kvs) != 1 {
+		t.Fatalf("the election key: %v, %v", resp, err)
+	}
+	if _, err := b.cli.Revoke(ctx, clientv3.LeaseID(resp.Kvs[0].Lease)); err != nil {
+		t.Fatal(err)
+	}
+	return f
 }
 
 // A commit begun as the leader and carried out after the process lost the
@@ -176,16 +184,7 @@ func TestDeposedLeaderCannotCommit(t *testing.T) {
 	go func() { done <- putIn(leader, "late") }()
 	<-held
 	// The leader's lease goes (a stall past its life), the other leads.
-	f := b.lead.Load()
-	ctx, cancel := b.ctx()
-	defer cancel()
-	resp, err := b.cli.Get(ctx, f.key)
-	if err != nil || len(resp.Kvs) != 1 {
-		t.Fatalf("the election key: %v, %v", resp, err)
-	}
-	if _, err := b.cli.Revoke(ctx, clientv3.LeaseID(resp.Kvs[0].Lease)); err != nil {
-		t.Fatal(err)
-	}
+	revokeLead(t, b)
 	deadline := time.Now().Add(5 * time.Second)
 	for !other.Leading() {
 		if time.Now().After(deadline) {
@@ -194,7 +193,7 @@ func TestDeposedLeaderCannotCommit(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	close(release)
-	err = <-done
+	err := <-done
 	if !errors.Is(err, ErrNotLeader) {
 		t.Fatalf("the deposed leader's commit: %v, want ErrNotLeader", err)
 	}

@@ -7,6 +7,9 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
+// Register is n closed cases of a paper register, for the external tests.
+var Register = register
+
 // ViewBuckets runs fn in one read transaction on whichever backend, with the
 // names of every bucket of the layout and a way to read one (nil when it does
 // not exist): for the tests that compare a store key by key.

@@ -409,6 +409,32 @@ func stopped(acks []ack, from, until time.Time) (longest, began, first time.Dura
 	return longest, began, first
 }
 
+// storedMarkers are the submissions of the cases whose body begins with
+// prefix, by the marker that follows it: a write stored once has one ID.
+func storedMarkers(t *testing.T, db *store.DB, caseIDs []string, prefix string) map[string][]string {
+	t.Helper()
+	found := map[string][]string{}
+	for _, caseID := range caseIDs {
+		id, _ := mediation.ParseID(caseID)
+		for cursor := mediation.ID(0); ; {
+			subs, next, err := db.Submissions(store.SubmissionFilter{Case: id, Cursor: cursor, Limit: 500})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range subs {
+				if marker, ok := strings.CutPrefix(s.Body, prefix); ok {
+					found[marker] = append(found[marker], s.ID.String())
+				}
+			}
+			if next == 0 {
+				break
+			}
+			cursor = next
+		}
+	}
+	return found
+}
+
 // leaderKill runs 16 writers, each creating submissions one after another
 // through its server (who(w)), each retried with its Idempotency-Key until
 // acknowledged; meanwhile it kills the cluster's leader, lets the other two
@@ -516,25 +542,10 @@ func leaderKill(t *testing.T, bin string, cluster *etcdtest.Cluster, servers []*
 		t.Fatal(err)
 	}
 	defer db.Close()
-	found := map[string][]string{} // marker → submission IDs
-	created := map[string]int{}    // "submission:ID" → creation entries
+	found := storedMarkers(t, db, caseIDs, "集群 ") // marker → submission IDs
+	created := map[string]int{}                   // "submission:ID" → creation entries
 	for _, caseID := range caseIDs {
 		id, _ := mediation.ParseID(caseID)
-		for cursor := mediation.ID(0); ; {
-			subs, next, err := db.Submissions(store.SubmissionFilter{Case: id, Cursor: cursor, Limit: 500})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, s := range subs {
-				if marker, ok := strings.CutPrefix(s.Body, "集群 "); ok {
-					found[marker] = append(found[marker], s.ID.String())
-				}
-			}
-			if next == 0 {
-				break
-			}
-			cursor = next
-		}
 		for cursor := uint64(0); ; {
 			trail, next, err := db.CaseAudit(id, cursor, 1000)
 			if err != nil {
@@ -669,25 +680,7 @@ func takeover(t *testing.T, cluster *etcdtest.Cluster, leader, follower *server,
 		t.Fatal(err)
 	}
 	defer db.Close()
-	found := map[string][]string{}
-	for _, caseID := range caseIDs {
-		id, _ := mediation.ParseID(caseID)
-		for cursor := mediation.ID(0); ; {
-			subs, next, err := db.Submissions(store.SubmissionFilter{Case: id, Cursor: cursor, Limit: 500})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, s := range subs {
-				if marker, ok := strings.CutPrefix(s.Body, "接管 "); ok {
-					found[marker] = append(found[marker], s.ID.String())
-				}
-			}
-			if next == 0 {
-				break
-			}
-			cursor = next
-		}
-	}
+	found := storedMarkers(t, db, caseIDs, "接管 ")
 	for _, a := range mine {
 		if ids := found[a.marker]; len(ids) != 1 || ids[0] != a.id {
 			t.Errorf("write %s, acknowledged as submission %s: found as %v", a.marker, a.id, ids)
