@@ -247,7 +247,7 @@ func (s *Service) UpdateCase(r *mediation.Request, id mediation.ID, in mediation
 	if err != nil {
 		return none, err
 	}
-	if err := s.guardOpen(cs); err != nil {
+	if err := s.guardOpen(cs.Status); err != nil {
 		return none, err
 	}
 	var patch mediation.CasePatch
@@ -315,7 +315,7 @@ func (s *Service) AssignMediator(r *mediation.Request, id mediation.ID, in media
 	if err != nil {
 		return none, err
 	}
-	if err := s.guardOpen(cs); err != nil {
+	if err := s.guardOpen(cs.Status); err != nil {
 		return none, err
 	}
 	var a mediation.Assignment
@@ -376,7 +376,7 @@ func (s *Service) RemoveMediator(r *mediation.Request, id, user mediation.ID, in
 	if err := s.authz.Check(r.Principal, authz.ActRemove, authz.MediatorObject(cs, user)); err != nil {
 		return none, err
 	}
-	if err := s.guardOpen(cs); err != nil {
+	if err := s.guardOpen(cs.Status); err != nil {
 		return none, err
 	}
 	var rm mediation.Removal

@@ -17,7 +17,7 @@ import (
 // parties 409. Closing and reopening hold the membership lock exclusively
 // (Transition), every write shared, so that no write decided on an open
 // case commits after the case closed.
-func (s *Service) guardOpen(cs *mediation.Case) error { return cs.Changeable() }
+func (s *Service) guardOpen(status mediation.Status) error { return status.Changeable() }
 
 // guardOpenID is guardOpen for an operation that reached the case through
 // one of its records (a submission, a party).
@@ -26,7 +26,7 @@ func (s *Service) guardOpenID(caseID mediation.ID) error {
 	if err != nil {
 		return err
 	}
-	return s.guardOpen(cs)
+	return s.guardOpen(cs.Status)
 }
 
 // Checklist is the case file's items for the case's outcome, each ticked or
@@ -69,7 +69,7 @@ func (s *Service) markParty(r *mediation.Request, caseID, partyID mediation.ID, 
 	if err != nil {
 		return nil, err
 	}
-	if err := s.guardOpen(cs); err != nil {
+	if err := s.guardOpen(cs.Status); err != nil {
 		return nil, err
 	}
 	m, err := read(in)
@@ -137,7 +137,7 @@ func (s *Service) RecordNoAgreement(r *mediation.Request, caseID mediation.ID, i
 	if err != nil {
 		return nil, err
 	}
-	if err := s.guardOpen(cs); err != nil {
+	if err := s.guardOpen(cs.Status); err != nil {
 		return nil, err
 	}
 	var na mediation.NoAgreementInput

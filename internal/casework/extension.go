@@ -17,7 +17,7 @@ func (s *Service) ExtendTerm(r *mediation.Request, id mediation.ID, in mediation
 	if err != nil {
 		return none, err
 	}
-	if err := s.guardOpen(cs); err != nil {
+	if err := s.guardOpen(cs.Status); err != nil {
 		return none, err
 	}
 	var ext mediation.ExtensionInput

@@ -91,7 +91,7 @@ func (s *Service) RequestRecusal(r *mediation.Request, caseID mediation.ID, in m
 	if err := s.authz.Check(p, authz.ActCreate, authz.OwnObject(authz.ObjRecusal, cs, p.Subject())); err != nil {
 		return nil, err
 	}
-	if err := s.guardOpen(cs); err != nil {
+	if err := s.guardOpen(cs.Status); err != nil {
 		return nil, err
 	}
 	var ri mediation.RecusalInput

@@ -25,7 +25,7 @@ func (s *Service) AddParty(r *mediation.Request, id mediation.ID, in mediation.I
 	if err != nil {
 		return nil, "", err
 	}
-	if err := s.guardOpen(cs); err != nil {
+	if err := s.guardOpen(cs.Status); err != nil {
 		return nil, "", err
 	}
 	var pi mediation.PartyInput

@@ -56,7 +56,7 @@ func (s *Service) ScheduleSession(r *mediation.Request, caseID mediation.ID, in 
 	if err != nil {
 		return none, err
 	}
-	if err := s.guardOpen(cs); err != nil {
+	if err := s.guardOpen(cs.Status); err != nil {
 		return none, err
 	}
 	if err := s.noPendingRecusal(cs.ID); err != nil {

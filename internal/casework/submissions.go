@@ -38,7 +38,7 @@ func (s *Service) Submit(r *mediation.Request, caseID mediation.ID, in mediation
 		if s.caseLevelID(p, caseID) == mediation.LevelNone {
 			return mediation.NotFound()
 		}
-		if err := s.guardOpen(&mediation.Case{ID: caseID, Status: status}); err != nil {
+		if err := s.guardOpen(status); err != nil {
 			return err
 		}
 		if err := in(&si); err != nil {

@@ -141,8 +141,11 @@ func (c *Case) AcceptsNoAgreement() error {
 
 // Changeable returns ECONFLICT for a closed case: nothing of it changes
 // until a mediator reopens it with a reason.
-func (c *Case) Changeable() error {
-	if c.Status == StatusClosed {
+func (c *Case) Changeable() error { return c.Status.Changeable() }
+
+// Changeable returns ECONFLICT when a case in status s is closed.
+func (s Status) Changeable() error {
+	if s == StatusClosed {
 		return Errorf(ECONFLICT, "error.case_closed_changes")
 	}
 	return nil

@@ -56,8 +56,12 @@ func (s *Submission) Release(now time.Time) bool {
 }
 
 // AcceptsSubmissions returns ECONFLICT when the case takes no more submissions.
-func (c *Case) AcceptsSubmissions() error {
-	if c.Status == StatusClosed || c.Status == StatusWithdrawn {
+func (c *Case) AcceptsSubmissions() error { return c.Status.AcceptsSubmissions() }
+
+// AcceptsSubmissions returns ECONFLICT when a case in status s takes no more
+// submissions: for a caller that read the status alone.
+func (s Status) AcceptsSubmissions() error {
+	if s == StatusClosed || s == StatusWithdrawn {
 		return Errorf(ECONFLICT, "error.case_closed")
 	}
 	return nil

@@ -18,7 +18,7 @@ func (db *DB) CreateSubmission(s *mediation.Submission, actor string, opts ...Op
 		if err != nil {
 			return err
 		}
-		if err := (&mediation.Case{Status: status}).AcceptsSubmissions(); err != nil {
+		if err := status.AcceptsSubmissions(); err != nil {
 			return err
 		}
 		author, err := partyCase(tx, s.PartyID)
