@@ -294,7 +294,7 @@ var supersedesField = []byte(`"supersedes":`)
 // shownJSON is a stored submission as the principal may be shown it (asShown).
 func (s *Service) shownJSON(r *store.Reader, p mediation.Principal, raw []byte) ([]byte, error) {
 	var sub mediation.Submission
-	if err := json.Unmarshal(raw, &sub); err != nil {
+	if err := store.DecodeSubmission(raw, &sub); err != nil {
 		return nil, fmt.Errorf("casework: submission: %w", err)
 	}
 	shown := s.asShownBy(p, &sub, r.Submission)
@@ -312,7 +312,7 @@ func (s *Service) readSubmissions(p mediation.Principal, cs *mediation.Case, pg 
 	}
 	out := make([]mediation.Submission, len(raws))
 	for i, raw := range raws {
-		if err := json.Unmarshal(raw, &out[i]); err != nil {
+		if err := store.DecodeSubmission(raw, &out[i]); err != nil {
 			return nil, 0, fmt.Errorf("casework: submission: %w", err)
 		}
 	}

@@ -75,7 +75,11 @@ func (db *DB) Bolt() *bolt.DB {
 }
 
 func (b *boltBackend) View(fn func(Tx) error) error {
-	return b.db.View(func(tx *bolt.Tx) error { return fn(&boltTx{tx: tx, be: b}) })
+	return b.db.View(func(tx *bolt.Tx) error {
+		t := &boltTx{tx: tx, be: b}
+		t.opened = t.inline[:0]
+		return fn(t)
+	})
 }
 
 func (b *boltBackend) Update(fn func(Tx) error) error {
@@ -148,12 +152,34 @@ func (b *boltBackend) Close() error   { return b.db.Close() }
 type boltTx struct {
 	tx *bolt.Tx
 	be *boltBackend
+	// opened are the buckets a read-only transaction has opened: bbolt
+	// keeps them only for a writable one, and otherwise finds and opens a
+	// bucket anew on every call, which a page reading 50 records made 50
+	// times. The first few are kept in place, allocating nothing.
+	opened []openedBucket
+	inline [8]openedBucket
+}
+
+type openedBucket struct {
+	name string
+	b    Bucket
 }
 
 func (t *boltTx) Bucket(name []byte) Bucket {
+	writable := t.tx.Writable()
+	if !writable {
+		for _, o := range t.opened {
+			if o.name == string(name) {
+				return o.b
+			}
+		}
+	}
 	b := t.tx.Bucket(name)
 	if b == nil {
 		return nil // a nil interface, not a nil *boltBucket in one
+	}
+	if !writable {
+		t.opened = append(t.opened, openedBucket{string(name), (*boltBucket)(b)})
 	}
 	return (*boltBucket)(b)
 }

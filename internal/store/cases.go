@@ -231,7 +231,7 @@ type CaseFilter struct {
 func (db *DB) Cases(f CaseFilter) (out []mediation.Case, next mediation.ID, err error) {
 	f.Limit = limit(f.Limit)
 	err = db.view(func(tx Tx) error {
-		out, next = nil, 0
+		out, next = make([]mediation.Case, 0, min(f.Limit, 64)), 0
 		var ids iter.Seq[mediation.ID]
 		switch {
 		case f.Case != 0:
