@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+
 	"tiaojie/internal/mediation"
 	"tiaojie/templates"
 )
@@ -172,6 +174,48 @@ func TestLocalPath(t *testing.T) {
 	} {
 		if got := localPath(back); got != want {
 			t.Errorf("localPath(%q) = %q, want %q", back, got, want)
+		}
+	}
+}
+
+// A message filled in directly reads as go-i18n's template makes it, in
+// every language, with text and with numbers; and the catalogue's messages
+// with arguments are all filled so.
+func TestFillablesAsGoI18n(t *testing.T) {
+	t.Parallel()
+	cat, err := newCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tag := range languages {
+		tr := cat.translators[tag]
+		withArgs := 0
+		for _, msg := range localeKeys(t, "active."+tag.String()+".json") {
+			if strings.Contains(msg, "{{") {
+				withArgs++
+			}
+		}
+		if len(tr.filled) != withArgs || withArgs == 0 {
+			t.Errorf("%s: %d of the %d messages with arguments are filled in directly", tag, len(tr.filled), withArgs)
+		}
+		for key, f := range tr.filled {
+			for i, value := range []any{"«名字» <b>&", 42, int64(-7)} {
+				args := map[string]any{}
+				for j, name := range f.args {
+					args[name] = value
+					if i == 0 {
+						args[name] = fmt.Sprint(value, j)
+					}
+				}
+				got, ok := f.fill(args)
+				want, err := tr.loc.Localize(&i18n.LocalizeConfig{MessageID: key, TemplateData: args})
+				if !ok || err != nil || got != want {
+					t.Errorf("%s %s with %v: filled %q (%v), go-i18n %q (%v)", tag, key, args, got, ok, want, err)
+				}
+				if tr.T(key, args) != want {
+					t.Errorf("%s %s: T gives %q, go-i18n %q", tag, key, tr.T(key, args), want)
+				}
+			}
 		}
 	}
 }

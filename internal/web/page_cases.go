@@ -216,10 +216,13 @@ type casePageData struct {
 	Case          caseFull
 	CommunityName string
 	Parties       []partyFull
-	Columns       []partyColumn
-	Kinds         []mediation.SubmissionKind
-	Trail         []auditView
-	TrailMore     bool
+	// PartyRows are the parties table's rows as the page writes them
+	// (fragments.go).
+	PartyRows []template.HTML
+	Columns   []partyColumn
+	Kinds     []mediation.SubmissionKind
+	Trail     []auditView
+	TrailMore bool
 	// Candidates are the mediators who may be added to the case.
 	Candidates   []mediation.User
 	Sessions     []sessionRow

@@ -174,10 +174,64 @@ func (s *Server) caseRowsHTML(tag language.Tag, rows []caseRow) ([]template.HTML
 	return out, nil
 }
 
-// caseFragments puts the case page's submissions, trail lines and checklist
-// items in their fragments.
+// partyRowFragment is what the case page's "partyrow" fragment shows: the
+// party, when it first entered (zero: not yet), the form's token.
+type partyRowFragment struct {
+	mediation.Party
+	Entered time.Time
+	CSRF    string
+}
+
+// partyRowKey is a party's row as its fragment shows it (its times as
+// instants).
+type partyRowKey struct {
+	lang             language.Tag
+	party            mediation.Party
+	created, entered int64
+}
+
+func (k partyRowKey) cost() int {
+	return len(k.party.Name) + len(k.party.Phone) + len(k.party.Address) + len(k.party.Represents)
+}
+
+// partyRowsHTML is each row of the case page's parties table, the reader's
+// CSRF token put in.
+func (s *Server) partyRowsHTML(tag language.Tag, data *casePageData, csrf string) error {
+	data.PartyRows = make([]template.HTML, len(data.Parties))
+	for i, pt := range data.Parties {
+		row := partyRowFragment{Party: pt.Party, Entered: data.Entered[pt.ID], CSRF: csrf}
+		var html template.HTML
+		var err error
+		if plainToken(csrf) {
+			key := partyRowKey{lang: tag, party: pt.Party, created: pt.CreatedAt.UnixNano()}
+			key.party.CreatedAt = time.Time{}
+			if !row.Entered.IsZero() {
+				key.entered = row.Entered.UnixNano()
+			}
+			html, err = cached(s.views.frags, key, func() (template.HTML, error) {
+				kept := row
+				kept.CSRF = csrfHole
+				return s.views.fragment(tag, templates.PageCase, "partyrow", kept)
+			})
+			html = withToken(html, csrf)
+		} else {
+			html, err = s.views.fragment(tag, templates.PageCase, "partyrow", row)
+		}
+		if err != nil {
+			return err
+		}
+		data.PartyRows[i] = html
+	}
+	return nil
+}
+
+// caseFragments puts the case page's parties, submissions, trail lines and
+// checklist items in their fragments.
 func (s *Server) caseFragments(tr translator, data *casePageData, csrf string, st *formState) error {
 	tag := tr.tag
+	if err := s.partyRowsHTML(tag, data, csrf); err != nil {
+		return err
+	}
 	if data.Closing != nil {
 		if err := s.checklistHTML(tr, data, csrf, st); err != nil {
 			return err

@@ -275,11 +275,26 @@ func (s *Server) render(c echo.Context, status int, page templates.Page, data an
 			}
 		}
 	}
-	var buf bytes.Buffer
-	if err := tmpl.ExecuteTemplate(&buf, "base", d); err != nil {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer putPageBuffer(buf)
+	if err := tmpl.ExecuteTemplate(buf, "base", d); err != nil {
 		return fmt.Errorf("web: render %s: %w", page, err)
 	}
 	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// pageBuffers are the buffers pages are written into, kept between pages:
+// a page (the case page is some 80 KB) otherwise grows a new one from
+// nothing, copying it a dozen times. A writer keeps none of what it is
+// given (io.Writer), so the buffer is free again once the page is written.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putPageBuffer(b *bytes.Buffer) {
+	if b.Cap() > 1<<20 {
+		return // a rare page this large is not kept
+	}
+	b.Reset()
+	pageBuffers.Put(b)
 }
 
 // fieldErrors are a refusal's messages of its fields, in the reader's
