@@ -51,7 +51,7 @@ type trailNames struct {
 // a mediator who opens the case page all day read its submissions, not the
 // same ones again with every view, and the line does not grow with use.
 func (s *Server) trailLines(t translator, entries []mediation.TrailEntry, n trailNames) []trailLine {
-	var out []trailLine
+	out := make([]trailLine, 0, len(entries))
 	folded := map[string]int{} // actor and day → index in out
 	type readOf struct {
 		line int
