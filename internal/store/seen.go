@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"time"
 
 	"tiaojie/internal/mediation"
@@ -31,34 +30,36 @@ func (db *DB) RecordSeen(user, caseID, lastSeen mediation.ID) error {
 	})
 }
 
-// unseen counts the case's submissions the user has not seen yet.
-func unseen(tx Tx, user, caseID mediation.ID) (int, error) {
+// activity counts the case's submissions the user has not seen yet and
+// says when the newest came in (the zero time when it has none), in one
+// walk of the case's submissions, newest first, down to the one seen last.
+func activity(tx Tx, user, caseID mediation.ID) (int, time.Time, error) {
 	var seen mediation.ID
-	if last, err := seenRecords.get(tx, pair(user, caseID)); err == nil {
-		seen = *last
-	} else if mediation.ErrorCode(err) != mediation.ENOTFOUND {
-		return 0, err
+	if v := tx.Bucket(seenRecords.bucket).Get(pair(user, caseID)); v != nil {
+		r, err := seenRecords.decode(v)
+		if err != nil {
+			return 0, time.Time{}, err
+		}
+		seen = *r.(*mediation.ID)
 	}
-	prefix := idKey(caseID)
-	c := tx.Bucket(submissionsByCase.bucket).Cursor()
-	n := 0
-	for k, _ := c.Seek(pair(caseID, seen+1)); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+	n, newest := 0, mediation.ID(0)
+	for id := range descending(tx.Bucket(submissionsByCase.bucket), idKey(caseID), 0) {
+		if newest == 0 {
+			newest = id
+		}
+		if id <= seen {
+			break
+		}
 		n++
 	}
-	return n, nil
-}
-
-// lastSubmissionAt is when the case's newest submission came in, or the
-// zero time when it has none.
-func lastSubmissionAt(tx Tx, caseID mediation.ID) (time.Time, error) {
-	for id := range descending(tx.Bucket(submissionsByCase.bucket), idKey(caseID), 0) {
-		s, err := getSubmission(tx, id)
-		if err != nil {
-			return time.Time{}, err
-		}
-		return s.CreatedAt, nil
+	if newest == 0 {
+		return 0, time.Time{}, nil
 	}
-	return time.Time{}, nil
+	s, err := getSubmission(tx, newest)
+	if err != nil {
+		return 0, time.Time{}, err
+	}
+	return n, s.CreatedAt, nil
 }
 
 // Activity is, for each case, how many of its submissions the user has not
@@ -68,10 +69,7 @@ func (db *DB) Activity(user mediation.ID, cases []mediation.ID) (unseenOf []int,
 	unseenOf, lastOf = make([]int, len(cases)), make([]time.Time, len(cases))
 	err = db.view(func(tx Tx) error {
 		for i, id := range cases {
-			if unseenOf[i], err = unseen(tx, user, id); err != nil {
-				return err
-			}
-			if lastOf[i], err = lastSubmissionAt(tx, id); err != nil {
+			if unseenOf[i], lastOf[i], err = activity(tx, user, id); err != nil {
 				return err
 			}
 		}
