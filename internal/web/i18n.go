@@ -34,9 +34,9 @@ type catalogue struct {
 func newCatalogue() (*catalogue, error) {
 	b := i18n.NewBundle(languages[0])
 	b.RegisterUnmarshalFunc("json", json.Unmarshal)
-	for _, name := range []string{"locales/active.zh-Hans.json", "locales/active.en.json"} {
-		if _, err := b.LoadMessageFileFS(localeFiles, name); err != nil {
-			return nil, fmt.Errorf("web: load %s: %w", name, err)
+	for _, tag := range languages {
+		if _, err := b.LoadMessageFileFS(localeFiles, localeFile(tag)); err != nil {
+			return nil, fmt.Errorf("web: load %s: %w", localeFile(tag), err)
 		}
 	}
 	cat := &catalogue{bundle: b, matcher: language.NewMatcher(languages), translators: map[language.Tag]translator{}}
@@ -73,18 +73,26 @@ type fillable struct {
 
 var argument = regexp.MustCompile(`\{\{\.([A-Za-z][A-Za-z0-9]*)\}\}`)
 
+// localeFile is the catalogue's file of a language.
+func localeFile(tag language.Tag) string { return "locales/active." + tag.String() + ".json" }
+
 // fillables are the messages of the language's own file that are fillable.
+// A message that is not plain text (go-i18n's plural forms) is not.
 func fillables(tag language.Tag) (map[string]fillable, error) {
-	b, err := localeFiles.ReadFile("locales/active." + tag.String() + ".json")
+	b, err := localeFiles.ReadFile(localeFile(tag))
 	if err != nil {
 		return nil, err
 	}
-	var msgs map[string]string
+	var msgs map[string]any
 	if err := json.Unmarshal(b, &msgs); err != nil {
-		return nil, fmt.Errorf("web: locale %s: %w", tag, err)
+		return nil, fmt.Errorf("web: load %s: %w", localeFile(tag), err)
 	}
 	out := map[string]fillable{}
-	for key, msg := range msgs {
+	for key, v := range msgs {
+		msg, ok := v.(string)
+		if !ok {
+			continue
+		}
 		var f fillable
 		last := 0
 		for _, m := range argument.FindAllStringSubmatchIndex(msg, -1) {

@@ -213,7 +213,9 @@ func (s *Server) partyRowsHTML(tag language.Tag, data *casePageData, csrf string
 				kept.CSRF = csrfHole
 				return s.views.fragment(tag, templates.PageCase, "partyrow", kept)
 			})
-			html = withToken(html, csrf)
+			if err == nil {
+				html = withToken(html, csrf)
+			}
 		} else {
 			html, err = s.views.fragment(tag, templates.PageCase, "partyrow", row)
 		}
