@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"tiaojie/internal/auth"
+	"tiaojie/internal/testnet"
 )
 
 var testParams = auth.Params{Time: 1, Memory: 8 * 1024, Threads: 1, SaltLen: 16, KeyLen: 32}
@@ -209,24 +210,19 @@ func TestHealth(t *testing.T) {
 	if err := healthCommand(context.Background(), []string{"--addr", "0.0.0.0:" + port}); err != nil {
 		t.Fatalf("health on the wildcard address: %v", err)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	free := l.Addr().String()
-	l.Close()
+	free := freeAddr(t)
 	if err := healthCommand(context.Background(), []string{"--addr", free}); err == nil {
 		t.Fatal("health with no server answered ok")
 	}
 }
 
-// freeAddr is a loopback address with a port free a moment ago.
+// freeAddr is a loopback address with a port free a moment ago
+// (testnet.FreeAddr).
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := testnet.FreeAddr()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().String()
+	return addr
 }

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"os"
@@ -19,6 +18,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"tiaojie/internal/testnet"
 )
 
 const adminPassword = "cluster-test-admin-password"
@@ -48,12 +49,10 @@ type server struct {
 // where it listens; it is stopped with SIGTERM at cleanup at the latest.
 func startServer(t *testing.T, bin, name string, storeFlags []string) *server {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := testnet.FreeAddr()
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := l.Addr().String()
-	l.Close()
 	args := append(append([]string{"serve"}, storeFlags...), "--addr", addr, "--advertise", "http://"+addr,
 		"--insecure-cookies", "--log-format", "text")
 	s := &server{name: name, bin: bin, args: args}

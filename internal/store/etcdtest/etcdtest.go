@@ -5,7 +5,6 @@ package etcdtest
 
 import (
 	"fmt"
-	"net"
 	"net/url"
 	"os"
 	"sync"
@@ -14,6 +13,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"go.etcd.io/etcd/server/v3/embed"
+
+	"tiaojie/internal/testnet"
 )
 
 // Server is one running member.
@@ -112,14 +113,12 @@ func StopShared() {
 	}
 }
 
-// freeURL is a loopback URL on a port free now.
+// freeURL is a loopback URL on a port free now (testnet.FreeAddr).
 func freeURL() (*url.URL, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := testnet.FreeAddr()
 	if err != nil {
 		return nil, err
 	}
-	addr := l.Addr().String()
-	l.Close()
 	return &url.URL{Scheme: "http", Host: addr}, nil
 }
 
