@@ -177,6 +177,9 @@ func run(cfg config, log io.Writer) (*Report, error) {
 		changes, 1000*rep.Fill.CasesSeconds/float64(changes)))
 	say("filled in %.1f s (cases and parties %.1f s, submissions %.1f s, %.0f/s)",
 		rep.Fill.Seconds, rep.Fill.CasesSeconds, rep.Fill.SubmitSeconds, rep.Fill.SubmitsPerSec)
+	if err := uncache(dbPath); err != nil {
+		return nil, fmt.Errorf("drop the filled database from the page cache: %w", err)
+	}
 
 	srv, ready, err := startServer(bin, dbPath, filepath.Join(dir, "server.log"), cfg.pprof, time.Minute)
 	if err != nil {
