@@ -228,8 +228,9 @@ type casePageData struct {
 	Sessions     []sessionRow
 	SessionKinds []mediation.SessionKind
 	Rooms        []string
-	// Entered says when each party first entered (absent: not yet).
-	Entered map[mediation.ID]time.Time
+	// entered says when each party first entered (absent: not yet), for
+	// the party rows.
+	entered map[mediation.ID]time.Time
 	// Lines are the trail in words; trail and subs what they are made from.
 	Lines []trailLine
 	trail []mediation.TrailEntry
@@ -266,7 +267,7 @@ func (s *Server) mediatorView(p mediation.Principal, cs *mediation.Case) (*caseP
 		Parties: fullParties(parties), Kinds: mediation.SubmissionKinds, Trail: auditViews(trail), TrailMore: more,
 		Candidates: candidates, SessionKinds: mediation.SessionKinds, Rooms: s.places.Rooms,
 		trail: trail, subs: subs}
-	if data.Entered, err = s.cw.PartyEntries(p, cs.ID); err != nil {
+	if data.entered, err = s.cw.PartyEntries(p, cs.ID); err != nil {
 		return nil, err
 	}
 	names := map[mediation.ID]string{}

@@ -56,11 +56,8 @@ func plainToken(s string) bool {
 // submissionHTML is a submission of the case page with its evidence, as the
 // "submission" fragment, the reader's CSRF token put in.
 func (s *Server) submissionHTML(tag language.Tag, sub mediation.Submission, ev *evidenceView) (template.HTML, error) {
-	direct := func() (template.HTML, error) {
+	if ev == nil || ev.Error != "" {
 		return s.views.fragment(tag, templates.PageCase, "submission", submissionFragment{sub, ev})
-	}
-	if ev == nil || ev.Error != "" || !plainToken(ev.CSRF) {
-		return direct()
 	}
 	key := submissionKey{lang: tag, sub: sub, created: sub.CreatedAt.UnixNano(), canAttach: ev.CanAttach,
 		attachments: attachmentsKey(ev.Items)}
@@ -68,15 +65,11 @@ func (s *Server) submissionHTML(tag language.Tag, sub mediation.Submission, ev *
 	if sub.ReleasedAt != nil {
 		key.released = sub.ReleasedAt.UnixNano()
 	}
-	html, err := cached(s.views.frags, key, func() (template.HTML, error) {
+	return tokened(s.views.frags, key, ev.CSRF, func(csrf string) (template.HTML, error) {
 		kept := *ev
-		kept.CSRF = csrfHole
+		kept.CSRF = csrf
 		return s.views.fragment(tag, templates.PageCase, "submission", submissionFragment{sub, &kept})
 	})
-	if err != nil {
-		return "", err
-	}
-	return withToken(html, ev.CSRF), nil
 }
 
 // withToken puts the reader's CSRF token in a kept fragment's csrfHole.
@@ -85,6 +78,21 @@ func withToken(html template.HTML, csrf string) template.HTML {
 		return html[:i] + template.HTML(csrf) + html[i+len(csrfHole):]
 	}
 	return html
+}
+
+// tokened is a fragment kept under key with csrfHole for the reader's CSRF
+// token, which is put in per view; render makes it with the token it is
+// given. A token that could not be put in as is (plainToken) is rendered
+// with, and nothing is kept.
+func tokened[K fragmentKey](f *fragments, key K, csrf string, render func(csrf string) (template.HTML, error)) (template.HTML, error) {
+	if !plainToken(csrf) {
+		return render(csrf)
+	}
+	html, err := cached(f, key, func() (template.HTML, error) { return render(csrfHole) })
+	if err != nil {
+		return "", err
+	}
+	return withToken(html, csrf), nil
 }
 
 // attachmentsKey is what the evidence shows of the attachments.
@@ -199,26 +207,16 @@ func (k partyRowKey) cost() int {
 func (s *Server) partyRowsHTML(tag language.Tag, data *casePageData, csrf string) error {
 	data.PartyRows = make([]template.HTML, len(data.Parties))
 	for i, pt := range data.Parties {
-		row := partyRowFragment{Party: pt.Party, Entered: data.Entered[pt.ID], CSRF: csrf}
-		var html template.HTML
-		var err error
-		if plainToken(csrf) {
-			key := partyRowKey{lang: tag, party: pt.Party, created: pt.CreatedAt.UnixNano()}
-			key.party.CreatedAt = time.Time{}
-			if !row.Entered.IsZero() {
-				key.entered = row.Entered.UnixNano()
-			}
-			html, err = cached(s.views.frags, key, func() (template.HTML, error) {
-				kept := row
-				kept.CSRF = csrfHole
-				return s.views.fragment(tag, templates.PageCase, "partyrow", kept)
-			})
-			if err == nil {
-				html = withToken(html, csrf)
-			}
-		} else {
-			html, err = s.views.fragment(tag, templates.PageCase, "partyrow", row)
+		row := partyRowFragment{Party: pt.Party, Entered: data.entered[pt.ID]}
+		key := partyRowKey{lang: tag, party: pt.Party, created: pt.CreatedAt.UnixNano()}
+		key.party.CreatedAt = time.Time{}
+		if !row.Entered.IsZero() {
+			key.entered = row.Entered.UnixNano()
 		}
+		html, err := tokened(s.views.frags, key, csrf, func(csrf string) (template.HTML, error) {
+			row.CSRF = csrf
+			return s.views.fragment(tag, templates.PageCase, "partyrow", row)
+		})
 		if err != nil {
 			return err
 		}
@@ -325,27 +323,21 @@ func (s *Server) checklistHTML(tr translator, data *casePageData, csrf string, s
 	}
 	for i, it := range cl.Items {
 		f := checkItemFragment{Item: it, CaseID: data.Case.ID, Closed: data.Case.ClosedAt != nil, CSRF: csrf}
-		direct := func() (template.HTML, error) {
-			return s.views.fragment(tr.tag, templates.PageCase, "checkitem", f)
-		}
 		var html template.HTML
 		var err error
-		if st != nil || !plainToken(csrf) {
-			if st != nil {
-				f.Form, f.Errors = st.values, errs
-			}
-			html, err = direct()
+		if st != nil {
+			f.Form, f.Errors = st.values, errs
+			html, err = s.views.fragment(tr.tag, templates.PageCase, "checkitem", f)
 		} else {
 			key := checkItemKey{lang: tr.tag, item: it, caseID: f.CaseID, closed: f.Closed}
 			if it.At != nil {
 				key.at = it.At.UnixNano()
 			}
 			key.item.At = nil
-			html, err = cached(s.views.frags, key, func() (template.HTML, error) {
-				f.CSRF = csrfHole
-				return direct()
+			html, err = tokened(s.views.frags, key, csrf, func(csrf string) (template.HTML, error) {
+				f.CSRF = csrf
+				return s.views.fragment(tr.tag, templates.PageCase, "checkitem", f)
 			})
-			html = withToken(html, csrf)
 		}
 		if err != nil {
 			return err
