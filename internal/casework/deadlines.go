@@ -65,7 +65,7 @@ func (s *Service) ListedDeadlines(p mediation.Principal, cases []mediation.Visib
 	}
 	defer s.decided()()
 	today := s.today()
-	out := []mediation.Deadline{}
+	out := make([]mediation.Deadline, 0, len(cases)) // most cases have one deadline: their term
 	for _, v := range cases {
 		if s.authz.Allowed(p, authz.ActRead, authz.CaseObject(authz.ObjDeadline, v.Record)) {
 			out = append(out, clock.Deadlines(clock.FactsOf(v.Record, s.zone), today)...)

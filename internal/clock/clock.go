@@ -152,6 +152,8 @@ func Deadlines(f Facts, today Date) []mediation.Deadline {
 
 // DueWithin reports whether an open deadline falls due in the days from
 // today to today+days: what a start page lists as due this week (days 6).
-func DueWithin(d mediation.Deadline, today Date, days int) bool {
-	return d.Status == mediation.DeadlineOpen && d.DueOn <= today.AddDays(days).String()
+// The last day is worked out once, for every deadline asked about.
+func DueWithin(today Date, days int) func(mediation.Deadline) bool {
+	last := today.AddDays(days).String()
+	return func(d mediation.Deadline) bool { return d.Status == mediation.DeadlineOpen && d.DueOn <= last }
 }

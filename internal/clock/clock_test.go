@@ -130,11 +130,11 @@ func TestFactsOfUseTheZone(t *testing.T) {
 
 func TestDueWithin(t *testing.T) {
 	x := mediation.Deadline{DueOn: "2026-04-07", Status: mediation.DeadlineOpen}
-	if !DueWithin(x, d("2026-04-01"), 6) || DueWithin(x, d("2026-03-31"), 6) {
+	if !DueWithin(d("2026-04-01"), 6)(x) || DueWithin(d("2026-03-31"), 6)(x) {
 		t.Error("due within a week")
 	}
 	x.Status = mediation.DeadlineOverdue
-	if DueWithin(x, d("2026-04-07"), 6) {
+	if DueWithin(d("2026-04-07"), 6)(x) {
 		t.Error("an overdue deadline is not due")
 	}
 }

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"sync"
 	"testing"
 	"time"
 
@@ -33,5 +34,141 @@ func TestActivity(t *testing.T) {
 	}
 	if !last[0].Equal(newestA.CreatedAt) || !last[1].Equal(newestB.CreatedAt) || last[2] != (time.Time{}) {
 		t.Errorf("last = %v: a case without submissions has none, one with has its newest's time", last)
+	}
+}
+
+// TestActivityKeptAsCommitted: a database that keeps the case list's
+// activity in memory answers what the file says, for cases read before and
+// after their submissions came in, a seen-marker moved, and a release (which
+// changes a submission but not its case or time).
+func TestActivityKeptAsCommitted(t *testing.T) {
+	w := newWorld(t)
+	if !w.db.KeepsActivity() {
+		t.Fatal("a bbolt file that this process writes keeps the activity in memory")
+	}
+	a := createCase(t, w.db, w.mediator, "漏水", mediation.CategoryNeighbour)
+	b := createCase(t, w.db, w.mediator, "噪音", mediation.CategoryNoise)
+	pa := createParty(t, w.db, a, w.mediator, "赵明", mediation.SideApplicant, "")
+	pb := createParty(t, w.db, b, w.mediator, "钱丽", mediation.SideApplicant, "")
+	ids := []mediation.ID{a.ID, b.ID}
+	same := func(when string) {
+		t.Helper()
+		unseen, last, err := w.db.Activity(w.mediator.ID, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fileUnseen, fileLast, err := w.db.ActivityFromFile(w.mediator.ID, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range ids {
+			if unseen[i] != fileUnseen[i] || !last[i].Equal(fileLast[i]) {
+				t.Errorf("%s: case %d: kept %d unseen, newest %v; the file says %d, %v", when, ids[i],
+					unseen[i], last[i], fileUnseen[i], fileLast[i])
+			}
+		}
+	}
+	same("before any submission")
+	at := testTime
+	add := func(c mediation.ID, p mediation.ID) *mediation.Submission {
+		at = at.Add(time.Minute)
+		s := newSubmission(t, c, p, "第 "+at.Format("15:04")+" 条")
+		s.CreatedAt = at
+		if err := w.db.CreateSubmission(s, mediation.PartySubject(p)); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	first := add(a.ID, pa.ID)
+	same("after a's first submission")
+	add(a.ID, pa.ID)
+	add(b.ID, pb.ID)
+	same("after more to both")
+	if err := w.db.RecordSeen(w.mediator.ID, a.ID, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	same("after the mediator saw a's first")
+	if _, err := w.db.ReleaseSubmission(first.ID, mediation.PartySubject(pa.ID)); err != nil {
+		t.Fatal(err)
+	}
+	newest := add(a.ID, pa.ID)
+	same("after a release and one more")
+	unseen, last, err := w.db.Activity(w.mediator.ID, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if unseen[0] != 2 || !last[0].Equal(newest.CreatedAt) || unseen[1] != 1 {
+		t.Errorf("activity = %v, %v: want 2 unseen on a up to %v, 1 on b", unseen, last, newest.CreatedAt)
+	}
+}
+
+// TestActivityKeptUnderWrites: lists read while submissions come in, from
+// many writers to a few cases, never keep a case as it was before a commit
+// they did not see: once the writes are done, what is kept is what the file
+// says.
+func TestActivityKeptUnderWrites(t *testing.T) {
+	w := newWorld(t)
+	var cases []mediation.ID
+	var parties []mediation.ID
+	for i := range 4 {
+		c := createCase(t, w.db, w.mediator, "案件", mediation.CategoryNoise)
+		p := createParty(t, w.db, c, w.mediator, "当事人"+string(rune('甲'+i)), mediation.SideApplicant, "")
+		cases, parties = append(cases, c.ID), append(parties, p.ID)
+	}
+	const writers, each = 8, 25
+	done := make(chan struct{})
+	var readers sync.WaitGroup
+	for range 2 {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				if _, _, err := w.db.Activity(w.mediator.ID, cases); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	var writing sync.WaitGroup
+	for i := range writers {
+		writing.Add(1)
+		go func() {
+			defer writing.Done()
+			for j := range each {
+				k := (i + j) % len(cases)
+				s := newSubmission(t, cases[k], parties[k], "来件")
+				if err := w.db.CreateSubmission(s, mediation.PartySubject(parties[k])); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	writing.Wait()
+	close(done)
+	readers.Wait()
+	unseen, _, err := w.db.Activity(w.mediator.ID, cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fileUnseen, _, err := w.db.ActivityFromFile(w.mediator.ID, cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for i := range cases {
+		total += fileUnseen[i]
+		if unseen[i] != fileUnseen[i] {
+			t.Errorf("case %d: kept %d unseen, the file says %d", cases[i], unseen[i], fileUnseen[i])
+		}
+	}
+	if total != writers*each {
+		t.Errorf("the file has %d submissions, want %d", total, writers*each)
 	}
 }

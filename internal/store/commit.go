@@ -128,7 +128,7 @@ func (k *kind) store(tx Tx, key []byte, r any) error { return k.storeEncoded(tx,
 func (k *kind) storeEncoded(tx Tx, key []byte, r any, v []byte) error {
 	b := tx.Bucket(k.bucket)
 	var old any
-	if len(k.indexes) > 0 {
+	if len(k.indexes) > 0 || k.observe != nil {
 		if v := b.Get(key); v != nil {
 			var err error
 			if old, err = k.decode(v); err != nil {
@@ -147,6 +147,9 @@ func (k *kind) storeEncoded(tx Tx, key []byte, r any, v []byte) error {
 		if err := ix.move(tx.Bucket(ix.bucket), was, is); err != nil {
 			return err
 		}
+	}
+	if k.observe != nil {
+		k.observe(tx, old, r)
 	}
 	if r == nil {
 		if err := b.Delete(key); err != nil {

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"tiaojie/internal/mediation"
 )
 
 // Register is n closed cases of a paper register, for the external tests.
@@ -100,3 +102,12 @@ func OpenCandidate(db *DB, advertise string) (*DB, error) {
 	b := db.backend.(*etcdBackend)
 	return OpenEtcd(EtcdOptions{Endpoints: b.endpoints, Prefix: b.prefix, Timeout: b.timeout, Advertise: advertise}, Options{})
 }
+
+// ActivityFromFile is Activity read from the file alone, whatever the
+// database keeps in memory.
+func (db *DB) ActivityFromFile(user mediation.ID, cases []mediation.ID) ([]int, []time.Time, error) {
+	return db.activity(nil, user, cases)
+}
+
+// KeepsActivity says the database keeps the case list's activity in memory.
+func (db *DB) KeepsActivity() bool { return activityOf(db.backend) != nil }

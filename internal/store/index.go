@@ -27,10 +27,19 @@ type kind struct {
 	memos memos
 	// memoized says the kind keeps one.
 	memoized bool
+	// observe, when set, is told of every record stored (r; nil: deleted)
+	// in place of old (nil: none), inside the transaction (activity.go).
+	observe func(tx Tx, old, r any)
 }
 
 // records is a kind whose records are *T.
 type records[T any] struct{ *kind }
+
+// observed makes commit tell fn of every record of the kind it stores.
+func (rs records[T]) observed(fn func(tx Tx, old, r any)) records[T] {
+	rs.observe = fn
+	return rs
+}
 
 // kinds lists every kind of record, in declaration order.
 var kinds []*kind

@@ -31,7 +31,7 @@ var (
 		func(p *mediation.Party) []byte { return idKey(p.ID) }).kept(decodedParties)
 	submissionRecords = jsonRecords("submissions", // submission ID
 		func(k []byte, s *mediation.Submission) string { return fmt.Sprintf("submission %d", s.ID) },
-		func(s *mediation.Submission) []byte { return idKey(s.ID) }).kept(decodedSubmissions)
+		func(s *mediation.Submission) []byte { return idKey(s.ID) }).kept(decodedSubmissions).observed(noteSubmission)
 	sessionRecords = jsonRecords("sessions", // session ID
 		func(k []byte, s *mediation.Session) string { return fmt.Sprintf("session %d", s.ID) },
 		func(s *mediation.Session) []byte { return idKey(s.ID) })

@@ -187,6 +187,7 @@ func OpenBackend(b Backend, opt Options) (*DB, error) {
 			loaded[k] = m
 		}
 	}
+	keepActivity(b)
 	db.followMemos(loaded)
 	go db.commitGroups()
 	go db.writeReads(opt.ReadAuditDelay)
@@ -254,11 +255,12 @@ func (db *DB) Close() error {
 	return db.backend.Close()
 }
 
-// forgetAll drops the database's memos.
+// forgetAll drops the database's memos and its activity table.
 func (db *DB) forgetAll() {
 	for _, k := range kinds {
 		k.forget(db.backend)
 	}
+	activityTables.Delete(db.backend)
 }
 
 // Path is the file the database lives in (etcd: its endpoints).

@@ -6,6 +6,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	"tiaojie/internal/mediation"
 )
 
 // The request path in process, without the network: each benchmark answers
@@ -116,15 +119,28 @@ func BenchmarkPartyCreatesSubmission(b *testing.B) {
 }
 
 // BenchmarkMediatorCaseListPage lists the newest 50 of 300 cases, each with
-// parties and submissions, on the mediator's start page.
+// a party and ten submissions, on the mediator's start page.
 func BenchmarkMediatorCaseListPage(b *testing.B) {
 	s := newScene(b)
 	for i := range 300 {
 		var cs idOnly
 		s.mediator.mustJSON("POST", "/api/v1/cases", map[string]string{"title": fmt.Sprint("纠纷 ", i), "category": "parking",
 			"community": "heping-li", "source": "party_application"}, http.StatusCreated, &cs)
-		s.mediator.mustJSON("POST", "/api/v1/cases/"+cs.ID+"/submissions", map[string]string{"kind": "position",
-			"party_id": s.partyA1, "body": "电话记录"}, http.StatusUnprocessableEntity, nil)
+		var p partyCreated
+		s.mediator.mustJSON("POST", "/api/v1/cases/"+cs.ID+"/parties", map[string]string{"name": fmt.Sprint("业主", i),
+			"kind": "person", "side": "applicant"}, http.StatusCreated, &p)
+		caseID, _ := mediation.ParseID(cs.ID)
+		partyID, _ := mediation.ParseID(p.ID)
+		for range 10 {
+			sub, err := mediation.NewSubmission(mediation.SubmissionInput{Kind: mediation.SubmissionPosition,
+				Body: strings.Repeat("车位是我买的，有合同。", 8)}, caseID, partyID, 0, time.Now())
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := s.app.DB.CreateSubmission(sub, mediation.PartySubject(partyID)); err != nil {
+				b.Fatal(err)
+			}
+		}
 	}
 	bs := &benchScene{app: s.app, mediatorCookie: cookieOf(b, s.mediator)}
 	bs.run(b, http.MethodGet, "/cases", bs.mediatorCookie, http.StatusOK)

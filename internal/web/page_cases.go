@@ -30,7 +30,7 @@ type caseRow struct {
 type casesPageData struct {
 	Rows []caseRow
 	// RowsHTML are the rows as the page writes them (fragments.go).
-	RowsHTML []template.HTML
+	RowsHTML template.HTML
 	// FiltersHTML is the search and filters form (fragments.go).
 	FiltersHTML template.HTML
 	Next        string

@@ -20,11 +20,11 @@ func (s *Server) deadlineRows(p mediation.Principal, cases []mediation.Visible[m
 	if err != nil {
 		return nil, nil, err
 	}
-	refs := map[mediation.ID]string{}
+	refs := make(map[mediation.ID]string, len(cases))
 	for _, v := range cases {
 		refs[v.Record.ID] = v.Record.Reference
 	}
-	today := clock.DateOf(time.Now(), s.views.zone)
+	dueThisWeek := clock.DueWithin(clock.DateOf(time.Now(), s.views.zone), 6)
 	for _, d := range ds {
 		ref, ok := refs[d.CaseID]
 		if !ok {
@@ -33,7 +33,7 @@ func (s *Server) deadlineRows(p mediation.Principal, cases []mediation.Visible[m
 		switch {
 		case d.Status == mediation.DeadlineOverdue:
 			overdue = append(overdue, deadlineRow{Deadline: d, Reference: ref})
-		case clock.DueWithin(d, today, 6):
+		case dueThisWeek(d):
 			due = append(due, deadlineRow{Deadline: d, Reference: ref})
 		}
 	}

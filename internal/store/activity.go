@@ -1,0 +1,215 @@
+package store
+
+import (
+	"slices"
+	"sync"
+	"time"
+
+	"tiaojie/internal/mediation"
+)
+
+// The case list shows, for each of a mediator's cases, how many submissions
+// came in since the mediator last looked and when the newest did. Read from
+// the file, that is a seek into submissions_by_case, a walk of the case's
+// entries and a read of its newest submission, for each of the 50 cases
+// listed: a fifth of the case list's work. So a database that only this
+// process writes (a bbolt file, under its lock) keeps a case's submission
+// IDs in memory once a list has read them, and every commit that adds a
+// submission adds it there (Tx.OnCommit). A store that other processes write
+// too (etcd) reads the file every time, as a read-only database does.
+//
+// A case is kept as of the revision (bbolt's transaction ID) it was read at.
+// A commit to a case that is not kept leaves a mark with its revision, so
+// that a list which read the case before that commit cannot keep what it
+// read: it would miss the commit's submission for good.
+type activities struct {
+	mu     sync.RWMutex
+	byCase map[mediation.ID]*caseActivity
+}
+
+// caseActivity is one case's submissions as of rev; ids nil and known false
+// mark a case only committed to, not read.
+type caseActivity struct {
+	rev   int64
+	known bool
+	// ids are the case's submission IDs, ascending; newest is the time the
+	// last of them came in.
+	ids    []mediation.ID
+	newest time.Time
+}
+
+// activityTables holds the table of each open database that keeps one.
+var activityTables sync.Map // Backend → *activities
+
+// keepActivity makes db keep the case list's activity in memory, when only
+// this process writes its backend.
+func keepActivity(b Backend) {
+	if _, ok := b.(*boltBackend); ok && !b.ReadOnly() {
+		activityTables.Store(b, &activities{byCase: map[mediation.ID]*caseActivity{}})
+	}
+}
+
+func activityOf(b Backend) *activities {
+	if t, ok := activityTables.Load(b); ok {
+		return t.(*activities)
+	}
+	return nil
+}
+
+// noteSubmission is the submissions' observer (commit): once tx commits, a
+// new submission joins its case's kept IDs. A change of a stored
+// submission's case or time, which no mutation makes, drops what is kept of
+// both cases.
+func noteSubmission(tx Tx, old, r any) {
+	t := activityOf(tx.Backend())
+	if t == nil {
+		return
+	}
+	rev := tx.Revision() // the revision this transaction commits as
+	var was, is *mediation.Submission
+	if old != nil {
+		was = old.(*mediation.Submission)
+	}
+	if r != nil {
+		is = r.(*mediation.Submission)
+	}
+	switch {
+	case was == nil && is != nil:
+		id, caseID, at := is.ID, is.CaseID, is.CreatedAt
+		tx.OnCommit(func() { t.add(rev, caseID, id, at) })
+	case was != nil && (is == nil || is.CaseID != was.CaseID || !is.CreatedAt.Equal(was.CreatedAt)):
+		cases := []mediation.ID{was.CaseID}
+		if is != nil {
+			cases = append(cases, is.CaseID)
+		}
+		tx.OnCommit(func() { t.drop(rev, cases...) })
+	}
+}
+
+// add records the submission id, come in at, committed at rev.
+func (t *activities) add(rev int64, caseID, id mediation.ID, at time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	a := t.byCase[caseID]
+	if a == nil || !a.known {
+		t.byCase[caseID] = &caseActivity{rev: rev}
+		return
+	}
+	a.rev = rev
+	i, found := slices.BinarySearch(a.ids, id)
+	if found {
+		return
+	}
+	a.ids = slices.Insert(a.ids, i, id)
+	if i == len(a.ids)-1 {
+		a.newest = at
+	}
+}
+
+// drop forgets what is kept of the cases, as of rev.
+func (t *activities) drop(rev int64, cases ...mediation.ID) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, id := range cases {
+		t.byCase[id] = &caseActivity{rev: rev}
+	}
+}
+
+// of is the case's activity after the submission seen, when the case is
+// kept.
+func (t *activities) of(caseID, seen mediation.ID) (unseen int, newest time.Time, ok bool) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	a := t.byCase[caseID]
+	if a == nil || !a.known {
+		return 0, time.Time{}, false
+	}
+	return unseenAfter(a.ids, seen), a.newest, true
+}
+
+// keep keeps the case's submissions as read at rev, unless a commit after
+// rev has changed them.
+func (t *activities) keep(rev int64, caseID mediation.ID, ids []mediation.ID, newest time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if a := t.byCase[caseID]; a != nil && a.rev > rev {
+		return
+	}
+	t.byCase[caseID] = &caseActivity{rev: rev, known: true, ids: ids, newest: newest}
+}
+
+// unseenAfter counts the IDs (ascending) after seen.
+func unseenAfter(ids []mediation.ID, seen mediation.ID) int {
+	i, found := slices.BinarySearch(ids, seen)
+	if found {
+		i++
+	}
+	return len(ids) - i
+}
+
+// caseSubmissions are the IDs of the case's submissions, ascending, and
+// when the last came in (the zero time when it has none), read in tx.
+func caseSubmissions(tx Tx, caseID mediation.ID) ([]mediation.ID, time.Time, error) {
+	var ids []mediation.ID
+	for id := range ascending(tx.Bucket(submissionsByCase.bucket), idKey(caseID), 0) {
+		ids = append(ids, id)
+	}
+	if len(ids) == 0 {
+		return nil, time.Time{}, nil
+	}
+	s, err := getSubmission(tx, ids[len(ids)-1])
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	return ids, s.CreatedAt, nil
+}
+
+// seenBy is the last submission the user has seen on the case (0: none).
+func seenBy(tx Tx, user, caseID mediation.ID) (mediation.ID, error) {
+	v := tx.Bucket(seenRecords.bucket).Get(pair(user, caseID))
+	if v == nil {
+		return 0, nil
+	}
+	r, err := seenRecords.decode(v)
+	if err != nil {
+		return 0, err
+	}
+	return *r.(*mediation.ID), nil
+}
+
+// Activity is, for each case, how many of its submissions the user has not
+// seen yet and when its newest came in (the zero time when it has none):
+// the case list's, in one read transaction for the whole list.
+func (db *DB) Activity(user mediation.ID, cases []mediation.ID) (unseenOf []int, lastOf []time.Time, err error) {
+	return db.activity(activityOf(db.backend), user, cases)
+}
+
+// activity is Activity from t, and for the cases t does not keep (all, when
+// t is nil) from the file.
+func (db *DB) activity(t *activities, user mediation.ID, cases []mediation.ID) (unseenOf []int, lastOf []time.Time, err error) {
+	unseenOf, lastOf = make([]int, len(cases)), make([]time.Time, len(cases))
+	err = db.view(func(tx Tx) error {
+		for i, id := range cases {
+			seen, err := seenBy(tx, user, id)
+			if err != nil {
+				return err
+			}
+			if t != nil {
+				var ok bool
+				if unseenOf[i], lastOf[i], ok = t.of(id, seen); ok {
+					continue
+				}
+			}
+			ids, newest, err := caseSubmissions(tx, id)
+			if err != nil {
+				return err
+			}
+			if t != nil {
+				t.keep(tx.Revision(), id, ids, newest)
+			}
+			unseenOf[i], lastOf[i] = unseenAfter(ids, seen), newest
+		}
+		return nil
+	})
+	return unseenOf, lastOf, err
+}
