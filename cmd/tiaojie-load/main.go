@@ -292,12 +292,10 @@ func run(cfg config, log io.Writer) (*Report, error) {
 	defer ceil.stop()
 
 	pageViews := 1 // the capture
-	for _, e := range endpoints {
-		if !cfg.measures(e.name) {
-			continue
-		}
-		var srvRuns, ceilRuns []Run
-		codes := map[string]uint64{}
+	// alternate runs the endpoint and its ceiling alternately, rounds
+	// times: the server's runs, the ceiling's and the server's statuses.
+	alternate := func(e measured) (srvRuns, ceilRuns []Run, codes map[string]uint64, err error) {
+		codes = map[string]uint64{}
 		for round := range cfg.rounds {
 			r, c := closedLoop(rotation(srv.base, e.reqs, 0), cfg.connections, cfg.duration, status(e.reqs[0].Want))
 			srvRuns = append(srvRuns, r)
@@ -305,16 +303,13 @@ func run(cfg config, log io.Writer) (*Report, error) {
 				codes[k] += v
 			}
 			if e.name == "case_page" {
-				if round == 0 {
-					rep.Flat = &Flat{ViewsBefore: pageViews, FirstRate: r.Rate}
-				}
 				pageViews += int(r.Requests)
 			}
 			var cr Run
 			if e.write {
 				cr, err = rawBatch(filepath.Join(dir, fmt.Sprintf("raw-%d.db", round)), cfg.connections, valueBytes, cfg.duration)
 				if err != nil {
-					return nil, err
+					return nil, nil, nil, err
 				}
 			} else {
 				cr, _ = closedLoop(rotation(ceil.base, e.reqs, 0), cfg.connections, cfg.duration, status(e.reqs[0].Want))
@@ -322,6 +317,17 @@ func run(cfg config, log io.Writer) (*Report, error) {
 			ceilRuns = append(ceilRuns, cr)
 			say("%s round %d: server %.0f/s (p99 %.1f ms, %d errors), ceiling %.0f/s (p99 %.1f ms)",
 				e.name, round+1, r.Rate, ms(r.P99), r.Errors, cr.Rate, ms(cr.P99))
+		}
+		return srvRuns, ceilRuns, codes, nil
+	}
+	for _, e := range endpoints {
+		if !cfg.measures(e.name) {
+			continue
+		}
+		viewsBefore := pageViews
+		srvRuns, ceilRuns, codes, err := alternate(e)
+		if err != nil {
+			return nil, err
 		}
 		ep := Endpoint{Name: e.name, What: e.what, Server: summarize(srvRuns), Ceiling: summarize(ceilRuns),
 			CeilingKind: "bare echo, same bytes"}
@@ -336,17 +342,24 @@ func run(cfg config, log io.Writer) (*Report, error) {
 		ep.P99Ratio = ratio(ep.Server.P99Ms, ep.Ceiling.P99Ms)
 		rep.Endpoints = append(rep.Endpoints, ep)
 
+		// The flat check: the case page's ratio to its ceiling, in as many
+		// alternating rounds after the views as before them, so that the
+		// machine's own drift between the two does not count as the page's.
 		if e.name == "case_page" && cfg.flatViews > 0 {
 			say("flat check: %d more views of the case page (at most %s)", cfg.flatViews, cfg.flatTimeout)
 			v, _ := closedLoop(rotation(srv.base, e.reqs, uint64(cfg.flatViews)), cfg.connections, cfg.flatTimeout, status(http.StatusOK))
 			pageViews += int(v.Requests)
-			rep.Flat.ExtraViews = int(v.Requests)
-			rep.Flat.ViewsAfter = pageViews
-			r, _ := closedLoop(rotation(srv.base, e.reqs, 0), cfg.connections, cfg.duration, status(http.StatusOK))
-			pageViews += int(r.Requests)
-			rep.Flat.AfterRate = r.Rate
-			rep.Flat.Ratio = ratio(r.Rate, rep.Flat.FirstRate)
-			say("flat check: %.0f/s at first, %.0f/s after %d views: %.3f", rep.Flat.FirstRate, r.Rate, rep.Flat.ViewsAfter, rep.Flat.Ratio)
+			f := &Flat{ViewsBefore: viewsBefore, FirstRate: ep.Server.Rate, FirstRatio: ep.Ratio,
+				ExtraViews: int(v.Requests), ViewsAfter: pageViews}
+			srvAfter, ceilAfter, _, err := alternate(e)
+			if err != nil {
+				return nil, err
+			}
+			f.AfterRate = summarize(srvAfter).Rate
+			f.AfterRatio = ratio(f.AfterRate, summarize(ceilAfter).Rate)
+			f.Ratio = ratio(f.AfterRatio, f.FirstRatio)
+			rep.Flat = f
+			say("flat check: %.3f of the ceiling at first, %.3f after %d views: %.3f", f.FirstRatio, f.AfterRatio, f.ViewsAfter, f.Ratio)
 			if v.Requests < uint64(cfg.flatViews) {
 				rep.Notes = append(rep.Notes, fmt.Sprintf("the flat check made %d of %d views within --flat-timeout %s",
 					v.Requests, cfg.flatViews, cfg.flatTimeout))

@@ -102,12 +102,18 @@ const flatTarget = 1 / 1.2
 
 // Flat is the check that the mediator's case page does not slow down with use.
 type Flat struct {
-	ViewsBefore int     `json:"views_before"` // views of the page before the first run
-	FirstRate   float64 `json:"first_rate"`
-	ExtraViews  int     `json:"extra_views"` // views made between the two runs
-	ViewsAfter  int     `json:"views_after"` // views before the second run
-	AfterRate   float64 `json:"after_rate"`
-	// Ratio is AfterRate over FirstRate: 1 is flat, below 1 slower with use.
+	ViewsBefore int `json:"views_before"` // views of the page before its first rounds
+	// FirstRate and FirstRatio are the median rate of the page's rounds and
+	// its ratio to the ceiling; AfterRate and AfterRatio the same of as
+	// many rounds after the extra views.
+	FirstRate  float64 `json:"first_rate"`
+	FirstRatio float64 `json:"first_ratio"`
+	ExtraViews int     `json:"extra_views"` // views made between the two
+	ViewsAfter int     `json:"views_after"` // views before the rounds after
+	AfterRate  float64 `json:"after_rate"`
+	AfterRatio float64 `json:"after_ratio"`
+	// Ratio is AfterRatio over FirstRatio: 1 is flat, below 1 slower with
+	// use.
 	Ratio float64 `json:"ratio"`
 }
 
@@ -197,8 +203,8 @@ func (r *Report) writeTable(w io.Writer) {
 	}
 	tw.Flush()
 	if f := r.Flat; f != nil {
-		fmt.Fprintf(w, "\nflat page: case page %.0f req/s at first (after %d views), %.0f req/s after %d more views (%d in all): ratio **%.3f** (target %s)\n",
-			f.FirstRate, f.ViewsBefore, f.AfterRate, f.ExtraViews, f.ViewsAfter, f.Ratio, target(flatTarget))
+		fmt.Fprintf(w, "\nflat page: case page %.0f req/s, %.3f of its ceiling, at first (after %d views); %.0f req/s, %.3f, after %d more views (%d in all): ratio **%.3f** (target %s)\n",
+			f.FirstRate, f.FirstRatio, f.ViewsBefore, f.AfterRate, f.AfterRatio, f.ExtraViews, f.ViewsAfter, f.Ratio, target(flatTarget))
 	}
 	if m := r.Mix; m != nil {
 		fmt.Fprintf(w, "\nmixed run: open loop at %.0f req/s for %s, achieved %.0f ok/s, %d errors",
