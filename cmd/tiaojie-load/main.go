@@ -366,9 +366,6 @@ func run(cfg config, log io.Writer) (*Report, error) {
 			}
 		}
 	}
-	if rep.Flat != nil && cfg.flatViews == 0 {
-		rep.Flat = nil
-	}
 
 	if m, err := readMemory(srv.cmd.Process.Pid); err == nil {
 		rep.PeakRSSMB = float64(m.peak) / (1 << 20)

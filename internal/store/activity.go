@@ -164,19 +164,6 @@ func caseSubmissions(tx Tx, caseID mediation.ID) ([]mediation.ID, time.Time, err
 	return ids, s.CreatedAt, nil
 }
 
-// seenBy is the last submission the user has seen on the case (0: none).
-func seenBy(tx Tx, user, caseID mediation.ID) (mediation.ID, error) {
-	v := tx.Bucket(seenRecords.bucket).Get(pair(user, caseID))
-	if v == nil {
-		return 0, nil
-	}
-	r, err := seenRecords.decode(v)
-	if err != nil {
-		return 0, err
-	}
-	return *r.(*mediation.ID), nil
-}
-
 // Activity is, for each case, how many of its submissions the user has not
 // seen yet and when its newest came in (the zero time when it has none):
 // the case list's, in one read transaction for the whole list.

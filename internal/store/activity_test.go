@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"tiaojie/internal/mediation"
+	"tiaojie/internal/store"
 )
 
 // TestActivity: the case list's activity, read in one transaction, is for
@@ -53,20 +54,7 @@ func TestActivityKeptAsCommitted(t *testing.T) {
 	ids := []mediation.ID{a.ID, b.ID}
 	same := func(when string) {
 		t.Helper()
-		unseen, last, err := w.db.Activity(w.mediator.ID, ids)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fileUnseen, fileLast, err := w.db.ActivityFromFile(w.mediator.ID, ids)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := range ids {
-			if unseen[i] != fileUnseen[i] || !last[i].Equal(fileLast[i]) {
-				t.Errorf("%s: case %d: kept %d unseen, newest %v; the file says %d, %v", when, ids[i],
-					unseen[i], last[i], fileUnseen[i], fileLast[i])
-			}
-		}
+		keptAsFile(t, w.db, w.mediator.ID, ids, when)
 	}
 	same("before any submission")
 	at := testTime
@@ -153,22 +141,32 @@ func TestActivityKeptUnderWrites(t *testing.T) {
 	writing.Wait()
 	close(done)
 	readers.Wait()
-	unseen, _, err := w.db.Activity(w.mediator.ID, cases)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fileUnseen, _, err := w.db.ActivityFromFile(w.mediator.ID, cases)
-	if err != nil {
-		t.Fatal(err)
-	}
 	total := 0
-	for i := range cases {
-		total += fileUnseen[i]
-		if unseen[i] != fileUnseen[i] {
-			t.Errorf("case %d: kept %d unseen, the file says %d", cases[i], unseen[i], fileUnseen[i])
-		}
+	for _, n := range keptAsFile(t, w.db, w.mediator.ID, cases, "after the writes") {
+		total += n
 	}
 	if total != writers*each {
 		t.Errorf("the file has %d submissions, want %d", total, writers*each)
 	}
+}
+
+// keptAsFile checks that the activity the database answers for the cases is
+// what the file says, and returns the file's unseen counts.
+func keptAsFile(t *testing.T, db *store.DB, user mediation.ID, cases []mediation.ID, when string) []int {
+	t.Helper()
+	unseen, last, err := db.Activity(user, cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fileUnseen, fileLast, err := db.ActivityFromFile(user, cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range cases {
+		if unseen[i] != fileUnseen[i] || !last[i].Equal(fileLast[i]) {
+			t.Errorf("%s: case %d: kept %d unseen, newest %v; the file says %d, %v", when, cases[i],
+				unseen[i], last[i], fileUnseen[i], fileLast[i])
+		}
+	}
+	return fileUnseen
 }

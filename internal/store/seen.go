@@ -12,8 +12,8 @@ import "tiaojie/internal/mediation"
 func (db *DB) RecordSeen(user, caseID, lastSeen mediation.ID) error {
 	var noted bool
 	err := db.view(func(tx Tx) error {
-		last, err := seenRecords.get(tx, pair(user, caseID))
-		noted = err == nil && *last == lastSeen
+		seen, err := seenBy(tx, user, caseID)
+		noted = err == nil && seen == lastSeen // none is 0: nothing seen
 		return nil
 	})
 	if err != nil || noted {
@@ -24,4 +24,17 @@ func (db *DB) RecordSeen(user, caseID, lastSeen mediation.ID) error {
 		seenRecords.put(&ch, pair(user, caseID), &lastSeen)
 		return commit(tx, &ch)
 	})
+}
+
+// seenBy is the last submission the user has seen on the case (0: none).
+func seenBy(tx Tx, user, caseID mediation.ID) (mediation.ID, error) {
+	v := tx.Bucket(seenRecords.bucket).Get(pair(user, caseID))
+	if v == nil {
+		return 0, nil
+	}
+	r, err := seenRecords.decode(v)
+	if err != nil {
+		return 0, err
+	}
+	return *r.(*mediation.ID), nil
 }
