@@ -18,17 +18,26 @@ import (
 // submission adds it there (Tx.OnCommit). A store that other processes write
 // too (etcd) reads the file every time, as a read-only database does.
 //
+// The pages of a case's submissions that lists read (a party's own, the
+// mediators' all) are kept the same way, until the next commit that stores
+// a submission of the case: a party's list read from the file is a seek and
+// a B+tree descent for each of its submissions, which lie on as many pages,
+// and was a third of the work of answering it.
+//
 // A case is kept as of the revision (bbolt's transaction ID) it was read at.
-// A commit to a case that is not kept leaves a mark with its revision, so
-// that a list which read the case before that commit cannot keep what it
-// read: it would miss the commit's submission for good.
+// A commit to a case leaves a mark with its revision, so that a list which
+// read the case before that commit cannot keep what it read: it would miss
+// the commit's submission for good.
 type activities struct {
 	mu     sync.RWMutex
 	byCase map[mediation.ID]*caseActivity
+	// pageBytes is what the kept pages of all cases hold, at most
+	// maxPageBytes.
+	pageBytes, maxPageBytes int
 }
 
 // caseActivity is one case's submissions as of rev; ids nil and known false
-// mark a case only committed to, not read.
+// mark a case whose IDs were not read.
 type caseActivity struct {
 	rev   int64
 	known bool
@@ -36,7 +45,30 @@ type caseActivity struct {
 	// last of them came in.
 	ids    []mediation.ID
 	newest time.Time
+	// pages are the pages of its submissions read as of rev.
+	pages map[pageKey]*keptPage
 }
+
+// pageKey is what selects a page of one case's submissions.
+type pageKey struct {
+	author   mediation.ID
+	released bool
+	cursor   mediation.ID
+	limit    int
+}
+
+// keptPage is a page as SubmissionsJSON answers it; size is its bytes.
+type keptPage struct {
+	raws [][]byte
+	ids  []mediation.ID
+	next mediation.ID
+	size int
+}
+
+// keptPagesMax bounds what the kept pages of all cases hold; past it, the
+// pages of arbitrary cases go. A page larger than a sixteenth of it is not
+// kept.
+const keptPagesMax = 16 << 20
 
 // activityTables holds the table of each open database that keeps one.
 var activityTables sync.Map // Backend → *activities
@@ -45,7 +77,7 @@ var activityTables sync.Map // Backend → *activities
 // this process writes its backend.
 func keepActivity(b Backend) {
 	if _, ok := b.(*boltBackend); ok && !b.ReadOnly() {
-		activityTables.Store(b, &activities{byCase: map[mediation.ID]*caseActivity{}})
+		activityTables.Store(b, &activities{byCase: map[mediation.ID]*caseActivity{}, maxPageBytes: keptPagesMax})
 	}
 }
 
@@ -57,7 +89,8 @@ func activityOf(b Backend) *activities {
 }
 
 // noteSubmission is the submissions' observer (commit): once tx commits, a
-// new submission joins its case's kept IDs. A change of a stored
+// new submission joins its case's kept IDs, and any stored submission (a
+// release, a correction) lets its case's kept pages go. A change of a stored
 // submission's case or time, which no mutation makes, drops what is kept of
 // both cases.
 func noteSubmission(tx Tx, old, r any) {
@@ -83,6 +116,9 @@ func noteSubmission(tx Tx, old, r any) {
 			cases = append(cases, is.CaseID)
 		}
 		tx.OnCommit(func() { t.drop(rev, cases...) })
+	case was != nil:
+		caseID := was.CaseID
+		tx.OnCommit(func() { t.touch(rev, caseID) })
 	}
 }
 
@@ -92,10 +128,11 @@ func (t *activities) add(rev int64, caseID, id mediation.ID, at time.Time) {
 	defer t.mu.Unlock()
 	a := t.byCase[caseID]
 	if a == nil || !a.known {
-		t.byCase[caseID] = &caseActivity{rev: rev}
+		t.mark(rev, caseID)
 		return
 	}
-	a.rev = rev
+	t.letPagesGo(a)
+	a.rev = max(a.rev, rev)
 	i, found := slices.BinarySearch(a.ids, id)
 	if found {
 		return
@@ -111,8 +148,39 @@ func (t *activities) drop(rev int64, cases ...mediation.ID) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, id := range cases {
-		t.byCase[id] = &caseActivity{rev: rev}
+		t.mark(rev, id)
 	}
+}
+
+// touch lets the case's kept pages go, as of rev, and keeps its IDs.
+func (t *activities) touch(rev int64, caseID mediation.ID) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	a := t.byCase[caseID]
+	if a == nil || !a.known {
+		t.mark(rev, caseID)
+		return
+	}
+	t.letPagesGo(a)
+	a.rev = max(a.rev, rev)
+}
+
+// mark forgets what is kept of the case, leaving its revision (never
+// going back behind a later commit's). t.mu is held.
+func (t *activities) mark(rev int64, caseID mediation.ID) {
+	if a := t.byCase[caseID]; a != nil {
+		t.letPagesGo(a)
+		rev = max(rev, a.rev)
+	}
+	t.byCase[caseID] = &caseActivity{rev: rev}
+}
+
+// letPagesGo forgets the case's kept pages. t.mu is held.
+func (t *activities) letPagesGo(a *caseActivity) {
+	for _, p := range a.pages {
+		t.pageBytes -= p.size
+	}
+	a.pages = nil
 }
 
 // of is the case's activity after the submission seen, when the case is
@@ -132,10 +200,61 @@ func (t *activities) of(caseID, seen mediation.ID) (unseen int, newest time.Time
 func (t *activities) keep(rev int64, caseID mediation.ID, ids []mediation.ID, newest time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if a := t.byCase[caseID]; a != nil && a.rev > rev {
+	a := t.byCase[caseID]
+	if a != nil && a.rev > rev {
 		return
 	}
-	t.byCase[caseID] = &caseActivity{rev: rev, known: true, ids: ids, newest: newest}
+	if a == nil {
+		a = &caseActivity{}
+		t.byCase[caseID] = a
+	}
+	a.rev, a.known, a.ids, a.newest = rev, true, ids, newest
+}
+
+// page is a kept page of the case's submissions: its slices are the
+// caller's, its submissions' bytes are shared and never written.
+func (t *activities) page(caseID mediation.ID, k pageKey) (raws [][]byte, ids []mediation.ID, next mediation.ID, ok bool) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	a := t.byCase[caseID]
+	if a == nil {
+		return nil, nil, 0, false
+	}
+	p, ok := a.pages[k]
+	if !ok {
+		return nil, nil, 0, false
+	}
+	return slices.Clone(p.raws), slices.Clone(p.ids), p.next, true
+}
+
+// keepPage keeps a page of the case's submissions as read at rev, unless a
+// commit after rev has changed them. The pages of other cases go first if
+// the page would not fit.
+func (t *activities) keepPage(rev int64, caseID mediation.ID, k pageKey, p *keptPage) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	a := t.byCase[caseID]
+	if a != nil && a.rev > rev || p.size > t.maxPageBytes/16 {
+		return
+	}
+	if a == nil {
+		a = &caseActivity{rev: rev}
+		t.byCase[caseID] = a
+	}
+	for _, other := range t.byCase { // map order: arbitrary cases go
+		if t.pageBytes+p.size <= t.maxPageBytes {
+			break
+		}
+		t.letPagesGo(other)
+	}
+	if old, ok := a.pages[k]; ok {
+		t.pageBytes -= old.size
+	}
+	if a.pages == nil {
+		a.pages = map[pageKey]*keptPage{}
+	}
+	a.pages[k] = p
+	t.pageBytes += p.size
 }
 
 // unseenAfter counts the IDs (ascending) after seen.

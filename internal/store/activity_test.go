@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"bytes"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -120,6 +122,12 @@ func TestActivityKeptUnderWrites(t *testing.T) {
 					t.Error(err)
 					return
 				}
+				for _, f := range pageFilters(cases, parties) {
+					if _, _, _, err := w.db.SubmissionsJSON(f); err != nil {
+						t.Error(err)
+						return
+					}
+				}
 			}
 		}()
 	}
@@ -147,6 +155,95 @@ func TestActivityKeptUnderWrites(t *testing.T) {
 	}
 	if total != writers*each {
 		t.Errorf("the file has %d submissions, want %d", total, writers*each)
+	}
+	pagesAsFile(t, w.db, pageFilters(cases, parties), "after the writes")
+}
+
+// pageFilters are lists of the cases' submissions as the parties and the
+// mediators read them: each party its own and the released, the mediators
+// all, a page at a time and whole.
+func pageFilters(cases, parties []mediation.ID) []store.SubmissionFilter {
+	var fs []store.SubmissionFilter
+	for i, c := range cases {
+		fs = append(fs,
+			store.SubmissionFilter{Case: c, Author: parties[i], Limit: 100},
+			store.SubmissionFilter{Case: c, Author: parties[i], Released: true, Limit: 100},
+			store.SubmissionFilter{Case: c, Released: true, Limit: 100},
+			store.SubmissionFilter{Case: c, Limit: 100},
+			store.SubmissionFilter{Case: c, Limit: 2})
+	}
+	return fs
+}
+
+// pagesAsFile checks that each list the database answers, from the file or
+// from what it kept, is what the file says, and that what it answers is the
+// caller's to change.
+func pagesAsFile(t *testing.T, db *store.DB, fs []store.SubmissionFilter, when string) {
+	t.Helper()
+	for _, f := range fs {
+		for try := range 2 { // the second from what the first kept
+			raws, ids, next, err := db.SubmissionsJSON(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fileRaws, fileIDs, fileNext, err := db.SubmissionsJSONFromFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(ids, fileIDs) || next != fileNext || !slices.EqualFunc(raws, fileRaws, bytes.Equal) {
+				t.Errorf("%s: %+v (answer %d): %v next %d; the file says %v next %d", when, f, try+1, ids, next, fileIDs, fileNext)
+			}
+			for i := range raws {
+				raws[i] = nil
+			}
+			clear(ids)
+		}
+	}
+}
+
+// TestPagesKeptAsCommitted: the lists of a case's submissions that a
+// database keeps in memory are what the file says after every change to
+// them: a new submission of either party, and a release, which changes a
+// submission already listed and brings it into the other party's list. The
+// case list reads the cases too, as it does between a party's lists.
+func TestPagesKeptAsCommitted(t *testing.T) {
+	w := newWorld(t)
+	a := createCase(t, w.db, w.mediator, "漏水", mediation.CategoryNeighbour)
+	other := createCase(t, w.db, w.mediator, "噪音", mediation.CategoryNoise)
+	pa := createParty(t, w.db, a, w.mediator, "赵明", mediation.SideApplicant, "")
+	pb := createParty(t, w.db, a, w.mediator, "钱丽", mediation.SideRespondent, "")
+	po := createParty(t, w.db, other, w.mediator, "孙强", mediation.SideApplicant, "")
+	fs := append(pageFilters([]mediation.ID{a.ID, a.ID, other.ID}, []mediation.ID{pa.ID, pb.ID, po.ID}),
+		store.SubmissionFilter{Case: a.ID, Author: pa.ID, Released: true, Limit: 1})
+	cases := []mediation.ID{a.ID, other.ID}
+	same := func(when string) {
+		t.Helper()
+		keptAsFile(t, w.db, w.mediator.ID, cases, when) // the case list keeps the cases' IDs too
+		pagesAsFile(t, w.db, fs, when)
+	}
+	same("before any submission")
+	first := createSubmission(t, w.db, a.ID, pa.ID, "一")
+	same("after a's first")
+	createSubmission(t, w.db, a.ID, pb.ID, "二")
+	createSubmission(t, w.db, other.ID, po.ID, "三")
+	same("after one of each party")
+	fs = append(fs, store.SubmissionFilter{Case: a.ID, Author: pa.ID, Released: true, Limit: 1, Cursor: first.ID})
+	createSubmission(t, w.db, a.ID, pa.ID, "四")
+	same("after a's second, read from its cursor")
+	raws, _, _, err := w.db.SubmissionsJSON(store.SubmissionFilter{Case: a.ID, Author: pb.ID, Released: true, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.ReleaseSubmission(first.ID, mediation.PartySubject(pa.ID)); err != nil {
+		t.Fatal(err)
+	}
+	same("after the release of a's first")
+	after, _, _, err := w.db.SubmissionsJSON(store.SubmissionFilter{Case: a.ID, Author: pb.ID, Released: true, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(raws)+1 {
+		t.Errorf("the other party lists %d submissions after the release, %d before: want the released one too", len(after), len(raws))
 	}
 }
 

@@ -111,3 +111,17 @@ func (db *DB) ActivityFromFile(user mediation.ID, cases []mediation.ID) ([]int, 
 
 // KeepsActivity says the database keeps the case list's activity in memory.
 func (db *DB) KeepsActivity() bool { return activityOf(db.backend) != nil }
+
+// SubmissionsJSONFromFile is SubmissionsJSON read from the file alone,
+// whatever the database keeps in memory.
+func (db *DB) SubmissionsJSONFromFile(f SubmissionFilter) (raws [][]byte, ids []mediation.ID, next mediation.ID, err error) {
+	f.Limit = limit(f.Limit)
+	err = db.view(func(tx Tx) error {
+		p, err := submissionsPage(tx, f)
+		if err == nil {
+			raws, ids, next = p.raws, p.ids, p.next
+		}
+		return err
+	})
+	return raws, ids, next, err
+}

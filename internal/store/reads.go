@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"slices"
 
 	"tiaojie/internal/mediation"
 )
@@ -50,30 +51,55 @@ func (r *Reader) Submission(id mediation.ID) (*mediation.Submission, error) {
 // SubmissionsJSON lists the submissions f selects as DB.SubmissionsJSON
 // does, each the stored JSON, in this transaction. The stored bytes are
 // copied into one buffer, so that the page costs one allocation and not one
-// an item.
+// an item. On a database that keeps its cases' activity, the page is kept
+// too, until a submission of the case is stored again (activity.go). f's
+// author is a party of f's case, as every party's submissions are of its
+// own case.
 func (r *Reader) SubmissionsJSON(f SubmissionFilter) (raws [][]byte, ids []mediation.ID, next mediation.ID, err error) {
 	f.Limit = limit(f.Limit)
-	records := r.tx.Bucket(submissionRecords.bucket)
-	var vals [][]byte
-	size := 0
-	for id := range selected(r.tx, f) {
-		if len(ids) == f.Limit {
-			next = ids[len(ids)-1]
+	t := activityOf(r.tx.Backend())
+	k := pageKey{author: f.Author, released: f.Released, cursor: f.Cursor, limit: f.Limit}
+	if t != nil {
+		if raws, ids, next, ok := t.page(f.Case, k); ok {
+			return raws, ids, next, nil
+		}
+	}
+	p, err := submissionsPage(r.tx, f)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	if t != nil {
+		t.keepPage(r.tx.Revision(), f.Case, k, p)
+	}
+	return slices.Clone(p.raws), slices.Clone(p.ids), p.next, nil
+}
+
+// submissionsPage is the page f selects (its limit set), read in tx.
+func submissionsPage(tx Tx, f SubmissionFilter) (*keptPage, error) {
+	records := tx.Bucket(submissionRecords.bucket)
+	var (
+		vals [][]byte
+		p    keptPage
+	)
+	for id := range selected(tx, f) {
+		if len(p.ids) == f.Limit {
+			p.next = p.ids[len(p.ids)-1]
 			break
 		}
 		v := records.Get(idKey(id))
 		if v == nil {
-			return nil, nil, 0, fmt.Errorf("store: submission %d is indexed but not stored", id)
+			return nil, fmt.Errorf("store: submission %d is indexed but not stored", id)
 		}
-		vals, ids = append(vals, v), append(ids, id)
-		size += len(v)
+		vals, p.ids = append(vals, v), append(p.ids, id)
+		p.size += len(v)
 	}
-	buf := make([]byte, 0, size)
-	raws = make([][]byte, len(vals))
+	buf := make([]byte, 0, p.size)
+	p.raws = make([][]byte, len(vals))
 	for i, v := range vals {
 		start := len(buf)
 		buf = append(buf, v...)
-		raws[i] = buf[start:len(buf):len(buf)]
+		p.raws[i] = buf[start:len(buf):len(buf)]
 	}
-	return raws, ids, next, r.tx.Err()
+	p.size += 24*len(p.raws) + 8*len(p.ids) // the slices too
+	return &p, tx.Err()
 }
