@@ -46,7 +46,7 @@ func newBenchScene(b *testing.B) *benchScene {
 }
 
 // cookieOf is the Cookie header the client sends to the test server.
-func cookieOf(b *testing.B, c *client) string {
+func cookieOf(b testing.TB, c *client) string {
 	b.Helper()
 	req, _ := http.NewRequest(http.MethodGet, c.app.HTTP.URL+"/", nil)
 	var parts []string
@@ -66,6 +66,7 @@ func (bs *benchScene) run(b *testing.B, method, path, cookie string, want int) {
 		for pb.Next() {
 			req := httptest.NewRequest(method, path, nil)
 			req.Header.Set("Cookie", cookie)
+			req.Header.Set("Accept-Encoding", "gzip") // as browsers and the load harness ask
 			rec := httptest.NewRecorder()
 			srv.ServeHTTP(rec, req)
 			if rec.Code != want {

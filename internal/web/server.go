@@ -8,11 +8,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
+	"slices"
 	"time"
 
-	"github.com/klauspost/compress/gzhttp"
-	"github.com/klauspost/compress/gzip"
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -86,7 +84,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.limits = newLimits(cfg.Limits, cfg.Now)
 	s.invites = newPendingInvites(cfg.Now)
-	s.metrics = newMetrics(s.limits, cfg.Collectors...)
+	gz := newGzipCache()
+	s.metrics = newMetrics(s.limits, append(slices.Clip(cfg.Collectors), gz)...)
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.Pre(methods)
@@ -102,39 +101,12 @@ func New(cfg Config) (*Server, error) {
 		setSecurityHeaders(w.Header(), r)
 		s.handleError(mediation.Forbidden(), c)
 	}))
-	compress, err := compression()
+	compress, err := compression(gz)
 	if err != nil {
 		return nil, err
 	}
 	s.handler = headOnly(cop.Handler(compress(e)))
 	return s, nil
-}
-
-// compressMin is the smallest answer worth compressing: one that already
-// fits a packet gains nothing.
-const compressMin = 1024
-
-// compression wraps the server in gzip for pages, JSON and CSS, outside
-// everything else so that what the idempotency keys record is the answer
-// itself. klauspost/compress's gzip at its fastest level: the standard
-// library's, even at its fastest, spent a sixth of a party's list answer
-// compressing. What noGzip names is sent as it is.
-func compression() (func(http.Handler) http.Handler, error) {
-	wrap, err := gzhttp.NewWrapper(gzhttp.CompressionLevel(gzip.BestSpeed), gzhttp.MinSize(compressMin),
-		gzhttp.EnableZstd(false))
-	if err != nil {
-		return nil, fmt.Errorf("web: compression: %w", err)
-	}
-	return func(h http.Handler) http.Handler {
-		gz := wrap(h)
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if noGzip(r.URL.Path) {
-				h.ServeHTTP(w, r)
-				return
-			}
-			gz.ServeHTTP(w, r)
-		})
-	}, nil
 }
 
 // ServeHTTP makes the server an http.Handler.
@@ -244,12 +216,4 @@ func (s *Server) readyz(c echo.Context) error {
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
-}
-
-// noGzip leaves uncompressed what is streamed or read by machines that may
-// not ask for it: the backup (a database file, sent with its length), the
-// calendar feeds, the metrics, and the icon (already compressed).
-func noGzip(p string) bool {
-	return p == "/api/v1/admin/backup" || p == "/metrics" || p == "/favicon.ico" ||
-		strings.HasPrefix(p, "/feeds/") || strings.HasSuffix(p, ".ics")
 }
