@@ -22,7 +22,7 @@ import (
 // mediators' all) are kept the same way, until the next commit that stores
 // a submission of the case: a party's list read from the file is a seek and
 // a B+tree descent for each of its submissions, which lie on as many pages,
-// and was a third of the work of answering it.
+// and was nearly a third of the work of answering it.
 //
 // A case is kept as of the revision (bbolt's transaction ID) it was read at.
 // A commit to a case leaves a mark with its revision, so that a list which
@@ -126,13 +126,10 @@ func noteSubmission(tx Tx, old, r any) {
 func (t *activities) add(rev int64, caseID, id mediation.ID, at time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	a := t.byCase[caseID]
-	if a == nil || !a.known {
-		t.mark(rev, caseID)
+	a := t.changed(rev, caseID)
+	if a == nil {
 		return
 	}
-	t.letPagesGo(a)
-	a.rev = max(a.rev, rev)
 	i, found := slices.BinarySearch(a.ids, id)
 	if found {
 		return
@@ -156,13 +153,21 @@ func (t *activities) drop(rev int64, cases ...mediation.ID) {
 func (t *activities) touch(rev int64, caseID mediation.ID) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.changed(rev, caseID)
+}
+
+// changed notes a commit to the case at rev: its kept pages go, and its
+// kept IDs, if any, are returned to be brought up to the commit (nil: the
+// case is only marked). t.mu is held.
+func (t *activities) changed(rev int64, caseID mediation.ID) *caseActivity {
 	a := t.byCase[caseID]
 	if a == nil || !a.known {
 		t.mark(rev, caseID)
-		return
+		return nil
 	}
 	t.letPagesGo(a)
 	a.rev = max(a.rev, rev)
+	return a
 }
 
 // mark forgets what is kept of the case, leaving its revision (never
@@ -211,13 +216,15 @@ func (t *activities) keep(rev int64, caseID mediation.ID, ids []mediation.ID, ne
 	a.rev, a.known, a.ids, a.newest = rev, true, ids, newest
 }
 
-// page is a kept page of the case's submissions: its slices are the
-// caller's, its submissions' bytes are shared and never written.
-func (t *activities) page(caseID mediation.ID, k pageKey) (raws [][]byte, ids []mediation.ID, next mediation.ID, ok bool) {
+// page is a kept page of the case's submissions, for a read at rev: none
+// when the case has changed since (a read that began before a commit sees
+// the file as it was). Its slices are the caller's, its submissions' bytes
+// are shared and never written.
+func (t *activities) page(rev int64, caseID mediation.ID, k pageKey) (raws [][]byte, ids []mediation.ID, next mediation.ID, ok bool) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	a := t.byCase[caseID]
-	if a == nil {
+	if a == nil || a.rev > rev {
 		return nil, nil, 0, false
 	}
 	p, ok := a.pages[k]

@@ -97,7 +97,7 @@ func TestActivityRevisionsOnlyGoForward(t *testing.T) {
 			earlier.hook(kept, 10, caseID)
 			kept.keep(10, caseID, []mediation.ID{1}, at)
 			kept.keepPage(10, caseID, pageKey{limit: 100}, &keptPage{ids: []mediation.ID{1}})
-			if _, _, _, ok := kept.page(caseID, pageKey{limit: 100}); ok {
+			if _, _, _, ok := kept.page(11, caseID, pageKey{limit: 100}); ok {
 				t.Error("a page read at revision 10 was kept after a commit at 11")
 			}
 			if unseen, _, ok := kept.of(caseID, 0); ok && unseen != 2 {
@@ -125,7 +125,7 @@ func TestPagesKeptWithinBound(t *testing.T) {
 		}
 	}
 	kept.keepPage(1, 99, pageKey{}, &keptPage{size: kept.maxPageBytes/16 + 1})
-	if _, _, _, ok := kept.page(99, pageKey{}); ok {
+	if _, _, _, ok := kept.page(1, 99, pageKey{}); ok {
 		t.Error("a page larger than a sixteenth of the bound was kept")
 	}
 }
@@ -144,4 +144,19 @@ func firstSubmission(t *testing.T, db *DB) *mediation.Submission {
 		t.Fatal(err)
 	}
 	return sub
+}
+
+// TestPagesNotAheadOfTheRead: a read that began before a commit to the
+// case is not given a page kept after it; it reads the file as its
+// transaction sees it.
+func TestPagesNotAheadOfTheRead(t *testing.T) {
+	kept := &activities{byCase: map[mediation.ID]*caseActivity{}, maxPageBytes: keptPagesMax}
+	kept.add(10, 7, 1, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	kept.keepPage(10, 7, pageKey{limit: 100}, &keptPage{ids: []mediation.ID{1}})
+	if _, _, _, ok := kept.page(9, 7, pageKey{limit: 100}); ok {
+		t.Error("a read at revision 9 was given the page kept at 10, after a commit at 10")
+	}
+	if _, ids, _, ok := kept.page(10, 7, pageKey{limit: 100}); !ok || len(ids) != 1 {
+		t.Errorf("a read at revision 10 was not given the page kept at 10 (%v, %v)", ids, ok)
+	}
 }

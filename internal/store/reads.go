@@ -60,7 +60,7 @@ func (r *Reader) SubmissionsJSON(f SubmissionFilter) (raws [][]byte, ids []media
 	t := activityOf(r.tx.Backend())
 	k := pageKey{author: f.Author, released: f.Released, cursor: f.Cursor, limit: f.Limit}
 	if t != nil {
-		if raws, ids, next, ok := t.page(f.Case, k); ok {
+		if raws, ids, next, ok := t.page(r.tx.Revision(), f.Case, k); ok {
 			return raws, ids, next, nil
 		}
 	}

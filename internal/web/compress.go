@@ -212,6 +212,7 @@ func (cw *cachingWriter) Flush() error {
 func (cw *cachingWriter) Close() error {
 	defer cw.release()
 	if cw.gz != nil {
+		cw.cache.misses.Add(1)
 		return cw.gz.Close()
 	}
 	h, z, ok := cw.cache.lookup(cw.buf)
