@@ -204,6 +204,9 @@ func run(cfg config, log io.Writer) (*Report, error) {
 	var mediators []string
 	for _, m := range w.Mediators {
 		c, err := signIn(srv.base, "/api/v1/login", map[string]string{"username": m.Username, "password": m.Password})
+		if err == nil {
+			c, err = asBrowser(srv.base, c)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("sign in %s: %w", m.Username, err)
 		}

@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"slices"
 	"strings"
@@ -165,5 +167,44 @@ func TestReadMemoryOfThisProcess(t *testing.T) {
 	}
 	if m.peak <= 0 || m.anon <= 0 || m.peak < m.anon {
 		t.Errorf("memory = %+v", m)
+	}
+}
+
+// A signed-in mediator's pages are asked for as a browser asks: with the
+// cookies the first page set (the CSRF cookie), so that the server is not
+// made to mint a token, and a page never sent before, on every view.
+func TestAsBrowserKeepsWhatTheFirstPageSet(t *testing.T) {
+	var minted int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := r.Cookie("session"); err != nil || r.URL.Path != "/cases" {
+			http.Error(w, "not signed in", http.StatusUnauthorized)
+			return
+		}
+		if _, err := r.Cookie("csrf"); err != nil {
+			minted++
+			http.SetCookie(w, &http.Cookie{Name: "csrf", Value: fmt.Sprint("token", minted)})
+		}
+		w.Write([]byte("<p>cases</p>"))
+	}))
+	defer srv.Close()
+
+	cookie, err := asBrowser(srv.URL, "session=s1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cookie != "session=s1; csrf=token1" {
+		t.Fatalf("cookie = %q, want the session's and the CSRF cookie the first page set", cookie)
+	}
+	for range 3 {
+		if _, cookies, err := send(t.Context(), srv.URL, request{Method: http.MethodGet, Path: "/cases",
+			Header: http.Header{"Cookie": {cookie}}}); err != nil || len(cookies) != 0 {
+			t.Fatalf("a later view set %v (%v): the server minted a token again", cookies, err)
+		}
+	}
+	if minted != 1 {
+		t.Errorf("%d tokens minted, want 1", minted)
+	}
+	if _, err := asBrowser(srv.URL, "other=x"); err == nil {
+		t.Error("a page refused (401) was taken as signed in")
 	}
 }

@@ -239,6 +239,25 @@ func send(ctx context.Context, base string, r request) (*captured, []*http.Cooki
 		res.Cookies(), nil
 }
 
+// asBrowser is the Cookie header of a browser signed in with cookie: one that
+// has also kept what its first page set (the CSRF cookie, which the sign-in
+// page sets before a person signs in). Without it every page the server
+// answers mints a token of its own, and so is a page never sent before.
+func asBrowser(base, cookie string) (string, error) {
+	c, cookies, err := send(context.Background(), base, request{Method: http.MethodGet, Path: "/cases",
+		Header: http.Header{"Cookie": {cookie}}})
+	if err != nil {
+		return "", err
+	}
+	if c.Status != http.StatusOK {
+		return "", fmt.Errorf("GET /cases: %d %s", c.Status, bytes.TrimSpace(c.Plain))
+	}
+	for _, ck := range cookies {
+		cookie += "; " + ck.Name + "=" + ck.Value
+	}
+	return cookie, nil
+}
+
 // signIn posts body to path and returns the Cookie header of the session it
 // made.
 func signIn(base, path string, body any) (string, error) {
