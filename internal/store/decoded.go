@@ -51,6 +51,24 @@ func (c *decodedCache[T]) decode(b []byte, r *T) error {
 	return nil
 }
 
+// shared is the record stored as b, decoded once and kept: the cache's own
+// copy, which the caller only reads (a field or two, inside a transaction)
+// and never changes or hands on. It spares what needs one field of a record
+// both the decoding and the deep copy.
+func (c *decodedCache[T]) shared(b []byte) (*T, error) {
+	if kept := c.lookup(b); kept != nil {
+		return kept, nil
+	}
+	r := new(T)
+	if err := decode(b, r); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.keep(string(b), r)
+	c.mu.Unlock()
+	return r, nil
+}
+
 func (c *decodedCache[T]) lookup(b []byte) *T {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 	"testing"
@@ -146,6 +147,46 @@ func TestDecodedCacheAnswersTheStoredBytes(t *testing.T) {
 		t.Errorf("changed bytes gave %+v", changed)
 	}
 	if err := c.decode([]byte(`{"id":`), &changed); err == nil {
+		t.Error("broken bytes decoded")
+	}
+}
+
+// A record read for a field is decoded once and kept: read again, the same
+// kept record answers, and changed bytes (a case closed) answer the change,
+// so that a submission to a case closed meanwhile is refused.
+func TestDecodedCacheSharesTheKeptRecord(t *testing.T) {
+	c := newDecodedCache(1<<20, cloneCase)
+	stored := func(status mediation.Status) []byte {
+		b, err := json.Marshal(mediation.Case{ID: 3, Title: "漏水", Status: status, Mediators: []mediation.ID{1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	open := stored(mediation.StatusMediating)
+	first, err := c.shared(open)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := c.shared(bytes.Clone(open))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again != first || again.Status != mediation.StatusMediating {
+		t.Errorf("read again: %p %+v, not the kept %p", again, again, first)
+	}
+	var copied mediation.Case
+	if err := c.decode(open, &copied); err != nil || copied.Title != "漏水" {
+		t.Errorf("the record kept for a field decodes as %+v, %v", copied, err)
+	}
+	closed, err := c.shared(stored(mediation.StatusClosed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if closed.Status != mediation.StatusClosed {
+		t.Errorf("the changed case reads as %s, not closed", closed.Status)
+	}
+	if _, err := c.shared([]byte(`{"status":`)); err == nil {
 		t.Error("broken bytes decoded")
 	}
 }
