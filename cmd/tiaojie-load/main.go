@@ -300,7 +300,11 @@ func run(cfg config, log io.Writer) (*Report, error) {
 	alternate := func(e measured) (srvRuns, ceilRuns []Run, codes map[string]uint64, err error) {
 		codes = map[string]uint64{}
 		for round := range cfg.rounds {
+			cpu, cpuErr := readCPU(srv.cmd.Process.Pid)
 			r, c := closedLoop(rotation(srv.base, e.reqs, 0), cfg.connections, cfg.duration, status(e.reqs[0].Want))
+			if after, err := readCPU(srv.cmd.Process.Pid); err == nil && cpuErr == nil {
+				r.CPU = after - cpu
+			}
 			srvRuns = append(srvRuns, r)
 			for k, v := range c {
 				codes[k] += v

@@ -19,6 +19,9 @@ type Run struct {
 	P50      time.Duration `json:"p50_ns"`
 	P90      time.Duration `json:"p90_ns"`
 	P99      time.Duration `json:"p99_ns"`
+	// CPU is the processor time the measured server's process spent
+	// through the run, user and system (0 where /proc does not say).
+	CPU time.Duration `json:"cpu_ns,omitempty"`
 }
 
 // Summary is the median of several runs of one target, and their errors.
@@ -29,6 +32,11 @@ type Summary struct {
 	P90Ms  float64 `json:"p90_ms"`
 	P99Ms  float64 `json:"p99_ms"`
 	Errors uint64  `json:"errors"`
+	// CPUMicros is the server's processor time per successful answer, in
+	// µs (the median of the runs'; 0 where unknown): unlike a rate, it
+	// hardly moves with what else the machine runs, so that it tells two
+	// commits apart where their rates' spread does not.
+	CPUMicros float64 `json:"cpu_us,omitempty"`
 	// Codes counts the answers that were not the expected status, by status
 	// (or "transport" for a failed request), over all runs.
 	Codes map[string]uint64 `json:"codes,omitempty"`
@@ -40,8 +48,11 @@ func summarize(runs []Run) Summary {
 	if len(runs) == 0 {
 		return s
 	}
-	var rates, p50, p90, p99 []float64
+	var rates, p50, p90, p99, cpu []float64
 	for _, r := range runs {
+		if ok := r.Requests - r.Errors; r.CPU > 0 && ok > 0 {
+			cpu = append(cpu, float64(r.CPU)/float64(time.Microsecond)/float64(ok))
+		}
 		rates = append(rates, r.Rate)
 		p50 = append(p50, ms(r.P50))
 		p90 = append(p90, ms(r.P90))
@@ -49,6 +60,9 @@ func summarize(runs []Run) Summary {
 		s.Errors += r.Errors
 	}
 	s.Rate, s.P50Ms, s.P90Ms, s.P99Ms = median(rates), median(p50), median(p90), median(p99)
+	if len(cpu) == len(runs) {
+		s.CPUMicros = median(cpu)
+	}
 	return s
 }
 
@@ -194,11 +208,11 @@ func (r *Report) writeTable(w io.Writer) {
 		r.ReadySeconds, r.PeakRSSMB, r.RSSAnonMB, r.RSSFileMB)
 
 	tw := tabwriter.NewWriter(w, 0, 0, 1, ' ', tabwriter.Debug)
-	fmt.Fprintln(tw, "| endpoint\t tiaojie req/s\t p50/p90/p99 ms\t errors\t ceiling\t ceiling req/s\t ceiling p50/p90/p99 ms\t ratio\t target\t p99 ratio\t")
-	fmt.Fprintln(tw, "| ---\t ---\t ---\t ---\t ---\t ---\t ---\t ---\t ---\t ---\t")
+	fmt.Fprintln(tw, "| endpoint\t tiaojie req/s\t p50/p90/p99 ms\t errors\t CPU µs/answer\t ceiling\t ceiling req/s\t ceiling p50/p90/p99 ms\t ratio\t target\t p99 ratio\t")
+	fmt.Fprintln(tw, "| ---\t ---\t ---\t ---\t ---\t ---\t ---\t ---\t ---\t ---\t ---\t")
 	for _, e := range r.Endpoints {
-		fmt.Fprintf(tw, "| %s\t %.0f\t %s\t %d\t %s\t %.0f\t %s\t **%.3f**\t %s\t %s\t\n",
-			e.What, e.Server.Rate, pcts(e.Server), e.Server.Errors, e.CeilingKind,
+		fmt.Fprintf(tw, "| %s\t %.0f\t %s\t %d\t %s\t %s\t %.0f\t %s\t **%.3f**\t %s\t %s\t\n",
+			e.What, e.Server.Rate, pcts(e.Server), e.Server.Errors, cpuMicros(e.Server.CPUMicros), e.CeilingKind,
 			e.Ceiling.Rate, pcts(e.Ceiling), e.Ratio, target(e.Target), p99ratio(e.P99Ratio))
 	}
 	tw.Flush()
@@ -253,6 +267,14 @@ func p99ratio(x float64) string {
 		return "–"
 	}
 	return fmt.Sprintf("%.1f×", x)
+}
+
+// cpuMicros shows the server's processor time per answer, "–" where unknown.
+func cpuMicros(us float64) string {
+	if us == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.0f", us)
 }
 
 func codes(m map[string]uint64) string {

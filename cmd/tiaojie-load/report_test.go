@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -55,6 +56,38 @@ func TestSummarizeTakesMediansAndSumsErrors(t *testing.T) {
 	if s.Runs != want.Runs || s.Rate != want.Rate || s.P50Ms != want.P50Ms || s.P90Ms != want.P90Ms ||
 		s.P99Ms != want.P99Ms || s.Errors != want.Errors {
 		t.Errorf("summarize = %+v, want %+v", s, want)
+	}
+}
+
+// The server's processor time per answer is the median of the runs', each
+// over its successful answers; unknown for one run, it is not reported.
+func TestSummarizeTakesProcessorTimePerAnswer(t *testing.T) {
+	s := summarize([]Run{
+		{Requests: 1000, CPU: 300 * time.Millisecond},             // 300 µs
+		{Requests: 1010, Errors: 10, CPU: 200 * time.Millisecond}, // 200 µs
+		{Requests: 500, CPU: 250 * time.Millisecond},              // 500 µs
+	})
+	if s.CPUMicros != 300 {
+		t.Errorf("CPU per answer %v µs, want the median 300", s.CPUMicros)
+	}
+	if s := summarize([]Run{{Requests: 10, CPU: time.Millisecond}, {Requests: 10}}); s.CPUMicros != 0 {
+		t.Errorf("with one run's time unknown: %v µs, want none", s.CPUMicros)
+	}
+}
+
+// readCPU reads this process's processor time, which grows as it works.
+func TestReadCPU(t *testing.T) {
+	before, err := readCPU(os.Getpid())
+	if err != nil && runtime.GOOS != "linux" {
+		t.Skipf("no /proc here: %v", err)
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	for end := time.Now().Add(50 * time.Millisecond); time.Now().Before(end); {
+	}
+	after, err := readCPU(os.Getpid())
+	if err != nil || after <= before {
+		t.Errorf("processor time %v after 50 ms of work, %v before (%v)", after, before, err)
 	}
 }
 

@@ -163,6 +163,31 @@ func readMemory(pid int) (memory, error) {
 	return m, sc.Err()
 }
 
+// readCPU is the processor time the process has spent so far, user and
+// system, from /proc (in clock ticks of 10 ms, Linux's USER_HZ).
+func readCPU(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The fields after the command, which is in parentheses and may hold
+	// spaces: state is the first, utime the 12th, stime the 13th.
+	_, rest, ok := strings.Cut(string(b), ") ")
+	fields := strings.Fields(rest)
+	if !ok || len(fields) < 13 {
+		return 0, fmt.Errorf("/proc/%d/stat: %.80q", pid, b)
+	}
+	var ticks int64
+	for _, f := range fields[11:13] {
+		n, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("/proc/%d/stat: %w", pid, err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond, nil
+}
+
 // stop asks the server to finish (SIGTERM) and waits for it a while.
 func (p *process) stop() {
 	p.once.Do(p.terminate)
