@@ -128,7 +128,7 @@ func TestCheckCommand(t *testing.T) {
 			if err := tx.Bucket([]byte("parties_by_case")).Delete(key(1, 1)); err != nil {
 				return err
 			}
-			if err := tx.Bucket([]byte("submissions_by_case")).Put(key(1, 42), nil); err != nil {
+			if err := tx.Bucket([]byte("submissions_by_case")).Put(key(1, 42), key(1)); err != nil {
 				return err
 			}
 			b := tx.Bucket([]byte("cases"))

@@ -176,12 +176,13 @@ func (ic *indexCheck) entries(ix *index) {
 		if ix.value == nil && len(v) != 0 {
 			ic.problem(ix, key, "the entry carries a value (%d bytes); entries of this index have none", len(v))
 		}
+		if ix.value != nil && !ix.value.fits(v) {
+			ic.problem(ix, key, "the value (%d bytes) is not %s", len(v), ix.value.layout())
+			return nil
+		}
 		target, tp := v, ix.value
 		if ix.points != inValue {
 			target, tp = parts[ix.points], &ix.key[ix.points]
-		} else if !tp.fits(v) {
-			ic.problem(ix, key, "the value (%d bytes) is not %s", len(v), tp.layout())
-			return nil
 		}
 		r, found := ic.record(ix.of, target)
 		if !found {
@@ -192,7 +193,15 @@ func (ic *indexCheck) entries(ix *index) {
 		}
 		es := ix.entries(target, r)
 		for _, e := range es {
-			if bytes.Equal(e.key, k) && (ix.value == nil || bytes.Equal(e.value, v)) {
+			if !bytes.Equal(e.key, k) {
+				continue
+			}
+			if ix.value == nil || bytes.Equal(e.value, v) {
+				return nil
+			}
+			if ix.carries() {
+				ic.problem(ix, key, "%s %s %s, not %s", ix.of.name(target, r), ix.value.relation,
+					ix.value.show(e.value), ix.value.show(v))
 				return nil
 			}
 		}
@@ -262,8 +271,9 @@ func (ic *indexCheck) records(k *kind) {
 				switch got := b.Get(e.key); {
 				case ix.value == nil && !has(b, e.key), ix.value != nil && got == nil:
 					ic.problem(ix, ix.showKey(e.key), "missing: %s has no entry here", what)
-				case ix.value != nil && !bytes.Equal(got, e.value):
-					// Where the entry points is checked above.
+				case ix.value != nil && !ix.carries() && !bytes.Equal(got, e.value):
+					// Where the entry points is checked above, and what
+					// an entry carries.
 					ic.problem(ix, ix.showKey(e.key), "names %s, not %s", ix.value.show(got), what)
 				}
 			}

@@ -97,7 +97,7 @@ func checkIndexesOf(t *testing.T, path string) []*store.IndexError {
 func u64(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
 
 var indexBuckets = []string{"cases_by_mediator", "cases_by_status", "parties_by_case", "submissions_by_case",
-	"submissions_by_party", "submissions_released", "invitations_by_party", "users_by_name",
+	"submissions_released", "invitations_by_party", "users_by_name",
 	"logins_by_party", "audit_by_case"}
 
 func TestCheckIndexes(t *testing.T) {
@@ -141,8 +141,7 @@ func TestCheckIndexes(t *testing.T) {
 		"cases_by_mediator":    {append(u64(1), u64(999)...), nil},
 		"cases_by_status":      {append([]byte("mediating\x00"), u64(999)...), nil},
 		"parties_by_case":      {append(u64(1), u64(999)...), nil},
-		"submissions_by_case":  {append(u64(1), u64(999)...), nil},
-		"submissions_by_party": {append(u64(1), u64(999)...), nil},
+		"submissions_by_case":  {append(u64(1), u64(999)...), u64(1)},
 		"submissions_released": {append(u64(1), u64(999)...), nil},
 		"invitations_by_party": {u64(999), tokenHash("no such invitation")},
 		"users_by_name":        {[]byte("ghost"), u64(999)},
@@ -188,20 +187,38 @@ func TestCheckIndexes(t *testing.T) {
 	})
 
 	t.Run("ErrEntryDisagrees", func(t *testing.T) {
-		// A's submission filed under the other party: both directions show.
+		// A's submission filed under the other case: both directions show.
 		path := corruptCopy(t, w.db, func(tx *bolt.Tx) error {
-			b := tx.Bucket([]byte("submissions_by_party"))
+			b := tx.Bucket([]byte("submissions_by_case"))
 			if err := b.Delete(append(u64(1), u64(1)...)); err != nil {
 				return err
 			}
-			return b.Put(append(u64(2), u64(1)...), nil)
+			return b.Put(append(u64(2), u64(1)...), u64(1))
 		})
 		got := checkIndexesOf(t, path)
-		if len(got) != 2 || got[0].Bucket != "submissions_by_party" || got[0].Problem != "submission 1 was written by party 1, not party 2" ||
+		if len(got) != 2 || got[0].Bucket != "submissions_by_case" || got[0].Problem != "submission 1 belongs to case 1, not case 2" ||
 			!strings.HasPrefix(got[1].Problem, "missing") {
 			t.Fatalf("got %v", got)
 		}
 	})
+
+	// An entry carrying another author than its submission's, or none, is
+	// reported once, naming both.
+	for name, value := range map[string][]byte{"other": u64(2), "none": nil} {
+		t.Run("ErrEntryCarriesAnotherAuthor/"+name, func(t *testing.T) {
+			path := corruptCopy(t, w.db, func(tx *bolt.Tx) error {
+				return tx.Bucket([]byte("submissions_by_case")).Put(append(u64(1), u64(1)...), value)
+			})
+			got := checkIndexesOf(t, path)
+			want := "submission 1 was written by party 1, not party 2"
+			if value == nil {
+				want = "the value (0 bytes) is not party ID (8 bytes)"
+			}
+			if len(got) != 1 || got[0].Bucket != "submissions_by_case" || got[0].Problem != want {
+				t.Fatalf("got %v, want the one problem %q", got, want)
+			}
+		})
+	}
 
 	// An entry pointing to a record that says otherwise is reported in the
 	// words of the index's declaration; so is a key not laid out as declared.
@@ -212,8 +229,7 @@ func TestCheckIndexes(t *testing.T) {
 		"cases_by_mediator":    {append(u64(3), u64(1)...), nil, "case 1 is mediated by mediator 1, mediator 2, not mediator 3"},
 		"cases_by_status":      {append([]byte("closed\x00"), u64(1)...), nil, "case 1 has status intake, not closed"},
 		"parties_by_case":      {append(u64(2), u64(1)...), nil, "party 1 is a party of case 1, not case 2"},
-		"submissions_by_case":  {append(u64(2), u64(1)...), nil, "submission 1 belongs to case 1, not case 2"},
-		"submissions_by_party": {append(u64(2), u64(1)...), nil, "submission 1 was written by party 1, not party 2"},
+		"submissions_by_case":  {append(u64(2), u64(1)...), u64(1), "submission 1 belongs to case 1, not case 2"},
 		"submissions_released": {append(u64(1), u64(2)...), nil, "submission 2 is not released: its author never consented"},
 		"invitations_by_party": {u64(7), tokenHash("token-赵明"), "invitation " + hex.EncodeToString(tokenHash("token-赵明")[:8]) + "… belongs to party 1, not party 7"},
 		"users_by_name":        {[]byte("ghost"), u64(1), `user 1 has username "wang", not "ghost"`},

@@ -181,9 +181,10 @@ func (ix *index) move(b Bucket, was, is []entry) error {
 		if e.in(is) {
 			continue
 		}
-		// An entry with a value names one record; when it names another
-		// now, that record's entry is not this one's to remove.
-		if e.value != nil && !bytes.Equal(b.Get(e.key), e.value) {
+		// An entry whose value is a record's key names one record; when it
+		// names another now, that record's entry is not this one's to
+		// remove.
+		if ix.points == inValue && !bytes.Equal(b.Get(e.key), e.value) {
 			continue
 		}
 		if err := b.Delete(e.key); err != nil {

@@ -105,7 +105,11 @@ type index struct {
 	of     *kind
 	// key is the layout of an entry's key, part by part.
 	key []part
-	// value is what an entry's value holds; nil: entries have none.
+	// value is what an entry's value holds; nil: entries have none. When
+	// points is inValue, the value is the key of the record the entry
+	// derives from; otherwise it carries a field of that record (a
+	// submission's author), by which a read selects entries without
+	// loading their records.
 	value *part
 	// points says which part is the key of the record the entry derives
 	// from: an index into key, or inValue for the value.
@@ -149,7 +153,7 @@ func declare[T any](of records[T], d indexOf[T]) *index {
 			panic("store: index " + d.bucket + ": a part of variable length must end with a zero byte or come last")
 		}
 	}
-	if (d.points == inValue) != (d.value != nil) || d.points >= len(d.key) {
+	if d.points == inValue && d.value == nil || d.points >= len(d.key) {
 		panic("store: index " + d.bucket + ": it must point at its record by a key part or by its value")
 	}
 	of.indexes = append(of.indexes, ix)
@@ -171,6 +175,10 @@ type part struct {
 	// described is the layout a report gives, when not the size's.
 	described string
 }
+
+// carries says whether the index's value is a field of the record, not the
+// record's key.
+func (ix *index) carries() bool { return ix.value != nil && ix.points != inValue }
 
 // holds is the part an index's value holds.
 func holds(p part) *part { return &p }

@@ -60,10 +60,14 @@ func (db *DB) RemoveParty(caseID, partyID mediation.ID, reason string, at time.T
 			}
 			invitationRecords.del(&ch, bytes.Clone(hash))
 		}
-		for _, idx := range [][]byte{submissionsByParty.bucket, sessionsByParty.bucket} {
-			if k, _ := tx.Bucket(idx).Cursor().Seek(idKey(p.ID)); k != nil && bytes.HasPrefix(k, idKey(p.ID)) {
-				return mediation.Errorf(mediation.ECONFLICT, "error.party_has_records")
-			}
+		wrote := false
+		for range ascendingWhere(tx.Bucket(submissionsByCase.bucket), idKey(p.CaseID), 0,
+			func(v []byte) bool { return bytes.Equal(v, idKey(p.ID)) }) {
+			wrote = true
+			break
+		}
+		if k, _ := tx.Bucket(sessionsByParty.bucket).Cursor().Seek(idKey(p.ID)); wrote || k != nil && bytes.HasPrefix(k, idKey(p.ID)) {
+			return mediation.Errorf(mediation.ECONFLICT, "error.party_has_records")
 		}
 		deletePartyLogins(tx, &ch, p.ID)
 		partyRecords.del(&ch, idKey(p.ID))

@@ -25,7 +25,9 @@ import (
 //	   sessions_by_party) and seen-markers are seen (was visits)
 //	3  statistics counters (stats_counters), built from the cases at the
 //	   upgrade; a closed case records its outcome
-const schemaVersion = 3
+//	4  an entry of submissions_by_case carries its submission's author;
+//	   submissions_by_party is gone
+const schemaVersion = 4
 
 // ErrInUse is returned by Open and OpenReadOnly when a running server (or
 // another writer) holds the file. bbolt's file lock lets only one process write it.
@@ -49,6 +51,7 @@ var upgrades = map[uint64]func(tx Tx) error{
 		return nil
 	},
 	2: upgradeCounters,
+	3: upgradeSubmissionAuthors,
 }
 
 // moveBucket moves every key and value of bucket from into bucket to (which
@@ -166,6 +169,10 @@ func OpenBackend(b Backend, opt Options) (*DB, error) {
 		writes: make(chan mutation, maxGroup), writesDone: make(chan struct{}),
 		reads: make(chan mediation.AuditEntry, 4096), readsDone: make(chan struct{}),
 		flush: make(chan chan struct{}), blobs: opt.Blobs}
+	if err := fillAuthorsInParts(b); err != nil {
+		b.Close()
+		return nil, err
+	}
 	if err := b.Update(func(tx Tx) error { return prepare(tx, opt.Zone) }); err != nil {
 		b.Close()
 		return nil, err

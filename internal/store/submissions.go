@@ -158,7 +158,9 @@ func (db *DB) SubmissionsJSON(f SubmissionFilter) (raws [][]byte, ids []mediatio
 // selected yields the IDs of the submissions f selects, ascending, after its
 // cursor.
 func selected(tx Tx, f SubmissionFilter) iter.Seq[mediation.ID] {
-	own := ascending(tx.Bucket(submissionsByParty.bucket), idKey(f.Author), f.Cursor)
+	byCase := tx.Bucket(submissionsByCase.bucket)
+	author := idKey(f.Author)
+	own := ascendingWhere(byCase, idKey(f.Case), f.Cursor, func(v []byte) bool { return bytes.Equal(v, author) })
 	released := ascending(tx.Bucket(submissionsReleased.bucket), idKey(f.Case), f.Cursor)
 	switch {
 	case f.Author != 0 && f.Released:
@@ -168,15 +170,24 @@ func selected(tx Tx, f SubmissionFilter) iter.Seq[mediation.ID] {
 	case f.Released:
 		return released
 	}
-	return ascending(tx.Bucket(submissionsByCase.bucket), idKey(f.Case), f.Cursor)
+	return ascending(byCase, idKey(f.Case), f.Cursor)
 }
 
 // ascending yields the IDs that end the keys under prefix, smallest first,
 // starting after cursor.
 func ascending(b Bucket, prefix []byte, cursor mediation.ID) iter.Seq[mediation.ID] {
+	return ascendingWhere(b, prefix, cursor, nil)
+}
+
+// ascendingWhere is ascending over the entries whose value keep accepts
+// (all of them when keep is nil).
+func ascendingWhere(b Bucket, prefix []byte, cursor mediation.ID, keep func(v []byte) bool) iter.Seq[mediation.ID] {
 	return func(yield func(mediation.ID) bool) {
 		c := b.Cursor()
-		for k, _ := c.Seek(append(bytes.Clone(prefix), itob(uint64(cursor)+1)...)); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		for k, v := c.Seek(append(bytes.Clone(prefix), itob(uint64(cursor)+1)...)); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if keep != nil && !keep(v) {
+				continue
+			}
 			if !yield(mediation.ID(btoi(k[len(prefix):]))) {
 				return
 			}

@@ -150,6 +150,12 @@ func TestUpgradeFromV1(t *testing.T) {
 	for from := range v1Moved {
 		before[from] = bucketContents(t, path, from)
 	}
+	// Each party's own submissions, as version 1's index of them says.
+	own := map[mediation.ID][]mediation.ID{}
+	for k := range bucketContents(t, path, "submissions_by_party") {
+		party := mediation.ID(binary.BigEndian.Uint64([]byte(k[:8])))
+		own[party] = append(own[party], mediation.ID(binary.BigEndian.Uint64([]byte(k[8:]))))
+	}
 
 	db, err := store.Open(path, store.Options{})
 	if err != nil {
@@ -183,6 +189,29 @@ func TestUpgradeFromV1(t *testing.T) {
 	if staff != 3 || party != 5 {
 		t.Errorf("%d staff and %d party logins, want 3 and 5", staff, party)
 	}
+	// A party's own submissions are found as before, from the authors the
+	// case's entries carry now.
+	if len(own) < 2 {
+		t.Fatalf("the fixture's submissions are by %d parties, too few to tell them apart", len(own))
+	}
+	for party, want := range own {
+		p, err := db.Party(party)
+		if err != nil {
+			t.Fatal(err)
+		}
+		subs, _, err := db.Submissions(store.SubmissionFilter{Case: p.CaseID, Author: party, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []mediation.ID
+		for _, s := range subs {
+			got = append(got, s.ID)
+		}
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("party %d's own submissions after the upgrade = %v, want %v", party, got, want)
+		}
+	}
 	// The seen-markers still count: wang saw case 1 up to submission 1 of 2.
 	wang, err := db.UserByName("wang")
 	if err != nil {
@@ -195,8 +224,8 @@ func TestUpgradeFromV1(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if v := schemaVersionOf(t, path); v != 3 {
-		t.Errorf("schema version after the upgrade = %d, want 3", v)
+	if v := schemaVersionOf(t, path); v != 4 {
+		t.Errorf("schema version after the upgrade = %d, want 4", v)
 	}
 	want := maps.Clone(v1Counts)
 	for from, to := range v1Moved {
@@ -217,6 +246,9 @@ func TestUpgradeFromV1(t *testing.T) {
 	want["stats_counters"] = 3
 	want["stats_published"] = 0 // nothing published yet
 	want["meta"]++
+	// Version 4 put each submission's author into its entry of
+	// submissions_by_case, and deleted submissions_by_party.
+	delete(want, "submissions_by_party")
 	// So do the attachments' buckets.
 	for _, b := range []string{"attachments", "attachments_by_submission", "attachments_by_case", "blobs"} {
 		want[b] = 0
@@ -256,7 +288,7 @@ func TestErrSchemaNewerThanProgram(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = b.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), binary.BigEndian.AppendUint64(nil, 4))
+		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), binary.BigEndian.AppendUint64(nil, 5))
 	})
 	b.Close()
 	if err != nil {
@@ -264,17 +296,17 @@ func TestErrSchemaNewerThanProgram(t *testing.T) {
 	}
 	if db, err := store.Open(path, store.Options{}); err == nil {
 		db.Close()
-		t.Error("Open of a version 4 file succeeded")
+		t.Error("Open of a version 5 file succeeded")
 	} else if !strings.Contains(err.Error(), "newer") {
-		t.Errorf("Open of a version 4 file: %v, want it to say newer", err)
+		t.Errorf("Open of a version 5 file: %v, want it to say newer", err)
 	}
 	if db, err := store.OpenReadOnly(path); err == nil {
 		db.Close()
-		t.Error("OpenReadOnly of a version 4 file succeeded")
+		t.Error("OpenReadOnly of a version 5 file succeeded")
 	} else if !strings.Contains(err.Error(), "newer") || errors.Is(err, store.ErrOlderSchema) {
-		t.Errorf("OpenReadOnly of a version 4 file: %v, want it to say newer", err)
+		t.Errorf("OpenReadOnly of a version 5 file: %v, want it to say newer", err)
 	}
-	if v := schemaVersionOf(t, path); v != 4 {
-		t.Errorf("schema version = %d after the refusals, want 4 untouched", v)
+	if v := schemaVersionOf(t, path); v != 5 {
+		t.Errorf("schema version = %d after the refusals, want 5 untouched", v)
 	}
 }
