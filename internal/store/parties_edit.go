@@ -60,13 +60,10 @@ func (db *DB) RemoveParty(caseID, partyID mediation.ID, reason string, at time.T
 			}
 			invitationRecords.del(&ch, bytes.Clone(hash))
 		}
-		wrote := false
-		for range ascendingWhere(tx.Bucket(submissionsByCase.bucket), idKey(p.CaseID), 0,
-			func(v []byte) bool { return bytes.Equal(v, idKey(p.ID)) }) {
-			wrote = true
-			break
+		for range ascendingWhere(tx.Bucket(submissionsByCase.bucket), idKey(p.CaseID), 0, authoredBy(p.ID)) {
+			return mediation.Errorf(mediation.ECONFLICT, "error.party_has_records")
 		}
-		if k, _ := tx.Bucket(sessionsByParty.bucket).Cursor().Seek(idKey(p.ID)); wrote || k != nil && bytes.HasPrefix(k, idKey(p.ID)) {
+		if k, _ := tx.Bucket(sessionsByParty.bucket).Cursor().Seek(idKey(p.ID)); k != nil && bytes.HasPrefix(k, idKey(p.ID)) {
 			return mediation.Errorf(mediation.ECONFLICT, "error.party_has_records")
 		}
 		deletePartyLogins(tx, &ch, p.ID)

@@ -159,8 +159,7 @@ func (db *DB) SubmissionsJSON(f SubmissionFilter) (raws [][]byte, ids []mediatio
 // cursor.
 func selected(tx Tx, f SubmissionFilter) iter.Seq[mediation.ID] {
 	byCase := tx.Bucket(submissionsByCase.bucket)
-	author := idKey(f.Author)
-	own := ascendingWhere(byCase, idKey(f.Case), f.Cursor, func(v []byte) bool { return bytes.Equal(v, author) })
+	own := ascendingWhere(byCase, idKey(f.Case), f.Cursor, authoredBy(f.Author))
 	released := ascending(tx.Bucket(submissionsReleased.bucket), idKey(f.Case), f.Cursor)
 	switch {
 	case f.Author != 0 && f.Released:
@@ -171,6 +170,13 @@ func selected(tx Tx, f SubmissionFilter) iter.Seq[mediation.ID] {
 		return released
 	}
 	return ascending(byCase, idKey(f.Case), f.Cursor)
+}
+
+// authoredBy accepts the entries of submissions_by_case that carry party as
+// their author.
+func authoredBy(party mediation.ID) func(v []byte) bool {
+	author := idKey(party)
+	return func(v []byte) bool { return bytes.Equal(v, author) }
 }
 
 // ascending yields the IDs that end the keys under prefix, smallest first,

@@ -224,3 +224,28 @@ func TestConcurrentSubmissions(t *testing.T) {
 		}
 	})
 }
+
+// A party that wrote a submission (entered for it by a mediator, before it
+// ever entered itself) stays on its case, and so does everything of it; a
+// party of the same case that wrote nothing can be taken off.
+func TestPartyWithASubmissionStays(t *testing.T) {
+	db := MustOpenDB(t)
+	m := createUser(t, db, "limediator", "李调解", mediation.RoleMediator, "")
+	c := createCase(t, db, m, "楼上漏水", mediation.CategoryLeakRenovation)
+	wrote := createParty(t, db, c, m, "赵明", mediation.SideApplicant, "")
+	other := createParty(t, db, c, m, "钱芳", mediation.SideRespondent, "")
+	s := newSubmission(t, c.ID, wrote.ID, "天花板发霉，要求修好防水。")
+	if err := db.CreateSubmission(s, mediation.UserSubject(m.ID)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.RemoveParty(c.ID, wrote.ID, "重复", testTime, mediation.UserSubject(m.ID)); mediation.ErrorCode(err) != mediation.ECONFLICT {
+		t.Fatalf("removing the party that wrote a submission: %v, want ECONFLICT", err)
+	}
+	if p, err := db.Party(wrote.ID); err != nil || p.Name != "赵明" {
+		t.Errorf("the party after the refused removal: %+v, %v", p, err)
+	}
+	if _, err := db.RemoveParty(c.ID, other.ID, "重复", testTime, mediation.UserSubject(m.ID)); err != nil {
+		t.Errorf("removing the party that wrote nothing: %v", err)
+	}
+	checkIndexes(t, db)
+}

@@ -39,7 +39,10 @@ func upgradeSubmissionAuthors(tx Tx) error {
 func fillAuthors(tx Tx, after []byte, most int) (last []byte, err error) {
 	byCase := tx.Bucket([]byte("submissions_by_case"))
 	subs := tx.Bucket([]byte("submissions"))
+	// The values are put once the walk is done: a bucket is not written
+	// under its cursor.
 	var keys, authors [][]byte
+	var walked []byte
 	c := byCase.Cursor()
 	k, v := c.First()
 	if after != nil {
@@ -48,7 +51,7 @@ func fillAuthors(tx Tx, after []byte, most int) (last []byte, err error) {
 		}
 	}
 	for ; k != nil && len(keys) < most; k, v = c.Next() {
-		last = bytes.Clone(k)
+		walked = k
 		if len(v) != 0 || len(k) != 16 {
 			continue
 		}
@@ -62,10 +65,10 @@ func fillAuthors(tx Tx, after []byte, most int) (last []byte, err error) {
 		if err := decode(rec, &s); err != nil {
 			return nil, fmt.Errorf("submission [%x]: %w", k[8:], err)
 		}
-		keys, authors = append(keys, last), append(authors, idKey(s.PartyID))
+		keys, authors = append(keys, bytes.Clone(k)), append(authors, idKey(s.PartyID))
 	}
-	if k == nil {
-		last = nil
+	if k != nil {
+		last = bytes.Clone(walked)
 	}
 	for i, key := range keys {
 		if err := byCase.Put(key, authors[i]); err != nil {
