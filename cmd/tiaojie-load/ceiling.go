@@ -125,6 +125,8 @@ func rawBatch(path string, writers, size int, d time.Duration) (Run, error) {
 	}
 	var (
 		ok, errs atomic.Uint64
+		commits  atomic.Uint64
+		lastTx   atomic.Int64 // the transaction the last put was in
 		mu       sync.Mutex
 		lat      []time.Duration
 		wg       sync.WaitGroup
@@ -137,6 +139,10 @@ func rawBatch(path string, writers, size int, d time.Duration) (Run, error) {
 			for time.Now().Before(deadline) {
 				t := time.Now()
 				err := db.Batch(func(tx *bolt.Tx) error {
+					// DB.Batch runs a transaction's functions one after another.
+					if id := int64(tx.ID()); lastTx.Swap(id) != id {
+						commits.Add(1)
+					}
 					b := tx.Bucket(name)
 					seq, err := b.NextSequence()
 					if err != nil {
@@ -158,7 +164,8 @@ func rawBatch(path string, writers, size int, d time.Duration) (Run, error) {
 	}
 	wg.Wait()
 	elapsed := time.Since(began)
-	r := Run{Requests: ok.Load() + errs.Load(), Errors: errs.Load(), Rate: float64(ok.Load()) / elapsed.Seconds()}
+	r := Run{Requests: ok.Load() + errs.Load(), Errors: errs.Load(), Rate: float64(ok.Load()) / elapsed.Seconds(),
+		Commits: commits.Load()}
 	r.P50, r.P90, r.P99 = quantile(lat, 0.50), quantile(lat, 0.90), quantile(lat, 0.99)
 	if r.Requests == 0 {
 		return r, fmt.Errorf("raw batch: no writes in %s", d)

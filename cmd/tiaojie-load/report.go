@@ -22,6 +22,9 @@ type Run struct {
 	// CPU is the processor time the measured server's process spent
 	// through the run, user and system (0 where /proc does not say).
 	CPU time.Duration `json:"cpu_ns,omitempty"`
+	// Commits is how many write transactions carried the run's writes
+	// (0 for a read): the server's committer's, or raw DB.Batch's.
+	Commits uint64 `json:"commits,omitempty"`
 }
 
 // Summary is the median of several runs of one target, and their errors.
@@ -37,6 +40,9 @@ type Summary struct {
 	// hardly moves with what else the machine runs, so that it tells two
 	// commits apart where their rates' spread does not.
 	CPUMicros float64 `json:"cpu_us,omitempty"`
+	// PerCommit is how many writes one write transaction carried (the
+	// median of the runs'; 0 for a read).
+	PerCommit float64 `json:"per_commit,omitempty"`
 	// Codes counts the answers that were not the expected status, by status
 	// (or "transport" for a failed request), over all runs.
 	Codes map[string]uint64 `json:"codes,omitempty"`
@@ -48,8 +54,11 @@ func summarize(runs []Run) Summary {
 	if len(runs) == 0 {
 		return s
 	}
-	var rates, p50, p90, p99, cpu []float64
+	var rates, p50, p90, p99, cpu, perCommit []float64
 	for _, r := range runs {
+		if ok := r.Requests - r.Errors; r.Commits > 0 {
+			perCommit = append(perCommit, float64(ok)/float64(r.Commits))
+		}
 		if ok := r.Requests - r.Errors; r.CPU > 0 && ok > 0 {
 			cpu = append(cpu, float64(r.CPU)/float64(time.Microsecond)/float64(ok))
 		}
@@ -62,6 +71,9 @@ func summarize(runs []Run) Summary {
 	s.Rate, s.P50Ms, s.P90Ms, s.P99Ms = median(rates), median(p50), median(p90), median(p99)
 	if len(cpu) == len(runs) {
 		s.CPUMicros = median(cpu)
+	}
+	if len(perCommit) == len(runs) {
+		s.PerCommit = median(perCommit)
 	}
 	return s
 }
@@ -216,6 +228,11 @@ func (r *Report) writeTable(w io.Writer) {
 			e.Ceiling.Rate, pcts(e.Ceiling), e.Ratio, target(e.Target), p99ratio(e.P99Ratio))
 	}
 	tw.Flush()
+	for _, e := range r.Endpoints {
+		if e.Server.PerCommit > 0 && e.Ceiling.PerCommit > 0 {
+			fmt.Fprintf(w, "\n%s: %.1f writes a commit, raw DB.Batch %.1f\n", e.Name, e.Server.PerCommit, e.Ceiling.PerCommit)
+		}
+	}
 	if f := r.Flat; f != nil {
 		fmt.Fprintf(w, "\nflat page: case page %.0f req/s, %.3f of its ceiling, at first (after %d views); %.0f req/s, %.3f, after %d more views (%d in all): ratio **%.3f** (target %s)\n",
 			f.FirstRate, f.FirstRatio, f.ViewsBefore, f.AfterRate, f.AfterRatio, f.ExtraViews, f.ViewsAfter, f.Ratio, target(flatTarget))

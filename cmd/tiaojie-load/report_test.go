@@ -75,6 +75,37 @@ func TestSummarizeTakesProcessorTimePerAnswer(t *testing.T) {
 	}
 }
 
+func TestSummarizeTakesWritesPerCommit(t *testing.T) {
+	s := summarize([]Run{
+		{Requests: 1000, Commits: 100},            // 10
+		{Requests: 1010, Errors: 10, Commits: 40}, // 25
+		{Requests: 600, Commits: 30},              // 20
+	})
+	if s.PerCommit != 20 {
+		t.Errorf("%v writes a commit, want the median 20", s.PerCommit)
+	}
+	if s := summarize([]Run{{Requests: 10, Commits: 2}, {Requests: 10}}); s.PerCommit != 0 {
+		t.Errorf("with one run's commits unknown: %v, want none", s.PerCommit)
+	}
+}
+
+// counterIn finds the committer's counter among the others of /metrics.
+func TestCounterIn(t *testing.T) {
+	const text = `# HELP tiaojie_commit_transactions_total Write transactions the group committer ran.
+# TYPE tiaojie_commit_transactions_total counter
+tiaojie_commit_transactions_total_other 7
+tiaojie_commit_transactions_total 1.234567e+06
+tiaojie_committed_mutations_total 9.9e+06
+`
+	n, err := counterIn(strings.NewReader(text), "tiaojie_commit_transactions_total")
+	if err != nil || n != 1234567 {
+		t.Errorf("got %d, %v; want 1234567", n, err)
+	}
+	if _, err := counterIn(strings.NewReader(text), "tiaojie_missing_total"); err == nil {
+		t.Error("a counter that is not there was found")
+	}
+}
+
 // readCPU reads this process's processor time, which grows as it works.
 func TestReadCPU(t *testing.T) {
 	before, err := readCPU(os.Getpid())

@@ -304,3 +304,39 @@ func signIn(base, path string, body any) (string, error) {
 	}
 	return strings.Join(parts, "; "), nil
 }
+
+// commitCount is how many write transactions the server's committer has run
+// (tiaojie_commit_transactions_total on its /metrics).
+func commitCount(base string) (uint64, error) {
+	res, err := http.Get(base + "/metrics")
+	if err != nil {
+		return 0, err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return 0, fmt.Errorf("GET /metrics: %s", res.Status)
+	}
+	return counterIn(res.Body, "tiaojie_commit_transactions_total")
+}
+
+// counterIn is the value of the unlabelled counter name in the Prometheus
+// text format read from r.
+func counterIn(r io.Reader, name string) (uint64, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		v, ok := strings.CutPrefix(sc.Text(), name+" ")
+		if !ok {
+			continue
+		}
+		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil || f < 0 {
+			return 0, fmt.Errorf("%s: %q", name, v)
+		}
+		return uint64(f), nil
+	}
+	if err := sc.Err(); err != nil {
+		return 0, err
+	}
+	return 0, fmt.Errorf("no %s", name)
+}

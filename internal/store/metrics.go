@@ -36,6 +36,11 @@ var (
 	descWrites        = prometheus.NewDesc("tiaojie_bolt_writes_total", "Page writes.", nil, nil)
 	descWriteTime     = prometheus.NewDesc("tiaojie_bolt_write_seconds_total", "Time spent writing to disk.", nil, nil)
 
+	// The group committer (group.go).
+	descCommits   = prometheus.NewDesc("tiaojie_commit_transactions_total", "Write transactions the group committer ran, each mutation run alone after failing included.", nil, nil)
+	descCommitted = prometheus.NewDesc("tiaojie_committed_mutations_total", "Mutations committed by the group committer.", nil, nil)
+	descCommitTx  = prometheus.NewDesc("tiaojie_commit_seconds_total", "Time in the group committer's write transactions, commit and fsync included.", nil, nil)
+
 	// The election of the writer, on etcd (election.go).
 	descLeader        = prometheus.NewDesc("tiaojie_etcd_leader", "1 while this process is the store's elected writer.", nil, nil)
 	descLeaderCommits = prometheus.NewDesc("tiaojie_etcd_leader_commits_total", "Commits made as the elected writer, fenced by its election key.", nil, nil)
@@ -46,7 +51,7 @@ func (sc *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descCases, descSize, descReadTx, descOpenReadTx, descFreePages,
 		descPendingPages, descFreeAlloc, descFreelistUse, descPageCount, descPageAlloc, descCursors, descNodes,
 		descNodeDerefs, descRebalances, descRebalanceTime, descSplits, descSpills, descSpillTime, descWrites,
-		descWriteTime, descLeader, descLeaderCommits, descNotLeader} {
+		descWriteTime, descCommits, descCommitted, descCommitTx, descLeader, descLeaderCommits, descNotLeader} {
 		ch <- d
 	}
 }
@@ -88,6 +93,10 @@ func (sc *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	counter(descSpillTime, st.SpillTime.Seconds())
 	counter(descWrites, float64(st.Writes))
 	counter(descWriteTime, st.WriteTime.Seconds())
+	g := sc.db.GroupFigures()
+	counter(descCommits, float64(g.Transactions))
+	counter(descCommitted, float64(g.Mutations))
+	counter(descCommitTx, g.InTx.Seconds())
 	if b, ok := sc.db.backend.(*etcdBackend); ok && b.campaigned != nil {
 		lead := 0.0
 		if b.lead.Load() != nil {

@@ -76,6 +76,10 @@ func TestMetrics(t *testing.T) {
 	a.client().do("POST", "/api/v1/login", login("nobody.here", "wrong"))
 
 	families, raw := scrape(t, a)
+	// One more write, for the committer's figures to count.
+	s.mediator.mustJSON("POST", "/api/v1/cases", map[string]string{"title": "漏水纠纷", "category": "leak_renovation",
+		"community": "heping-li", "source": "party_application"}, http.StatusCreated, nil)
+	later, _ := scrape(t, a)
 
 	t.Run("RequestsByRouteTemplateAndStatus", func(t *testing.T) {
 		for _, tc := range []struct {
@@ -151,6 +155,17 @@ func TestMetrics(t *testing.T) {
 		for _, name := range []string{"tiaojie_bolt_open_read_tx", "tiaojie_bolt_free_pages", "tiaojie_bolt_pending_pages"} {
 			if _, ok := value(t, families, name, nil); !ok {
 				t.Errorf("no %s", name)
+			}
+		}
+	})
+
+	t.Run("GroupCommitter", func(t *testing.T) {
+		for _, name := range []string{"tiaojie_commit_transactions_total", "tiaojie_committed_mutations_total",
+			"tiaojie_commit_seconds_total"} {
+			was, _ := value(t, families, name, nil)
+			is, _ := value(t, later, name, nil)
+			if was <= 0 || is <= was {
+				t.Errorf("%s went from %v to %v over a write", name, was, is)
 			}
 		}
 	})
