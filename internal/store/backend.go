@@ -118,6 +118,11 @@ type Bucket interface {
 	NextSequence() (uint64, error)
 	Sequence() uint64
 	SetSequence(n uint64) error
+	// Appending says that this transaction puts the bucket's new keys
+	// after all the others, so that its pages may be filled whole, not
+	// split at half as for keys put anywhere (bbolt's FillPercent). A
+	// backend without pages ignores it.
+	Appending()
 }
 
 // Cursor walks a bucket's keys in order. Each move returns the key and value

@@ -211,6 +211,7 @@ func (b *boltBucket) ForEach(fn func(k, v []byte) error) error { return b.bolt()
 func (b *boltBucket) NextSequence() (uint64, error)            { return b.bolt().NextSequence() }
 func (b *boltBucket) Sequence() uint64                         { return b.bolt().Sequence() }
 func (b *boltBucket) SetSequence(n uint64) error               { return b.bolt().SetSequence(n) }
+func (b *boltBucket) Appending()                               { b.bolt().FillPercent = 1 }
 
 func (b *boltBucket) DeleteRange(from, to []byte) error {
 	c := b.bolt().Cursor()

@@ -1023,6 +1023,9 @@ func (b *etcdBucket) SetSequence(n uint64) error {
 	return b.tx.write(b.tx.be.sequenceKey(b.name), itob(n), false)
 }
 
+// Appending is nothing on etcd, which has no pages to fill.
+func (b *etcdBucket) Appending() {}
+
 func (b *etcdBucket) NextSequence() (uint64, error) {
 	n := b.Sequence() + 1
 	if err := b.tx.Err(); err != nil {

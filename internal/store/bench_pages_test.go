@@ -17,9 +17,8 @@ import (
 // share of each mutation (pages/mutation), and the time bbolt took to write
 // and fsync them (write-ms/commit): a commit writes the pages every write
 // of it touched, and a submission touches its record's page, the audit
-// entry's, and its entries' in three indexes whose keys begin with its case
-// or party (by case, by party, audit by case), each on a page of that case's
-// or party's own.
+// entry's, and its entries' in two indexes whose keys begin with its case
+// (submissions by case, audit by case), each on a page of that case's own.
 func BenchmarkCommitPages(b *testing.B) {
 	for _, writers := range []int{1, 16, 64} {
 		b.Run(fmt.Sprintf("writers=%d", writers), func(b *testing.B) {

@@ -127,6 +127,9 @@ func (k *kind) store(tx Tx, key []byte, r any) error { return k.storeEncoded(tx,
 // encodes it).
 func (k *kind) storeEncoded(tx Tx, key []byte, r any, v []byte) error {
 	b := tx.Bucket(k.bucket)
+	if k.appends {
+		b.Appending()
+	}
 	var old any
 	if len(k.indexes) > 0 || k.observe != nil {
 		if v := b.Get(key); v != nil {

@@ -30,6 +30,10 @@ type kind struct {
 	// observe, when set, is told of every record stored (r; nil: deleted)
 	// in place of old (nil: none), inside the transaction (activity.go).
 	observe func(tx Tx, old, r any)
+	// appends says that a new record's key goes after every stored one
+	// (an ID or sequence number taken from the bucket) and that records
+	// are seldom stored again, so that its pages are filled whole.
+	appends bool
 }
 
 // records is a kind whose records are *T.
@@ -38,6 +42,16 @@ type records[T any] struct{ *kind }
 // observed makes commit tell fn of every record of the kind it stores.
 func (rs records[T]) observed(fn func(tx Tx, old, r any)) records[T] {
 	rs.observe = fn
+	return rs
+}
+
+// appended says that the kind's new records go after all its others, and
+// that its records are seldom stored again: a submission is stored again
+// only when it is released, an audit entry never. bbolt then fills the
+// kind's pages whole instead of splitting them at half, which halves the
+// pages the records take and those a commit of many new ones writes.
+func (rs records[T]) appended() records[T] {
+	rs.appends = true
 	return rs
 }
 

@@ -31,7 +31,7 @@ var (
 		func(p *mediation.Party) []byte { return idKey(p.ID) }).kept(decodedParties)
 	submissionRecords = jsonRecords("submissions", // submission ID
 		func(k []byte, s *mediation.Submission) string { return fmt.Sprintf("submission %d", s.ID) },
-		func(s *mediation.Submission) []byte { return idKey(s.ID) }).kept(decodedSubmissions).observed(noteSubmission)
+		func(s *mediation.Submission) []byte { return idKey(s.ID) }).kept(decodedSubmissions).observed(noteSubmission).appended()
 	sessionRecords = jsonRecords("sessions", // session ID
 		func(k []byte, s *mediation.Session) string { return fmt.Sprintf("session %d", s.ID) },
 		func(s *mediation.Session) []byte { return idKey(s.ID) })
@@ -46,7 +46,7 @@ var (
 		func(f *mediation.Feed) []byte { return f.TokenHash })
 	// The audit chain's order is VerifyAudit's to check, not the key's.
 	auditRecords = jsonRecords("audit", // sequence number
-		func(k []byte, ch *chained) string { return fmt.Sprintf("audit entry %d", ch.Entry.Seq) }, nil).kept(decodedAudit)
+		func(k []byte, ch *chained) string { return fmt.Sprintf("audit entry %d", ch.Entry.Seq) }, nil).kept(decodedAudit).appended()
 	// user ID + case ID → the last submission ID the user has seen on the
 	// case: the ID itself, not JSON.
 	seenRecords = idRecords("seen")
