@@ -9,8 +9,10 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -70,7 +72,7 @@ func decodeJSON(body []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return decodeError(err)
 	}
-	if _, err := dec.Token(); err != io.EOF {
+	if skipSpace(body, int(dec.InputOffset())) != len(body) {
 		return errMalformed
 	}
 	return nil
@@ -88,33 +90,134 @@ func decodeError(err error) error {
 
 // exactKeys checks that body is a JSON object whose keys are each a field
 // name of t, spelled exactly (encoding/json alone would take "Title" for
-// "title") and given once (it would silently keep the last).
+// "title") and given once (it would silently keep the last). It reads the
+// object's keys in one pass and skips their values without judging them:
+// the decoder that follows judges the whole body.
 func exactKeys(body []byte, t reflect.Type) error {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+	names := fieldNames(t)
+	var seenKeys [16][]byte
+	seen := seenKeys[:0]
+	i := skipSpace(body, 0)
+	if i >= len(body) || body[i] != '{' {
 		return errMalformed
 	}
-	names := fieldNames(t)
-	seen := map[string]bool{}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
+	if i = skipSpace(body, i+1); i < len(body) && body[i] == '}' {
+		return nil
+	}
+	for {
+		end := stringEnd(body, i)
+		if end < 0 {
 			return errMalformed
 		}
-		key, _ := tok.(string)
-		switch {
-		case !names[key]:
-			return fieldProblem(mediation.EMALFORMED, "error.malformed", key, "validation.unknown_field")
-		case seen[key]:
-			return fieldProblem(mediation.EMALFORMED, "error.malformed", key, "validation.duplicate")
+		key := body[i+1 : end-1]
+		if !plainASCII(key) {
+			// Escaped, or not ASCII (never a field's name, which is named
+			// in the refusal as encoding/json reads it).
+			var unquoted string
+			if json.Unmarshal(body[i:end], &unquoted) != nil {
+				return errMalformed
+			}
+			key = []byte(unquoted)
 		}
-		seen[key] = true
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
+		switch {
+		case !names[string(key)]:
+			return fieldProblem(mediation.EMALFORMED, "error.malformed", string(key), "validation.unknown_field")
+		case slices.ContainsFunc(seen, func(k []byte) bool { return bytes.Equal(k, key) }):
+			return fieldProblem(mediation.EMALFORMED, "error.malformed", string(key), "validation.duplicate")
+		}
+		seen = append(seen, key)
+		if i = skipSpace(body, end); i >= len(body) || body[i] != ':' {
+			return errMalformed
+		}
+		if i = valueEnd(body, skipSpace(body, i+1)); i < 0 {
+			return errMalformed
+		}
+		switch i = skipSpace(body, i); {
+		case i < len(body) && body[i] == ',':
+			i = skipSpace(body, i+1)
+		case i < len(body) && body[i] == '}':
+			return nil
+		default:
 			return errMalformed
 		}
 	}
-	return nil
+}
+
+// plainASCII says whether b is ASCII without a backslash.
+func plainASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+// skipSpace is the index of the first byte of body from i on that is not
+// JSON whitespace.
+func skipSpace(body []byte, i int) int {
+	for i < len(body) && (body[i] == ' ' || body[i] == '\t' || body[i] == '\n' || body[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// stringEnd is the index just after the JSON string that begins at i, or -1
+// if none does.
+func stringEnd(body []byte, i int) int {
+	if i >= len(body) || body[i] != '"' {
+		return -1
+	}
+	for i++; i < len(body); i++ {
+		switch body[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return -1
+}
+
+// valueEnd is the index just after the JSON value that begins at i, or -1
+// if it does not end: a string, an object or an array (its brackets
+// counted, the strings in it skipped), or anything else up to the next
+// delimiter.
+func valueEnd(body []byte, i int) int {
+	if i >= len(body) {
+		return -1
+	}
+	switch body[i] {
+	case '"':
+		return stringEnd(body, i)
+	case '{', '[':
+		depth := 0
+		for i < len(body) {
+			switch body[i] {
+			case '"':
+				if i = stringEnd(body, i); i < 0 {
+					return -1
+				}
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return i + 1
+				}
+			}
+			i++
+		}
+		return -1
+	}
+	start := i
+	for i < len(body) && !strings.ContainsRune(",}] \t\r\n", rune(body[i])) {
+		i++
+	}
+	if i == start {
+		return -1
+	}
+	return i
 }
 
 func fieldProblem(code, message, field, key string) error {

@@ -198,3 +198,54 @@ func FuzzDecodeRemove(f *testing.F) {
 		`{"reason":"回避：与申请人是亲属"}`, `{"reason":" "}`, `{"reason":"\u2028"}`,
 	)...)
 }
+
+// FuzzExactKeysAsTheDecoderReadsThem holds exactKeys, which reads an
+// object's keys in one pass, to the keys as encoding/json's tokens give
+// them: on a valid JSON body both take it or refuse it alike, naming the
+// same key.
+func FuzzExactKeysAsTheDecoderReadsThem(f *testing.F) {
+	for _, s := range fuzzSeeds(`{"kind":"position","body":"车位"}`, `{"body":"a\"}","kind":{"x":["}"]}}`,
+		`{"\u006bind":1}`, `{"kind":1,"kind":2}`, `{"Kind":1}`, ` { "body" : [ ] , "party_id" : null } `,
+		`{"body":"\\","nope":true}`, `{"":0}`) {
+		f.Add([]byte(s))
+	}
+	typ := reflect.TypeFor[mediation.SubmissionInput]()
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if !json.Valid(body) {
+			return
+		}
+		got, want := exactKeys(body, typ), tokenKeys(body, typ)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: exactKeys says %v, the tokens %v", body, got, want)
+		}
+	})
+}
+
+// tokenKeys is exactKeys done with encoding/json's tokens.
+func tokenKeys(body []byte, t reflect.Type) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return errMalformed
+	}
+	names := fieldNames(t)
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return errMalformed
+		}
+		key, _ := tok.(string)
+		switch {
+		case !names[key]:
+			return fieldProblem(mediation.EMALFORMED, "error.malformed", key, "validation.unknown_field")
+		case seen[key]:
+			return fieldProblem(mediation.EMALFORMED, "error.malformed", key, "validation.duplicate")
+		}
+		seen[key] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return errMalformed
+		}
+	}
+	return nil
+}
