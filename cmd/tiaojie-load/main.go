@@ -301,13 +301,19 @@ func run(cfg config, log io.Writer) (*Report, error) {
 		codes = map[string]uint64{}
 		for round := range cfg.rounds {
 			cpu, cpuErr := readCPU(srv.cmd.Process.Pid)
-			commits, commitsErr := commitCount(srv.base)
+			var commits uint64
+			var commitsErr error
+			if e.write {
+				commits, commitsErr = commitCount(srv.base)
+			}
 			r, c := closedLoop(rotation(srv.base, e.reqs, 0), cfg.connections, cfg.duration, status(e.reqs[0].Want))
 			if after, err := readCPU(srv.cmd.Process.Pid); err == nil && cpuErr == nil {
 				r.CPU = after - cpu
 			}
-			if after, err := commitCount(srv.base); e.write && err == nil && commitsErr == nil {
-				r.Commits = after - commits
+			if e.write && commitsErr == nil {
+				if after, err := commitCount(srv.base); err == nil {
+					r.Commits = after - commits
+				}
 			}
 			srvRuns = append(srvRuns, r)
 			for k, v := range c {

@@ -61,6 +61,9 @@ type Limits struct {
 	Bytes int // bytes of keys and values
 }
 
+// bound says whether the limits bound a transaction at all.
+func (lim Limits) bound() bool { return lim.Ops > 0 || lim.Bytes > 0 }
+
 // ErrTxnTooLarge is returned by a write that would take a transaction past
 // its backend's limits. Group commit then commits the mutations before the
 // one that hit it and carries that one into the next transaction.

@@ -52,15 +52,13 @@ var (
 	errRebuildTaken = errors.New("store: another process took over the rebuild of the statistics counters")
 )
 
-// partsNeeded says whether counters are rebuilt in parts on tx's backend.
-func partsNeeded(tx Tx) bool {
-	lim := tx.Backend().Limits()
-	return lim.Ops > 0 || lim.Bytes > 0
-}
+// partsNeeded says whether an upgrade too large for one transaction (the
+// counters' rebuild, the authors' fill) is done in parts on tx's backend.
+func partsNeeded(tx Tx) bool { return tx.Backend().Limits().bound() }
 
 func rebuildCountersInParts(b Backend, zone *time.Location) error {
 	lim := b.Limits()
-	if lim.Ops == 0 && lim.Bytes == 0 {
+	if !lim.bound() {
 		return nil // prepare built them
 	}
 	if zone == nil {

@@ -173,7 +173,7 @@ func (db *DB) commitGroup(group []mutation) {
 // nearlyFull says whether tx carries three quarters of what the limits let
 // one transaction carry.
 func (lim Limits) nearlyFull(tx Tx) bool {
-	if lim.Ops == 0 && lim.Bytes == 0 {
+	if !lim.bound() {
 		return false
 	}
 	ops, n := tx.Size()

@@ -85,7 +85,7 @@ func fillAuthors(tx Tx, after []byte, most int) (last []byte, err error) {
 // it stopped. The servers of a store being upgraded are stopped first: one
 // still running the older version would go on adding entries without.
 func fillAuthorsInParts(b Backend) error {
-	if lim := b.Limits(); lim.Ops == 0 && lim.Bytes == 0 {
+	if !b.Limits().bound() {
 		return nil // the upgrade fills them
 	}
 	older := false
