@@ -302,17 +302,18 @@ func run(cfg config, log io.Writer) (*Report, error) {
 		for round := range cfg.rounds {
 			cpu, cpuErr := readCPU(srv.cmd.Process.Pid)
 			var commits uint64
+			var busy time.Duration
 			var commitsErr error
 			if e.write {
-				commits, commitsErr = commitCount(srv.base)
+				commits, busy, commitsErr = committer(srv.base)
 			}
 			r, c := closedLoop(rotation(srv.base, e.reqs, 0), cfg.connections, cfg.duration, status(e.reqs[0].Want))
 			if after, err := readCPU(srv.cmd.Process.Pid); err == nil && cpuErr == nil {
 				r.CPU = after - cpu
 			}
 			if e.write && commitsErr == nil {
-				if after, err := commitCount(srv.base); err == nil {
-					r.Commits = after - commits
+				if after, busyAfter, err := committer(srv.base); err == nil {
+					r.Commits, r.CommitBusy = after-commits, busyAfter-busy
 				}
 			}
 			srvRuns = append(srvRuns, r)

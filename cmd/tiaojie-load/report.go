@@ -25,6 +25,10 @@ type Run struct {
 	// Commits is how many write transactions carried the run's writes
 	// (0 for a read): the server's committer's, or raw DB.Batch's.
 	Commits uint64 `json:"commits,omitempty"`
+	// CommitBusy is how long the server's committer spent in write
+	// transactions through the run, commit and fsync included (0 for a read
+	// and for raw DB.Batch).
+	CommitBusy time.Duration `json:"commit_busy_ns,omitempty"`
 }
 
 // Summary is the median of several runs of one target, and their errors.
@@ -43,6 +47,10 @@ type Summary struct {
 	// PerCommit is how many writes one write transaction carried (the
 	// median of the runs'; 0 for a read).
 	PerCommit float64 `json:"per_commit,omitempty"`
+	// CommitBusy is the share of the run the server's committer spent in
+	// write transactions (the median of the runs'; 0 where unknown): near 1,
+	// the committer, not the processor, bounds the write.
+	CommitBusy float64 `json:"commit_busy,omitempty"`
 	// Codes counts the answers that were not the expected status, by status
 	// (or "transport" for a failed request), over all runs.
 	Codes map[string]uint64 `json:"codes,omitempty"`
@@ -54,8 +62,11 @@ func summarize(runs []Run) Summary {
 	if len(runs) == 0 {
 		return s
 	}
-	var rates, p50, p90, p99, cpu, perCommit []float64
+	var rates, p50, p90, p99, cpu, perCommit, busy []float64
 	for _, r := range runs {
+		if ok := r.Requests - r.Errors; r.CommitBusy > 0 && r.Rate > 0 {
+			busy = append(busy, r.CommitBusy.Seconds()*r.Rate/float64(ok)) // the run lasted ok/Rate
+		}
 		if ok := r.Requests - r.Errors; r.Commits > 0 {
 			perCommit = append(perCommit, float64(ok)/float64(r.Commits))
 		}
@@ -74,6 +85,9 @@ func summarize(runs []Run) Summary {
 	}
 	if len(perCommit) == len(runs) {
 		s.PerCommit = median(perCommit)
+	}
+	if len(busy) == len(runs) {
+		s.CommitBusy = median(busy)
 	}
 	return s
 }
@@ -230,7 +244,11 @@ func (r *Report) writeTable(w io.Writer) {
 	tw.Flush()
 	for _, e := range r.Endpoints {
 		if e.Server.PerCommit > 0 && e.Ceiling.PerCommit > 0 {
-			fmt.Fprintf(w, "\n%s: %.1f writes a commit, raw DB.Batch %.1f\n", e.Name, e.Server.PerCommit, e.Ceiling.PerCommit)
+			fmt.Fprintf(w, "\n%s: %.1f writes a commit, raw DB.Batch %.1f", e.Name, e.Server.PerCommit, e.Ceiling.PerCommit)
+			if e.Server.CommitBusy > 0 {
+				fmt.Fprintf(w, "; the committer in a write transaction %.0f%% of the time", 100*e.Server.CommitBusy)
+			}
+			fmt.Fprintln(w)
 		}
 	}
 	if f := r.Flat; f != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -89,19 +90,36 @@ func TestSummarizeTakesWritesPerCommit(t *testing.T) {
 	}
 }
 
-// counterIn finds the committer's counter among the others of /metrics.
-func TestCounterIn(t *testing.T) {
+// The committer's busy share is its time in write transactions over the
+// run's length, which a run's rate and answers give.
+func TestSummarizeTakesTheCommittersBusyShare(t *testing.T) {
+	s := summarize([]Run{
+		{Requests: 1000, Rate: 200, CommitBusy: 4500 * time.Millisecond},     // 5 s: 0.9
+		{Requests: 1010, Errors: 10, Rate: 100, CommitBusy: 5 * time.Second}, // 10 s: 0.5
+		{Requests: 600, Rate: 300, CommitBusy: 1600 * time.Millisecond},      // 2 s: 0.8
+	})
+	if math.Abs(s.CommitBusy-0.8) > 1e-9 {
+		t.Errorf("the committer busy %v of the time, want the median 0.8", s.CommitBusy)
+	}
+	if s := summarize([]Run{{Requests: 10, Rate: 1, CommitBusy: time.Second}, {Requests: 10, Rate: 1}}); s.CommitBusy != 0 {
+		t.Errorf("with one run's committer unknown: %v, want none", s.CommitBusy)
+	}
+}
+
+// countersIn finds the committer's counters among the others of /metrics.
+func TestCountersIn(t *testing.T) {
 	const text = `# HELP tiaojie_commit_transactions_total Write transactions the group committer ran.
 # TYPE tiaojie_commit_transactions_total counter
+tiaojie_commit_seconds_total 12.5
 tiaojie_commit_transactions_total_other 7
 tiaojie_commit_transactions_total 1.234567e+06
 tiaojie_committed_mutations_total 9.9e+06
 `
-	n, err := counterIn(strings.NewReader(text), "tiaojie_commit_transactions_total")
-	if err != nil || n != 1234567 {
-		t.Errorf("got %d, %v; want 1234567", n, err)
+	v, err := countersIn(strings.NewReader(text), "tiaojie_commit_transactions_total", "tiaojie_commit_seconds_total")
+	if err != nil || len(v) != 2 || v[0] != 1234567 || v[1] != 12.5 {
+		t.Errorf("got %v, %v; want [1234567 12.5]", v, err)
 	}
-	if _, err := counterIn(strings.NewReader(text), "tiaojie_missing_total"); err == nil {
+	if _, err := countersIn(strings.NewReader(text), "tiaojie_commit_seconds_total", "tiaojie_missing_total"); err == nil {
 		t.Error("a counter that is not there was found")
 	}
 }

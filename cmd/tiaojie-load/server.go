@@ -305,38 +305,53 @@ func signIn(base, path string, body any) (string, error) {
 	return strings.Join(parts, "; "), nil
 }
 
-// commitCount is how many write transactions the server's committer has run
-// (tiaojie_commit_transactions_total on its /metrics).
-func commitCount(base string) (uint64, error) {
+// committer is what the server's committer has done so far: how many write
+// transactions it ran and how long it spent in them, commit and fsync
+// included (tiaojie_commit_transactions_total and
+// tiaojie_commit_seconds_total on its /metrics).
+func committer(base string) (commits uint64, busy time.Duration, err error) {
 	res, err := http.Get(base + "/metrics")
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK {
-		return 0, fmt.Errorf("GET /metrics: %s", res.Status)
+		return 0, 0, fmt.Errorf("GET /metrics: %s", res.Status)
 	}
-	return counterIn(res.Body, "tiaojie_commit_transactions_total")
+	v, err := countersIn(res.Body, "tiaojie_commit_transactions_total", "tiaojie_commit_seconds_total")
+	if err != nil {
+		return 0, 0, err
+	}
+	return uint64(v[0]), time.Duration(v[1] * float64(time.Second)), nil
 }
 
-// counterIn is the value of the unlabelled counter name in the Prometheus
-// text format read from r.
-func counterIn(r io.Reader, name string) (uint64, error) {
+// countersIn is the values of the unlabelled counters names, in their
+// order, in the Prometheus text format read from r.
+func countersIn(r io.Reader, names ...string) ([]float64, error) {
+	vs := make([]float64, len(names))
+	found := make([]bool, len(names))
 	sc := bufio.NewScanner(r)
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
-		v, ok := strings.CutPrefix(sc.Text(), name+" ")
-		if !ok {
-			continue
+		for i, name := range names {
+			v, ok := strings.CutPrefix(sc.Text(), name+" ")
+			if !ok {
+				continue
+			}
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil || f < 0 {
+				return nil, fmt.Errorf("%s: %q", name, v)
+			}
+			vs[i], found[i] = f, true
 		}
-		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-		if err != nil || f < 0 {
-			return 0, fmt.Errorf("%s: %q", name, v)
-		}
-		return uint64(f), nil
 	}
 	if err := sc.Err(); err != nil {
-		return 0, err
+		return nil, err
 	}
-	return 0, fmt.Errorf("no %s", name)
+	for i, ok := range found {
+		if !ok {
+			return nil, fmt.Errorf("no %s", names[i])
+		}
+	}
+	return vs, nil
 }
