@@ -64,13 +64,14 @@ func summarize(runs []Run) Summary {
 	}
 	var rates, p50, p90, p99, cpu, perCommit, busy []float64
 	for _, r := range runs {
-		if ok := r.Requests - r.Errors; r.CommitBusy > 0 && r.Rate > 0 {
+		ok := r.Requests - r.Errors
+		if r.CommitBusy > 0 && r.Rate > 0 {
 			busy = append(busy, r.CommitBusy.Seconds()*r.Rate/float64(ok)) // the run lasted ok/Rate
 		}
-		if ok := r.Requests - r.Errors; r.Commits > 0 {
+		if r.Commits > 0 {
 			perCommit = append(perCommit, float64(ok)/float64(r.Commits))
 		}
-		if ok := r.Requests - r.Errors; r.CPU > 0 && ok > 0 {
+		if r.CPU > 0 && ok > 0 {
 			cpu = append(cpu, float64(r.CPU)/float64(time.Microsecond)/float64(ok))
 		}
 		rates = append(rates, r.Rate)

@@ -333,8 +333,9 @@ func countersIn(r io.Reader, names ...string) ([]float64, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
+		line := sc.Text()
 		for i, name := range names {
-			v, ok := strings.CutPrefix(sc.Text(), name+" ")
+			v, ok := strings.CutPrefix(line, name+" ")
 			if !ok {
 				continue
 			}
