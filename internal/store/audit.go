@@ -6,8 +6,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"iter"
 	"maps"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -97,12 +99,20 @@ func appendAudit(tx Tx, e mediation.AuditEntry) error {
 	if err != nil {
 		return err
 	}
-	id, err := auditRecords.nextID(tx)
-	if err != nil {
-		return err
+	seq := e.Seq
+	switch {
+	case seq == 0:
+		id, err := auditRecords.nextID(tx)
+		if err != nil {
+			return err
+		}
+		seq = uint64(id)
+		e.Seq = seq
+	case seq != head.Seq+1:
+		// Taken earlier in the same mutation (submissionID): it can only
+		// be the chain's next.
+		return fmt.Errorf("store: audit entry %d logged out of turn: the chain is at %d", seq, head.Seq)
 	}
-	seq := uint64(id)
-	e.Seq = seq
 	e.At = e.At.UTC()
 	entry, err := encode(&e)
 	if err != nil {
@@ -243,16 +253,13 @@ func (db *DB) CaseAudit(caseID mediation.ID, cursor uint64, n int) ([]mediation.
 	var next uint64
 	err := db.view(func(tx Tx) error {
 		out, next = nil, 0
-		prefix := itob(uint64(caseID))
-		c := tx.Bucket(auditByCase.bucket).Cursor()
-		for k, _ := c.Seek(pair(caseID, mediation.ID(cursor+1))); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		for ch, err := range caseEntries(tx, caseID, cursor, false) {
+			if err != nil {
+				return err
+			}
 			if len(out) == n {
 				next = out[len(out)-1].Seq
 				break
-			}
-			ch, err := auditRecords.get(tx, k[8:])
-			if err != nil {
-				return err
 			}
 			out = append(out, ch.Entry)
 		}
@@ -262,26 +269,82 @@ func (db *DB) CaseAudit(caseID mediation.ID, cursor uint64, n int) ([]mediation.
 }
 
 // LatestCaseAudit lists a case's newest n audit entries, newest first, read
-// backwards through the case's index so that the cost does not grow with
+// backwards through the case's indexes so that the cost does not grow with
 // the trail; more says whether older ones exist.
 func (db *DB) LatestCaseAudit(caseID mediation.ID, n int) (out []mediation.AuditEntry, more bool, err error) {
 	n = limit(n)
 	err = db.view(func(tx Tx) error {
 		out, more = nil, false
-		for seq := range descending(tx.Bucket(auditByCase.bucket), itob(uint64(caseID)), 0) {
+		for ch, err := range caseEntries(tx, caseID, 0, true) {
+			if err != nil {
+				return err
+			}
 			if len(out) == n {
 				more = true
 				break
-			}
-			ch, err := auditRecords.get(tx, itob(uint64(seq)))
-			if err != nil {
-				return err
 			}
 			out = append(out, ch.Entry)
 		}
 		return nil
 	})
 	return out, more, err
+}
+
+// caseEntries yields the audit entries about a case by their sequence
+// numbers: ascending after cursor, or backwards from the newest. They are
+// those audit_by_case lists, merged with the creations of the case's
+// submissions, which submissions_by_case lists (a submission's ID is its
+// creation's number, createsItsSubmission). A submission made before that
+// rule has its creation in audit_by_case, and the entry its ID numbers is
+// another's, passed over.
+func caseEntries(tx Tx, caseID mediation.ID, cursor uint64, backwards bool) iter.Seq2[*chained, error] {
+	prefix := idKey(caseID)
+	walk := func(bucket []byte) iter.Seq[mediation.ID] {
+		if backwards {
+			return descending(tx.Bucket(bucket), prefix, 0)
+		}
+		return ascending(tx.Bucket(bucket), prefix, mediation.ID(cursor))
+	}
+	before := func(a, b mediation.ID) bool { return a < b != backwards }
+	return func(yield func(*chained, error) bool) {
+		nextListed, stop := iter.Pull(walk(auditByCase.bucket))
+		defer stop()
+		nextCreated, stop := iter.Pull(walk(submissionsByCase.bucket))
+		defer stop()
+		l, lok := nextListed()
+		c, cok := nextCreated()
+		for lok || cok {
+			seq, own := l, false
+			switch {
+			case !lok || cok && before(c, l):
+				seq, own = c, true
+				c, cok = nextCreated()
+			default:
+				l, lok = nextListed()
+			}
+			ch, err := auditRecords.get(tx, itob(uint64(seq)))
+			if own && (mediation.ErrorCode(err) == mediation.ENOTFOUND ||
+				err == nil && !createsItsSubmission(&ch.Entry)) {
+				continue
+			}
+			if !yield(ch, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// createsItsSubmission says whether e creates the submission whose ID is e's
+// own sequence number (submissionID). The creation of a submission made
+// before that rule (schema version 5) took a number larger than the
+// submission's ID: it is listed in audit_by_case like any other entry.
+func createsItsSubmission(e *mediation.AuditEntry) bool {
+	if e.Action != mediation.AuditSubmissionCreate {
+		return false
+	}
+	id, ok := strings.CutPrefix(e.Object, "submission:")
+	n, err := strconv.ParseUint(id, 10, 64)
+	return ok && err == nil && n == e.Seq
 }
 
 // VerifyAudit walks the whole chain and reports the first broken link. When

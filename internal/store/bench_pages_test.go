@@ -17,8 +17,9 @@ import (
 // share of each mutation (pages/mutation), and the time bbolt took to write
 // and fsync them (write-ms/commit): a commit writes the pages every write
 // of it touched, and a submission touches its record's page, the audit
-// entry's, and its entries' in two indexes whose keys begin with its case
-// (submissions by case, audit by case), each on a page of that case's own.
+// entry's, and its entry's in submissions_by_case, on a page of its case's
+// own (its creation entry has none in audit_by_case: the submission's ID is
+// that entry's number).
 func BenchmarkCommitPages(b *testing.B) {
 	for _, writers := range []int{1, 16, 64} {
 		b.Run(fmt.Sprintf("writers=%d", writers), func(b *testing.B) {

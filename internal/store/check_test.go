@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -102,6 +103,14 @@ var indexBuckets = []string{"cases_by_mediator", "cases_by_status", "parties_by_
 
 func TestCheckIndexes(t *testing.T) {
 	w := indexedWorld(t)
+	// The world's two submissions, the first released. A submission's ID is
+	// its creation's number in the audit chain.
+	subs := bucketKeys(t, w.db, "submissions")
+	if len(subs) != 2 {
+		t.Fatalf("the world has %d submissions, want 2", len(subs))
+	}
+	s1, s2 := []byte(subs[0]), []byte(subs[1])
+	n1, n2 := binary.BigEndian.Uint64(s1), binary.BigEndian.Uint64(s2)
 
 	t.Run("Clean", func(t *testing.T) {
 		if err := w.db.CheckIndexes(); err != nil {
@@ -190,13 +199,13 @@ func TestCheckIndexes(t *testing.T) {
 		// A's submission filed under the other case: both directions show.
 		path := corruptCopy(t, w.db, func(tx *bolt.Tx) error {
 			b := tx.Bucket([]byte("submissions_by_case"))
-			if err := b.Delete(append(u64(1), u64(1)...)); err != nil {
+			if err := b.Delete(append(u64(1), s1...)); err != nil {
 				return err
 			}
-			return b.Put(append(u64(2), u64(1)...), u64(1))
+			return b.Put(append(u64(2), s1...), u64(1))
 		})
 		got := checkIndexesOf(t, path)
-		if len(got) != 2 || got[0].Bucket != "submissions_by_case" || got[0].Problem != "submission 1 belongs to case 1, not case 2" ||
+		if len(got) != 2 || got[0].Bucket != "submissions_by_case" || got[0].Problem != fmt.Sprintf("submission %d belongs to case 1, not case 2", n1) ||
 			!strings.HasPrefix(got[1].Problem, "missing") {
 			t.Fatalf("got %v", got)
 		}
@@ -207,10 +216,10 @@ func TestCheckIndexes(t *testing.T) {
 	for name, value := range map[string][]byte{"other": u64(2), "none": nil} {
 		t.Run("ErrEntryCarriesAnotherAuthor/"+name, func(t *testing.T) {
 			path := corruptCopy(t, w.db, func(tx *bolt.Tx) error {
-				return tx.Bucket([]byte("submissions_by_case")).Put(append(u64(1), u64(1)...), value)
+				return tx.Bucket([]byte("submissions_by_case")).Put(append(u64(1), s1...), value)
 			})
 			got := checkIndexesOf(t, path)
-			want := "submission 1 was written by party 1, not party 2"
+			want := fmt.Sprintf("submission %d was written by party 1, not party 2", n1)
 			if value == nil {
 				want = "the value (0 bytes) is not party ID (8 bytes)"
 			}
@@ -229,8 +238,8 @@ func TestCheckIndexes(t *testing.T) {
 		"cases_by_mediator":    {append(u64(3), u64(1)...), nil, "case 1 is mediated by mediator 1, mediator 2, not mediator 3"},
 		"cases_by_status":      {append([]byte("closed\x00"), u64(1)...), nil, "case 1 has status intake, not closed"},
 		"parties_by_case":      {append(u64(2), u64(1)...), nil, "party 1 is a party of case 1, not case 2"},
-		"submissions_by_case":  {append(u64(2), u64(1)...), u64(1), "submission 1 belongs to case 1, not case 2"},
-		"submissions_released": {append(u64(1), u64(2)...), nil, "submission 2 is not released: its author never consented"},
+		"submissions_by_case":  {append(u64(2), s1...), u64(1), fmt.Sprintf("submission %d belongs to case 1, not case 2", n1)},
+		"submissions_released": {append(u64(1), s2...), nil, fmt.Sprintf("submission %d is not released: its author never consented", n2)},
 		"invitations_by_party": {u64(7), tokenHash("token-赵明"), "invitation " + hex.EncodeToString(tokenHash("token-赵明")[:8]) + "… belongs to party 1, not party 7"},
 		"users_by_name":        {[]byte("ghost"), u64(1), `user 1 has username "wang", not "ghost"`},
 		"logins_by_party":      {append(u64(2), []byte("login-of-p1-0016")...), nil, "login 6c6f67696e2d6f66… belongs to party 1, not party 2"},

@@ -26,8 +26,9 @@ type write struct {
 	record any
 }
 
-// log adds an audit entry to the change. Its sequence number and link are
-// set when it is committed.
+// log adds an audit entry to the change. Its link, and its sequence number
+// unless the mutation took that already (submissionID), are set when it is
+// committed.
 func (c *change) log(e mediation.AuditEntry) { c.audit = append(c.audit, e) }
 
 // commit writes the change inside tx: every record (deleting the entries of

@@ -214,12 +214,14 @@ var (
 		what:   describeSession,
 		absent: "is not in a configured room",
 	})
-	// Only the entries about a case.
+	// Only the entries about a case, except a submission's creation: its
+	// sequence number is the submission's ID (submissionID), and the
+	// submission's entry in submissions_by_case stands for it (caseEntries).
 	auditByCase = declare(auditRecords, indexOf[chained]{
 		bucket: "audit_by_case",
 		key:    []part{idPart("case", "is about"), idPart("audit entry", "")}, points: 1,
 		entries: func(k []byte, ch *chained) []entry {
-			if ch.Entry.CaseID == 0 {
+			if ch.Entry.CaseID == 0 || createsItsSubmission(&ch.Entry) {
 				return nil
 			}
 			return []entry{{key: under(ch.Entry.CaseID, k)}}
@@ -227,7 +229,7 @@ var (
 		what: func(k []byte, ch *chained) string {
 			return fmt.Sprintf("audit entry %d about case %d", ch.Entry.Seq, ch.Entry.CaseID)
 		},
-		absent: "is about no case",
+		absent: "is about no case, or creates the submission whose ID is its number (listed through submissions_by_case)",
 	})
 )
 

@@ -27,7 +27,9 @@ import (
 //	   upgrade; a closed case records its outcome
 //	4  an entry of submissions_by_case carries its submission's author;
 //	   submissions_by_party is gone
-const schemaVersion = 4
+//	5  a new submission's ID is its creation entry's number in the audit
+//	   chain, and that entry has none in audit_by_case
+const schemaVersion = 5
 
 // ErrInUse is returned by Open and OpenReadOnly when a running server (or
 // another writer) holds the file. bbolt's file lock lets only one process write it.
@@ -52,6 +54,11 @@ var upgrades = map[uint64]func(tx Tx) error{
 	},
 	2: upgradeCounters,
 	3: upgradeSubmissionAuthors,
+	// Nothing stored changes: the rule is for submissions to come. The
+	// version keeps a program of before it from a file whose creations it
+	// would not find (their entries in audit_by_case) and would report as
+	// missing.
+	4: func(Tx) error { return nil },
 }
 
 // moveBucket moves every key and value of bucket from into bucket to (which

@@ -618,8 +618,8 @@ func TestOpen(t *testing.T) {
 			}
 			return nil
 		})
-		if len(v) != 8 || binary.BigEndian.Uint64(v) != 4 {
-			t.Errorf("meta/schema_version = %x, want big-endian 4", v)
+		if len(v) != 8 || binary.BigEndian.Uint64(v) != 5 {
+			t.Errorf("meta/schema_version = %x, want big-endian 5", v)
 		}
 	})
 

@@ -224,8 +224,8 @@ func TestUpgradeFromV1(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if v := schemaVersionOf(t, path); v != 4 {
-		t.Errorf("schema version after the upgrade = %d, want 4", v)
+	if v := schemaVersionOf(t, path); v != 5 {
+		t.Errorf("schema version after the upgrade = %d, want 5", v)
 	}
 	want := maps.Clone(v1Counts)
 	for from, to := range v1Moved {
@@ -288,7 +288,7 @@ func TestErrSchemaNewerThanProgram(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = b.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), binary.BigEndian.AppendUint64(nil, 5))
+		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), binary.BigEndian.AppendUint64(nil, 6))
 	})
 	b.Close()
 	if err != nil {
@@ -296,17 +296,17 @@ func TestErrSchemaNewerThanProgram(t *testing.T) {
 	}
 	if db, err := store.Open(path, store.Options{}); err == nil {
 		db.Close()
-		t.Error("Open of a version 5 file succeeded")
+		t.Error("Open of a version 6 file succeeded")
 	} else if !strings.Contains(err.Error(), "newer") {
-		t.Errorf("Open of a version 5 file: %v, want it to say newer", err)
+		t.Errorf("Open of a version 6 file: %v, want it to say newer", err)
 	}
 	if db, err := store.OpenReadOnly(path); err == nil {
 		db.Close()
-		t.Error("OpenReadOnly of a version 5 file succeeded")
+		t.Error("OpenReadOnly of a version 6 file succeeded")
 	} else if !strings.Contains(err.Error(), "newer") || errors.Is(err, store.ErrOlderSchema) {
-		t.Errorf("OpenReadOnly of a version 5 file: %v, want it to say newer", err)
+		t.Errorf("OpenReadOnly of a version 6 file: %v, want it to say newer", err)
 	}
-	if v := schemaVersionOf(t, path); v != 5 {
-		t.Errorf("schema version = %d after the refusals, want 5 untouched", v)
+	if v := schemaVersionOf(t, path); v != 6 {
+		t.Errorf("schema version = %d after the refusals, want 6 untouched", v)
 	}
 }
