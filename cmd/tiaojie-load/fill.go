@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/rand"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -38,6 +39,12 @@ type invited struct {
 // world is what the fill made and the load needs.
 type world struct {
 	Mediators []account
+	// Office is the street office's account; Months are the completed
+	// months of the register history the fill brought in, whose statistics
+	// it reads (YYYY-MM).
+	Office  account
+	Months  []string
+	History int
 	// Big is the case whose page is measured: bigPartyCount parties and
 	// bigSubs submissions, bigSubs/bigPartyCount by each.
 	Big        mediation.ID
@@ -103,6 +110,35 @@ func fill(path string, cfg config) (*world, fillTimes, error) {
 		w.Mediators = append(w.Mediators, a)
 	}
 	lead := as(w.Mediators[0].ID, mediation.RoleMediator)
+
+	// The street office, and a year of register history (补录) for its
+	// statistics, brought in as an operator does (tiaojie import ledger):
+	// the cases the fill opens below are all of this month, which is not
+	// yet completed and has no statistics.
+	w.Office = account{Username: "load.office", Password: rand.Text()}
+	u, err := cw.CreateUser(asAdmin, mediation.Given(mediation.UserInput{Username: w.Office.Username,
+		DisplayName: "街道办", Role: mediation.RoleOffice, Password: w.Office.Password}))
+	if err != nil {
+		return nil, times, fmt.Errorf("office: %w", err)
+	}
+	w.Office.ID = u.ID
+	zone, err := db.StatsZone()
+	if err != nil {
+		return nil, times, err
+	}
+	places := mediation.DefaultPlaces()
+	history := mediation.SampleLedger(places, time.Now().In(zone))
+	hc, hp := make([]*mediation.Case, len(history)), make([][]*mediation.Party, len(history))
+	for i := range history {
+		hc[i], hp[i] = history[i].Case(places), history[i].Parties()
+		if m := history[i].AcceptedOn.Format("2006-01"); !slices.Contains(w.Months, m) {
+			w.Months = append(w.Months, m)
+		}
+	}
+	if _, err := db.ImportLedgerKeyed("", hc, hp, "system"); err != nil {
+		return nil, times, fmt.Errorf("register history: %w", err)
+	}
+	w.History = len(history)
 
 	start := time.Now()
 	// The big case: five parties, fifty submissions, every mediator assigned.

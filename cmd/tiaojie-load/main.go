@@ -187,6 +187,8 @@ func run(cfg config, log io.Writer) (*Report, error) {
 		changes, 1000*rep.Fill.CasesSeconds/float64(changes)))
 	say("filled in %.1f s (cases and parties %.1f s, submissions %.1f s, %.0f/s)",
 		rep.Fill.Seconds, rep.Fill.CasesSeconds, rep.Fill.SubmitSeconds, rep.Fill.SubmitsPerSec)
+	say("filled also: the street office's account, and a year of register history for its statistics (%d cases, %s to %s)",
+		w.History, w.Months[0], w.Months[len(w.Months)-1])
 	if err := uncache(dbPath); err != nil {
 		return nil, fmt.Errorf("drop the filled database from the page cache: %w", err)
 	}
@@ -205,12 +207,19 @@ func run(cfg config, log io.Writer) (*Report, error) {
 	for _, m := range w.Mediators {
 		c, err := signIn(srv.base, "/api/v1/login", map[string]string{"username": m.Username, "password": m.Password})
 		if err == nil {
-			c, err = asBrowser(srv.base, c)
+			c, err = asBrowser(srv.base, c, "/cases")
 		}
 		if err != nil {
 			return nil, fmt.Errorf("sign in %s: %w", m.Username, err)
 		}
 		mediators = append(mediators, c)
+	}
+	office, err := signIn(srv.base, "/api/v1/login", map[string]string{"username": w.Office.Username, "password": w.Office.Password})
+	if err == nil {
+		office, err = asBrowser(srv.base, office, "/office")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sign in %s: %w", w.Office.Username, err)
 	}
 	// A party's first entry sets its PIN (and every later one would need it).
 	enter := func(p invited) (string, error) {
@@ -236,7 +245,7 @@ func run(cfg config, log io.Writer) (*Report, error) {
 		writers = append(writers, session{p, c})
 		inMix[p.Case] = true
 	}
-	say("signed in %d mediators and %d parties", len(mediators), len(writers)+1)
+	say("signed in %d mediators, the office and %d parties", len(mediators), len(writers)+1)
 
 	lead := mediators[0]
 	get := func(path, cookie string) request {
@@ -420,7 +429,7 @@ func run(cfg config, log io.Writer) (*Report, error) {
 			}
 		}
 		reqs, kinds := mixRequests(mixInput{
-			lead: lead, others: mediators[1:], big: w.Big, cases: mediatorCases,
+			lead: lead, others: mediators[1:], big: w.Big, cases: mediatorCases, office: office, months: w.Months,
 			parties: func() (ps []mixParty) {
 				for i, s := range writers {
 					ps = append(ps, mixParty{s.Case, s.cookie, creates[i]})
@@ -475,6 +484,10 @@ type mixInput struct {
 	big     mediation.ID
 	cases   []mediation.ID
 	parties []mixParty
+	// office is the street office's cookie; months the completed months
+	// whose statistics it reads.
+	office string
+	months []string
 }
 
 type mixKind struct {
@@ -489,13 +502,15 @@ var mixShares = []struct {
 	name  string
 	share int
 }{
-	{"party: lists own submissions", 35},
+	{"party: lists own submissions", 33},
 	{"party: opens its case", 10},
 	{"party: creates a submission", 15},
 	{"mediator: case list page", 10},
 	{"mediator: case list (JSON)", 5},
 	{"mediator: opens a case (JSON)", 15},
 	{"mediator: case page", 10},
+	{"office: statistics (JSON)", 1},
+	{"office: statistics page", 1},
 }
 
 // mixRequests makes 1,000 requests in the mix's proportions, in a fixed
@@ -540,6 +555,10 @@ func mixRequests(in mixInput) ([]request, map[string]mixKind) {
 			case "mediator: case page":
 				cookie, id := mediator()
 				add(s.name, get("/cases/"+id.String(), cookie))
+			case "office: statistics (JSON)":
+				add(s.name, get("/api/v1/stats?period="+in.months[rng.IntN(len(in.months))], in.office))
+			case "office: statistics page":
+				add(s.name, get("/office?period="+in.months[rng.IntN(len(in.months))], in.office))
 			}
 		}
 	}

@@ -207,7 +207,7 @@ func TestMixRequestsKeepTheirShares(t *testing.T) {
 			Path: "/api/v1/cases/" + c.String() + "/submissions", Want: http.StatusCreated}})
 	}
 	reqs, kinds := mixRequests(mixInput{lead: "m0", others: []string{"m1"}, big: 1,
-		cases: []mediation.ID{2, 3, 4}, parties: parties})
+		cases: []mediation.ID{2, 3, 4}, parties: parties, office: "o", months: []string{"2026-10", "2026-11"}})
 	if len(reqs) != 1000 {
 		t.Fatalf("%d requests, want 1000", len(reqs))
 	}
@@ -270,7 +270,7 @@ func TestAsBrowserKeepsWhatTheFirstPageSet(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	cookie, err := asBrowser(srv.URL, "session=s1")
+	cookie, err := asBrowser(srv.URL, "session=s1", "/cases")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -286,7 +286,10 @@ func TestAsBrowserKeepsWhatTheFirstPageSet(t *testing.T) {
 	if minted != 1 {
 		t.Errorf("%d tokens minted, want 1", minted)
 	}
-	if _, err := asBrowser(srv.URL, "other=x"); err == nil {
+	if _, err := asBrowser(srv.URL, "other=x", "/cases"); err == nil {
 		t.Error("a page refused (401) was taken as signed in")
+	}
+	if _, err := asBrowser(srv.URL, "session=s1", "/office"); err == nil || !strings.Contains(err.Error(), "GET /office: 401") {
+		t.Errorf("another first page: %v, want it asked for and its refusal named", err)
 	}
 }

@@ -265,17 +265,18 @@ func send(ctx context.Context, base string, r request) (*captured, []*http.Cooki
 }
 
 // asBrowser is the Cookie header of a browser signed in with cookie: one that
-// has also kept what its first page set (the CSRF cookie, which the sign-in
-// page sets before a person signs in). Without it every page the server
-// answers mints a token of its own, and so is a page never sent before.
-func asBrowser(base, cookie string) (string, error) {
-	c, cookies, err := send(context.Background(), base, request{Method: http.MethodGet, Path: "/cases",
+// has also kept what its first page, home, set (the CSRF cookie, which the
+// sign-in page sets before a person signs in). Without it every page the
+// server answers mints a token of its own, and so is a page never sent
+// before.
+func asBrowser(base, cookie, home string) (string, error) {
+	c, cookies, err := send(context.Background(), base, request{Method: http.MethodGet, Path: home,
 		Header: http.Header{"Cookie": {cookie}}})
 	if err != nil {
 		return "", err
 	}
 	if c.Status != http.StatusOK {
-		return "", fmt.Errorf("GET /cases: %d %s", c.Status, bytes.TrimSpace(c.Plain))
+		return "", fmt.Errorf("GET %s: %d %s", home, c.Status, bytes.TrimSpace(c.Plain))
 	}
 	for _, ck := range cookies {
 		cookie += "; " + ck.Name + "=" + ck.Value
