@@ -15,18 +15,18 @@ import (
 // only record of grants, and the role rules are the audited embedded file.
 var errLoadOnly = errors.New("authz: the policy adapter is load-only; grants are changed in memory after the store commits")
 
-// adapter feeds casbin the embedded role rules and the grants rebuilt from the
-// store. It never writes, so the enforcer must run with auto-save off.
-type adapter struct {
-	grants []Grant
-}
+// adapter feeds casbin the embedded role rules. The grants are not casbin's:
+// the Authorizer keeps them, rebuilt from the store, and asks casbin about
+// each role once, through a probe subject (compile). It never writes, so the
+// enforcer must run with auto-save off.
+type adapter struct{}
 
 var (
 	_ persist.Adapter      = (*adapter)(nil)
 	_ persist.BatchAdapter = (*adapter)(nil)
 )
 
-// LoadPolicy loads the p lines of policy.csv and the grants as g lines.
+// LoadPolicy loads the p lines of policy.csv.
 func (a *adapter) LoadPolicy(m model.Model) error {
 	for i, line := range strings.Split(policies.Policy, "\n") {
 		line = strings.TrimSpace(line)
@@ -40,14 +40,6 @@ func (a *adapter) LoadPolicy(m model.Model) error {
 		}
 		if err := persist.LoadPolicyLine(line, m); err != nil {
 			return fmt.Errorf("authz: policy.csv:%d: %w", i+1, err)
-		}
-	}
-	for _, g := range a.grants {
-		if err := g.validate(); err != nil {
-			return err
-		}
-		if err := persist.LoadPolicyArray(append([]string{"g"}, g.rule()...), m); err != nil {
-			return fmt.Errorf("authz: grant %v: %w", g, err)
 		}
 	}
 	return nil

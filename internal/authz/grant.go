@@ -88,8 +88,6 @@ func (g Grant) validate() error {
 	return nil
 }
 
-func (g Grant) rule() []string { return []string{g.Subject, g.Role, g.Domain} }
-
 // hasID reports whether s is prefix followed by a non-zero decimal id, the
 // only shape mediation's subject and domain helpers produce.
 func hasID(s, prefix string) bool {
@@ -99,15 +97,4 @@ func hasID(s, prefix string) bool {
 	}
 	_, ok = mediation.ParseID(rest)
 	return ok
-}
-
-func rules(gs []Grant) ([][]string, error) {
-	out := make([][]string, 0, len(gs))
-	for _, g := range gs {
-		if err := g.validate(); err != nil {
-			return nil, err
-		}
-		out = append(out, g.rule())
-	}
-	return out, nil
 }
