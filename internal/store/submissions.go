@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"iter"
-	"slices"
 
 	"tiaojie/internal/mediation"
 )
@@ -215,20 +214,32 @@ func ascendingWhere(b Bucket, prefix []byte, cursor mediation.ID, keep func(v []
 	}
 }
 
-// merged yields the union of two ascending sequences, ascending, once each.
-// Both are one party's submissions of one case: few enough to hold at once.
+// merged yields the union of two ascending sequences, ascending, once each,
+// reading each only as far as its consumer reads: a page of a party's own
+// and the released submissions of a case costs the page, not the case.
 func merged(a, b iter.Seq[mediation.ID]) iter.Seq[mediation.ID] {
-	ids := slices.Compact(slices.Sorted(func(yield func(mediation.ID) bool) {
-		for id := range a {
+	return func(yield func(mediation.ID) bool) {
+		nextA, stopA := iter.Pull(a)
+		defer stopA()
+		nextB, stopB := iter.Pull(b)
+		defer stopB()
+		x, okA := nextA()
+		y, okB := nextB()
+		for okA || okB {
+			id := x
+			switch {
+			case !okB || okA && x < y:
+				x, okA = nextA()
+			case !okA || y < x:
+				id = y
+				y, okB = nextB()
+			default: // the same ID in both
+				x, okA = nextA()
+				y, okB = nextB()
+			}
 			if !yield(id) {
 				return
 			}
 		}
-		for id := range b {
-			if !yield(id) {
-				return
-			}
-		}
-	}))
-	return slices.Values(ids)
+	}
 }
