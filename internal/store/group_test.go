@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 )
 
 // Of concurrent mutations, each is answered after its own outcome: those
@@ -63,6 +64,58 @@ func TestGroupCommit(t *testing.T) {
 		db.Close()
 		if err := db.batch(func(Tx) error { return nil }); !errors.Is(err, errClosed) {
 			t.Fatalf("after Close: %v", err)
+		}
+	})
+}
+
+// Mutations queued while a transaction runs are carried by the next one,
+// together: with the committer held inside a first mutation until twenty
+// more are queued, those twenty commit in one transaction, not twenty.
+func TestGroupCommitTakesEveryQueuedMutation(t *testing.T) {
+	onEachBackend(t, func(t *testing.T, open func() *DB) {
+		db := open()
+		bucket := []byte("group_test")
+		if err := db.backend.Update(func(tx Tx) error { _, err := tx.CreateBucketIfNotExists(bucket); return err }); err != nil {
+			t.Fatal(err)
+		}
+		before := db.GroupFigures()
+		const queued = 20
+		inside, release := make(chan struct{}), make(chan struct{})
+		var wg sync.WaitGroup
+		errs := make([]error, queued+1)
+		wg.Go(func() {
+			errs[queued] = db.batch(func(tx Tx) error {
+				select {
+				case inside <- struct{}{}: // the first run only
+					<-release
+				default:
+				}
+				return tx.Bucket(bucket).Put([]byte("first"), []byte("v"))
+			})
+		})
+		<-inside
+		for i := range queued {
+			wg.Go(func() {
+				errs[i] = db.batch(func(tx Tx) error { return tx.Bucket(bucket).Put(fmt.Appendf(nil, "k%02d", i), []byte("v")) })
+			})
+		}
+		for deadline := time.Now().Add(10 * time.Second); len(db.writes) < queued; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				close(release)
+				t.Fatalf("%d of %d mutations queued after 10 s", len(db.writes), queued)
+			}
+		}
+		close(release)
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("mutation %d: %v", i, err)
+			}
+		}
+		got := db.GroupFigures().Minus(before)
+		if got.Mutations != queued+1 || got.Transactions != 2 {
+			t.Errorf("%d mutations in %d transactions, want %d in 2: the first alone, the queued together",
+				got.Mutations, got.Transactions, queued+1)
 		}
 	})
 }
