@@ -50,3 +50,54 @@ func TestLogWriter(t *testing.T) {
 		t.Fatalf("Close did not write the last line: %q", out.String()[max(0, len(out.String())-40):])
 	}
 }
+
+// stuckWriter takes nothing until released, as a full pipe or a hung disk.
+type stuckWriter struct {
+	release chan struct{}
+	lockedBuffer
+}
+
+func (s *stuckWriter) Write(p []byte) (int, error) {
+	<-s.release
+	return s.lockedBuffer.Write(p)
+}
+
+// When the output stops taking lines, writing one still never waits: the
+// buffer stops at its bound, newer lines are dropped, and the output is told
+// how many once it takes lines again.
+func TestLogWriterDropsRatherThanWaits(t *testing.T) {
+	out := &stuckWriter{release: make(chan struct{})}
+	lw := newLogWriter(out, time.Millisecond)
+	line := []byte(strings.Repeat("x", 1023) + "\n")
+	first := make([]byte, logFlushAt)
+	lw.Write(first) // kicks a flush, which sticks in the output
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		for range 2 * logMaxHeld / len(line) {
+			lw.Write(line)
+		}
+	}()
+	select {
+	case <-written:
+	case <-time.After(10 * time.Second):
+		close(out.release)
+		t.Fatal("writing lines waited for the stuck output")
+	}
+	close(out.release)
+	lw.Close()
+	got := out.String()
+	n := strings.Count(got, string(line))
+	dropped := 2*logMaxHeld/len(line) - n
+	if dropped <= 0 || n == 0 {
+		t.Fatalf("%d lines kept, %d dropped: want the buffer's bound kept and the rest dropped", n, dropped)
+	}
+	if want := fmt.Sprintf("log: %d lines dropped: the log output did not keep up\n", dropped); !strings.Contains(got, want) {
+		t.Errorf("the output does not say %q", want)
+	}
+	// Held at most: the flush stuck in the output, itself within the bound,
+	// and the buffer filled up to the bound behind it.
+	if len(got) > 2*logMaxHeld+200 {
+		t.Errorf("%d bytes reached the output, more than the stuck flush and the buffer behind it can hold (%d)", len(got), 2*logMaxHeld)
+	}
+}
