@@ -12,6 +12,7 @@ import (
 // Were a view to commit, each would wait for the disk. A view after a
 // change commits again, which shows the count can see a commit.
 func TestAViewAgainCommitsNothing(t *testing.T) {
+	t.Parallel()
 	s := newScene(t)
 	s.a1.mustJSON("POST", "/api/v1/cases/"+s.caseA+"/submissions", map[string]string{"kind": "position",
 		"body": "车位是我买的，有合同。"}, http.StatusCreated, nil)
