@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -81,19 +82,23 @@ func TestGroupCommitTakesEveryQueuedMutation(t *testing.T) {
 		before := db.GroupFigures()
 		const queued = 20
 		inside, release := make(chan struct{}), make(chan struct{})
+		var held atomic.Bool
 		var wg sync.WaitGroup
 		errs := make([]error, queued+1)
 		wg.Go(func() {
 			errs[queued] = db.batch(func(tx Tx) error {
-				select {
-				case inside <- struct{}{}: // the first run only
+				if held.CompareAndSwap(false, true) { // the first run only
+					close(inside)
 					<-release
-				default:
 				}
 				return tx.Bucket(bucket).Put([]byte("first"), []byte("v"))
 			})
 		})
-		<-inside
+		select {
+		case <-inside:
+		case <-time.After(10 * time.Second):
+			t.Fatal("the first mutation did not run within 10 s")
+		}
 		for i := range queued {
 			wg.Go(func() {
 				errs[i] = db.batch(func(tx Tx) error { return tx.Bucket(bucket).Put(fmt.Appendf(nil, "k%02d", i), []byte("v")) })
