@@ -307,21 +307,10 @@ func caseEntries(tx Tx, caseID mediation.ID, cursor uint64, backwards bool) iter
 	}
 	before := func(a, b mediation.ID) bool { return a < b != backwards }
 	return func(yield func(*chained, error) bool) {
-		nextListed, stop := iter.Pull(walk(auditByCase.bucket))
-		defer stop()
-		nextCreated, stop := iter.Pull(walk(submissionsByCase.bucket))
-		defer stop()
-		l, lok := nextListed()
-		c, cok := nextCreated()
-		for lok || cok {
-			seq, own := l, false
-			switch {
-			case !lok || cok && before(c, l):
-				seq, own = c, true
-				c, cok = nextCreated()
-			default:
-				l, lok = nextListed()
-			}
+		// own: a submission's ID that audit_by_case does not list, the
+		// number of its creation or (made before schema 5) of another
+		// entry, passed over.
+		for seq, own := range union(walk(auditByCase.bucket), walk(submissionsByCase.bucket), before) {
 			ch, err := auditRecords.get(tx, itob(uint64(seq)))
 			if own && (mediation.ErrorCode(err) == mediation.ENOTFOUND ||
 				err == nil && !createsItsSubmission(&ch.Entry)) {

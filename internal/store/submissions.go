@@ -219,6 +219,19 @@ func ascendingWhere(b Bucket, prefix []byte, cursor mediation.ID, keep func(v []
 // and the released submissions of a case costs the page, not the case.
 func merged(a, b iter.Seq[mediation.ID]) iter.Seq[mediation.ID] {
 	return func(yield func(mediation.ID) bool) {
+		for id := range union(a, b, func(x, y mediation.ID) bool { return x < y }) {
+			if !yield(id) {
+				return
+			}
+		}
+	}
+}
+
+// union yields, once each and in the order before gives, the IDs of a and
+// b, two sequences in that order, each with whether b alone holds it. It
+// reads each sequence only as far as its consumer reads.
+func union(a, b iter.Seq[mediation.ID], before func(x, y mediation.ID) bool) iter.Seq2[mediation.ID, bool] {
+	return func(yield func(mediation.ID, bool) bool) {
 		nextA, stopA := iter.Pull(a)
 		defer stopA()
 		nextB, stopB := iter.Pull(b)
@@ -226,18 +239,18 @@ func merged(a, b iter.Seq[mediation.ID]) iter.Seq[mediation.ID] {
 		x, okA := nextA()
 		y, okB := nextB()
 		for okA || okB {
-			id := x
+			id, onlyB := x, false
 			switch {
-			case !okB || okA && x < y:
+			case !okB || okA && before(x, y):
 				x, okA = nextA()
-			case !okA || y < x:
-				id = y
+			case !okA || before(y, x):
+				id, onlyB = y, true
 				y, okB = nextB()
 			default: // the same ID in both
 				x, okA = nextA()
 				y, okB = nextB()
 			}
-			if !yield(id) {
+			if !yield(id, onlyB) {
 				return
 			}
 		}
