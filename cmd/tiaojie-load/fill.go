@@ -128,14 +128,12 @@ func fill(path string, cfg config) (*world, fillTimes, error) {
 	}
 	places := mediation.DefaultPlaces()
 	history := mediation.SampleLedger(places, time.Now().In(zone))
-	hc, hp := make([]*mediation.Case, len(history)), make([][]*mediation.Party, len(history))
-	for i := range history {
-		hc[i], hp[i] = history[i].Case(places), history[i].Parties()
-		if m := history[i].AcceptedOn.Format("2006-01"); !slices.Contains(w.Months, m) {
+	for _, e := range history {
+		if m := e.AcceptedOn.Format("2006-01"); !slices.Contains(w.Months, m) {
 			w.Months = append(w.Months, m)
 		}
 	}
-	if _, err := db.ImportLedgerKeyed("", hc, hp, "system"); err != nil {
+	if _, err := db.ImportLedger("", places, history, "system"); err != nil {
 		return nil, times, fmt.Errorf("register history: %w", err)
 	}
 	w.History = len(history)

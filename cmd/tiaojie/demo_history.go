@@ -18,7 +18,7 @@ func seedHistory(db *store.DB, places *mediation.Places, out io.Writer) error {
 		return err
 	}
 	entries := mediation.SampleLedger(places, time.Now().In(zone))
-	p, err := importLedger(db, "", places, entries)
+	p, err := db.ImportLedger("", places, entries, "system")
 	if err != nil {
 		return fmt.Errorf("demo: history: %w", err)
 	}

@@ -59,7 +59,7 @@ func importCommand(out io.Writer, args []string) error {
 	// (a store on etcd takes it in several transactions) is carried on by
 	// running it again, and one done is not stored twice.
 	sum := sha256.Sum256(raw)
-	p, err := importLedger(db, hex.EncodeToString(sum[:]), places, entries)
+	p, err := db.ImportLedger(hex.EncodeToString(sum[:]), places, entries, "system")
 	switch {
 	case errors.Is(err, store.ErrLedgerImported):
 		return fmt.Errorf("%s was imported into %s already (%d cases): nothing was imported again", fs.Arg(0), cfg.storeName(), p.Total)
@@ -77,15 +77,4 @@ func importCommand(out io.Writer, args []string) error {
 	}
 	fmt.Fprintln(out)
 	return nil
-}
-
-// importLedger stores the entries as cases, in as few transactions as the
-// store takes, the import named by key.
-func importLedger(db *store.DB, key string, places *mediation.Places, entries []mediation.LedgerEntry) (store.LedgerImport, error) {
-	cases := make([]*mediation.Case, len(entries))
-	parties := make([][]*mediation.Party, len(entries))
-	for i := range entries {
-		cases[i], parties[i] = entries[i].Case(places), entries[i].Parties()
-	}
-	return db.ImportLedgerKeyed(key, cases, parties, "system")
 }

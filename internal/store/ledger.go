@@ -25,6 +25,18 @@ var ErrLedgerImported = errors.New("store: this register was imported already")
 // under its key: how many of the register's cases are stored (8 bytes).
 func metaLedgerImport(key string) []byte { return []byte("ledger_import\x00" + key) }
 
+// ImportLedger stores a paper register's entries as the cases and parties
+// they bring into the file (LedgerEntry.Case and Parties), as
+// ImportLedgerKeyed does.
+func (db *DB) ImportLedger(key string, places *mediation.Places, entries []mediation.LedgerEntry, actor string) (LedgerImport, error) {
+	cases := make([]*mediation.Case, len(entries))
+	parties := make([][]*mediation.Party, len(entries))
+	for i := range entries {
+		cases[i], parties[i] = entries[i].Case(places), entries[i].Parties()
+	}
+	return db.ImportLedgerKeyed(key, cases, parties, actor)
+}
+
 // ImportLedgerKeyed stores the cases of a paper register with their
 // parties, each through commit like any case (its statistics counters with
 // it) and audited as imported, the cases and parties given their IDs and
